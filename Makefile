@@ -1,0 +1,123 @@
+# Kite - build, run and test. `make help` lists the targets.
+#
+# Options: CPUS=1..8 (harts, default 4), MEM=size (default 128M),
+# LOG=error|warn|info|debug (default warn), HZ=ticks per second,
+# BOOTARGS="extra words", TOOLPREFIX=riscv64-unknown-elf-.
+
+TOOLPREFIX ?= riscv64-unknown-elf-
+CC := $(TOOLPREFIX)gcc
+OBJDUMP := $(TOOLPREFIX)objdump
+NM := $(TOOLPREFIX)nm
+QEMU ?= qemu-system-riscv64
+PYTHON ?= /usr/bin/python3
+
+CPUS ?= 4
+MEM ?= 128M
+LOG ?=
+HZ ?=
+BOOTARGS ?=
+
+B := build
+K := kernel
+
+KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	-ffreestanding -fno-builtin -nostdlib -fno-common \
+	-fno-omit-frame-pointer -fno-stack-protector -fno-pie \
+	-mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
+	-I$(K)/include -I$(K)/arch/riscv/include -MMD -MP
+KASFLAGS := $(KCFLAGS) -D__ASSEMBLER__
+KLDFLAGS := -nostdlib -static -no-pie -Wl,--no-warn-rwx-segments \
+	-T $(K)/arch/riscv/kernel.ld -Wl,--build-id=none
+
+KSRCS := $(sort $(wildcard $(K)/arch/riscv/*.c $(K)/arch/riscv/*.S \
+	$(K)/core/*.c $(K)/dev/*.c $(K)/lib/*.c $(K)/mm/*.c $(K)/test/*.c))
+KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
+
+.PHONY: all qemu qemu-gdb ktest test host-test lint deps ensure-deps clean help
+
+all: $(B)/kernel.elf
+
+$(B)/kernel.elf: $(KOBJS) $(K)/arch/riscv/kernel.ld
+	$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) -lgcc
+	$(NM) -n $@ > $(B)/kernel.sym
+	$(OBJDUMP) -d $@ > $(B)/kernel.asm
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+-include $(KOBJS:.o=.d)
+
+# ---- running -------------------------------------------------------------
+QEMU_BOOTARGS := $(strip $(if $(LOG),log=$(LOG)) $(if $(HZ),hz=$(HZ)) $(BOOTARGS))
+QEMUOPTS = -machine virt -bios default -nographic -smp $(CPUS) -m $(MEM) \
+	-kernel $(B)/kernel.elf -append "$(QEMU_BOOTARGS)"
+
+qemu: ensure-deps
+	@$(MAKE) --no-print-directory all
+	$(QEMU) $(QEMUOPTS)
+
+# Waits for gdb on localhost:1234; in another terminal: gdb-multiarch
+# (the project's .gdbinit loads build/kernel.elf and connects).
+qemu-gdb: ensure-deps
+	@$(MAKE) --no-print-directory all
+	@echo "*** waiting for gdb: run 'gdb-multiarch' in this directory"
+	$(QEMU) $(QEMUOPTS) -S -gdb tcp::1234
+
+# In-kernel tests: exits with the kernel's status (0 = all passed).
+ktest: ensure-deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) tests/qemu_run.py --cpus $(CPUS) --mem $(MEM) --timeout 120 \
+		-- ktest $(QEMU_BOOTARGS)
+
+# ---- tests ---------------------------------------------------------------
+HOST_CC ?= cc
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -DKITE_HOST_TEST -Itests/host/shim -I$(K)/include
+HOST_TESTS := printf fdt buddy kmalloc
+HOST_BINS := $(addprefix $(B)/host/test_,$(HOST_TESTS))
+HOST_COMMON := tests/host/check.c
+
+$(B)/host/test_printf: tests/host/test_printf.c $(K)/lib/printf.c $(K)/lib/string.c $(HOST_COMMON)
+$(B)/host/test_fdt: tests/host/test_fdt.c $(K)/lib/fdt.c $(K)/lib/string.c $(HOST_COMMON)
+$(B)/host/test_buddy: tests/host/test_buddy.c $(K)/mm/buddy.c $(HOST_COMMON)
+$(B)/host/test_kmalloc: tests/host/test_kmalloc.c tests/host/fake_pmm.c \
+	$(K)/mm/buddy.c $(K)/mm/kmalloc.c $(K)/lib/string.c $(HOST_COMMON)
+
+$(B)/host/test_%:
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
+
+host-test: $(HOST_BINS)
+
+test: ensure-deps
+	@$(MAKE) --no-print-directory all host-test
+	$(PYTHON) tests/run.py
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --std=c11 -I$(K)/include -I$(K)/arch/riscv/include \
+		-D__riscv -U KITE_HOST_TEST $(K)
+
+# ---- set-up --------------------------------------------------------------
+deps:
+	@tools/deps.sh install
+
+ensure-deps:
+	@tools/deps.sh ensure
+
+clean:
+	rm -rf $(B)
+
+help:
+	@echo "make qemu      boot Kite (CPUS=$(CPUS) MEM=$(MEM) LOG=$(or $(LOG),warn)); Ctrl-A X quits"
+	@echo "make test      every test; ends with 'N passed, N failed'"
+	@echo "make ktest     in-kernel tests only (exit status 0 = all passed)"
+	@echo "make qemu-gdb  boot halted, waiting for gdb-multiarch"
+	@echo "make lint      cppcheck on kernel/"
+	@echo "make deps      install the Debian packages Kite needs"

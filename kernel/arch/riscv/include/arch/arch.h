@@ -1,0 +1,86 @@
+/*
+ * arch/arch.h - what the portable kernel may ask of the CPU.
+ *
+ * Interrupt enable/disable, the current hart's struct cpu (kept in tp),
+ * waiting for an interrupt, the time counter, TLB maintenance and the
+ * frame pointer for backtraces. Everything here is cheap and inline.
+ */
+#ifndef KITE_ARCH_ARCH_H
+#define KITE_ARCH_ARCH_H
+
+#include "kernel/types.h"
+
+struct cpu;
+
+static inline bool arch_intr_get(void)
+{
+	unsigned long s;
+
+	__asm__ volatile("csrr %0, sstatus" : "=r"(s));
+	return (s & 2UL) != 0; /* SSTATUS_SIE */
+}
+
+static inline void arch_intr_on(void)
+{
+	__asm__ volatile("csrsi sstatus, 2" ::: "memory");
+}
+
+static inline void arch_intr_off(void)
+{
+	__asm__ volatile("csrci sstatus, 2" ::: "memory");
+}
+
+/* Wait for an interrupt; it wakes even with sstatus.SIE clear. */
+static inline void arch_wait_for_interrupt(void)
+{
+	__asm__ volatile("wfi" ::: "memory");
+}
+
+static inline struct cpu *arch_mycpu(void)
+{
+	struct cpu *c;
+
+	__asm__ volatile("mv %0, tp" : "=r"(c));
+	return c;
+}
+
+static inline void arch_set_mycpu(struct cpu *c)
+{
+	__asm__ volatile("mv tp, %0" ::"r"(c) : "memory");
+}
+
+static inline uint64_t arch_time_counter(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
+static inline uintptr_t arch_frame_pointer(void)
+{
+	return (uintptr_t)__builtin_frame_address(0);
+}
+
+static inline void arch_cpu_relax(void)
+{
+	__asm__ volatile("nop" ::: "memory");
+}
+
+/* Flush this hart's TLB for one page, or for everything. */
+void arch_tlb_flush_page(uintptr_t va);
+void arch_tlb_flush_all(void);
+/* Flush [va, va+size) on every online hart (SBI remote fence). */
+void arch_tlb_shootdown(uintptr_t va, size_t size);
+
+/* Install root page table (physical address) on this hart. */
+void arch_set_pagetable(uint64_t root_pa);
+
+/* Ask the firmware to power off (failure status if status != 0). */
+void arch_firmware_power_off(int status);
+
+/* Run fn(arg) on a fresh stack; fn never returns. */
+__attribute__((noreturn)) void arch_call_on_stack(uintptr_t sp_top,
+						  void (*fn)(void *), void *arg);
+
+#endif

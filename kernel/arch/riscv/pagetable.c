@@ -1,0 +1,293 @@
+/*
+ * pagetable.c - Sv39 page tables.
+ *
+ * Three levels of 512 8-byte entries; a virtual address splits into
+ * VPN[2] (bits 38..30), VPN[1] (29..21), VPN[0] (20..12) and the offset.
+ * A valid entry with R, W or X set is a leaf: at level 2 a 1 GiB page, at
+ * level 1 a 2 MiB page, at level 0 a 4 KiB page; otherwise it points to
+ * the next table. Addresses must be canonical: bits 63..39 equal bit 38.
+ *
+ * A and D are set in every leaf we create, so the hardware (QEMU) never
+ * has to and we never take faults just to set them; swap (issue 6) will
+ * clear A to age pages. Kernel-half leaves get G.
+ *
+ * The kernel half: pt_kernel_half_init() fills root entries 256..511 with
+ * tables at boot; pt_create() copies those entries into new roots, so
+ * every later kernel mapping is visible in every address space.
+ */
+#include "arch/arch.h"
+#include "kernel/panic.h"
+#include "lib/string.h"
+#include "mm/memlayout.h"
+#include "mm/pagetable.h"
+#include "mm/pmm.h"
+#include "uapi/errno.h"
+
+#define PTE_V (1UL << 0)
+#define PTE_R (1UL << 1)
+#define PTE_W (1UL << 2)
+#define PTE_X (1UL << 3)
+#define PTE_U (1UL << 4)
+#define PTE_G (1UL << 5)
+#define PTE_A (1UL << 6)
+#define PTE_D (1UL << 7)
+#define PTE_LEAF (PTE_R | PTE_W | PTE_X)
+
+#define PTE_PA(pte) (((pte) >> 10) << 12)
+#define PA_PTE(pa) (((pa) >> 12) << 10)
+#define VPN(va, level) (((va) >> (12 + 9 * (level))) & 511)
+
+pte_t *kernel_root;
+
+static bool va_canonical(vaddr_t va)
+{
+	int64_t s = (int64_t)va;
+
+	return (s >> 38) == 0 || (s >> 38) == -1;
+}
+
+static pte_t prot_to_pte(unsigned prot)
+{
+	pte_t pte = PTE_V | PTE_A | PTE_D;
+
+	if (prot & VM_READ)
+		pte |= PTE_R;
+	if (prot & VM_WRITE)
+		pte |= PTE_W | PTE_R; /* W without R is reserved in Sv39 */
+	if (prot & VM_EXEC)
+		pte |= PTE_X;
+	if (prot & VM_USER)
+		pte |= PTE_U;
+	if (prot & VM_GLOBAL)
+		pte |= PTE_G;
+	return pte;
+}
+
+static unsigned pte_to_prot(pte_t pte)
+{
+	unsigned prot = 0;
+
+	if (pte & PTE_R)
+		prot |= VM_READ;
+	if (pte & PTE_W)
+		prot |= VM_WRITE;
+	if (pte & PTE_X)
+		prot |= VM_EXEC;
+	if (pte & PTE_U)
+		prot |= VM_USER;
+	if (pte & PTE_G)
+		prot |= VM_GLOBAL;
+	return prot;
+}
+
+/* Entry for va at level `target` (0 = 4 KiB leaf level), creating the
+ * intermediate tables. NULL with *err = -ENOMEM when out of memory, or
+ * -EEXIST when a larger leaf is in the way. */
+static pte_t *pt_entry_alloc(pte_t *root, vaddr_t va, int target, int *err)
+{
+	pte_t *table = root;
+
+	for (int level = 2; level > target; level--) {
+		pte_t *e = &table[VPN(va, level)];
+
+		if (*e & PTE_V) {
+			if (*e & PTE_LEAF) {
+				*err = -EEXIST;
+				return NULL;
+			}
+		} else {
+			void *next = pmm_alloc_page(PMM_ZERO);
+
+			if (!next) {
+				*err = -ENOMEM;
+				return NULL;
+			}
+			*e = PA_PTE(V2P(next)) | PTE_V;
+		}
+		table = P2V(PTE_PA(*e));
+	}
+	return &table[VPN(va, target)];
+}
+
+static int pt_map_level(pte_t *root, vaddr_t va, paddr_t pa, size_t size,
+			unsigned prot, int level)
+{
+	size_t step = PAGE_SIZE << (9 * level);
+	pte_t flags = prot_to_pte(prot);
+	size_t done;
+	int err = -EEXIST;
+
+	if (!size || !IS_ALIGNED(va | pa | size, step) || !va_canonical(va) ||
+	    va + size - 1 < va || !va_canonical(va + size - 1) ||
+	    !(prot & (VM_READ | VM_WRITE | VM_EXEC)))
+		return -EINVAL;
+	for (done = 0; done < size; done += step) {
+		pte_t *e = pt_entry_alloc(root, va + done, level, &err);
+
+		if (!e || (*e & PTE_V))
+			goto undo;
+		*e = PA_PTE(pa + done) | flags;
+	}
+	return 0;
+undo:
+	if (done)
+		pt_unmap(root, va, done);
+	return err;
+}
+
+int pt_map(pte_t *root, vaddr_t va, paddr_t pa, size_t size, unsigned prot)
+{
+	return pt_map_level(root, va, pa, size, prot, 0);
+}
+
+int pt_map_huge(pte_t *root, vaddr_t va, paddr_t pa, size_t size,
+		unsigned prot)
+{
+	return pt_map_level(root, va, pa, size, prot, 1);
+}
+
+/* Leaf entry mapping va at any level, with its level, or NULL. */
+static pte_t *pt_leaf(pte_t *root, vaddr_t va, int *level_out)
+{
+	pte_t *table = root;
+
+	if (!va_canonical(va))
+		return NULL;
+	for (int level = 2; level >= 0; level--) {
+		pte_t *e = &table[VPN(va, level)];
+
+		if (!(*e & PTE_V))
+			return NULL;
+		if (*e & PTE_LEAF) {
+			if (level_out)
+				*level_out = level;
+			return e;
+		}
+		table = P2V(PTE_PA(*e));
+	}
+	return NULL;
+}
+
+size_t pt_unmap(pte_t *root, vaddr_t va, size_t size)
+{
+	size_t n = 0;
+
+	assert(IS_ALIGNED(va | size, PAGE_SIZE));
+	for (size_t off = 0; off < size; off += PAGE_SIZE) {
+		int level;
+		pte_t *e = pt_leaf(root, va + off, &level);
+
+		if (!e)
+			continue;
+		assert(level == 0); /* huge pages are never unmapped */
+		*e = 0;
+		n++;
+	}
+	if (n)
+		arch_tlb_shootdown(va, size);
+	return n;
+}
+
+bool pt_walk(pte_t *root, vaddr_t va, paddr_t *pa, unsigned *prot)
+{
+	int level;
+	pte_t *e = pt_leaf(root, va, &level);
+	size_t mask;
+
+	if (!e)
+		return false;
+	mask = (PAGE_SIZE << (9 * level)) - 1;
+	if (pa)
+		*pa = PTE_PA(*e) + (va & mask);
+	if (prot)
+		*prot = pte_to_prot(*e);
+	return true;
+}
+
+int pt_protect(pte_t *root, vaddr_t va, size_t size, unsigned prot)
+{
+	pte_t flags = prot_to_pte(prot);
+
+	if (!IS_ALIGNED(va | size, PAGE_SIZE) || !(prot & (VM_READ | VM_WRITE | VM_EXEC)))
+		return -EINVAL;
+	for (size_t off = 0; off < size; off += PAGE_SIZE) {
+		int level;
+
+		if (!pt_leaf(root, va + off, &level) || level != 0)
+			return -ENOENT;
+	}
+	for (size_t off = 0; off < size; off += PAGE_SIZE) {
+		pte_t *e = pt_leaf(root, va + off, NULL);
+
+		*e = PA_PTE(PTE_PA(*e)) | flags;
+	}
+	arch_tlb_shootdown(va, size);
+	return 0;
+}
+
+pte_t *pt_create(void)
+{
+	pte_t *root = pmm_alloc_page(PMM_ZERO);
+
+	if (!root)
+		return NULL;
+	memcpy(&root[256], &kernel_root[256], 256 * sizeof(pte_t));
+	return root;
+}
+
+static void pt_free_level(pte_t *table, int level)
+{
+	for (int i = 0; i < 512; i++) {
+		pte_t e = table[i];
+
+		if ((e & PTE_V) && !(e & PTE_LEAF) && level > 0)
+			pt_free_level(P2V(PTE_PA(e)), level - 1);
+	}
+	pmm_free_page(table);
+}
+
+void pt_destroy(pte_t *root)
+{
+	assert(root != kernel_root);
+	for (int i = 0; i < 256; i++) {
+		pte_t e = root[i];
+
+		if ((e & PTE_V) && !(e & PTE_LEAF))
+			pt_free_level(P2V(PTE_PA(e)), 1);
+	}
+	pmm_free_page(root);
+}
+
+static size_t pt_count_level(pte_t *table, int level, int first, int last)
+{
+	size_t n = 1;
+
+	for (int i = first; i <= last; i++) {
+		pte_t e = table[i];
+
+		if ((e & PTE_V) && !(e & PTE_LEAF) && level > 0)
+			n += pt_count_level(P2V(PTE_PA(e)), level - 1, 0, 511);
+	}
+	return n;
+}
+
+size_t pt_count_tables(pte_t *root)
+{
+	/* the user half only: the kernel half is shared */
+	return pt_count_level(root, 2, 0, 255);
+}
+
+int pt_kernel_half_init(pte_t *root)
+{
+	for (int i = 256; i < 512; i++) {
+		void *t;
+
+		if (root[i] & PTE_V)
+			continue;
+		t = pmm_alloc_page(PMM_ZERO);
+		if (!t)
+			return -ENOMEM;
+		root[i] = PA_PTE(V2P(t)) | PTE_V;
+	}
+	return 0;
+}

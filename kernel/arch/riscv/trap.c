@@ -1,0 +1,138 @@
+/*
+ * trap.c - what happens after vector.S has saved the registers.
+ *
+ * Interrupts (timer, PLIC, IPI) are dispatched and return. Any exception
+ * taken in kernel mode is a kernel bug: it panics with the cause by name,
+ * pc, stval, the registers and a backtrace. (User-mode exceptions arrive
+ * with issue 4 and kill only the process.)
+ */
+#include "arch/csr.h"
+#include "arch/irq.h"
+#include "arch/timer.h"
+#include "arch/trap.h"
+#include "lib/printf.h"
+#include "kernel/cpu.h"
+#include "kernel/log.h"
+#include "kernel/panic.h"
+#include "mm/memlayout.h"
+
+static const char *const exception_names[] = {
+	[0] = "instruction address misaligned",
+	[1] = "instruction access fault",
+	[2] = "illegal instruction",
+	[3] = "breakpoint",
+	[4] = "load address misaligned",
+	[5] = "load access fault",
+	[6] = "store address misaligned",
+	[7] = "store access fault",
+	[8] = "environment call from U-mode",
+	[9] = "environment call from S-mode",
+	[12] = "instruction page fault",
+	[13] = "load page fault",
+	[15] = "store page fault",
+};
+
+/* Name of an exception cause (scause without the interrupt bit). */
+const char *arch_exception_name(uint64_t cause)
+{
+	if (cause < ARRAY_SIZE(exception_names) && exception_names[cause])
+		return exception_names[cause];
+	return "unknown exception";
+}
+
+void kernel_trap(struct trapframe *tf)
+{
+	uint64_t cause = tf->scause;
+
+	if (cause & SCAUSE_INTR) {
+		switch (cause & ~SCAUSE_INTR) {
+		case IRQ_S_TIMER:
+			arch_timer_interrupt();
+			return;
+		case IRQ_S_EXT:
+			plic_interrupt();
+			return;
+		case IRQ_S_SOFT:
+			arch_ipi_clear();
+			smp_ipi_handler();
+			return;
+		default:
+			panic_trap(tf, "unexpected interrupt %lu",
+				   (unsigned long)(cause & ~SCAUSE_INTR));
+		}
+	}
+	panic_trap(tf, "kernel %s at pc=%p stval=%p",
+		   arch_exception_name(cause), (void *)tf->sepc,
+		   (void *)tf->stval);
+}
+
+/* Reached from vector.S, on the emergency stack, when a trap frame would
+ * land in the guard page below a kernel stack. */
+void kernel_stack_overflow(struct trapframe *tf)
+{
+	uintptr_t slot = ALIGN_DOWN(tf->sp, KSTACK_SLOT_SIZE);
+
+	if (!va_is_kstack(tf->sp - TF_SIZE)) {
+		/* not a kernel stack at all (early boot, emergency stack):
+		 * an exception there is a plain kernel bug */
+		kernel_trap(tf);
+		panic_trap(tf, "interrupt taken on a non-kernel stack");
+	}
+	panic_trap(tf,
+		   "kernel stack overflow: sp=%p ran into the guard page "
+		   "below the stack at %p (%s at pc=%p stval=%p)",
+		   (void *)tf->sp, (void *)(slot + KSTACK_SLOT_SIZE / 2),
+		   (tf->scause & SCAUSE_INTR) ? "interrupt"
+					      : arch_exception_name(tf->scause),
+		   (void *)tf->sepc, (void *)tf->stval);
+}
+
+void arch_dump_trapframe(const struct trapframe *tf)
+{
+	static const char *const names[32] = {
+		"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",
+		"s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
+		"a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7",
+		"s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	};
+	const uint64_t *r = (const uint64_t *)tf;
+
+	kprintf(" sepc=%016lx sstatus=%016lx scause=%016lx stval=%016lx\n",
+		tf->sepc, tf->sstatus, tf->scause, tf->stval);
+	for (int i = 1; i < 32; i += 4) {
+		char line[128];
+		int n = 0;
+
+		for (int j = i; j < i + 4 && j < 32; j++)
+			n += ksnprintf(line + n, sizeof(line) - n, " %4s=%016lx",
+				       names[j], r[j]);
+		kprintf("%s\n", line);
+	}
+}
+
+/*
+ * Walk the frame-pointer chain. With -fno-omit-frame-pointer, s0 points
+ * just above the frame: the return address is at s0-8 and the caller's
+ * s0 at s0-16. Stop at the first frame outside [lo, hi) or not growing
+ * upward, so a corrupt chain never faults.
+ */
+void arch_backtrace(uintptr_t pc, uintptr_t fp, uintptr_t lo, uintptr_t hi)
+{
+	int depth = 0;
+
+	kprintf(" backtrace:\n");
+	if (pc)
+		kprintf("  #%d %p\n", depth++, (void *)pc);
+	while (depth < 32 && fp > lo + 16 && fp <= hi && IS_ALIGNED(fp, 8)) {
+		uintptr_t ra = ((uintptr_t *)fp)[-1];
+		uintptr_t next = ((uintptr_t *)fp)[-2];
+
+		if (ra < KIMAGE_VBASE)
+			break;
+		/* ra points after the call; show the call itself */
+		kprintf("  #%d %p\n", depth++, (void *)(ra - 4));
+		if (next <= fp)
+			break;
+		fp = next;
+	}
+}

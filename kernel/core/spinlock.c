@@ -1,0 +1,71 @@
+/*
+ * spinlock.c - spinlocks and nested interrupt disabling.
+ *
+ * spin_lock() disables interrupts first (push_off) so that an interrupt
+ * handler on this hart cannot spin on a lock its own hart holds. The
+ * owner is recorded so recursive acquires and foreign releases are
+ * caught as kernel bugs.
+ */
+#include "kernel/cpu.h"
+#include "kernel/panic.h"
+#include "kernel/spinlock.h"
+
+void push_off(void)
+{
+	bool was_on = arch_intr_get();
+	struct cpu *c;
+
+	arch_intr_off();
+	c = mycpu();
+	if (c->noff == 0)
+		c->intena = was_on;
+	c->noff++;
+}
+
+void pop_off(void)
+{
+	struct cpu *c = mycpu();
+
+	if (arch_intr_get())
+		panic("pop_off: interrupts are on");
+	if (c->noff < 1)
+		panic("pop_off: not pushed");
+	c->noff--;
+	if (c->noff == 0 && c->intena)
+		arch_intr_on();
+}
+
+void spin_init(struct spinlock *lk, const char *name)
+{
+	lk->locked = 0;
+	lk->owner = NULL;
+	lk->name = name;
+}
+
+bool spin_holding(struct spinlock *lk)
+{
+	return READ_ONCE(lk->locked) && lk->owner == mycpu();
+}
+
+void spin_lock(struct spinlock *lk)
+{
+	push_off();
+	if (spin_holding(lk))
+		panic("spinlock %s: recursive acquire on hart %d", lk->name,
+		      cpuid());
+	while (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) != 0) {
+		while (__atomic_load_n(&lk->locked, __ATOMIC_RELAXED))
+			arch_cpu_relax();
+	}
+	lk->owner = mycpu();
+}
+
+void spin_unlock(struct spinlock *lk)
+{
+	if (!spin_holding(lk))
+		panic("spinlock %s: released by hart %d, which does not hold it",
+		      lk->name, cpuid());
+	lk->owner = NULL;
+	__atomic_store_n(&lk->locked, 0, __ATOMIC_RELEASE);
+	pop_off();
+}

@@ -1,0 +1,31 @@
+/*
+ * kernel/clock.h - time: ticks, the monotonic clock and wall-clock time.
+ *
+ * The monotonic clock counts the platform time counter (rdtime, the
+ * device tree's timebase-frequency, 10 MHz on QEMU virt) since boot. Wall
+ * time comes from the goldfish RTC. Every hart takes HZ timer interrupts
+ * a second (boot argument hz=, default 100).
+ */
+#ifndef KITE_KERNEL_CLOCK_H
+#define KITE_KERNEL_CLOCK_H
+
+#include "kernel/types.h"
+
+#define NSEC_PER_SEC 1000000000ULL
+
+extern unsigned clock_hz;       /* [boot] ticks per second */
+extern uint64_t clock_timebase; /* [boot] time counter frequency */
+
+void clock_init(uint64_t timebase, unsigned hz);
+/* Start the tick on the calling hart. */
+void clock_start_hart(void);
+/* One timer interrupt on this hart (from the arch timer code). */
+void clock_tick(void);
+/* Nanoseconds since boot. */
+uint64_t clock_monotonic_ns(void);
+/* Nanoseconds since the Unix epoch, from the RTC. */
+uint64_t clock_realtime_ns(void);
+/* Convert time counter ticks to nanoseconds without overflow. */
+uint64_t clock_counter_to_ns(uint64_t count);
+
+#endif

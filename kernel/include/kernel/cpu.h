@@ -1,0 +1,65 @@
+/*
+ * kernel/cpu.h - per-hart state.
+ *
+ * Each hart owns one struct cpu, reached through the tp register
+ * (mycpu()). Fields marked [own] are touched only by their hart with
+ * interrupts off; [boot] are set once while the hart comes up; [atomic]
+ * are read by other harts with READ_ONCE or atomics.
+ */
+#ifndef KITE_KERNEL_CPU_H
+#define KITE_KERNEL_CPU_H
+
+/* Offsets used by vector.S: keep in sync with struct cpu. */
+#define CPU_OFF_EMERG_SP 0
+
+#ifndef __ASSEMBLER__
+#include "kernel/param.h"
+#include "kernel/types.h"
+#include "arch/arch.h"
+
+struct cpu {
+	uintptr_t emerg_sp;   /* [boot] stack for a kernel stack overflow */
+	uint32_t id;          /* [boot] hart id */
+	int noff;             /* [own] push_off depth */
+	bool intena;          /* [own] interrupts were on before push_off */
+	bool online;          /* [atomic] the hart has finished coming up */
+	uint64_t ticks;       /* [atomic] timer interrupts taken on this hart */
+	uint64_t next_timer;  /* [own] time counter value of the next tick */
+	uintptr_t kstack_top; /* [boot] this hart's boot/idle stack */
+	void (*call_fn)(void *); /* [atomic] smp_call work for this hart */
+	void *call_arg;       /* [atomic] its argument */
+};
+
+extern struct cpu cpus[NCPU];
+extern int ncpu_online;  /* harts that came up */
+extern uint64_t online_mask; /* bit h set when hart h is online */
+
+static inline struct cpu *mycpu(void)
+{
+	return arch_mycpu();
+}
+
+static inline int cpuid(void)
+{
+	return (int)arch_mycpu()->id;
+}
+
+/* push_off/pop_off: nested interrupt disabling (like ucore's
+ * local_intr_save/restore); interrupts come back on only at the
+ * outermost pop_off and only if they were on at the first push_off. */
+void push_off(void);
+void pop_off(void);
+
+/* Run fn(arg) on every online hart (this one too) and return when all
+ * have finished. Other harts run it from their idle loop with interrupts
+ * enabled. Callers are serialised. */
+void smp_call_all(void (*fn)(void *), void *arg);
+/* Kick hart h out of wfi. */
+void smp_send_ipi(int hart);
+/* Handle an inter-processor interrupt on this hart. */
+void smp_ipi_handler(void);
+/* The idle loop of every hart: runs smp_call work, otherwise waits. */
+__attribute__((noreturn)) void cpu_idle_loop(void);
+#endif
+
+#endif

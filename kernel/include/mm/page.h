@@ -1,0 +1,33 @@
+/*
+ * mm/page.h - struct page: one per physical frame.
+ *
+ * The array of struct page covers all RAM (pmm_init places it after the
+ * kernel image). A block of 2^order frames is described by its first
+ * ("head") page. Locks: free-list links, PG_FREE, PG_ALLOC and order are
+ * guarded by the buddy zone lock; slab fields by the kmalloc class lock
+ * of the slab; refcount is atomic.
+ */
+#ifndef KITE_MM_PAGE_H
+#define KITE_MM_PAGE_H
+
+#include "kernel/types.h"
+#include "lib/list.h"
+
+#define PG_FREE 0x01     /* head of a free buddy block */
+#define PG_ALLOC 0x02    /* head of an allocated block */
+#define PG_RESERVED 0x04 /* never given to the allocator (firmware, kernel) */
+#define PG_SLAB 0x08     /* a kmalloc slab page */
+#define PG_LARGE 0x10    /* head of a large kmalloc allocation */
+#define PG_USER 0x20     /* counted as user memory */
+
+struct page {
+	struct list_node link; /* [zone lock] free list, or [class lock] slab list */
+	uint32_t refcount;     /* [atomic] users of the frame */
+	uint16_t flags;        /* PG_*: see above */
+	uint8_t order;         /* [zone lock] order of the block at its head */
+	uint8_t slab_class;    /* [class lock] kmalloc size class */
+	uint16_t slab_inuse;   /* [class lock] objects handed out */
+	void *slab_free;       /* [class lock] first free object in the slab */
+};
+
+#endif

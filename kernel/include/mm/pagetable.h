@@ -1,0 +1,54 @@
+/*
+ * mm/pagetable.h - page tables, in portable terms.
+ *
+ * A page table is named by its root (a direct-map pointer to the top
+ * table). Protections are VM_* bits; the architecture turns them into PTE
+ * bits. The functions take no lock: the owner of the address space
+ * serialises changes (the kernel half is changed only through the kernel
+ * map helpers, which have their own lock).
+ */
+#ifndef KITE_MM_PAGETABLE_H
+#define KITE_MM_PAGETABLE_H
+
+#include "kernel/types.h"
+
+typedef uint64_t pte_t;
+
+#define VM_READ 0x01
+#define VM_WRITE 0x02
+#define VM_EXEC 0x04
+#define VM_USER 0x08
+#define VM_GLOBAL 0x10
+
+#define PT_HUGE_SIZE (2UL << 20) /* the large-page size pt_map_huge uses */
+
+/* An empty root whose kernel half (entries 256..511) is the kernel's. */
+pte_t *pt_create(void);
+/* Free the user-half tables and the root; mapped frames are not freed. */
+void pt_destroy(pte_t *root);
+
+/* Map [va, va+size) to [pa, ...) with 4 KiB pages. -EINVAL if unaligned,
+ * empty or not canonical; -EEXIST if a page is already mapped; -ENOMEM.
+ * On error nothing is left mapped. */
+int pt_map(pte_t *root, vaddr_t va, paddr_t pa, size_t size, unsigned prot);
+/* Same with 2 MiB pages (va, pa, size 2 MiB-aligned). */
+int pt_map_huge(pte_t *root, vaddr_t va, paddr_t pa, size_t size,
+		unsigned prot);
+/* Unmap 4 KiB pages in [va, va+size); unmapped holes are skipped.
+ * Returns the number of pages unmapped. TLBs of every hart are flushed. */
+size_t pt_unmap(pte_t *root, vaddr_t va, size_t size);
+/* Translate va: true and *pa (and *prot if not NULL) if mapped. */
+bool pt_walk(pte_t *root, vaddr_t va, paddr_t *pa, unsigned *prot);
+/* Change the protection of [va, va+size); -ENOENT (nothing changed) if
+ * any page there is unmapped, -EINVAL if unaligned. */
+int pt_protect(pte_t *root, vaddr_t va, size_t size, unsigned prot);
+/* Frames used by the tables themselves below root (for tests/accounting). */
+size_t pt_count_tables(pte_t *root);
+
+/* The kernel's root and its satp value (read by entry.S). */
+extern pte_t *kernel_root;
+
+/* Give the kernel half of root its boot-time tables (all 256 entries). */
+int pt_kernel_half_init(pte_t *root);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * mm/pmm.h - the physical memory manager: frames for the whole kernel.
+ *
+ * One buddy zone covers RAM as the device tree describes it; frames
+ * holding the firmware, the kernel image, the struct page array, the DTB
+ * and reserved-memory regions are never handed out. Counters say how many
+ * frames are free, used by the kernel and used by user space.
+ */
+#ifndef KITE_MM_PMM_H
+#define KITE_MM_PMM_H
+
+#include "kernel/types.h"
+#include "mm/memlayout.h"
+#include "mm/page.h"
+
+struct fdt_info;
+
+#define PMM_ZERO 0x1 /* fill the block with zeroes */
+#define PMM_USER 0x2 /* count it as user memory */
+
+struct pmm_stats {
+	uint64_t total;  /* frames the allocator manages */
+	uint64_t free;
+	uint64_t kernel; /* allocated without PMM_USER */
+	uint64_t user;   /* allocated with PMM_USER */
+};
+
+/* Boot: take RAM from fi, minus everything in use, below and including
+ * the kernel image, the page array and the DTB at dtb_pa. */
+void pmm_init(const struct fdt_info *fi, paddr_t dtb_pa);
+/* 2^order contiguous frames (head page, refcount 1), or NULL. */
+struct page *pmm_alloc_pages(unsigned order, unsigned flags);
+/* Return a block from pmm_alloc_pages with the same order. */
+void pmm_free_pages(struct page *p, unsigned order);
+/* One frame, as a direct-map pointer; NULL when memory is exhausted. */
+void *pmm_alloc_page(unsigned flags);
+void pmm_free_page(void *va);
+
+void pmm_get_stats(struct pmm_stats *st);
+uint64_t pmm_free_count(void);
+
+/* Conversions between struct page, physical and direct-map addresses. */
+paddr_t page_to_pa(const struct page *p);
+struct page *pa_to_page(paddr_t pa); /* NULL if pa is not RAM */
+void *page_to_va(const struct page *p);
+struct page *va_to_page(const void *va);
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * kstack.c - kernel stacks in their own virtual area.
+ *
+ * The area is KSTACK_SLOTS slots of 32 KiB. A slot's upper 16 KiB is the
+ * stack (four frames from the buddy allocator, mapped RW); its lower
+ * 16 KiB stays unmapped, so running off the bottom of a stack faults
+ * instead of corrupting a neighbour, and vector.S recognises the guard by
+ * bit 14 of sp. Lock: kstack_lock guards the slot bitmap, the count and
+ * changes to kernel_root's tables in the area; only the buddy lock nests
+ * inside it (page-table frames).
+ */
+#include "kernel/panic.h"
+#include "kernel/spinlock.h"
+#include "mm/kvm.h"
+#include "mm/memlayout.h"
+#include "mm/pagetable.h"
+#include "mm/pmm.h"
+#include "kernel/param.h"
+
+#define KSTACK_ORDER 2 /* 4 frames = 16 KiB */
+
+_Static_assert(KSTACK_SIZE == (PAGE_SIZE << KSTACK_ORDER), "kstack size");
+_Static_assert(KSTACK_SIZE == KSTACK_SLOT_SIZE / 2, "kstack slot layout");
+
+static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
+static uint64_t slot_used[KSTACK_SLOTS / 64]; /* [kstack_lock] */
+static unsigned nstacks;                      /* [kstack_lock] */
+
+static long slot_take(void)
+{
+	long slot = -1;
+
+	spin_lock(&kstack_lock);
+	for (unsigned w = 0; w < KSTACK_SLOTS / 64 && slot < 0; w++) {
+		if (slot_used[w] == ~0UL)
+			continue;
+		for (unsigned b = 0; b < 64; b++) {
+			if (!(slot_used[w] & (1UL << b))) {
+				slot_used[w] |= 1UL << b;
+				slot = (long)(w * 64 + b);
+				nstacks++;
+				break;
+			}
+		}
+	}
+	spin_unlock(&kstack_lock);
+	return slot;
+}
+
+static void slot_put(unsigned long slot)
+{
+	spin_lock(&kstack_lock);
+	assert(slot_used[slot / 64] & (1UL << (slot % 64)));
+	slot_used[slot / 64] &= ~(1UL << (slot % 64));
+	nstacks--;
+	spin_unlock(&kstack_lock);
+}
+
+uintptr_t kstack_alloc(void)
+{
+	long slot = slot_take();
+	struct page *p;
+	uintptr_t base;
+	int err;
+
+	if (slot < 0)
+		return 0;
+	p = pmm_alloc_pages(KSTACK_ORDER, 0);
+	if (!p)
+		goto fail_slot;
+	base = KSTACK_BASE + (uintptr_t)slot * KSTACK_SLOT_SIZE + KSTACK_SIZE;
+	/* kernel_root's tables are shared: change them under the lock */
+	spin_lock(&kstack_lock);
+	err = pt_map(kernel_root, base, page_to_pa(p), KSTACK_SIZE,
+		     VM_READ | VM_WRITE | VM_GLOBAL);
+	spin_unlock(&kstack_lock);
+	if (err)
+		goto fail_page;
+	return base + KSTACK_SIZE;
+
+fail_page:
+	pmm_free_pages(p, KSTACK_ORDER);
+fail_slot:
+	slot_put((unsigned long)slot);
+	return 0;
+}
+
+void kstack_free(uintptr_t top)
+{
+	uintptr_t base = top - KSTACK_SIZE;
+	unsigned long slot = (base - KSTACK_BASE) / KSTACK_SLOT_SIZE;
+	paddr_t pa;
+
+	assert(va_is_kstack(base) && IS_ALIGNED(top, KSTACK_SLOT_SIZE));
+	if (!pt_walk(kernel_root, base, &pa, NULL))
+		panic("kstack_free: %p is not a kernel stack", (void *)top);
+	spin_lock(&kstack_lock);
+	pt_unmap(kernel_root, base, KSTACK_SIZE);
+	spin_unlock(&kstack_lock);
+	pmm_free_pages(pa_to_page(pa), KSTACK_ORDER);
+	slot_put(slot);
+}
+
+bool kstack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
+{
+	uintptr_t slot_base;
+
+	if (!va_is_kstack(sp))
+		return false;
+	slot_base = ALIGN_DOWN(sp, KSTACK_SLOT_SIZE);
+	*lo = slot_base + KSTACK_SIZE;
+	*hi = slot_base + KSTACK_SLOT_SIZE;
+	/* sp == hi belongs to this slot's stack (an empty stack) */
+	if (sp == slot_base) {
+		*lo -= KSTACK_SLOT_SIZE;
+		*hi -= KSTACK_SLOT_SIZE;
+	}
+	return *lo <= sp && sp <= *hi && pt_walk(kernel_root, *lo, NULL, NULL);
+}
+
+unsigned kstack_count(void)
+{
+	unsigned n;
+
+	spin_lock(&kstack_lock);
+	n = nstacks;
+	spin_unlock(&kstack_lock);
+	return n;
+}

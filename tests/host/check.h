@@ -1,0 +1,70 @@
+/*
+ * tests/host/check.h - the tiny framework of Kite's host unit tests.
+ *
+ * A test file defines functions with TEST(name) and lists them in main()
+ * through RUN(name). Each test prints one line, "ok <file>/<name>" or
+ * "FAIL <file>/<name>: <file>:<line>: <expr>", which the harness counts;
+ * the program exits 1 if any test failed. CHECK() records a failure and
+ * carries on; REQUIRE() records it and leaves the test.
+ */
+#ifndef KITE_TEST_CHECK_H
+#define KITE_TEST_CHECK_H
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+extern int check_failed_now;   /* failures in the running test */
+extern int check_failed_total; /* tests that failed */
+extern const char *check_suite;
+extern jmp_buf check_panic_jmp; /* panic() in the shims longjmps here */
+extern int check_expect_panic;  /* when set, a panic is expected */
+extern char check_panic_msg[256];
+
+#define CHECK(cond)                                                          \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			if (!check_failed_now)                               \
+				printf("FAIL %s/%s: %s:%d: %s\n", check_suite, \
+				       check_test, __FILE__, __LINE__, #cond);  \
+			check_failed_now++;                                  \
+		}                                                            \
+	} while (0)
+
+#define REQUIRE(cond)                 \
+	do {                          \
+		CHECK(cond);          \
+		if (!(cond))          \
+			return;       \
+	} while (0)
+
+#define TEST(name) static void test_##name(const char *check_test)
+
+#define RUN(name)                                                         \
+	do {                                                              \
+		check_failed_now = 0;                                     \
+		test_##name(#name);                                       \
+		if (check_failed_now)                                     \
+			check_failed_total++;                             \
+		else                                                      \
+			printf("ok %s/%s\n", check_suite, #name);        \
+	} while (0)
+
+/* Evaluate stmt and report whether it called panic(). */
+#define PANICS(stmt)                                          \
+	({                                                    \
+		int panicked_ = 0;                            \
+		check_expect_panic = 1;                       \
+		if (setjmp(check_panic_jmp) == 0) {           \
+			stmt;                                 \
+		} else {                                      \
+			panicked_ = 1;                        \
+		}                                             \
+		check_expect_panic = 0;                       \
+		panicked_;                                    \
+	})
+
+#define CHECK_MAIN_BEGIN(suite) check_suite = (suite)
+#define CHECK_MAIN_END() return check_failed_total ? 1 : 0
+
+#endif

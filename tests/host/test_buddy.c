@@ -1,0 +1,702 @@
+/*
+ * tests/host/test_buddy.c - the buddy allocator (kernel/mm/buddy.c) over a
+ * calloc'd struct page array; no real memory is touched, buddy only deals
+ * in pfns.
+ *
+ * Covers: splitting (one order-0 allocation from a single max-order block
+ * leaves one free block per lower order), coalescing back to the initial
+ * block structure after frees in random order, exhaustion and orders that
+ * are too big, natural alignment of every block, no frame handed out twice,
+ * reserved gaps (unaligned base, odd sizes, several buddy_add_range calls)
+ * never handed out, the panics on double free, wrong order, tail page,
+ * reserved page, page outside the zone and a frame added twice, and a
+ * seeded random alloc/free stress run checking the free-page accounting
+ * and the free lists' consistency.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "mm/buddy.h"
+
+#define BASE 0x80000UL /* 2 GiB: aligned to the max order */
+#define MAX_BLOCK (1UL << BUDDY_MAX_ORDER)
+
+/* xorshift64*: a fixed sequence whatever the C library. */
+static uint64_t rng_state;
+
+static void rng_seed(uint64_t s)
+{
+	rng_state = s ? s : 1;
+}
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+static unsigned rng_below(uint64_t n)
+{
+	return (unsigned)(rng() % n);
+}
+
+/* An order in [0, BUDDY_MAX_ORDER], biased towards the small ones. */
+static unsigned rng_order(void)
+{
+	unsigned a = rng_below(BUDDY_MAX_ORDER + 1);
+	unsigned b = rng_below(BUDDY_MAX_ORDER + 1);
+
+	return MIN(a, b);
+}
+
+/* A zone plus the page array behind it; pages[] has `pad` spare entries
+ * on each side so that pages outside the zone exist. */
+struct fixture {
+	struct buddy_zone z;
+	struct page *array;
+	uint64_t pad;
+	bool *reserved; /* frames never added, by index in the zone */
+	uint8_t *used;  /* scratch bitmap, by index in the zone */
+};
+
+static void fx_init(struct fixture *fx, uint64_t base_pfn, uint64_t npages)
+{
+	fx->pad = 8;
+	fx->array = calloc(npages + 2 * fx->pad, sizeof(struct page));
+	fx->reserved = calloc(npages, sizeof(bool));
+	fx->used = calloc(npages, 1);
+	if (!fx->array || !fx->reserved || !fx->used) {
+		perror("calloc");
+		exit(2);
+	}
+	buddy_init(&fx->z, fx->array + fx->pad, base_pfn, npages);
+	for (uint64_t i = 0; i < npages; i++)
+		fx->reserved[i] = true;
+}
+
+/* Add [base + off, base + off + n). */
+static void fx_add(struct fixture *fx, uint64_t off, uint64_t n)
+{
+	buddy_add_range(&fx->z, fx->z.base_pfn + off, n);
+	for (uint64_t i = off; i < off + n; i++)
+		fx->reserved[i] = false;
+}
+
+static void fx_destroy(struct fixture *fx)
+{
+	free(fx->array);
+	free(fx->reserved);
+	free(fx->used);
+}
+
+/* A zone of one max-order block at BASE. */
+static void fx_simple(struct fixture *fx)
+{
+	fx_init(fx, BASE, MAX_BLOCK);
+	fx_add(fx, 0, MAX_BLOCK);
+}
+
+/*
+ * An unaligned base pfn, an odd size and reserved gaps:
+ *   [0, 5) [7, 300) [301, 777) [800, 2000) [2003, 3001) added,
+ *   5-6, 300, 777-799, 2000-2002 and 3001-3016 reserved.
+ */
+#define HOLEY_BASE (BASE + 3)
+#define HOLEY_NPAGES 3017UL
+#define HOLEY_MANAGED (5UL + 293 + 476 + 1200 + 998)
+
+static void fx_holey(struct fixture *fx)
+{
+	fx_init(fx, HOLEY_BASE, HOLEY_NPAGES);
+	fx_add(fx, 0, 5);
+	fx_add(fx, 800, 1200); /* out of order on purpose */
+	fx_add(fx, 7, 293);
+	fx_add(fx, 301, 476);
+	fx_add(fx, 2003, 998);
+}
+
+/*
+ * Walk the free lists: each entry is a PG_FREE head of its list's order,
+ * naturally aligned, inside the zone, covering no reserved frame and not
+ * overlapping another free block; the counters match the lists.
+ */
+static bool zone_consistent(struct fixture *fx)
+{
+	struct buddy_zone *z = &fx->z;
+	uint64_t free_pages = 0;
+	bool ok = true;
+
+	memset(fx->used, 0, z->npages);
+	for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++) {
+		struct list_node *it;
+		uint64_t n = 0;
+
+		list_for_each(it, &z->free[k]) {
+			struct page *p = list_entry(it, struct page, link);
+			uint64_t pfn, idx;
+
+			if (p < z->pages || p >= z->pages + z->npages)
+				return false;
+			pfn = buddy_pfn(z, p);
+			idx = pfn - z->base_pfn;
+			if (p->flags != PG_FREE || p->order != k ||
+			    !IS_ALIGNED(pfn, 1UL << k) ||
+			    idx + (1UL << k) > z->npages)
+				return false;
+			for (uint64_t i = idx; i < idx + (1UL << k); i++) {
+				if (fx->used[i] || fx->reserved[i])
+					ok = false;
+				fx->used[i] = 1;
+			}
+			n++;
+			free_pages += 1UL << k;
+		}
+		if (n != z->nfree_blocks[k])
+			ok = false;
+	}
+	return ok && free_pages == z->free_pages && !z->lock.locked;
+}
+
+/* Allocate everything: random orders while they succeed, then order 0. */
+struct block {
+	struct page *p;
+	unsigned order;
+};
+
+static size_t alloc_all(struct fixture *fx, struct block *b, size_t max)
+{
+	size_t n = 0;
+	int misses = 0;
+
+	while (n < max && misses < 20) {
+		unsigned k = rng_order();
+		struct page *p = buddy_alloc(&fx->z, k);
+
+		if (!p) {
+			misses++;
+			continue;
+		}
+		b[n].p = p;
+		b[n].order = k;
+		n++;
+	}
+	while (n < max) {
+		struct page *p = buddy_alloc(&fx->z, 0);
+
+		if (!p)
+			break;
+		b[n].p = p;
+		b[n].order = 0;
+		n++;
+	}
+	return n;
+}
+
+static void shuffle(struct block *b, size_t n)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = rng_below(i);
+		struct block t = b[i - 1];
+
+		b[i - 1] = b[j];
+		b[j] = t;
+	}
+}
+
+TEST(init_state)
+{
+	struct fixture fx;
+
+	fx_init(&fx, BASE, MAX_BLOCK);
+	CHECK(fx.z.free_pages == 0 && fx.z.managed_pages == 0);
+	CHECK(buddy_alloc(&fx.z, 0) == NULL);
+	for (uint64_t i = 0; i < MAX_BLOCK; i++)
+		CHECK(fx.z.pages[i].flags == PG_RESERVED);
+	fx_add(&fx, 0, MAX_BLOCK);
+	CHECK(fx.z.free_pages == MAX_BLOCK && fx.z.managed_pages == MAX_BLOCK);
+	CHECK(fx.z.nfree_blocks[BUDDY_MAX_ORDER] == 1);
+	for (unsigned k = 0; k < BUDDY_MAX_ORDER; k++)
+		CHECK(fx.z.nfree_blocks[k] == 0);
+	CHECK(buddy_free_pages(&fx.z) == MAX_BLOCK);
+	CHECK(zone_consistent(&fx));
+	fx_destroy(&fx);
+}
+
+TEST(split)
+{
+	struct fixture fx;
+	struct page *p;
+
+	fx_simple(&fx);
+	p = buddy_alloc(&fx.z, 0);
+	REQUIRE(p != NULL);
+	CHECK(buddy_pfn(&fx.z, p) == BASE);
+	CHECK(p->flags == PG_ALLOC && p->order == 0 && p->refcount == 1);
+	CHECK(fx.z.free_pages == MAX_BLOCK - 1);
+	CHECK(fx.z.nfree_blocks[BUDDY_MAX_ORDER] == 0);
+	for (unsigned k = 0; k < BUDDY_MAX_ORDER; k++) {
+		CHECK(fx.z.nfree_blocks[k] == 1);
+		/* the upper half at each level: pfn BASE + 2^k */
+		CHECK(fx.z.pages[1UL << k].flags == PG_FREE);
+		CHECK(fx.z.pages[1UL << k].order == k);
+	}
+	CHECK(zone_consistent(&fx));
+
+	buddy_free(&fx.z, p, 0);
+	CHECK(fx.z.free_pages == MAX_BLOCK);
+	CHECK(fx.z.nfree_blocks[BUDDY_MAX_ORDER] == 1);
+	for (unsigned k = 0; k < BUDDY_MAX_ORDER; k++)
+		CHECK(fx.z.nfree_blocks[k] == 0);
+	CHECK(zone_consistent(&fx));
+	fx_destroy(&fx);
+}
+
+/* Allocate everything, free in random order, compare with the start. */
+static void coalesce_run(const char *check_test, struct fixture *fx,
+			 bool order0_only)
+{
+	uint64_t nfree0[BUDDY_MAX_ORDER + 1];
+	uint64_t free0 = fx->z.free_pages;
+	size_t max = fx->z.managed_pages;
+	struct block *b = calloc(max, sizeof(*b));
+	size_t n = 0;
+
+	REQUIRE(b != NULL);
+	memcpy(nfree0, fx->z.nfree_blocks, sizeof(nfree0));
+	if (order0_only) {
+		struct page *p;
+
+		while (n < max && (p = buddy_alloc(&fx->z, 0)) != NULL) {
+			b[n].p = p;
+			b[n].order = 0;
+			n++;
+		}
+	} else {
+		n = alloc_all(fx, b, max);
+	}
+	CHECK(fx->z.free_pages == 0);
+	for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++)
+		CHECK(fx->z.nfree_blocks[k] == 0);
+	shuffle(b, n);
+	for (size_t i = 0; i < n; i++)
+		buddy_free(&fx->z, b[i].p, b[i].order);
+	CHECK(fx->z.free_pages == free0);
+	CHECK(memcmp(nfree0, fx->z.nfree_blocks, sizeof(nfree0)) == 0);
+	CHECK(zone_consistent(fx));
+	free(b);
+}
+
+TEST(coalesce)
+{
+	struct fixture fx;
+
+	rng_seed(1);
+	fx_init(&fx, BASE, 4 * MAX_BLOCK);
+	fx_add(&fx, 0, 4 * MAX_BLOCK);
+	CHECK(fx.z.nfree_blocks[BUDDY_MAX_ORDER] == 4);
+	coalesce_run(check_test, &fx, true);
+	coalesce_run(check_test, &fx, false);
+	CHECK(fx.z.nfree_blocks[BUDDY_MAX_ORDER] == 4);
+	fx_destroy(&fx);
+
+	fx_holey(&fx);
+	CHECK(zone_consistent(&fx));
+	coalesce_run(check_test, &fx, true);
+	coalesce_run(check_test, &fx, false);
+	fx_destroy(&fx);
+}
+
+/* Adjacent ranges added separately merge into one block. */
+TEST(add_range_merges)
+{
+	struct fixture fx;
+
+	fx_init(&fx, BASE, MAX_BLOCK);
+	fx_add(&fx, 512, 512);
+	fx_add(&fx, 0, 1);
+	fx_add(&fx, 2, 510);
+	fx_add(&fx, 1, 1);
+	CHECK(fx.z.free_pages == MAX_BLOCK);
+	CHECK(fx.z.nfree_blocks[BUDDY_MAX_ORDER] == 1);
+	for (unsigned k = 0; k < BUDDY_MAX_ORDER; k++)
+		CHECK(fx.z.nfree_blocks[k] == 0);
+	CHECK(zone_consistent(&fx));
+	fx_destroy(&fx);
+}
+
+TEST(exhaustion)
+{
+	struct fixture fx;
+	uint64_t count = 0;
+	struct page *p, *big;
+
+	fx_holey(&fx);
+	CHECK(fx.z.managed_pages == HOLEY_MANAGED);
+	CHECK(fx.z.free_pages == HOLEY_MANAGED);
+	while (buddy_alloc(&fx.z, 0))
+		count++;
+	CHECK(count == HOLEY_MANAGED);
+	CHECK(fx.z.free_pages == 0);
+	for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++)
+		CHECK(buddy_alloc(&fx.z, k) == NULL);
+	fx_destroy(&fx);
+
+	/* orders beyond the maximum, even with memory free */
+	fx_simple(&fx);
+	CHECK(buddy_alloc(&fx.z, BUDDY_MAX_ORDER + 1) == NULL);
+	CHECK(buddy_alloc(&fx.z, 63) == NULL);
+	CHECK(buddy_alloc(&fx.z, ~0u) == NULL);
+	CHECK(fx.z.free_pages == MAX_BLOCK && !fx.z.lock.locked);
+
+	/* larger than any free block: NULL; smaller ones still work */
+	p = buddy_alloc(&fx.z, 0);
+	REQUIRE(p != NULL);
+	CHECK(buddy_alloc(&fx.z, BUDDY_MAX_ORDER) == NULL);
+	for (unsigned k = BUDDY_MAX_ORDER; k-- > 0;) {
+		big = buddy_alloc(&fx.z, k);
+		CHECK(big != NULL);
+		CHECK(buddy_alloc(&fx.z, k) == NULL); /* only one was left */
+	}
+	CHECK(fx.z.free_pages == 0);
+	CHECK(buddy_alloc(&fx.z, 0) == NULL);
+	fx_destroy(&fx);
+
+	/* holey zone: the largest block is bounded by the gaps */
+	fx_init(&fx, BASE, 64);
+	fx_add(&fx, 0, 7);   /* 4 + 2 + 1 */
+	fx_add(&fx, 9, 7);   /* 1 + 2 + 4 */
+	fx_add(&fx, 16, 15); /* 8 + 4 + 2 + 1 */
+	CHECK(buddy_alloc(&fx.z, 4) == NULL);
+	CHECK(buddy_alloc(&fx.z, 3) != NULL);
+	CHECK(buddy_alloc(&fx.z, 3) == NULL);
+	CHECK(buddy_alloc(&fx.z, 2) != NULL);
+	CHECK(buddy_alloc(&fx.z, 2) != NULL);
+	CHECK(buddy_alloc(&fx.z, 2) != NULL);
+	CHECK(buddy_alloc(&fx.z, 2) == NULL);
+	CHECK(fx.z.free_pages == 29 - 8 - 12);
+	fx_destroy(&fx);
+}
+
+TEST(alignment)
+{
+	struct fixture fx;
+
+	rng_seed(2);
+	for (int round = 0; round < 2; round++) {
+		size_t n;
+		struct block *b;
+
+		if (round == 0)
+			fx_simple(&fx);
+		else
+			fx_holey(&fx);
+		b = calloc(fx.z.managed_pages, sizeof(*b));
+		REQUIRE(b != NULL);
+		n = alloc_all(&fx, b, fx.z.managed_pages);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t pfn = buddy_pfn(&fx.z, b[i].p);
+
+			CHECK(IS_ALIGNED(pfn, 1UL << b[i].order));
+			CHECK(b[i].p->flags == PG_ALLOC);
+			CHECK(b[i].p->order == b[i].order);
+			CHECK(b[i].p->refcount == 1);
+		}
+		free(b);
+		fx_destroy(&fx);
+	}
+
+	/* every order, explicitly, in a fresh zone */
+	fx_init(&fx, BASE, 4 * MAX_BLOCK);
+	fx_add(&fx, 0, 4 * MAX_BLOCK);
+	for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++) {
+		struct page *p = buddy_alloc(&fx.z, k);
+
+		REQUIRE(p != NULL);
+		CHECK(IS_ALIGNED(buddy_pfn(&fx.z, p), 1UL << k));
+	}
+	fx_destroy(&fx);
+}
+
+/* Mark every frame handed out: none twice, none reserved, all counted. */
+static void no_overlap_run(const char *check_test, struct fixture *fx)
+{
+	struct block *b = calloc(fx->z.managed_pages, sizeof(*b));
+	size_t n, frames = 0;
+
+	REQUIRE(b != NULL);
+	n = alloc_all(fx, b, fx->z.managed_pages);
+	memset(fx->used, 0, fx->z.npages);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t idx = (uint64_t)(b[i].p - fx->z.pages);
+
+		REQUIRE(idx + (1UL << b[i].order) <= fx->z.npages);
+		for (uint64_t j = idx; j < idx + (1UL << b[i].order); j++) {
+			CHECK(!fx->used[j]);
+			CHECK(!fx->reserved[j]);
+			fx->used[j] = 1;
+			frames++;
+		}
+	}
+	CHECK(frames == fx->z.managed_pages);
+	CHECK(fx->z.free_pages == 0);
+	free(b);
+}
+
+TEST(no_overlap)
+{
+	struct fixture fx;
+
+	rng_seed(3);
+	fx_init(&fx, BASE, 4 * MAX_BLOCK);
+	fx_add(&fx, 0, 4 * MAX_BLOCK);
+	no_overlap_run(check_test, &fx);
+	fx_destroy(&fx);
+	fx_holey(&fx);
+	no_overlap_run(check_test, &fx);
+	fx_destroy(&fx);
+}
+
+TEST(reserved_gaps)
+{
+	struct fixture fx;
+	struct page *p;
+
+	fx_holey(&fx);
+	while ((p = buddy_alloc(&fx.z, 0)) != NULL)
+		CHECK(!fx.reserved[p - fx.z.pages]);
+	for (uint64_t i = 0; i < HOLEY_NPAGES; i++)
+		if (fx.reserved[i])
+			CHECK(fx.z.pages[i].flags == PG_RESERVED);
+	fx_destroy(&fx);
+}
+
+TEST(double_free)
+{
+	struct fixture fx;
+	struct page *p, *q;
+
+	fx_simple(&fx);
+	p = buddy_alloc(&fx.z, 2);
+	REQUIRE(p != NULL);
+	buddy_free(&fx.z, p, 2);
+	/* p is the head of the merged block again (PG_FREE) */
+	CHECK(PANICS(buddy_free(&fx.z, p, 2)));
+	fx.z.lock.locked = 0;
+	CHECK(fx.z.free_pages == MAX_BLOCK);
+	CHECK(zone_consistent(&fx));
+
+	/* q merges into its lower buddy and is no head at all afterwards */
+	p = buddy_alloc(&fx.z, 0);
+	q = buddy_alloc(&fx.z, 0);
+	REQUIRE(p && q && q == p + 1);
+	buddy_free(&fx.z, q, 0);
+	buddy_free(&fx.z, p, 0);
+	CHECK(PANICS(buddy_free(&fx.z, q, 0)));
+	fx.z.lock.locked = 0;
+	CHECK(PANICS(buddy_free(&fx.z, p, 0)));
+	fx.z.lock.locked = 0;
+	CHECK(fx.z.free_pages == MAX_BLOCK);
+	CHECK(fx.z.nfree_blocks[BUDDY_MAX_ORDER] == 1);
+	CHECK(zone_consistent(&fx));
+
+	/* a free block's head that was never allocated */
+	p = buddy_alloc(&fx.z, 0);
+	REQUIRE(p != NULL);
+	CHECK(PANICS(buddy_free(&fx.z, p + 1, 0)));
+	fx.z.lock.locked = 0;
+	buddy_free(&fx.z, p, 0);
+	CHECK(zone_consistent(&fx));
+	fx_destroy(&fx);
+}
+
+TEST(wrong_order)
+{
+	struct fixture fx;
+	struct page *p;
+
+	fx_simple(&fx);
+	p = buddy_alloc(&fx.z, 3);
+	REQUIRE(p != NULL);
+	CHECK(PANICS(buddy_free(&fx.z, p, 2)));
+	fx.z.lock.locked = 0;
+	CHECK(PANICS(buddy_free(&fx.z, p, 4)));
+	fx.z.lock.locked = 0;
+	CHECK(PANICS(buddy_free(&fx.z, p, 0)));
+	fx.z.lock.locked = 0;
+	CHECK(fx.z.free_pages == MAX_BLOCK - 8);
+	CHECK(p->flags == PG_ALLOC && p->order == 3);
+	buddy_free(&fx.z, p, 3);
+	CHECK(fx.z.free_pages == MAX_BLOCK);
+	CHECK(fx.z.nfree_blocks[BUDDY_MAX_ORDER] == 1);
+	CHECK(zone_consistent(&fx));
+	fx_destroy(&fx);
+}
+
+TEST(tail_page)
+{
+	struct fixture fx;
+	struct page *p;
+
+	fx_simple(&fx);
+	p = buddy_alloc(&fx.z, 3);
+	REQUIRE(p != NULL);
+	for (int i = 1; i < 8; i++) {
+		CHECK(PANICS(buddy_free(&fx.z, p + i, 0)));
+		fx.z.lock.locked = 0;
+		CHECK(PANICS(buddy_free(&fx.z, p + i, 3)));
+		fx.z.lock.locked = 0;
+	}
+	CHECK(fx.z.free_pages == MAX_BLOCK - 8);
+	buddy_free(&fx.z, p, 3);
+	CHECK(fx.z.nfree_blocks[BUDDY_MAX_ORDER] == 1);
+	CHECK(zone_consistent(&fx));
+	fx_destroy(&fx);
+}
+
+TEST(reserved_page)
+{
+	struct fixture fx;
+	uint64_t free0;
+
+	fx_holey(&fx);
+	free0 = fx.z.free_pages;
+	for (uint64_t i = 0; i < HOLEY_NPAGES; i++) {
+		if (!fx.reserved[i])
+			continue;
+		CHECK(PANICS(buddy_free(&fx.z, &fx.z.pages[i], 0)));
+		fx.z.lock.locked = 0;
+	}
+	CHECK(fx.z.free_pages == free0);
+	CHECK(zone_consistent(&fx));
+	fx_destroy(&fx);
+}
+
+TEST(outside_zone)
+{
+	struct fixture fx;
+	struct page *below, *above;
+
+	fx_simple(&fx);
+	below = fx.array;                       /* pad entries before the zone */
+	above = fx.z.pages + fx.z.npages;       /* just past the end */
+	below->flags = PG_ALLOC;                /* looks allocated */
+	above->flags = PG_ALLOC;
+	CHECK(PANICS(buddy_free(&fx.z, below, 0)));
+	fx.z.lock.locked = 0;
+	CHECK(PANICS(buddy_free(&fx.z, fx.z.pages - 1, 0)));
+	fx.z.lock.locked = 0;
+	CHECK(PANICS(buddy_free(&fx.z, above, 0)));
+	fx.z.lock.locked = 0;
+	CHECK(PANICS(buddy_free(&fx.z, above + 3, 0)));
+	fx.z.lock.locked = 0;
+	CHECK(fx.z.free_pages == MAX_BLOCK);
+	CHECK(zone_consistent(&fx));
+	fx_destroy(&fx);
+}
+
+TEST(add_twice)
+{
+	struct fixture fx;
+
+	fx_holey(&fx);
+	CHECK(PANICS(buddy_add_range(&fx.z, HOLEY_BASE + 10, 1)));
+	fx.z.lock.locked = 0;
+	fx_destroy(&fx);
+}
+
+TEST(stress)
+{
+	enum { NOPS = 20000 };
+	struct fixture fx;
+	struct block *live;
+	size_t nlive = 0;
+	uint64_t expect_free, nfree0[BUDDY_MAX_ORDER + 1];
+	unsigned long allocs = 0, fails = 0;
+
+	rng_seed(0x6b697465);
+	fx_holey(&fx);
+	memcpy(nfree0, fx.z.nfree_blocks, sizeof(nfree0));
+	expect_free = fx.z.free_pages;
+	live = calloc(fx.z.managed_pages, sizeof(*live));
+	REQUIRE(live != NULL);
+	for (int op = 0; op < NOPS; op++) {
+		/* mostly allocate in the first half, mostly free later */
+		unsigned bias = op < NOPS / 2 ? 60 : 40;
+
+		if (nlive == 0 || rng_below(100) < bias) {
+			unsigned k = rng_order();
+			struct page *p = buddy_alloc(&fx.z, k);
+
+			if (p) {
+				REQUIRE(IS_ALIGNED(buddy_pfn(&fx.z, p), 1UL << k));
+				live[nlive].p = p;
+				live[nlive].order = k;
+				nlive++;
+				expect_free -= 1UL << k;
+				allocs++;
+			} else {
+				/* only when no block of order >= k is free */
+				for (unsigned j = k; j <= BUDDY_MAX_ORDER; j++)
+					CHECK(fx.z.nfree_blocks[j] == 0);
+				fails++;
+			}
+		} else {
+			size_t i = rng_below(nlive);
+
+			buddy_free(&fx.z, live[i].p, live[i].order);
+			expect_free += 1UL << live[i].order;
+			live[i] = live[--nlive];
+		}
+		REQUIRE(fx.z.free_pages == expect_free);
+		if (op % 1000 == 0) {
+			REQUIRE(zone_consistent(&fx));
+			/* live blocks lie on frames no free block covers */
+			for (size_t i = 0; i < nlive; i++) {
+				uint64_t idx = (uint64_t)(live[i].p - fx.z.pages);
+
+				for (uint64_t j = idx;
+				     j < idx + (1UL << live[i].order); j++) {
+					CHECK(!fx.used[j]);
+					fx.used[j] = 1;
+				}
+			}
+		}
+	}
+	CHECK(allocs > NOPS / 4 && fails > 0);
+	shuffle(live, nlive);
+	while (nlive > 0) {
+		nlive--;
+		buddy_free(&fx.z, live[nlive].p, live[nlive].order);
+	}
+	CHECK(fx.z.free_pages == HOLEY_MANAGED);
+	CHECK(memcmp(nfree0, fx.z.nfree_blocks, sizeof(nfree0)) == 0);
+	CHECK(zone_consistent(&fx));
+	free(live);
+	fx_destroy(&fx);
+}
+
+int main(void)
+{
+	CHECK_MAIN_BEGIN("buddy");
+	RUN(init_state);
+	RUN(split);
+	RUN(coalesce);
+	RUN(add_range_merges);
+	RUN(exhaustion);
+	RUN(alignment);
+	RUN(no_overlap);
+	RUN(reserved_gaps);
+	RUN(double_free);
+	RUN(wrong_order);
+	RUN(tail_page);
+	RUN(reserved_page);
+	RUN(outside_zone);
+	RUN(add_twice);
+	RUN(stress);
+	CHECK_MAIN_END();
+}

@@ -1,0 +1,46 @@
+#!/bin/sh
+# tools/deps.sh - install the Debian packages Kite needs.
+#   deps.sh ensure   install only if a tool is missing (make qemu/test)
+#   deps.sh install  same, but say so when everything is present
+# As root it runs apt-get; otherwise it prints the one command to run.
+set -e
+
+# tool -> package
+need() {
+	missing=""
+	check() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
+	check qemu-system-riscv64 qemu-system-misc
+	check riscv64-unknown-elf-gcc gcc-riscv64-unknown-elf
+	check gdb-multiarch gdb-multiarch
+	check cppcheck cppcheck
+	check cc gcc
+	check make make
+	[ -x /usr/bin/python3 ] || missing="$missing python3"
+	/usr/bin/python3 -c 'import pexpect' >/dev/null 2>&1 || missing="$missing python3-pexpect"
+	# the host tests link ASan/UBSan
+	echo 'int main(void){return 0;}' | cc -fsanitize=address,undefined -x c - \
+		-o /tmp/kite-asan-check.$$ >/dev/null 2>&1 || missing="$missing libasan8 libubsan1"
+	rm -f /tmp/kite-asan-check.$$
+	echo "$missing" | tr ' ' '\n' | sort -u | tr '\n' ' ' | sed 's/^ *//; s/ *$//'
+}
+
+pkgs=$(need)
+if [ -z "$pkgs" ]; then
+	[ "$1" = install ] && echo "deps: everything Kite needs is installed"
+	exit 0
+fi
+echo "deps: missing Debian packages: $pkgs"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: run this once, then try again:"
+	echo "  sudo apt-get update && sudo apt-get install -y $pkgs"
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends $pkgs
+left=$(need)
+if [ -n "$left" ]; then
+	echo "deps: still missing after apt-get: $left" >&2
+	exit 1
+fi
+echo "deps: installed $pkgs"
