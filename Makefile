@@ -37,18 +37,24 @@ KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
 
 all: $(B)/kernel.elf
 
+# V=1 shows the full commands
+Q := $(if $(V),,@)
+
 $(B)/kernel.elf: $(KOBJS) $(K)/arch/riscv/kernel.ld
-	$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) -lgcc
-	$(NM) -n $@ > $(B)/kernel.sym
-	$(OBJDUMP) -d $@ > $(B)/kernel.asm
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) -lgcc
+	$(Q)$(NM) -n $@ > $(B)/kernel.sym
+	$(Q)$(OBJDUMP) -d $@ > $(B)/kernel.asm
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
 $(B)/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
 -include $(KOBJS:.o=.d)
 
@@ -91,7 +97,8 @@ $(B)/host/test_kmalloc: tests/host/test_kmalloc.c tests/host/fake_pmm.c \
 
 $(B)/host/test_%:
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
 
 host-test: $(HOST_BINS)
 

@@ -2,41 +2,33 @@
  * lib/fdt.c - a small, defensive reader of flattened device trees.
  *
  * A DTB is a header, a memory reservation block (big-endian u64
- * address/size pairs ended by a 0/0 pair), a structure block and a
- * strings block. The structure block is a stream of big-endian u32
- * tokens, each 4-byte aligned:
- *   FDT_BEGIN_NODE  the node's NUL-terminated name follows, padded to 4;
- *   FDT_PROP        u32 len, u32 nameoff (into the strings block), then
- *                   len bytes of value, padded to 4;
- *   FDT_END_NODE    closes the innermost open node;
- *   FDT_NOP         ignored;
- *   FDT_END         the last token, after the root node has closed.
+ * address/size pairs ended by 0/0), a structure block and a strings
+ * block. The structure block is a stream of aligned big-endian u32
+ * tokens: FDT_BEGIN_NODE + NUL-terminated name, FDT_PROP + u32 len +
+ * u32 nameoff (into the strings block) + value, both padded to 4 bytes;
+ * FDT_END_NODE; FDT_NOP (ignored); one FDT_END after the root closes.
  *
- * fdt_parse() walks the stream once, front to back, keeping one
- * struct fdt_level per open node (at most FDT_MAX_DEPTH deep; the root is
- * level 0). A level records what the node is (root, a child of the root,
- * /cpus, a child of /cpus, /reserved-memory or one of its children,
- * /chosen, or anything else), the #address-cells/#size-cells it declares
- * for its children (2 and 1 when absent, as the spec says), and the
- * device_type, status and reg it carries. Properties come in any order,
- * so a node is judged at its FDT_END_NODE, its reg decoded with the
- * parent level's cells; those are final by then because the spec puts all
- * properties of a node before its subnodes, which is enforced here.
+ * fdt_parse() walks the stream once with a struct fdt_level per open node
+ * (at most FDT_MAX_DEPTH, root = level 0) recording what the node is to
+ * Kite, the #address-cells/#size-cells it declares for its children
+ * (2/1 if absent, per the spec), and its device_type, status and reg.
+ * Properties come in any order, so a node is judged at its FDT_END_NODE,
+ * its reg decoded with the parent level's cells: final by then, as a
+ * node's properties must precede its subnodes (enforced).
  *
- * Read: children of the root named "memory" or "memory@..." (or whose
- * device_type is "memory") -> info->mem; the reservation block and the
- * children of /reserved-memory -> info->reserved; /cpus
- * timebase-frequency, else the first cpu node's; children of /cpus whose
- * device_type is "cpu" (or, lacking one, named "cpu@...") -> nharts and
- * hartids from reg; /chosen bootargs. Nodes whose status is present and
- * neither "okay" nor "ok" are skipped. Properties of other nodes are
- * bounds-checked but not interpreted.
+ * Read: root children named "memory[@...]" (unless another device_type)
+ * or with device_type "memory" -> mem; the reservation block, then
+ * /reserved-memory children -> reserved; /cpus timebase-frequency, else
+ * the first cpu node's; /cpus children with device_type "cpu" (or none
+ * and named "cpu@...") -> nharts and hartids from reg; /chosen bootargs.
+ * Nodes whose status is neither absent, "okay" nor "ok" are skipped;
+ * other nodes' properties are bounds-checked only.
  *
- * Everything is read with byte loads, so the blob need not be aligned.
- * The header's totalsize is trusted as the size of the buffer: every
- * offset is checked against it, every token, name and value against the
- * structure block, every property name against the strings block, before
- * it is touched. Anything malformed gives -EINVAL and a zeroed *info.
+ * All reads are byte loads, so the blob need not be aligned. totalsize is
+ * trusted as the buffer size; every offset is checked against it, every
+ * token, name and value against the structure block, every property name
+ * against the strings block, before being read. Anything malformed gives
+ * -EINVAL and a zeroed *info.
  */
 #include "kernel/types.h"
 #include "lib/fdt.h"
@@ -66,8 +58,8 @@ struct fdt_level {
 	bool disabled;          /* status present and not "okay"/"ok" */
 	bool has_child;         /* a subnode began: no more properties */
 	bool has_reg;
-	uint32_t addr_cells;    /* #address-cells for the children */
-	uint32_t size_cells;    /* #size-cells for the children */
+	uint64_t addr_cells;    /* #address-cells for the children */
+	uint64_t size_cells;    /* #size-cells for the children */
 	uint32_t reg_off;       /* reg value: offset in the blob, length */
 	uint32_t reg_len;
 };
@@ -91,21 +83,14 @@ static uint32_t fdt_be32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
-static uint64_t fdt_be64(const uint8_t *p)
-{
-	return (uint64_t)fdt_be32(p) << 32 | fdt_be32(p + 4);
-}
-
 /* Value of n (0..2) big-endian cells at p. */
 static uint64_t fdt_cells(const uint8_t *p, uint32_t n)
 {
-	return n == 0 ? 0 : n == 1 ? fdt_be32(p) : fdt_be64(p);
-}
+	uint64_t v = 0;
 
-/* Is [off, off + size) inside [0, total)? */
-static bool fdt_inside(uint32_t off, uint32_t size, uint32_t total)
-{
-	return (uint64_t)off + size <= total;
+	for (; n > 0; n--, p += 4)
+		v = v << 32 | fdt_be32(p);
+	return v;
 }
 
 /* Take the next u32 of the structure block. */
@@ -129,17 +114,6 @@ static int fdt_skip(struct fdt_walk *w, uint32_t n)
 	return 0;
 }
 
-/* Is v[0..len) one NUL-terminated string? */
-static bool fdt_str_ok(const uint8_t *v, uint32_t len)
-{
-	return len > 0 && v[len - 1] == '\0';
-}
-
-static bool fdt_prefix(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 static int fdt_add_region(struct fdt_region *r, int *n, uint64_t base,
 			  uint64_t size)
 {
@@ -158,19 +132,16 @@ static int fdt_read_rsvmap(const uint8_t *b, uint32_t off, uint32_t total,
 			   struct fdt_info *info)
 {
 	uint64_t base, size;
-	int rc;
 
-	for (;; off += 16) {
-		if (total - off < 16)
-			return -EINVAL;
-		base = fdt_be64(b + off);
-		size = fdt_be64(b + off + 8);
+	for (; total - off >= 16; off += 16) {
+		base = fdt_cells(b + off, 2);
+		size = fdt_cells(b + off + 8, 2);
 		if (base == 0 && size == 0)
 			return 0;
-		rc = fdt_add_region(info->reserved, &info->nreserved, base, size);
-		if (rc)
-			return rc;
+		if (fdt_add_region(info->reserved, &info->nreserved, base, size))
+			return -EINVAL;
 	}
+	return -EINVAL;
 }
 
 /* Check the header and set up the walk over the structure block. */
@@ -178,10 +149,8 @@ static int fdt_check_header(struct fdt_walk *w, const uint8_t *b)
 {
 	uint32_t total, soff, ssize, stroff, strsize, rsv;
 
-	if (fdt_be32(b) != FDT_MAGIC)
-		return -EINVAL;
-	total = fdt_be32(b + 4);
-	if (total < FDT_HDR_SIZE)
+	total = fdt_totalsize(b);
+	if (total < FDT_HDR_SIZE)       /* also a wrong magic */
 		return -EINVAL;
 	if (fdt_be32(b + 20) < 16 || fdt_be32(b + 24) > 17)
 		return -EINVAL;
@@ -192,8 +161,8 @@ static int fdt_check_header(struct fdt_walk *w, const uint8_t *b)
 	if (soff < FDT_HDR_SIZE || soff > total || soff % 4)
 		return -EINVAL;
 	ssize = fdt_be32(b + 20) >= 17 ? fdt_be32(b + 36) : total - soff;
-	if (!fdt_inside(soff, ssize, total) || stroff < FDT_HDR_SIZE ||
-	    !fdt_inside(stroff, strsize, total) ||
+	if ((uint64_t)soff + ssize > total || stroff < FDT_HDR_SIZE ||
+	    (uint64_t)stroff + strsize > total ||
 	    rsv < FDT_HDR_SIZE || rsv > total || rsv % 8)
 		return -EINVAL;
 	w->blob = b;
@@ -218,10 +187,11 @@ static uint8_t fdt_kind_of(const struct fdt_level *parent, const char *name,
 			return FDT_K_CHOSEN;
 		if (!strcmp(name, "reserved-memory"))
 			return FDT_K_RESMEM;
-		*named = !strcmp(name, "memory") || fdt_prefix(name, "memory@");
+		*named = !strcmp(name, "memory") ||
+			 !strncmp(name, "memory@", 7);
 		return FDT_K_TOP;
 	case FDT_K_CPUS:
-		*named = fdt_prefix(name, "cpu@");
+		*named = !strncmp(name, "cpu@", 4);
 		return FDT_K_CPU;
 	case FDT_K_RESMEM:
 		return FDT_K_RESCHILD;
@@ -257,9 +227,8 @@ static int fdt_reg_check(const struct fdt_level *lv,
 {
 	uint32_t ac = parent->addr_cells, sc = parent->size_cells;
 
-	if (ac > 2 || sc > 2 || ac + sc == 0 || (need_addr && ac == 0))
-		return -EINVAL;
-	if (lv->reg_len % ((ac + sc) * 4))
+	if (ac > 2 || sc > 2 || ac + sc == 0 || (need_addr && ac == 0) ||
+	    lv->reg_len % ((ac + sc) * 4))
 		return -EINVAL;
 	return 0;
 }
@@ -271,18 +240,15 @@ static int fdt_add_regs(struct fdt_walk *w, const struct fdt_level *lv,
 {
 	uint32_t ac = parent->addr_cells, sc = parent->size_cells, off;
 	const uint8_t *p = w->blob + lv->reg_off;
-	int rc;
 
 	if (!lv->has_reg)
 		return 0;
 	if (fdt_reg_check(lv, parent, false))
 		return -EINVAL;
-	for (off = 0; off < lv->reg_len; off += (ac + sc) * 4) {
-		rc = fdt_add_region(r, n, fdt_cells(p + off, ac),
-				    fdt_cells(p + off + ac * 4, sc));
-		if (rc)
-			return rc;
-	}
+	for (off = 0; off < lv->reg_len; off += (ac + sc) * 4)
+		if (fdt_add_region(r, n, fdt_cells(p + off, ac),
+				   fdt_cells(p + off + ac * 4, sc)))
+			return -EINVAL;
 	return 0;
 }
 
@@ -308,16 +274,16 @@ static int fdt_commit(struct fdt_walk *w, const struct fdt_level *lv,
 		      const struct fdt_level *parent)
 {
 	struct fdt_info *info = w->info;
-	bool typed_as = lv->type == FDT_T_NONE && lv->named;
+	bool by_name = lv->type == FDT_T_NONE && lv->named;
 
 	if (lv->disabled)
 		return 0;
-	if (lv->kind == FDT_K_TOP && (lv->type == FDT_T_MEMORY || typed_as))
+	if (lv->kind == FDT_K_TOP && (lv->type == FDT_T_MEMORY || by_name))
 		return fdt_add_regs(w, lv, parent, info->mem, &info->nmem);
 	if (lv->kind == FDT_K_RESCHILD)
 		return fdt_add_regs(w, lv, parent, info->reserved,
 				    &info->nreserved);
-	if (lv->kind == FDT_K_CPU && (lv->type == FDT_T_CPU || typed_as))
+	if (lv->kind == FDT_K_CPU && (lv->type == FDT_T_CPU || by_name))
 		return fdt_add_cpu(w, lv, parent);
 	return 0;
 }
@@ -335,58 +301,33 @@ static int fdt_end_node(struct fdt_walk *w)
 	return rc;
 }
 
-static int fdt_prop_cells(const uint8_t *v, uint32_t len, uint32_t *out)
+/* A number of 4 bytes (or of 8, if wide). */
+static int fdt_num(const uint8_t *v, uint32_t len, bool wide, uint64_t *out)
 {
-	if (len != 4)
+	if (len != 4 && !(wide && len == 8))
 		return -EINVAL;
-	*out = fdt_be32(v);
+	*out = fdt_cells(v, len / 4);
 	return 0;
 }
 
-static int fdt_prop_timebase(struct fdt_walk *w, const struct fdt_level *lv,
-			     const uint8_t *v, uint32_t len)
-{
-	uint64_t hz;
-
-	if (len != 4 && len != 8)
-		return -EINVAL;
-	hz = len == 4 ? fdt_be32(v) : fdt_be64(v);
-	if (lv->kind == FDT_K_CPUS)
-		w->info->timebase_freq = hz;
-	else if (lv->kind == FDT_K_CPU && w->cpu_timebase == 0)
-		w->cpu_timebase = hz;
-	return 0;
-}
-
-static int fdt_prop_bootargs(struct fdt_walk *w, const uint8_t *v,
-			     uint32_t len)
+/* device_type, status or /chosen bootargs: one NUL-terminated string. */
+static int fdt_prop_string(struct fdt_walk *w, struct fdt_level *lv,
+			   const char *name, const char *s, uint32_t len)
 {
 	size_t n;
 
-	if (!fdt_str_ok(v, len))
+	if (len == 0 || s[len - 1] != '\0')
 		return -EINVAL;
-	n = MIN(strlen((const char *)v), (size_t)BOOTARGS_MAX - 1);
-	memcpy(w->info->bootargs, v, n);
-	w->info->bootargs[n] = '\0';
-	return 0;
-}
-
-/* device_type or status: one NUL-terminated string. */
-static int fdt_prop_string(struct fdt_level *lv, const char *name,
-			   const uint8_t *v, uint32_t len)
-{
-	const char *s = (const char *)v;
-
-	if (!fdt_str_ok(v, len))
-		return -EINVAL;
-	if (!strcmp(name, "status"))
+	if (!strcmp(name, "status")) {
 		lv->disabled = strcmp(s, "okay") && strcmp(s, "ok");
-	else if (!strcmp(s, "memory"))
-		lv->type = FDT_T_MEMORY;
-	else if (!strcmp(s, "cpu"))
-		lv->type = FDT_T_CPU;
-	else
-		lv->type = FDT_T_OTHER;
+	} else if (!strcmp(name, "device_type")) {
+		lv->type = !strcmp(s, "memory") ? FDT_T_MEMORY :
+			   !strcmp(s, "cpu") ? FDT_T_CPU : FDT_T_OTHER;
+	} else {
+		n = MIN(strlen(s), (size_t)BOOTARGS_MAX - 1);
+		memcpy(w->info->bootargs, s, n);
+		w->info->bootargs[n] = '\0';
+	}
 	return 0;
 }
 
@@ -395,23 +336,27 @@ static int fdt_apply(struct fdt_walk *w, struct fdt_level *lv,
 		     const char *name, uint32_t off, uint32_t len)
 {
 	const uint8_t *v = w->blob + off;
+	uint64_t hz;
 
 	if (!strcmp(name, "#address-cells"))
-		return fdt_prop_cells(v, len, &lv->addr_cells);
+		return fdt_num(v, len, false, &lv->addr_cells);
 	if (!strcmp(name, "#size-cells"))
-		return fdt_prop_cells(v, len, &lv->size_cells);
-	if (!strcmp(name, "timebase-frequency"))
-		return fdt_prop_timebase(w, lv, v, len);
-	if (!strcmp(name, "bootargs") && lv->kind == FDT_K_CHOSEN)
-		return fdt_prop_bootargs(w, v, len);
+		return fdt_num(v, len, false, &lv->size_cells);
 	if (!strcmp(name, "reg")) {
 		lv->has_reg = true;
 		lv->reg_off = off;
 		lv->reg_len = len;
-		return 0;
+	} else if (!strcmp(name, "timebase-frequency")) {
+		if (fdt_num(v, len, true, &hz))
+			return -EINVAL;
+		if (lv->kind == FDT_K_CPUS)
+			w->info->timebase_freq = hz;
+		else if (lv->kind == FDT_K_CPU && w->cpu_timebase == 0)
+			w->cpu_timebase = hz;
+	} else if (!strcmp(name, "device_type") || !strcmp(name, "status") ||
+		   (!strcmp(name, "bootargs") && lv->kind == FDT_K_CHOSEN)) {
+		return fdt_prop_string(w, lv, name, (const char *)v, len);
 	}
-	if (!strcmp(name, "device_type") || !strcmp(name, "status"))
-		return fdt_prop_string(lv, name, v, len);
 	return 0;
 }
 

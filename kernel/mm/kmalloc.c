@@ -65,11 +65,13 @@ static int size_to_class(size_t size)
 	return c;
 }
 
+/* BUDDY_MAX_ORDER + 1 if too big: stop there, as PAGE_SIZE << order
+ * would wrap to 0 and then overflow the shift for sizes above 2^63. */
 static unsigned size_to_order(size_t size)
 {
 	unsigned order = 0;
 
-	while ((PAGE_SIZE << order) < size)
+	while (order <= BUDDY_MAX_ORDER && (PAGE_SIZE << order) < size)
 		order++;
 	return order;
 }

@@ -167,3 +167,14 @@ uint64_t pmm_free_count(void)
 {
 	return buddy_free_pages(&zone);
 }
+
+uint64_t pmm_free_blocks(unsigned order)
+{
+	uint64_t n;
+
+	assert(order <= BUDDY_MAX_ORDER);
+	spin_lock(&zone.lock);
+	n = zone.nfree_blocks[order];
+	spin_unlock(&zone.lock);
+	return n;
+}

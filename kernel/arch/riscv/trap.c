@@ -118,21 +118,32 @@ void arch_dump_trapframe(const struct trapframe *tf)
  */
 void arch_backtrace(uintptr_t pc, uintptr_t fp, uintptr_t lo, uintptr_t hi)
 {
-	int depth = 0;
+	uintptr_t last = 0;
+	int depth = 0, repeats = 0;
 
 	kprintf(" backtrace:\n");
 	if (pc)
 		kprintf("  #%d %p\n", depth++, (void *)pc);
-	while (depth < 32 && fp > lo + 16 && fp <= hi && IS_ALIGNED(fp, 8)) {
+	while (depth < 24 && fp > lo + 16 && fp <= hi && IS_ALIGNED(fp, 8)) {
 		uintptr_t ra = ((uintptr_t *)fp)[-1];
 		uintptr_t next = ((uintptr_t *)fp)[-2];
 
 		if (ra < KIMAGE_VBASE)
 			break;
-		/* ra points after the call; show the call itself */
-		kprintf("  #%d %p\n", depth++, (void *)(ra - 4));
+		if (ra == last) {
+			repeats++; /* deep recursion: say it once */
+		} else {
+			if (repeats)
+				kprintf("  ... repeated %d times\n", repeats);
+			repeats = 0;
+			/* ra points after the call; show the call itself */
+			kprintf("  #%d %p\n", depth++, (void *)(ra - 4));
+			last = ra;
+		}
 		if (next <= fp)
 			break;
 		fp = next;
 	}
+	if (repeats)
+		kprintf("  ... repeated %d times\n", repeats);
 }

@@ -38,6 +38,8 @@ void pmm_free_page(void *va);
 
 void pmm_get_stats(struct pmm_stats *st);
 uint64_t pmm_free_count(void);
+/* Free blocks of exactly 2^order frames (to check coalescing). */
+uint64_t pmm_free_blocks(unsigned order);
 
 /* Conversions between struct page, physical and direct-map addresses. */
 paddr_t page_to_pa(const struct page *p);
