@@ -1,6 +1,4 @@
-# Kite: gdb-multiarch reads this when started in the project directory
-# (if it refuses, add "add-auto-load-safe-path /path/to/kite/.gdbinit"
-# to ~/.gdbinit, or run: gdb-multiarch -x .gdbinit).
+# Kite: `make gdb` runs gdb-multiarch -x .gdbinit against `make qemu-gdb`.
 set confirm off
 set architecture riscv:rv64
 file build/kernel.elf

@@ -33,7 +33,7 @@ KSRCS := $(sort $(wildcard $(K)/arch/riscv/*.c $(K)/arch/riscv/*.S \
 	$(K)/core/*.c $(K)/dev/*.c $(K)/lib/*.c $(K)/mm/*.c $(K)/test/*.c))
 KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
 
-.PHONY: all qemu qemu-gdb ktest test host-test lint deps ensure-deps clean help
+.PHONY: all qemu qemu-gdb gdb ktest test host-test lint deps ensure-deps clean help
 
 all: $(B)/kernel.elf
 
@@ -67,12 +67,15 @@ qemu: ensure-deps
 	@$(MAKE) --no-print-directory all
 	$(QEMU) $(QEMUOPTS)
 
-# Waits for gdb on localhost:1234; in another terminal: gdb-multiarch
-# (the project's .gdbinit loads build/kernel.elf and connects).
+# Waits for gdb on localhost:1234; in another terminal: make gdb
+# (gdb-multiarch with .gdbinit: loads build/kernel.elf and connects).
 qemu-gdb: ensure-deps
 	@$(MAKE) --no-print-directory all
-	@echo "*** waiting for gdb: run 'gdb-multiarch' in this directory"
+	@echo "*** waiting for gdb: run 'make gdb' in another terminal here"
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::1234
+
+gdb:
+	gdb-multiarch -x .gdbinit
 
 # In-kernel tests: exits with the kernel's status (0 = all passed).
 ktest: ensure-deps
@@ -125,6 +128,6 @@ help:
 	@echo "make qemu      boot Kite (CPUS=$(CPUS) MEM=$(MEM) LOG=$(or $(LOG),warn)); Ctrl-A X quits"
 	@echo "make test      every test; ends with 'N passed, N failed'"
 	@echo "make ktest     in-kernel tests only (exit status 0 = all passed)"
-	@echo "make qemu-gdb  boot halted, waiting for gdb-multiarch"
+	@echo "make qemu-gdb  boot halted, waiting for gdb; then 'make gdb' in another terminal"
 	@echo "make lint      cppcheck on kernel/"
 	@echo "make deps      install the Debian packages Kite needs"

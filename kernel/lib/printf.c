@@ -73,6 +73,8 @@ static void emit_number(struct sink *s, const struct spec *sp, uint64_t mag,
 	int ndig = 0, nzero = 0, npre = 0, pad;
 
 	while (mag) {
+		/* base is 8, 10 or 16, never 0: cppcheck cannot see that */
+		// cppcheck-suppress zerodivcond
 		tmp[ndig++] = digits[mag % base];
 		mag /= base;
 	}
