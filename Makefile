@@ -90,7 +90,8 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fno-omit-frame-pointer -DKITE_HOST_TEST -Itests/host/shim -I$(K)/include
 HOST_TESTS := printf fdt buddy kmalloc
 HOST_BINS := $(addprefix $(B)/host/test_,$(HOST_TESTS))
-HOST_COMMON := tests/host/check.c
+# every host test is rebuilt when any header changes (four small programs)
+HOST_COMMON := tests/host/check.c $(wildcard $(K)/include/*/*.h tests/host/*.h tests/host/shim/*/*.h)
 
 $(B)/host/test_printf: tests/host/test_printf.c $(K)/lib/printf.c $(K)/lib/string.c $(HOST_COMMON)
 $(B)/host/test_fdt: tests/host/test_fdt.c $(K)/lib/fdt.c $(K)/lib/string.c $(HOST_COMMON)

@@ -9,9 +9,9 @@
  * are too big, natural alignment of every block, no frame handed out twice,
  * reserved gaps (unaligned base, odd sizes, several buddy_add_range calls)
  * never handed out, the panics on double free, wrong order, tail page,
- * reserved page, page outside the zone and a frame added twice, and a
- * seeded random alloc/free stress run checking the free-page accounting
- * and the free lists' consistency.
+ * reserved page, page outside the zone and a frame added twice, merges
+ * that stop at the zone's edges, and a seeded random alloc/free stress
+ * run checking the free-page accounting and the free lists' consistency.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -66,7 +66,7 @@ struct fixture {
 
 static void fx_init(struct fixture *fx, uint64_t base_pfn, uint64_t npages)
 {
-	fx->pad = 8;
+	fx->pad = 64;
 	fx->array = calloc(npages + 2 * fx->pad, sizeof(struct page));
 	fx->reserved = calloc(npages, sizeof(bool));
 	fx->used = calloc(npages, 1);
@@ -74,6 +74,8 @@ static void fx_init(struct fixture *fx, uint64_t base_pfn, uint64_t npages)
 		perror("calloc");
 		exit(2);
 	}
+	for (uint64_t i = 0; i < npages + 2 * fx->pad; i++)
+		list_init(&fx->array[i].link);
 	buddy_init(&fx->z, fx->array + fx->pad, base_pfn, npages);
 	for (uint64_t i = 0; i < npages; i++)
 		fx->reserved[i] = true;
@@ -486,6 +488,7 @@ TEST(double_free)
 	buddy_free(&fx.z, p, 2);
 	/* p is the head of the merged block again (PG_FREE) */
 	CHECK(PANICS(buddy_free(&fx.z, p, 2)));
+	CHECK(strstr(check_panic_msg, "double free") != NULL);
 	fx.z.lock.locked = 0;
 	CHECK(fx.z.free_pages == MAX_BLOCK);
 	CHECK(zone_consistent(&fx));
@@ -599,6 +602,37 @@ TEST(outside_zone)
 	fx_destroy(&fx);
 }
 
+/*
+ * Merging stops at the zone's edges even when the struct pages just
+ * outside the zone look like free blocks of the right order (in the
+ * kernel, whatever lies next to the page array).
+ */
+TEST(zone_edges)
+{
+	struct fixture fx;
+	struct page *lo, *hi, *below, *above;
+
+	/* [BASE+16, BASE+48): two order-4 blocks, buddies outside */
+	fx_init(&fx, BASE + 16, 32);
+	below = fx.z.pages - 16; /* pfn BASE */
+	above = fx.z.pages + 32; /* pfn BASE + 48 */
+	below->flags = above->flags = PG_FREE;
+	below->order = above->order = 4;
+	fx_add(&fx, 0, 32);
+	CHECK(fx.z.nfree_blocks[4] == 2 && fx.z.nfree_blocks[5] == 0);
+	lo = buddy_alloc(&fx.z, 4);
+	hi = buddy_alloc(&fx.z, 4);
+	REQUIRE(lo && hi);
+	buddy_free(&fx.z, lo, 4);
+	buddy_free(&fx.z, hi, 4);
+	CHECK(fx.z.free_pages == 32);
+	CHECK(fx.z.nfree_blocks[4] == 2 && fx.z.nfree_blocks[5] == 0);
+	CHECK(below->flags == PG_FREE && above->flags == PG_FREE);
+	CHECK(list_empty(&below->link) && list_empty(&above->link));
+	CHECK(zone_consistent(&fx));
+	fx_destroy(&fx);
+}
+
 TEST(add_twice)
 {
 	struct fixture fx;
@@ -696,6 +730,7 @@ int main(void)
 	RUN(tail_page);
 	RUN(reserved_page);
 	RUN(outside_zone);
+	RUN(zone_edges);
 	RUN(add_twice);
 	RUN(stress);
 	CHECK_MAIN_END();

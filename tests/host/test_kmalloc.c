@@ -472,6 +472,7 @@ TEST(double_free)
 	REQUIRE(p && q);
 	kfree(p);
 	CHECK(PANICS(kfree(p)));
+	CHECK(strstr(check_panic_msg, "double free") != NULL);
 	setup(); /* the panic left the class lock held */
 
 	/* slab empty but kept as the class's only partial slab */
@@ -479,6 +480,7 @@ TEST(double_free)
 	REQUIRE(p != NULL);
 	kfree(p);
 	CHECK(PANICS(kfree(p)));
+	CHECK(strstr(check_panic_msg, "double free") != NULL);
 	setup();
 
 	/* slab empty and already given back to the buddy allocator */
@@ -491,11 +493,13 @@ TEST(double_free)
 			o[i] = kmalloc(128);
 			REQUIRE(o[i] != NULL);
 		}
-		/* o[PER_SLAB] is alone in the second slab */
+		/* o[PER_SLAB] is alone in the second slab; with the first
+		 * slab partial too, emptying the second one frees it */
+		kfree(o[0]);
 		kfree(o[PER_SLAB]);
 		CHECK(fake_pmm_free_pages() == free0 - 1);
 		CHECK(PANICS(kfree(o[PER_SLAB])));
-		for (int i = 0; i < PER_SLAB; i++)
+		for (int i = 1; i < PER_SLAB; i++)
 			kfree(o[i]);
 		check_baseline(check_test, free0);
 	}
@@ -554,8 +558,8 @@ TEST(not_heap)
 	CHECK(PANICS(kfree(&global_object)));
 	CHECK(PANICS(kfree(m)));
 	CHECK(PANICS(kfree((void *)check_baseline)));
-	CHECK(PANICS(kfree(arena - PAGE_SIZE)));
-	CHECK(PANICS(kfree(arena + ARENA_SIZE)));
+	CHECK(PANICS(kfree((void *)((uintptr_t)arena - PAGE_SIZE))));
+	CHECK(PANICS(kfree((void *)((uintptr_t)arena + ARENA_SIZE))));
 	/* a frame from the pmm, not from kmalloc */
 	CHECK(PANICS(kfree(page)));
 	/* a free frame in the arena */
