@@ -129,8 +129,8 @@ void secondary_main(unsigned long hartid)
 {
 	arch_set_mycpu(&cpus[hartid]);
 	hart_start_common();
+	log_info("smp: hart %lu online", hartid); /* before the boot line */
 	cpu_mark_online(boot_hart);
-	log_info("smp: hart %lu online", hartid);
 	arch_intr_on();
 	cpu_idle_loop();
 }

@@ -1,0 +1,361 @@
+#!/usr/bin/python3
+"""tests/run.py - run every Kite test and print "N passed, N failed" last.
+
+Usage:  tests/run.py [--quick] [-k SUBSTRING]...   (`make test` builds first)
+
+Prints one line per check, "ok <name>" or "FAIL <name>: <why>"; a failing
+QEMU run is followed by the last 40 lines of its (symbolized) console,
+indented. The exit status is 0 iff no check failed. The groups of checks:
+
+  host/...          build/host/test_* unit tests, one check per ok/FAIL line
+                    (test_fdt gets QEMU DTBs from tests/host/mkdtb.sh)
+  ktest[cpus=N]/X   in-kernel tests on 1, 4 and 8 harts, plus ktest[cpus=N]
+                    for the summary line and exit status
+  boot[cpus=N]      1, 2, 4, 8 harts: boot line, every secondary hart online
+  boot/mem256, boot/hz250, ktest_broken, crash/{stack,fault,lock,assert},
+  echo (typed keys come back), lint/cppcheck (`make lint`)
+
+Jobs run two at a time. --quick leaves out the 1-hart ktest run, the 8-hart
+boot and lint; -k keeps only the jobs whose name contains SUBSTRING.
+"""
+import argparse
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu_run  # noqa: E402
+from qemu_run import ROOT, symbolize  # noqa: E402
+
+BUILD = os.path.join(ROOT, "build")
+BOOT_RE = re.compile(r"^Kite \S+: (\d+) harts, (\d+) MiB$", re.M)
+NO_SHELL = "No shell yet"
+ONLINE_RE = re.compile(r"smp: hart (\d+) online")
+PANIC_RE = re.compile(r"^panic: .*$", re.M)
+KTEST_RE = re.compile(r"^ktest (\S+): (ok|FAIL)\b:? ?(.*)$", re.M)
+KTEST_SUM_RE = re.compile(r"^ktest: (\d+) passed, (\d+) failed$", re.M)
+HOST_RE = re.compile(r"^(ok|FAIL) (\S+?)(?:: (.*))?$")
+BOOT_TIMEOUT, KTEST_TIMEOUT, ONLINE_GRACE = 60, 120, 3.0
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    why: str = ""
+    note: str = ""
+
+
+@dataclass
+class Outcome:
+    checks: list
+    tail: list = None           # console lines shown if any check failed
+
+
+def tail_of(text, n=qemu_run.TAIL_LINES):
+    lines = symbolize.symbolize_text(text).rstrip("\n").split("\n")
+    return lines[-n:]
+
+
+def why_run_failed(res):
+    """A short reason for an unexpected end of a QEMU run."""
+    panic = PANIC_RE.search(res.output)
+    if panic:
+        return panic.group(0)
+    if res.timed_out:
+        return "timed out after %.0f s" % res.seconds
+    return "QEMU exit status %s" % res.status
+
+
+# ---- host unit tests -----------------------------------------------------
+
+def make_dtbs():
+    """Run mkdtb.sh; return test_fdt's arguments and a failure (or None)."""
+    out = os.path.join("build", "host", "dtb")
+    p = subprocess.run(["sh", "tests/host/mkdtb.sh", out], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        return [], Check("host/mkdtb", False, (p.stderr or p.stdout).strip())
+    return ["@" + os.path.join(out, "specs.txt")], None
+
+
+def host_job(binary):
+    """Run one unit-test binary; each ok/FAIL line is a check."""
+    base = os.path.basename(binary)
+    checks, args = [], []
+    if base == "test_fdt":
+        args, err = make_dtbs()
+        checks += [err] if err else []
+    try:
+        p = subprocess.run([binary] + args, cwd=ROOT, capture_output=True,
+                           text=True, errors="replace", timeout=300)
+        stdout, out, status = p.stdout, p.stdout + p.stderr, p.returncode
+    except subprocess.TimeoutExpired:
+        stdout, out, status = "", "", "timeout (300 s)"
+    for line in stdout.splitlines():
+        m = HOST_RE.match(line)
+        if m:
+            checks.append(Check("host/" + m.group(2), m.group(1) == "ok",
+                                m.group(3) or ""))
+    if status != 0 and all(c.ok for c in checks):
+        checks.append(Check("host/" + base, False, "exit status %s" % status))
+    elif not checks:
+        checks.append(Check("host/" + base, False, "printed no results"))
+    failed = any(not c.ok for c in checks)
+    tail = out.rstrip("\n").split("\n")[-40:] if out.strip() else None
+    return Outcome(checks, tail if failed else None)
+
+
+# ---- QEMU checks -----------------------------------------------------------
+
+def ktest_job(cpus):
+    res = qemu_run.run(cpus, "128M", "ktest", KTEST_TIMEOUT)
+    name = "ktest[cpus=%d]" % cpus
+    checks = [Check("%s/%s" % (name, m.group(1)), m.group(2) == "ok",
+                    m.group(3)) for m in KTEST_RE.finditer(res.output)]
+    summary = KTEST_SUM_RE.search(res.output)
+    if res.status == 0 and summary and summary.group(2) == "0":
+        checks.append(Check(name, True, note="%s passed, %.1f s"
+                            % (summary.group(1), res.seconds)))
+    elif PANIC_RE.search(res.output) or res.timed_out or not summary:
+        checks.append(Check(name, False, why_run_failed(res) +
+                            ("" if summary else "; no ktest summary")))
+    else:
+        checks.append(Check(name, False, "%s; exit status %s"
+                            % (summary.group(0), res.status)))
+    return qemu_outcome(checks, res)
+
+
+def qemu_outcome(checks, res):
+    failed = any(not c.ok for c in checks)
+    return Outcome(checks, tail_of(res.output) if failed else None)
+
+
+def booted_until(want_online):
+    """stop_when for boot runs: the boot line and "No shell yet" are out
+    and either want_online secondaries are online or a grace time passed."""
+    seen = {}
+
+    def done(text):
+        if not (BOOT_RE.search(text) and NO_SHELL in text):
+            return False
+        seen.setdefault("at", time.monotonic())
+        online = set(ONLINE_RE.findall(text))
+        return (len(online) >= want_online or
+                time.monotonic() - seen["at"] > ONLINE_GRACE)
+    return done
+
+
+def boot(cpus, mem, bootargs):
+    """Boot and stop once booted; log=info runs wait for online lines."""
+    want = cpus - 1 if "log=info" in bootargs else 0
+    return qemu_run.run(cpus, mem, bootargs, BOOT_TIMEOUT,
+                        stop_when=booted_until(want))
+
+
+def check_boot_line(name, res, cpus, mib):
+    """The common part of boot checks: a Check if it fails, else None."""
+    m = BOOT_RE.search(res.output)
+    if not m:
+        return Check(name, False, "no boot line; " + why_run_failed(res))
+    if (int(m.group(1)), int(m.group(2))) != (cpus, mib):
+        return Check(name, False, "boot line %r, expected %d harts, %d MiB"
+                     % (m.group(0), cpus, mib))
+    if NO_SHELL not in res.output:
+        return Check(name, False, "no %r line; %s" % (NO_SHELL,
+                                                      why_run_failed(res)))
+    return None
+
+
+def boot_smp_job(cpus):
+    name = "boot[cpus=%d]" % cpus
+    res = boot(cpus, "128M", "log=info")
+    bad = check_boot_line(name, res, cpus, 128)
+    if bad:
+        return qemu_outcome([bad], res)
+    online = [int(h) for h in ONLINE_RE.findall(res.output)]
+    missing = sorted(set(range(cpus)) - set(online))
+    if len(online) != len(set(online)) or not set(online) <= set(range(cpus)):
+        bad = "odd online lines for harts %s" % online
+    elif len(missing) != 1:
+        bad = "harts %s never said online" % missing[1:] if missing else \
+            "every hart said online: no boot hart"
+    elif not re.search(r"smp: %d harts online" % cpus, res.output):
+        bad = "no 'smp: %d harts online' line" % cpus
+    if bad:
+        return qemu_outcome([Check(name, False, bad)], res)
+    t = res.first_time(lambda l: BOOT_RE.match(l) is not None)
+    note = "boot line after %.2f s, boot hart %d" % (t, missing[0])
+    return qemu_outcome([Check(name, True, note=note)], res)
+
+
+def boot_mem_job():
+    res = boot(2, "256M", "")
+    bad = check_boot_line("boot/mem256", res, 2, 256)
+    return qemu_outcome([bad or Check("boot/mem256", True)], res)
+
+
+def boot_hz_job():
+    res = boot(2, "128M", "log=info hz=250")
+    bad = check_boot_line("boot/hz250", res, 2, 128)
+    rate = re.search(r"(\d+) ticks/s", res.output)
+    if not bad and rate and rate.group(1) != "250":
+        bad = Check("boot/hz250", False, "clock runs at %s ticks/s"
+                    % rate.group(1))
+    return qemu_outcome([bad or Check("boot/hz250", True)], res)
+
+
+def ktest_broken_job():
+    res = qemu_run.run(2, "128M", "ktest ktest_broken", KTEST_TIMEOUT)
+    if res.status in (0, None):
+        bad = "run ended with %s" % ("timeout" if res.timed_out else "status 0")
+    elif not re.search(r"^ktest broken_selftest: FAIL", res.output, re.M):
+        bad = "no 'ktest broken_selftest: FAIL' line"
+    else:
+        bad = ""
+    return qemu_outcome([Check("ktest_broken", not bad, bad)], res)
+
+
+CRASHES = {"stack": ("kernel stack overflow", "crash_recurse"),
+           "fault": ("kernel store page fault", "crash_fault"),
+           "lock": ("recursive acquire", None),
+           "assert": ("assertion failed", None)}
+
+
+def crash_job(kind):
+    message, func = CRASHES[kind]
+    res = qemu_run.run(2, "128M", "crash=" + kind, BOOT_TIMEOUT)
+    text = symbolize.symbolize_text(res.output)
+    frames = [l for l in text.split("\n") if re.search(r"#\d+ 0x", l)]
+    panic = PANIC_RE.search(text)
+    if res.status != 3:
+        bad = "expected exit status 3; " + why_run_failed(res)
+    elif not panic or message not in panic.group(0):
+        bad = "no panic line with %r" % message
+    elif func and not any(func in l for l in frames):
+        bad = "backtrace does not name %s" % func
+    else:
+        bad = ""
+    return qemu_outcome([Check("crash/" + kind, not bad, bad)], res)
+
+
+def echo_job():
+    import pexpect
+    cmd = qemu_run.qemu_cmd(2, "128M", "")
+    log = io.StringIO()
+    child = pexpect.spawn(cmd[0], cmd[1:], cwd=ROOT, echo=False,
+                          encoding="utf-8", codec_errors="replace")
+    child.logfile_read = log
+    bad, waiting = "", NO_SHELL
+    try:
+        child.expect_exact(NO_SHELL, timeout=BOOT_TIMEOUT)
+        child.send("hello kite\r")
+        waiting = "hello kite"
+        child.expect_exact(waiting, timeout=10)
+        if child.expect([r"\r?\n", pexpect.TIMEOUT], timeout=10) != 0:
+            bad = "carriage return not echoed as a newline"
+    except pexpect.TIMEOUT:
+        bad = "timed out waiting for %r" % waiting
+    except pexpect.EOF:
+        bad = "QEMU exited (status %s)" % child.exitstatus
+    finally:
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        child.close(force=True)
+    out = log.getvalue().replace("\r", "")
+    return Outcome([Check("echo", not bad, bad)],
+                   tail_of(out) if bad else None)
+
+
+def lint_job():
+    p = subprocess.run(["make", "--no-print-directory", "lint"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=600)
+    out = (p.stdout + p.stderr).rstrip("\n").split("\n")[-40:]
+    ok = p.returncode == 0
+    return Outcome([Check("lint/cppcheck", ok, "" if ok else
+                          "make lint exit status %d" % p.returncode)],
+                   None if ok else out)
+
+
+# ---- driver ----------------------------------------------------------------
+
+HOST_TESTS = ("printf", "fdt", "buddy", "kmalloc")  # as in the Makefile
+
+
+def jobs(quick):
+    """(name, function, args) for every job, slowest first."""
+    js = [("ktest[cpus=4]", ktest_job, (4,))]
+    js += [] if quick else [("ktest[cpus=1]", ktest_job, (1,)),
+                            ("ktest[cpus=8]", ktest_job, (8,))]
+    js += [] if quick else [("lint/cppcheck", lint_job, ())]
+    for t in HOST_TESTS:  # a missing binary is a failed check, not a skip
+        b = os.path.join(BUILD, "host", "test_" + t)
+        js.append(("host/test_" + t, host_job, (b,)))
+    for n in (1, 2, 4) if quick else (1, 2, 4, 8):
+        js.append(("boot[cpus=%d]" % n, boot_smp_job, (n,)))
+    js += [("boot/mem256", boot_mem_job, ()), ("boot/hz250", boot_hz_job, ()),
+           ("ktest_broken", ktest_broken_job, ())]
+    js += [("crash/" + k, crash_job, (k,)) for k in CRASHES]
+    js.append(("echo", echo_job, ()))
+    return js
+
+
+def guarded(name, fn, args):
+    """Run a job; a Python error in the harness is a failed check."""
+    try:
+        return fn(*args)
+    except Exception as e:  # noqa: BLE001 - report, do not crash the run
+        return Outcome([Check(name, False, "harness error: %r" % e)])
+
+
+def report(outcome):
+    """Print an outcome's checks; return (passed, failed)."""
+    for c in outcome.checks:
+        if c.ok:
+            print("ok %s%s" % (c.name, " (%s)" % c.note if c.note else ""))
+        else:
+            print("FAIL %s: %s" % (c.name, c.why or "failed"))
+    if outcome.tail and any(not c.ok for c in outcome.checks):
+        for line in outcome.tail:
+            print("    " + line)
+    sys.stdout.flush()
+    failed = sum(not c.ok for c in outcome.checks)
+    return len(outcome.checks) - failed, failed
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true",
+                    help="skip 1-hart ktest, 8-hart boot and lint")
+    ap.add_argument("-k", action="append", default=[], metavar="SUBSTRING",
+                    help="only jobs whose name contains SUBSTRING")
+    args = ap.parse_args()
+    selected = [j for j in jobs(args.quick)
+                if not args.k or any(k in j[0] for k in args.k)]
+    if not os.path.isfile(qemu_run.KERNEL):
+        print("FAIL build: %s missing (run make all host-test)"
+              % qemu_run.KERNEL)
+        print("0 passed, 1 failed")
+        return 1
+    passed = failed = 0
+    start = time.monotonic()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(guarded, *j) for j in selected]
+        for f in futures:
+            p, n = report(f.result())
+            passed, failed = passed + p, failed + n
+    print("(%d jobs in %.0f s)" % (len(selected), time.monotonic() - start))
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
