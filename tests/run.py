@@ -119,6 +119,7 @@ def ktest_job(cpus):
     name = "ktest[cpus=%d]" % cpus
     checks = [Check("%s/%s" % (name, m.group(1)), m.group(2) == "ok",
                     m.group(3)) for m in KTEST_RE.finditer(res.output)]
+    checks.append(interleave_check(name, res.output, cpus))
     summary = KTEST_SUM_RE.search(res.output)
     if res.status == 0 and summary and summary.group(2) == "0":
         checks.append(Check(name, True, note="%s passed, %.1f s"
@@ -130,6 +131,24 @@ def ktest_job(cpus):
         checks.append(Check(name, False, "%s; exit status %s"
                             % (summary.group(0), res.status)))
     return qemu_outcome(checks, res)
+
+
+INTERLEAVE_RE = re.compile(
+    r"^interleave: hart (\d+) line (\d\d) 0123456789abcdefghijklmnopqrstuvwxyz$")
+INTERLEAVE_LINES = 20  # kernel/test/test_console.c
+
+
+def interleave_check(name, output, cpus):
+    """Every line the console_no_interleave ktest printed arrived whole:
+    INTERLEAVE_LINES per hart, each matching exactly."""
+    lines = [l for l in output.splitlines() if l.startswith("interleave:")]
+    whole = [l for l in lines if INTERLEAVE_RE.match(l)]
+    harts = {INTERLEAVE_RE.match(l).group(1) for l in whole}
+    ok = (len(lines) == len(whole) == INTERLEAVE_LINES * cpus
+          and len(harts) == cpus)
+    return Check(name + "/console_lines_whole", ok,
+                 "" if ok else "%d of %d lines whole, %d harts"
+                 % (len(whole), len(lines), len(harts)))
 
 
 def qemu_outcome(checks, res):

@@ -46,16 +46,20 @@ static __attribute__((noreturn)) void boot_monitor(void)
 	kprintf("No shell yet: keys you type are echoed. Ctrl-A X leaves QEMU.\n");
 	for (;;) {
 		int c;
+		char ch;
 
-		while ((c = console_getc()) >= 0) {
-			char ch = (char)(c == '\r' ? '\n' : c);
-
-			console_write(&ch, 1);
-		}
+		/* check and sleep with interrupts off, so a byte arriving in
+		 * between still ends the wfi (the UART irq is routed here) */
 		arch_intr_off();
-		/* the UART interrupt (routed here) ends the wait */
-		arch_wait_for_interrupt();
+		c = console_getc();
+		if (c < 0) {
+			arch_wait_for_interrupt();
+			arch_intr_on();
+			continue;
+		}
 		arch_intr_on();
+		ch = (char)(c == '\r' ? '\n' : c);
+		console_write(&ch, 1);
 	}
 }
 
