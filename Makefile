@@ -26,11 +26,14 @@ KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
 	-I$(K)/include -I$(K)/arch/riscv/include -MMD -MP
 KASFLAGS := $(KCFLAGS) -D__ASSEMBLER__
+# libgcc of the matching multilib (the _zicsr suffix defeats gcc's lookup)
+KLIBGCC := $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name 2>/dev/null)
 KLDFLAGS := -nostdlib -static -no-pie -Wl,--no-warn-rwx-segments \
 	-T $(K)/arch/riscv/kernel.ld -Wl,--build-id=none
 
 KSRCS := $(sort $(wildcard $(K)/arch/riscv/*.c $(K)/arch/riscv/*.S \
-	$(K)/core/*.c $(K)/dev/*.c $(K)/lib/*.c $(K)/mm/*.c $(K)/test/*.c))
+	$(K)/core/*.c $(K)/dev/*.c $(K)/lib/*.c $(K)/mm/*.c $(K)/proc/*.c \
+	$(K)/sched/*.c $(K)/test/*.c))
 KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
 
 .PHONY: all qemu qemu-gdb gdb ktest test host-test lint deps ensure-deps clean help
@@ -42,7 +45,7 @@ Q := $(if $(V),,@)
 
 $(B)/kernel.elf: $(KOBJS) $(K)/arch/riscv/kernel.ld
 	@echo "  LD      $@"
-	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) -lgcc
+	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) $(KLIBGCC)
 	$(Q)$(NM) -n $@ > $(B)/kernel.sym
 	$(Q)$(OBJDUMP) -d $@ > $(B)/kernel.asm
 
@@ -88,7 +91,7 @@ HOST_CC ?= cc
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -DKITE_HOST_TEST -Itests/host/shim -I$(K)/include
-HOST_TESTS := printf fdt buddy kmalloc
+HOST_TESTS := printf fdt buddy kmalloc heap pid
 HOST_BINS := $(addprefix $(B)/host/test_,$(HOST_TESTS))
 # every host test is rebuilt when any header changes (four small programs)
 HOST_COMMON := tests/host/check.c $(wildcard $(K)/include/*/*.h tests/host/*.h tests/host/shim/*/*.h)
@@ -96,6 +99,8 @@ HOST_COMMON := tests/host/check.c $(wildcard $(K)/include/*/*.h tests/host/*.h t
 $(B)/host/test_printf: tests/host/test_printf.c $(K)/lib/printf.c $(K)/lib/string.c $(HOST_COMMON)
 $(B)/host/test_fdt: tests/host/test_fdt.c $(K)/lib/fdt.c $(K)/lib/string.c $(HOST_COMMON)
 $(B)/host/test_buddy: tests/host/test_buddy.c $(K)/mm/buddy.c $(HOST_COMMON)
+$(B)/host/test_heap: tests/host/test_heap.c $(K)/lib/heap.c $(HOST_COMMON)
+$(B)/host/test_pid: tests/host/test_pid.c $(K)/proc/pid.c $(HOST_COMMON)
 $(B)/host/test_kmalloc: tests/host/test_kmalloc.c tests/host/fake_pmm.c \
 	$(K)/mm/buddy.c $(K)/mm/kmalloc.c $(K)/lib/string.c $(HOST_COMMON)
 

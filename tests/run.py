@@ -306,7 +306,7 @@ def lint_job():
 
 # ---- driver ----------------------------------------------------------------
 
-HOST_TESTS = ("printf", "fdt", "buddy", "kmalloc")  # as in the Makefile
+HOST_TESTS = ("printf", "fdt", "buddy", "kmalloc", "heap", "pid")  # as in the Makefile
 
 
 def jobs(quick):

@@ -3,7 +3,7 @@
  *
  * The time counter (rdtime) is shared by all harts and starts near 0 at
  * reset, so "since boot" is the counter itself. Each hart counts its own
- * ticks in its struct cpu; the scheduler (issue 3) hooks clock_tick().
+ * ticks in its struct cpu and then lets the scheduler charge the tick.
  */
 #include "arch/arch.h"
 #include "arch/timer.h"
@@ -11,6 +11,7 @@
 #include "kernel/clock.h"
 #include "kernel/cpu.h"
 #include "kernel/panic.h"
+#include "sched/sched.h"
 
 unsigned clock_hz = HZ_DEFAULT;
 uint64_t clock_timebase = 10000000;
@@ -33,6 +34,7 @@ void clock_tick(void)
 	struct cpu *c = mycpu();
 
 	__atomic_store_n(&c->ticks, c->ticks + 1, __ATOMIC_RELAXED);
+	sched_tick();
 }
 
 uint64_t clock_counter_to_ns(uint64_t count)

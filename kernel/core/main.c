@@ -4,8 +4,10 @@
  * Boot hart: kmain() on the boot stack with the boot page table reads the
  * device tree, sets up the console, the frame allocator and the kernel
  * page table, then moves to a guarded kernel stack (kmain_stacked) where
- * traps, the PLIC, the timer and the other harts start. Other harts enter
- * at secondary_main() already on their own stack and page table.
+ * traps, the PLIC, the timer, the scheduler and the other harts start,
+ * and init (pid 1) is created; the boot context then becomes the hart's
+ * idle thread. Other harts enter at secondary_main() already on their own
+ * stack and page table and become idle threads too.
  */
 #include "arch/irq.h"
 #include "dev/console.h"
@@ -21,11 +23,14 @@
 #include "mm/kmalloc.h"
 #include "mm/kvm.h"
 #include "mm/pmm.h"
+#include "proc/proc.h"
+#include "sched/sched.h"
 
 void cpu_setup(int hart);
 void cpu_mark_online(int boot_hart);
 void smp_boot(const struct fdt_info *fi);
 void ktest_crash(const char *how);
+void init_start(void);
 
 static struct fdt_info fdt;  /* [boot] */
 static int boot_hart = -1;    /* [boot] */
@@ -38,29 +43,6 @@ static void boot_banner(void)
 		ram += fdt.mem[i].size;
 	kprintf("Kite %s: %d harts, %lu MiB\n", KITE_VERSION, ncpu_online,
 		(unsigned long)(ram / MiB));
-}
-
-/* Until the shell exists: echo what the user types. */
-static __attribute__((noreturn)) void boot_monitor(void)
-{
-	kprintf("No shell yet: keys you type are echoed. Ctrl-A X leaves QEMU.\n");
-	for (;;) {
-		int c;
-		char ch;
-
-		/* check and sleep with interrupts off, so a byte arriving in
-		 * between still ends the wfi (the UART irq is routed here) */
-		arch_intr_off();
-		c = console_getc();
-		if (c < 0) {
-			arch_wait_for_interrupt();
-			arch_intr_on();
-			continue;
-		}
-		arch_intr_on();
-		ch = (char)(c == '\r' ? '\n' : c);
-		console_write(&ch, 1);
-	}
 }
 
 static void hart_start_common(void)
@@ -77,15 +59,17 @@ static __attribute__((noreturn)) void kmain_stacked(void *unused)
 	(void)unused;
 	hart_start_common();
 	irq_enable_on_hart(UART0_IRQ, boot_hart);
+	proc_init();
+	sched_init();
+	sched_init_hart();
 	cpu_mark_online(-1);
 	arch_intr_on();
 	smp_boot(&fdt);
 	boot_banner();
 	if (bootarg_get("crash", how, sizeof(how)))
 		ktest_crash(how);
-	if (bootarg_has("ktest"))
-		power_off(ktest_run_all() ? 1 : 0);
-	boot_monitor();
+	init_start();
+	sched_idle_loop(); /* this boot context is now hart's idle thread */
 }
 
 void kmain(unsigned long hartid, paddr_t dtb_pa)
@@ -133,8 +117,9 @@ void secondary_main(unsigned long hartid)
 {
 	arch_set_mycpu(&cpus[hartid]);
 	hart_start_common();
+	sched_init_hart();
 	log_info("smp: hart %lu online", hartid); /* before the boot line */
 	cpu_mark_online(boot_hart);
 	arch_intr_on();
-	cpu_idle_loop();
+	sched_idle_loop();
 }

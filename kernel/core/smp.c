@@ -6,10 +6,8 @@
  * and sleeps until every started hart reports online (each sends it an
  * IPI). A hart that the firmware refuses to start is reported and skipped.
  *
- * smp_call_all(): the caller stores the function in every other online
- * hart's struct cpu and kicks it with an IPI; idle harts run it with
- * interrupts on and IPI the caller back when done. The caller sleeps in
- * wfi between checks, so nobody spins.
+ * smp_call_all(): one kernel thread pinned to each online hart runs the
+ * function; the caller sleeps in proc_wait until all have exited.
  */
 #include "arch/irq.h"
 #include "kernel/clock.h"
@@ -18,6 +16,7 @@
 #include "kernel/panic.h"
 #include "lib/fdt.h"
 #include "mm/kvm.h"
+#include "proc/proc.h"
 
 #define EMERG_STACK_SIZE 8192
 
@@ -29,8 +28,6 @@ int ncpu_online;       /* [atomic] */
 uint64_t online_mask;  /* [atomic] */
 
 static char emerg_stacks[NCPU][EMERG_STACK_SIZE] __attribute__((aligned(16)));
-static int call_caller = -1;  /* [atomic] hart running smp_call_all */
-static int call_pending;      /* [atomic] harts still running the call */
 
 /* Prepare hart's struct cpu before it runs. */
 void cpu_setup(int hart)
@@ -125,50 +122,36 @@ void smp_ipi_handler(void)
 	/* otherwise the IPI only wakes the hart from wfi */
 }
 
-void smp_call_all(void (*fn)(void *), void *arg)
-{
-	int me = cpuid(), expected = -1, n = 0;
-	uint64_t mask = READ_ONCE(online_mask) & ~(1UL << me);
+struct smp_call {
+	void (*fn)(void *);
+	void *arg;
+};
 
-	if (!__atomic_compare_exchange_n(&call_caller, &expected, me, false,
-					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-		panic("smp_call_all: hart %d is already calling", expected);
-	for (int h = 0; h < NCPU; h++)
-		if (mask & (1UL << h))
-			n++;
-	__atomic_store_n(&call_pending, n, __ATOMIC_RELAXED);
-	for (int h = 0; h < NCPU; h++) {
-		if (!(mask & (1UL << h)))
-			continue;
-		cpus[h].call_arg = arg;
-		__atomic_store_n(&cpus[h].call_fn, fn, __ATOMIC_RELEASE);
-		smp_send_ipi(h);
-	}
-	fn(arg);
-	wait_until(&call_pending, 0, true);
-	__atomic_store_n(&call_caller, -1, __ATOMIC_RELEASE);
+static int smp_call_thread(void *arg)
+{
+	struct smp_call *call = arg;
+
+	call->fn(call->arg);
+	return 0;
 }
 
-void cpu_idle_loop(void)
+int smp_call_all(void (*fn)(void *), void *arg)
 {
-	struct cpu *c = mycpu();
+	struct smp_call call = { fn, arg };
+	int pids[NCPU], n = 0, err = 0;
+	uint64_t online = READ_ONCE(online_mask);
 
-	for (;;) {
-		void (*fn)(void *);
-
-		arch_intr_off();
-		fn = __atomic_load_n(&c->call_fn, __ATOMIC_ACQUIRE);
-		if (!fn) {
-			/* wfi wakes on a pending interrupt even with SIE off,
-			 * so an IPI sent after the check is not lost */
-			arch_wait_for_interrupt();
-			arch_intr_on();
+	for (int h = 0; h < NCPU; h++) {
+		if (!(online & (1UL << h)))
 			continue;
+		pids[n] = kernel_thread_on(smp_call_thread, &call, "smpcall", h);
+		if (pids[n] < 0) {
+			err = pids[n];
+			break;
 		}
-		arch_intr_on();
-		fn(c->call_arg);
-		__atomic_store_n(&c->call_fn, NULL, __ATOMIC_RELAXED);
-		__atomic_sub_fetch(&call_pending, 1, __ATOMIC_ACQ_REL);
-		smp_send_ipi(__atomic_load_n(&call_caller, __ATOMIC_RELAXED));
+		n++;
 	}
+	for (int i = 0; i < n; i++)
+		proc_wait(pids[i], NULL, 0);
+	return err;
 }

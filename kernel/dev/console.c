@@ -2,11 +2,13 @@
  * console.c - console output and the input ring buffer.
  *
  * Locks: cons.out_lock serialises writers (a whole kprintf message is one
- * write); cons.in_lock guards the ring. Both are leaves: nothing else is
- * acquired while holding them.
+ * write); cons.in_lock guards the ring, and readers sleep on cons.readers
+ * with it held (in_lock -> waitqueue lock -> rq lock). The UART interrupt
+ * wakes them after releasing in_lock.
  */
 #include "dev/console.h"
 #include "kernel/spinlock.h"
+#include "sched/sched.h"
 
 #define CONS_RING 256
 
@@ -16,6 +18,7 @@ static struct {
 	bool panic_mode;       /* [atomic] write without out_lock */
 	unsigned head, tail;   /* [in_lock] ring[tail..head) holds input */
 	char ring[CONS_RING];  /* [in_lock] */
+	struct waitqueue readers; /* threads waiting for input */
 } cons = {
 	.out_lock = SPINLOCK_INIT("console.out"),
 	.in_lock = SPINLOCK_INIT("console.in"),
@@ -23,6 +26,7 @@ static struct {
 
 void console_init(void)
 {
+	wq_init(&cons.readers, "console.readers");
 	uart_init();
 }
 
@@ -52,6 +56,7 @@ void console_input(int c)
 	if (cons.head - cons.tail < CONS_RING)
 		cons.ring[cons.head++ % CONS_RING] = (char)c;
 	spin_unlock(&cons.in_lock);
+	wq_wake_all(&cons.readers);
 }
 
 int console_getc(void)
@@ -61,6 +66,18 @@ int console_getc(void)
 	spin_lock(&cons.in_lock);
 	if (cons.tail != cons.head)
 		c = (unsigned char)cons.ring[cons.tail++ % CONS_RING];
+	spin_unlock(&cons.in_lock);
+	return c;
+}
+
+int console_read_char(void)
+{
+	int c;
+
+	spin_lock(&cons.in_lock);
+	while (cons.tail == cons.head)
+		wq_sleep(&cons.readers, &cons.in_lock);
+	c = (unsigned char)cons.ring[cons.tail++ % CONS_RING];
 	spin_unlock(&cons.in_lock);
 	return c;
 }

@@ -5,7 +5,9 @@
  * stack (four frames from the buddy allocator, mapped RW); its lower
  * 16 KiB stays unmapped, so running off the bottom of a stack faults
  * instead of corrupting a neighbour, and vector.S recognises the guard by
- * bit 14 of sp. Lock: kstack_lock guards the slot bitmap, the count and
+ * bit 14 of sp. Freed stacks are kept mapped in a small cache (up to
+ * KSTACK_CACHE_MAX) for the next thread; kstack_cache_drain() empties it.
+ * Lock: kstack_lock guards the slot bitmap, the count and
  * changes to kernel_root's tables in the area; only the buddy lock nests
  * inside it (page-table frames).
  */
@@ -23,8 +25,12 @@ _Static_assert(KSTACK_SIZE == (PAGE_SIZE << KSTACK_ORDER), "kstack size");
 _Static_assert(KSTACK_SIZE == KSTACK_SLOT_SIZE / 2, "kstack slot layout");
 
 static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
+#define KSTACK_CACHE_MAX 64
+
 static uint64_t slot_used[KSTACK_SLOTS / 64]; /* [kstack_lock] */
-static unsigned nstacks;                      /* [kstack_lock] */
+static unsigned nstacks;                      /* [kstack_lock] in use */
+static uintptr_t cache[KSTACK_CACHE_MAX];     /* [kstack_lock] freed, still mapped */
+static int ncached;                           /* [kstack_lock] */
 
 static long slot_take(void)
 {
@@ -38,7 +44,6 @@ static long slot_take(void)
 			if (!(slot_used[w] & (1UL << b))) {
 				slot_used[w] |= 1UL << b;
 				slot = (long)(w * 64 + b);
-				nstacks++;
 				break;
 			}
 		}
@@ -52,13 +57,31 @@ static void slot_put(unsigned long slot)
 	spin_lock(&kstack_lock);
 	assert(slot_used[slot / 64] & (1UL << (slot % 64)));
 	slot_used[slot / 64] &= ~(1UL << (slot % 64));
-	nstacks--;
 	spin_unlock(&kstack_lock);
+}
+
+/* A stack from the cache, or 0. */
+static uintptr_t cache_take(void)
+{
+	uintptr_t top = 0;
+
+	spin_lock(&kstack_lock);
+	if (ncached > 0) {
+		top = cache[--ncached];
+		nstacks++;
+	}
+	spin_unlock(&kstack_lock);
+	return top;
 }
 
 uintptr_t kstack_alloc(void)
 {
-	long slot = slot_take();
+	uintptr_t cached = cache_take();
+	long slot;
+
+	if (cached)
+		return cached;
+	slot = slot_take();
 	struct page *p;
 	uintptr_t base;
 	int err;
@@ -73,6 +96,8 @@ uintptr_t kstack_alloc(void)
 	spin_lock(&kstack_lock);
 	err = pt_map(kernel_root, base, page_to_pa(p), KSTACK_SIZE,
 		     VM_READ | VM_WRITE | VM_GLOBAL);
+	if (!err)
+		nstacks++;
 	spin_unlock(&kstack_lock);
 	if (err)
 		goto fail_page;
@@ -85,13 +110,13 @@ fail_slot:
 	return 0;
 }
 
-void kstack_free(uintptr_t top)
+/* Unmap a stack and give back its frames and slot. */
+static void kstack_release(uintptr_t top)
 {
 	uintptr_t base = top - KSTACK_SIZE;
 	unsigned long slot = (base - KSTACK_BASE) / KSTACK_SLOT_SIZE;
 	paddr_t pa;
 
-	assert(va_is_kstack(base) && IS_ALIGNED(top, KSTACK_SLOT_SIZE));
 	if (!pt_walk(kernel_root, base, &pa, NULL))
 		panic("kstack_free: %p is not a kernel stack", (void *)top);
 	spin_lock(&kstack_lock);
@@ -99,6 +124,37 @@ void kstack_free(uintptr_t top)
 	spin_unlock(&kstack_lock);
 	pmm_free_pages(pa_to_page(pa), KSTACK_ORDER);
 	slot_put(slot);
+}
+
+void kstack_free(uintptr_t top)
+{
+	assert(va_is_kstack(top - KSTACK_SIZE) && IS_ALIGNED(top, KSTACK_SLOT_SIZE));
+	spin_lock(&kstack_lock);
+	nstacks--;
+	if (ncached < KSTACK_CACHE_MAX) {
+		/* keep it mapped: the next thread reuses it without a TLB
+		 * shootdown on every hart */
+		cache[ncached++] = top;
+		spin_unlock(&kstack_lock);
+		return;
+	}
+	spin_unlock(&kstack_lock);
+	kstack_release(top);
+}
+
+void kstack_cache_drain(void)
+{
+	for (;;) {
+		uintptr_t top = 0;
+
+		spin_lock(&kstack_lock);
+		if (ncached > 0)
+			top = cache[--ncached];
+		spin_unlock(&kstack_lock);
+		if (!top)
+			return;
+		kstack_release(top);
+	}
 }
 
 bool kstack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)

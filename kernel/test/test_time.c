@@ -30,7 +30,7 @@ KTEST(timer_ticks_every_hart)
 {
 	for (int h = 0; h < NCPU; h++)
 		tick_delta[h] = 0;
-	smp_call_all(tick_probe, NULL);
+	KT_ASSERT(smp_call_all(tick_probe, NULL) == 0);
 	for (int h = 0; h < NCPU; h++) {
 		if (!(online_mask & (1UL << h)))
 			continue;

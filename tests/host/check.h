@@ -31,11 +31,16 @@ extern char check_panic_msg[256];
 		}                                                            \
 	} while (0)
 
-#define REQUIRE(cond)                 \
-	do {                          \
-		CHECK(cond);          \
-		if (!(cond))          \
-			return;       \
+/* cond is evaluated once */
+#define REQUIRE(cond)                                                        \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			if (!check_failed_now)                               \
+				printf("FAIL %s/%s: %s:%d: %s\n", check_suite, \
+				       check_test, __FILE__, __LINE__, #cond);  \
+			check_failed_now++;                                  \
+			return;                                              \
+		}                                                            \
 	} while (0)
 
 #define TEST(name) static void test_##name(const char *check_test)

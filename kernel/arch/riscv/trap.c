@@ -1,7 +1,8 @@
 /*
  * trap.c - what happens after vector.S has saved the registers.
  *
- * Interrupts (timer, PLIC, IPI) are dispatched and return. Any exception
+ * Interrupts (timer, PLIC, IPI) are dispatched, then the interrupted
+ * thread is preempted if the scheduler asked for it. Any exception
  * taken in kernel mode is a kernel bug: it panics with the cause by name,
  * pc, stval, the registers and a backtrace. (User-mode exceptions arrive
  * with issue 4 and kill only the process.)
@@ -15,6 +16,7 @@
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "mm/memlayout.h"
+#include "sched/sched.h"
 
 static const char *const exception_names[] = {
 	[0] = "instruction address misaligned",
@@ -48,18 +50,22 @@ void kernel_trap(struct trapframe *tf)
 		switch (cause & ~SCAUSE_INTR) {
 		case IRQ_S_TIMER:
 			arch_timer_interrupt();
-			return;
+			break;
 		case IRQ_S_EXT:
 			plic_interrupt();
-			return;
+			break;
 		case IRQ_S_SOFT:
 			arch_ipi_clear();
 			smp_ipi_handler();
-			return;
+			break;
 		default:
 			panic_trap(tf, "unexpected interrupt %lu",
 				   (unsigned long)(cause & ~SCAUSE_INTR));
 		}
+		/* the interrupted code had interrupts on, so it holds no
+		 * spinlock: it may be preempted here */
+		sched_preempt_point();
+		return;
 	}
 	panic_trap(tf, "kernel %s at pc=%p stval=%p",
 		   arch_exception_name(cause), (void *)tf->sepc,

@@ -18,6 +18,8 @@ void console_write(const char *buf, size_t n);
 void console_input(int c);
 /* Next received byte, or -1 if none is waiting. */
 int console_getc(void);
+/* Next received byte; sleeps until one arrives (thread context). */
+int console_read_char(void);
 /* From now on write without the lock (panic). */
 void console_panic_mode(void);
 

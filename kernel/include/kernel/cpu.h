@@ -26,8 +26,8 @@ struct cpu {
 	uint64_t ticks;       /* [atomic] timer interrupts taken on this hart */
 	uint64_t next_timer;  /* [own] time counter value of the next tick */
 	uintptr_t kstack_top; /* [boot] this hart's boot/idle stack */
-	void (*call_fn)(void *); /* [atomic] smp_call work for this hart */
-	void *call_arg;       /* [atomic] its argument */
+	struct thread *curr;  /* [own] the thread running here (current()) */
+	uint64_t *pgroot;     /* [own] page-table root installed in satp */
 };
 
 extern struct cpu cpus[NCPU];
@@ -50,16 +50,14 @@ static inline int cpuid(void)
 void push_off(void);
 void pop_off(void);
 
-/* Run fn(arg) on every online hart (this one too) and return when all
- * have finished. Other harts run it from their idle loop with interrupts
- * enabled. Callers are serialised. */
-void smp_call_all(void (*fn)(void *), void *arg);
+/* Run fn(arg) on every online hart, each in a kernel thread pinned to
+ * that hart, and return when all have finished (the caller sleeps).
+ * Returns 0 or the error of a thread that could not be created. */
+int smp_call_all(void (*fn)(void *), void *arg);
 /* Kick hart h out of wfi. */
 void smp_send_ipi(int hart);
 /* Handle an inter-processor interrupt on this hart. */
 void smp_ipi_handler(void);
-/* The idle loop of every hart: runs smp_call work, otherwise waits. */
-__attribute__((noreturn)) void cpu_idle_loop(void);
 #endif
 
 #endif

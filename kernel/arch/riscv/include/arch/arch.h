@@ -79,6 +79,21 @@ void arch_set_pagetable(uint64_t root_pa);
 /* Ask the firmware to power off (failure status if status != 0). */
 void arch_firmware_power_off(int status);
 
+struct context;
+/* Save the callee-saved registers in old, load new, continue as new. */
+void switch_to(struct context *old, struct context *new_ctx);
+/* Where a new thread's context starts (s1 = the thread). */
+void thread_trampoline(void);
+
+/* Read the retired-instruction counter (exact only under -icount). */
+static inline uint64_t arch_instret(void)
+{
+	uint64_t n;
+
+	__asm__ volatile("rdinstret %0" : "=r"(n));
+	return n;
+}
+
 /* Run fn(arg) on a fresh stack; fn never returns. */
 __attribute__((noreturn)) void arch_call_on_stack(uintptr_t sp_top,
 						  void (*fn)(void *), void *arg);

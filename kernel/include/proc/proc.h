@@ -1,0 +1,149 @@
+/*
+ * proc/proc.h - processes and threads.
+ *
+ * A struct proc is a resource container (ChCore's cap_group): pid, name,
+ * parent and children, address space, capability table, exit status. A
+ * struct thread is what the scheduler runs: tid, state, kernel stack,
+ * saved context, trap frame, scheduling entity. Kernel threads are
+ * processes without a user address space: they run in the kernel's page
+ * table and each has its own pid, so the fork path creates them and wait
+ * reaps them. The kernel process (pid 0) owns the per-hart idle threads.
+ *
+ * Locks: proc_lock guards the process table (pids, pid_table, the list
+ * of all processes, nr_procs), every parent/children link, proc->state
+ * and proc->exit_status. A thread's state and scheduling fields follow
+ * sched/sched.h. Lock order: proc_lock -> waitqueue locks -> rq locks.
+ */
+#ifndef KITE_PROC_PROC_H
+#define KITE_PROC_PROC_H
+
+#include "arch/trapframe.h"
+#include "kernel/spinlock.h"
+#include "kernel/types.h"
+#include "lib/list.h"
+#include "mm/pagetable.h"
+#include "proc/pid.h"
+#include "sched/sched.h"
+#include "sched/stride.h"
+
+#define MAX_PROCESS 1024 /* processes (live + zombie) at once */
+#define PROC_NAME_LEN 16
+
+/* Saved by switch_to: the callee-saved registers, ra and sp. */
+struct context {
+	uint64_t ra, sp;
+	uint64_t s[12];
+};
+
+enum thread_state {
+	T_UNINIT,   /* allocated, not yet started */
+	T_RUNNABLE, /* on a run queue (or being switched in) */
+	T_RUNNING,  /* rq->curr of some hart */
+	T_SLEEPING, /* on a wait queue or a sleep timer */
+	T_ZOMBIE,   /* exited; freed by the next thread on its hart */
+};
+
+enum proc_state {
+	P_ALIVE,  /* has threads */
+	P_ZOMBIE, /* exited: only pid, name and exit status remain */
+};
+
+#define PF_KERNEL 0x1 /* runs only in the kernel (no user address space) */
+
+struct proc;
+
+struct thread {
+	int tid;                 /* [const] = pid for single-thread processes */
+	enum thread_state state; /* see sched.h: owner or rq lock; wakeup CAS */
+	struct proc *proc;       /* [const] */
+	char name[PROC_NAME_LEN];/* [const after start] */
+	uintptr_t kstack;        /* [const] top of the kernel stack */
+	struct context ctx;      /* [owner] saved by switch_to */
+	struct trapframe *tf;    /* [const] at the top of the kernel stack */
+	bool need_resched;       /* [atomic] set by tick/wakeup, cleared by schedule */
+	bool on_cpu;             /* [atomic] its registers are live on a hart */
+	int cpu;                 /* [rq lock] hart it runs or last ran on */
+	int pinned;              /* [const after start] hart it must run on, or -1 */
+	struct sched_entity se;  /* [rq lock] */
+	uint64_t runs;           /* [rq lock] times switched in */
+	uint64_t ticks;          /* [rq lock] timer ticks while running */
+	struct waitqueue *wq;    /* [wq lock] queue it sleeps on */
+	struct list_node wq_link;/* [wq lock] */
+	uint64_t wake_at;        /* [timer lock] sleep deadline, time counter */
+	struct list_node timer_link; /* [timer lock] */
+	struct list_node proc_link;  /* [proc_lock] in proc->threads */
+	int (*entry)(void *);    /* [const] kernel thread function */
+	void *arg;               /* [const] */
+};
+
+struct proc {
+	int pid;                   /* [const after creation] */
+	char name[PROC_NAME_LEN];  /* [proc_lock] */
+	enum proc_state state;     /* [proc_lock] */
+	uint32_t flags;            /* [const] PF_* */
+	struct proc *parent;       /* [proc_lock] */
+	struct list_node children; /* [proc_lock] its children */
+	struct list_node sibling;  /* [proc_lock] in parent->children */
+	struct list_node all_link; /* [proc_lock] in the list of all processes */
+	struct list_node threads;  /* [proc_lock] its threads */
+	int nthreads;              /* [proc_lock] */
+	pte_t *pgroot;             /* [const] page-table root (kernel_root for kernel) */
+	void *vmspace;             /* [const] user address space (issue 4); NULL */
+	void *caps;                /* [const] capability table (issue 5); NULL */
+	int exit_status;           /* [proc_lock] valid once P_ZOMBIE */
+	struct waitqueue child_exit; /* a child became a zombie or was reparented */
+	uint64_t ticks;            /* [atomic] ticks of threads that exited */
+};
+
+extern struct spinlock proc_lock;
+extern struct proc kernel_proc; /* pid 0 */
+extern struct proc *init_proc;  /* pid 1 */
+
+static inline struct thread *current(void);
+
+/* Process table */
+void proc_init(void);
+/* Allocate and fully initialise a process (no pid yet). NULL on -ENOMEM. */
+struct proc *proc_alloc(const char *name, uint32_t flags);
+/* Allocate a thread of p with a kernel stack; it will start in
+ * entry(arg). NULL on -ENOMEM. */
+struct thread *thread_alloc(struct proc *p, int (*entry)(void *), void *arg);
+void thread_free(struct thread *t);
+void proc_free(struct proc *p);
+/* Give p a pid, link it under parent and into the table; -EAGAIN when
+ * MAX_PROCESS or the pids are exhausted. */
+int proc_register(struct proc *p, struct thread *t, struct proc *parent);
+/* O(1): the process with pid, or NULL. Caller holds proc_lock. */
+struct proc *proc_lookup_locked(int pid);
+int proc_count(void);
+/* Print the process table on the console. */
+void proc_dump(void);
+
+/* Create a kernel thread (its own process, child of the caller's):
+ * returns its pid or -ENOMEM / -EAGAIN. pinned: hart or -1. */
+int kernel_thread(int (*fn)(void *), void *arg, const char *name);
+int kernel_thread_on(int (*fn)(void *), void *arg, const char *name, int hart);
+
+/* End the calling process with status: children go to init, the parent
+ * is woken, and the thread never returns. */
+__attribute__((noreturn)) void proc_exit(int status);
+#define WNOHANG 1
+#define WAIT_FOREVER 0x40000000 /* kernel only (init): sleep even with no children */
+#define WEXITSTATUS(s) (((s) >> 8) & 0xff)
+/* Wait for a child (pid > 0: that one; -1: any) to exit; store its
+ * status (Linux encoding: code << 8) in *status if not NULL. Returns its
+ * pid, 0 (WNOHANG, none exited yet) or -ECHILD when there is no such
+ * child. */
+int proc_wait(int pid, int *status, int options);
+
+/* Free a zombie thread's stack and struct once it is off its hart. */
+void thread_reap_zombie(struct thread *t);
+
+/* current thread: the running thread of this hart */
+#include "kernel/cpu.h"
+static inline struct thread *current(void)
+{
+	return mycpu()->curr;
+}
+
+#endif

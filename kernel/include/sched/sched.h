@@ -1,0 +1,141 @@
+/*
+ * sched/sched.h - scheduling: per-hart run queues, classes, sleep/wakeup.
+ *
+ * Every hart has a run queue holding the runnable threads that are not
+ * running (the running one is rq->curr). A scheduling class (RR, stride)
+ * orders the queue; the active class is chosen with boot argument
+ * sched=rr|stride and can be changed at run time.
+ *
+ * Locks: rq->lock guards the queue, rq->curr and the sched_entity of
+ * every thread on the queue. It is held across switch_to and released by
+ * the thread that switches in (sched_finish_switch). Two run-queue locks
+ * are taken together only by balancing, lowest hart id first. Order:
+ * proc_lock -> waitqueue locks -> rq locks; timer_lock is taken alone.
+ */
+#ifndef KITE_SCHED_SCHED_H
+#define KITE_SCHED_SCHED_H
+
+#include "kernel/param.h"
+#include "kernel/spinlock.h"
+#include "kernel/types.h"
+#include "lib/heap.h"
+#include "lib/list.h"
+
+struct thread;
+struct runqueue;
+
+/* enqueue flags: why a thread joins a queue */
+#define ENQ_NEW 0x1     /* just created */
+#define ENQ_WAKEUP 0x2  /* woke from sleep */
+#define ENQ_PREEMPT 0x4 /* was running: slice over or yield */
+#define ENQ_MIGRATE 0x8 /* moved from another hart */
+
+struct sched_entity {
+	struct list_node rr_link;   /* [rq lock] RR queue */
+	struct heap_node heap_node; /* [rq lock] stride heap */
+	uint32_t pass;              /* [rq lock] stride pass */
+	int prio;                   /* [atomic] >= 2, read by stride at each charge */
+	int slice_left;             /* [rq lock] RR ticks left in the slice */
+};
+
+/*
+ * A scheduling class. Every method runs with rq->lock held and
+ * interrupts off; none may sleep or take another run-queue lock.
+ */
+struct sched_class {
+	const char *name;
+	/* Add t (RUNNABLE, not queued) to rq; flags say why (ENQ_*). */
+	void (*enqueue)(struct runqueue *rq, struct thread *t, int flags);
+	/* Remove t, which is on rq's queue. */
+	void (*dequeue)(struct runqueue *rq, struct thread *t);
+	/* Remove and return the thread to run next, or NULL if none. */
+	struct thread *(*pick_next)(struct runqueue *rq);
+	/* A timer tick charged to curr (not idle): set curr->need_resched
+	 * when it should give way. */
+	void (*tick)(struct runqueue *rq, struct thread *curr);
+	/* curr calls sched_yield(); it will be re-enqueued (ENQ_PREEMPT). */
+	void (*yield)(struct runqueue *rq, struct thread *curr);
+	/* Balancing: would dst gain by taking a thread from src? Reads only
+	 * racy hints (no locks); steal() decides under both locks. */
+	bool (*want_steal)(const struct runqueue *src, const struct runqueue *dst);
+	/* With both locks held: remove and return a thread of src's queue
+	 * that should move to dst (not pinned elsewhere), or NULL. */
+	struct thread *(*steal)(struct runqueue *src, struct runqueue *dst);
+};
+
+#define SCHED_CLASS(var) \
+	const struct sched_class var __attribute__((used, section(".sched_class"), aligned(8)))
+
+struct runqueue {
+	struct spinlock lock;
+	int hart;                        /* [const] */
+	const struct sched_class *class; /* [lock] */
+	struct thread *curr;             /* [lock] running thread */
+	struct thread *idle;             /* [const] this hart's idle thread */
+	struct thread *prev;             /* [lock] thread switched away from */
+	int nr_queued;                   /* [lock; racy reads as a hint] */
+	struct list_node rr_queue;       /* [lock] RR: FIFO */
+	struct heap stride_heap;         /* [lock] stride: min pass first */
+	uint32_t min_pass;               /* [lock] stride: pass of the queue's front */
+	uint64_t busy_ticks, idle_ticks; /* [lock] ticks by who was running */
+	uint64_t nr_switches;            /* [lock] */
+};
+
+extern struct runqueue runqueues[NCPU];
+extern int rr_slice_ticks; /* boot argument slice= */
+
+/* Boot: set up every run queue and the class from bootargs. */
+void sched_init(void);
+/* Make the calling boot context this hart's idle thread. */
+void sched_init_hart(void);
+/* The idle loop: run whatever is runnable, otherwise wfi. Never returns. */
+__attribute__((noreturn)) void sched_idle_loop(void);
+
+/* Give up the CPU: requires interrupts off and exactly one push_off.
+ * The current thread is re-queued only if it is still RUNNING. */
+void schedule(void);
+/* Called by a new thread, and after every switch_to, on the new stack. */
+void sched_finish_switch(void);
+/* Let another runnable thread run. */
+void sched_yield(void);
+/* Queue a new thread (UNINIT) on the least loaded hart it may use. */
+void sched_start(struct thread *t);
+/* SLEEPING -> RUNNABLE and queue it; false if t was not asleep. */
+bool sched_wakeup(struct thread *t);
+/* Timer tick on this hart (interrupts off). */
+void sched_tick(void);
+/* After a trap: switch if the current thread was asked to. */
+void sched_preempt_point(void);
+
+/* The active class, by name; sched_set_class switches every hart. */
+const char *sched_class_name(void);
+int sched_set_class(const char *name);
+/* Set a thread's stride priority (PRIO_MIN..PRIO_MAX); returns prio or
+ * -EINVAL. Takes effect from the thread's next charged tick. */
+int sched_set_priority(struct thread *t, int prio);
+
+/* Stride's heap order (minimum pass first). */
+bool stride_less(const struct heap_node *a, const struct heap_node *b);
+
+/* Wait queues: sleep with a lock held, no lost wakeups. */
+struct waitqueue {
+	struct spinlock lock;
+	struct list_node waiters; /* [lock] sleeping threads, FIFO */
+};
+
+void wq_init(struct waitqueue *wq, const char *name);
+/* Sleep on wq. lk is held on entry (and is the only spinlock held),
+ * released while asleep and held again on return. */
+void wq_sleep(struct waitqueue *wq, struct spinlock *lk);
+/* Wake every sleeper / the first sleeper; returns how many woke. */
+int wq_wake_all(struct waitqueue *wq);
+int wq_wake_one(struct waitqueue *wq);
+
+/* Sleep for ms milliseconds (no spinning): woken by the first timer
+ * tick at or after the deadline. */
+void sleep_ms(uint64_t ms);
+void sleep_timers_init(void);
+/* Called from sched_tick: wake sleepers whose deadline has passed. */
+void sleep_timers_expire(int hart);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * exit_wait.c - a process ends, its parent collects the status.
+ *
+ * proc_exit: under proc_lock the process hands its children to init and
+ * records its exit status; its thread marks itself ZOMBIE and switches
+ * away for good. The next thread on that hart (sched_finish_switch) frees
+ * the thread's stack and struct and only then makes the process a ZOMBIE
+ * and wakes its parent. So a zombie holds nothing but its pid, name and
+ * status, and when wait returns every frame of the child is back.
+ *
+ * proc_wait: scans the caller's children under proc_lock; reaps a zombie
+ * (frees its pid and struct) or sleeps on its own child_exit queue.
+ * Statuses use the Linux wait encoding (exit code << 8).
+ */
+#include "kernel/log.h"
+#include "kernel/panic.h"
+#include "proc/proc.h"
+#include "uapi/errno.h"
+
+void proc_unregister_locked(struct proc *p);
+
+/* Move p's children to init; wake init if one is already a zombie. */
+static void reparent_children_locked(struct proc *p)
+{
+	bool zombie = false;
+
+	while (!list_empty(&p->children)) {
+		struct proc *c = list_entry(list_pop_front(&p->children),
+					    struct proc, sibling);
+
+		c->parent = init_proc;
+		list_push_back(&init_proc->children, &c->sibling);
+		zombie |= c->state == P_ZOMBIE;
+	}
+	if (zombie)
+		wq_wake_all(&init_proc->child_exit);
+}
+
+void proc_exit(int code)
+{
+	struct thread *t = current();
+	struct proc *p = t->proc;
+
+	if (p == init_proc)
+		panic("init exited with status %d", code);
+	assert(p != &kernel_proc);
+	spin_lock(&proc_lock);
+	list_remove(&t->proc_link);
+	p->nthreads--;
+	__atomic_add_fetch(&p->ticks, t->ticks, __ATOMIC_RELAXED);
+	if (p->nthreads == 0) {
+		reparent_children_locked(p);
+		p->exit_status = (code & 0xff) << 8;
+	}
+	push_off(); /* stay off from here to the switch */
+	t->state = T_ZOMBIE;
+	spin_unlock(&proc_lock);
+	schedule();
+	panic("zombie thread %d ran again", t->tid);
+}
+
+int proc_wait(int pid, int *status, int options)
+{
+	struct proc *me = current()->proc;
+
+	spin_lock(&proc_lock);
+	for (;;) {
+		struct list_node *it;
+		bool have = false;
+
+		list_for_each(it, &me->children) {
+			struct proc *c = list_entry(it, struct proc, sibling);
+			int cpid = c->pid;
+
+			if (pid > 0 && cpid != pid)
+				continue;
+			have = true;
+			if (c->state != P_ZOMBIE)
+				continue;
+			if (status)
+				*status = c->exit_status;
+			__atomic_add_fetch(&me->ticks, c->ticks, __ATOMIC_RELAXED);
+			proc_unregister_locked(c);
+			spin_unlock(&proc_lock);
+			proc_free(c);
+			return cpid;
+		}
+		if (!have && !(options & WAIT_FOREVER)) {
+			spin_unlock(&proc_lock);
+			return -ECHILD;
+		}
+		if (options & WNOHANG) {
+			spin_unlock(&proc_lock);
+			return 0;
+		}
+		wq_sleep(&me->child_exit, &proc_lock);
+	}
+}
+
+void thread_reap_zombie(struct thread *t)
+{
+	struct proc *p = t->proc;
+	bool last;
+
+	assert(t->state == T_ZOMBIE);
+	spin_lock(&proc_lock);
+	last = p->nthreads == 0;
+	spin_unlock(&proc_lock);
+	thread_free(t);
+	if (!last)
+		return;
+	spin_lock(&proc_lock);
+	p->state = P_ZOMBIE;
+	wq_wake_all(&p->parent->child_exit);
+	spin_unlock(&proc_lock);
+}

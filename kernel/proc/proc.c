@@ -1,0 +1,288 @@
+/*
+ * proc.c - the process table, and creating processes and threads.
+ *
+ * Thread states (sched.h):
+ *
+ *   thread_alloc        sched_start          picked by schedule()
+ *   ──────────► UNINIT ───────────► RUNNABLE ◄────────────────► RUNNING
+ *                                      ▲      preempted / yield    │
+ *                           wakeup     │                           │ sleep
+ *                                      └────── SLEEPING ◄──────────┤
+ *                                                                  │ exit
+ *                           freed by the next thread on its hart ◄─ ZOMBIE
+ *
+ * Process states: ALIVE while it has threads; ZOMBIE once its last
+ * thread exits, holding only pid, name and exit status until the parent
+ * (or init, for orphans) reaps it with proc_wait.
+ *
+ * Creation is one path for kernel threads now and fork later:
+ * proc_alloc -> thread_alloc (kernel stack with a guard page, context,
+ * trap frame) -> proc_register (pid, links, count) -> sched_start. Each
+ * step undoes itself on failure, so nothing leaks on -ENOMEM or -EAGAIN.
+ *
+ * Lock: proc_lock (see proc.h) guards the table; it is never held
+ * across anything slow and nests outside waitqueue and run-queue locks.
+ */
+#include "kernel/log.h"
+#include "kernel/panic.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+#include "mm/kvm.h"
+#include "proc/proc.h"
+#include "uapi/errno.h"
+
+struct spinlock proc_lock = SPINLOCK_INIT("proc");
+struct proc kernel_proc;
+struct proc *init_proc;
+
+static struct pidmap pids;                  /* [proc_lock] */
+static struct proc *pid_table[MAX_PID];     /* [proc_lock] O(1) lookup */
+static struct list_node all_procs = LIST_INIT(all_procs); /* [proc_lock] */
+static int nr_procs;                        /* [proc_lock] not counting pid 0 */
+
+static void proc_fields_init(struct proc *p, const char *name, uint32_t flags)
+{
+	memset(p, 0, sizeof(*p));
+	p->pid = -1;
+	kstrlcpy(p->name, name, sizeof(p->name));
+	p->state = P_ALIVE;
+	p->flags = flags;
+	p->parent = NULL;
+	list_init(&p->children);
+	list_init(&p->sibling);
+	list_init(&p->all_link);
+	list_init(&p->threads);
+	p->nthreads = 0;
+	p->pgroot = kernel_root;
+	p->vmspace = NULL;
+	p->caps = NULL;
+	p->exit_status = 0;
+	wq_init(&p->child_exit, "proc.child_exit");
+	p->ticks = 0;
+}
+
+void proc_init(void)
+{
+	pidmap_init(&pids);
+	proc_fields_init(&kernel_proc, "kernel", PF_KERNEL);
+	kernel_proc.pid = 0;
+	pid_table[0] = &kernel_proc;
+	list_push_back(&all_procs, &kernel_proc.all_link);
+}
+
+struct proc *proc_alloc(const char *name, uint32_t flags)
+{
+	struct proc *p = kmalloc(sizeof(*p));
+
+	if (p)
+		proc_fields_init(p, name, flags);
+	return p;
+}
+
+void proc_free(struct proc *p)
+{
+	assert(p != &kernel_proc && p->pid < 0 && list_empty(&p->threads));
+	kfree(p);
+}
+
+struct thread *thread_alloc(struct proc *p, int (*entry)(void *), void *arg)
+{
+	struct thread *t = kzalloc(sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->kstack = kstack_alloc();
+	if (!t->kstack) {
+		kfree(t);
+		return NULL;
+	}
+	t->tid = -1;
+	t->state = T_UNINIT;
+	t->proc = p;
+	kstrlcpy(t->name, p->name, sizeof(t->name));
+	/* the trap frame sits at the top of the stack; the context
+	 * starts below it in thread_trampoline with s1 = t */
+	t->tf = (struct trapframe *)(t->kstack - sizeof(struct trapframe));
+	memset(t->tf, 0, sizeof(*t->tf));
+	t->ctx.ra = (uintptr_t)thread_trampoline;
+	t->ctx.sp = (uintptr_t)t->tf;
+	t->ctx.s[1] = (uintptr_t)t;
+	t->need_resched = false;
+	t->on_cpu = false;
+	t->cpu = -1;
+	t->pinned = -1;
+	list_init(&t->se.rr_link);
+	heap_node_init(&t->se.heap_node);
+	t->se.pass = 0;
+	t->se.prio = PRIO_DEFAULT;
+	t->se.slice_left = 0;
+	t->runs = 0;
+	t->ticks = 0;
+	t->wq = NULL;
+	list_init(&t->wq_link);
+	t->wake_at = 0;
+	list_init(&t->timer_link);
+	list_init(&t->proc_link);
+	t->entry = entry;
+	t->arg = arg;
+	return t;
+}
+
+void thread_free(struct thread *t)
+{
+	assert(!t->on_cpu && list_empty(&t->proc_link));
+	kstack_free(t->kstack);
+	kfree(t);
+}
+
+int proc_register(struct proc *p, struct thread *t, struct proc *parent)
+{
+	int pid;
+
+	spin_lock(&proc_lock);
+	if (nr_procs >= MAX_PROCESS) {
+		spin_unlock(&proc_lock);
+		return -EAGAIN;
+	}
+	pid = pidmap_alloc(&pids);
+	if (pid < 0) {
+		spin_unlock(&proc_lock);
+		return pid;
+	}
+	assert(pid_table[pid] == NULL);
+	pid_table[pid] = p;
+	p->pid = pid;
+	t->tid = pid;
+	nr_procs++;
+	p->parent = parent;
+	list_push_back(&parent->children, &p->sibling);
+	list_push_back(&all_procs, &p->all_link);
+	list_push_back(&p->threads, &t->proc_link);
+	p->nthreads = 1;
+	spin_unlock(&proc_lock);
+	return pid;
+}
+
+/* Undo proc_register for a reaped zombie. proc_lock held. */
+void proc_unregister_locked(struct proc *p)
+{
+	assert(spin_holding(&proc_lock) && p->state == P_ZOMBIE);
+	assert(pid_table[p->pid] == p);
+	pid_table[p->pid] = NULL;
+	pidmap_free(&pids, p->pid);
+	p->pid = -1;
+	nr_procs--;
+	list_remove(&p->sibling);
+	list_remove(&p->all_link);
+}
+
+struct proc *proc_lookup_locked(int pid)
+{
+	assert(spin_holding(&proc_lock));
+	if (pid < 0 || pid >= MAX_PID)
+		return NULL;
+	return pid_table[pid];
+}
+
+int proc_count(void)
+{
+	int n;
+
+	spin_lock(&proc_lock);
+	n = nr_procs;
+	spin_unlock(&proc_lock);
+	return n;
+}
+
+int kernel_thread_on(int (*fn)(void *), void *arg, const char *name, int hart)
+{
+	struct thread *self = current();
+	struct proc *p;
+	struct thread *t;
+	int pid;
+
+	p = proc_alloc(name, PF_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	t = thread_alloc(p, fn, arg);
+	if (!t) {
+		pid = -ENOMEM;
+		goto fail_proc;
+	}
+	t->pinned = hart;
+	if (self)
+		t->se.prio = self->se.prio; /* inherit, as fork will */
+	pid = proc_register(p, t, self ? self->proc : &kernel_proc);
+	if (pid < 0)
+		goto fail_thread;
+	sched_start(t);
+	return pid;
+
+fail_thread:
+	thread_free(t);
+fail_proc:
+	proc_free(p);
+	return pid;
+}
+
+int kernel_thread(int (*fn)(void *), void *arg, const char *name)
+{
+	return kernel_thread_on(fn, arg, name, -1);
+}
+
+/* First C code of every new thread, on its own stack (from
+ * thread_trampoline): finish the switch, turn interrupts on, run. */
+void thread_start(struct thread *t)
+{
+	sched_finish_switch();
+	mycpu()->intena = true;
+	pop_off();
+	proc_exit(t->entry(t->arg));
+}
+
+static const char *thread_state_name(enum thread_state s)
+{
+	static const char *const names[] = { "uninit", "runnable", "running",
+					     "sleeping", "zombie" };
+
+	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+void proc_dump(void)
+{
+	struct list_node *it;
+
+	kprintf("  PID  PPID NAME             STATE     HART CLASS  PRIO     PASS    TICKS\n");
+	spin_lock(&proc_lock);
+	list_for_each(it, &all_procs) {
+		struct proc *p = list_entry(it, struct proc, all_link);
+		struct list_node *jt;
+
+		if (p->state == P_ZOMBIE) {
+			kprintf("%5d %5d %-16s %-9s %4s %-6s %4s %8s %8lu\n", p->pid,
+				p->parent ? p->parent->pid : 0, p->name, "zombie",
+				"-", "-", "-", "-", (unsigned long)p->ticks);
+			continue;
+		}
+		list_for_each(jt, &p->threads) {
+			struct thread *t = list_entry(jt, struct thread, proc_link);
+
+			kprintf("%5d %5d %-16s %-9s %4d %-6s %4d %8u %8lu\n",
+				t->tid, p->parent ? p->parent->pid : 0, t->name,
+				thread_state_name(READ_ONCE(t->state)), t->cpu,
+				sched_class_name(), t->se.prio, t->se.pass,
+				(unsigned long)t->ticks);
+		}
+	}
+	spin_unlock(&proc_lock);
+	for (int h = 0; h < NCPU; h++) {
+		struct runqueue *rq = &runqueues[h];
+
+		if (!rq->idle)
+			continue;
+		kprintf("    0     0 idle/%-11d %-9s %4d %-6s    -        - %8lu\n", h,
+			rq->curr == rq->idle ? "running" : "ready", h,
+			sched_class_name(), (unsigned long)rq->idle_ticks);
+	}
+}

@@ -1,0 +1,386 @@
+/*
+ * sched.c - per-hart run queues, switching, wakeup, ticks, balancing.
+ *
+ * schedule() runs on the current thread's stack with interrupts off:
+ * it takes this hart's rq->lock, re-queues the current thread if it is
+ * still RUNNING (preempted or yielding), asks the class for the next one
+ * and switch_to()s it with the lock held. The thread that switches in
+ * releases the lock in sched_finish_switch(), clears the previous
+ * thread's on_cpu (from then on another hart may run it) and frees it
+ * if it was a zombie. A hart about to run a thread whose on_cpu is still
+ * set (it was woken or stolen while finishing its switch elsewhere)
+ * waits the few instructions until it clears.
+ *
+ * Wakeup: sched_wakeup() moves SLEEPING -> RUNNABLE with a compare-and-
+ * swap, so a thread is queued by exactly one waker, and queues it on its
+ * last hart (or an idle one), kicking that hart with an IPI.
+ *
+ * Balancing: on every tick and whenever it is idle, a hart asks the
+ * class whether another hart's queue has a thread it should take
+ * (RR: the queue is longer by two; stride: its front pass is behind
+ * ours) and moves one, taking the two rq locks lowest hart first.
+ */
+#include "arch/arch.h"
+#include "kernel/bootargs.h"
+#include "kernel/cpu.h"
+#include "kernel/log.h"
+#include "kernel/panic.h"
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+#include "mm/memlayout.h"
+#include "proc/proc.h"
+#include "sched/stride.h"
+#include "uapi/errno.h"
+
+struct runqueue runqueues[NCPU];
+int rr_slice_ticks = 5;
+
+extern const struct sched_class __sched_class_start[], __sched_class_end[];
+static const struct sched_class *active_class; /* [atomic] */
+static struct spinlock class_switch_lock = SPINLOCK_INIT("sched.class");
+static struct thread idle_threads[NCPU];
+
+static inline struct runqueue *this_rq(void)
+{
+	return &runqueues[cpuid()];
+}
+
+static const struct sched_class *sched_find_class(const char *name)
+{
+	const struct sched_class *c;
+
+	/* the linker gathers every class into one array */
+	// cppcheck-suppress comparePointers
+	for (c = __sched_class_start; c < __sched_class_end; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+void sched_init(void)
+{
+	char name[16] = "rr";
+
+	bootarg_get("sched", name, sizeof(name));
+	active_class = sched_find_class(name);
+	if (!active_class) {
+		log_warn("sched: unknown class '%s', using rr", name);
+		active_class = sched_find_class("rr");
+	}
+	assert(active_class);
+	rr_slice_ticks = (int)bootarg_long("slice", 5);
+	if (rr_slice_ticks < 1)
+		rr_slice_ticks = 1;
+	sleep_timers_init();
+	for (int h = 0; h < NCPU; h++) {
+		struct runqueue *rq = &runqueues[h];
+		void *storage = kmalloc((MAX_PROCESS + NCPU) * sizeof(struct heap_node *));
+
+		if (!storage)
+			panic("sched: no memory for run queues");
+		spin_init(&rq->lock, "rq");
+		rq->hart = h;
+		rq->class = active_class;
+		list_init(&rq->rr_queue);
+		heap_init(&rq->stride_heap, storage, MAX_PROCESS + NCPU, stride_less);
+	}
+	log_info("sched: class %s, RR slice %d ticks", active_class->name,
+		 rr_slice_ticks);
+}
+
+void sched_init_hart(void)
+{
+	struct cpu *c = mycpu();
+	struct runqueue *rq = this_rq();
+	struct thread *idle = &idle_threads[c->id];
+
+	memset(idle, 0, sizeof(*idle));
+	idle->tid = 0;
+	idle->state = T_RUNNING;
+	idle->proc = &kernel_proc;
+	kstrlcpy(idle->name, "idle", sizeof(idle->name));
+	idle->kstack = c->kstack_top;
+	idle->on_cpu = true;
+	idle->cpu = (int)c->id;
+	idle->pinned = (int)c->id;
+	idle->se.prio = PRIO_DEFAULT;
+	heap_node_init(&idle->se.heap_node);
+	list_init(&idle->se.rr_link);
+	list_init(&idle->wq_link);
+	list_init(&idle->timer_link);
+	list_init(&idle->proc_link);
+	spin_lock(&rq->lock);
+	rq->idle = idle;
+	rq->curr = idle;
+	spin_unlock(&rq->lock);
+	c->curr = idle;
+	c->pgroot = kernel_root;
+}
+
+const char *sched_class_name(void)
+{
+	return READ_ONCE(active_class)->name;
+}
+
+/* Ask rq's hart to reschedule soon: IPI it if it is another hart. */
+static void rq_kick(struct runqueue *rq)
+{
+	struct thread *curr = rq->curr;
+
+	assert(spin_holding(&rq->lock));
+	if (!curr)
+		return;
+	if (curr == rq->idle)
+		WRITE_ONCE(curr->need_resched, true);
+	if (READ_ONCE(curr->need_resched) && rq->hart != cpuid())
+		smp_send_ipi(rq->hart);
+}
+
+static int thread_load(const struct runqueue *rq)
+{
+	return READ_ONCE(rq->nr_queued) + (READ_ONCE(rq->curr) != rq->idle);
+}
+
+/* The hart a thread should join: its pin, else prefer (in order) its
+ * last hart if idle, any idle hart, the least loaded hart. */
+static struct runqueue *select_rq(struct thread *t)
+{
+	struct runqueue *best = NULL;
+	uint64_t online = READ_ONCE(online_mask);
+
+	if (t->pinned >= 0)
+		return &runqueues[t->pinned];
+	if (t->cpu >= 0 && thread_load(&runqueues[t->cpu]) == 0)
+		return &runqueues[t->cpu];
+	for (int h = 0; h < NCPU; h++) {
+		struct runqueue *rq = &runqueues[h];
+
+		if (!(online & (1UL << h)) || !rq->idle)
+			continue;
+		if (!best || thread_load(rq) < thread_load(best))
+			best = rq;
+	}
+	return best ? best : this_rq();
+}
+
+static void sched_enqueue_on(struct runqueue *rq, struct thread *t, int flags)
+{
+	spin_lock(&rq->lock);
+	t->cpu = rq->hart;
+	rq->class->enqueue(rq, t, flags);
+	rq_kick(rq);
+	spin_unlock(&rq->lock);
+}
+
+void sched_start(struct thread *t)
+{
+	assert(t->state == T_UNINIT);
+	t->state = T_RUNNABLE;
+	sched_enqueue_on(select_rq(t), t, ENQ_NEW);
+}
+
+bool sched_wakeup(struct thread *t)
+{
+	enum thread_state expect = T_SLEEPING;
+
+	if (!__atomic_compare_exchange_n(&t->state, &expect, T_RUNNABLE, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return false;
+	sched_enqueue_on(select_rq(t), t, ENQ_WAKEUP);
+	return true;
+}
+
+void schedule(void)
+{
+	struct cpu *c = mycpu();
+	struct runqueue *rq = this_rq();
+	struct thread *prev = c->curr, *next;
+	bool intena = c->intena;
+
+	if (arch_intr_get() || c->noff != 1)
+		panic("schedule: needs interrupts off and exactly one push_off "
+		      "(noff=%d): a spinlock held while sleeping?", c->noff);
+	spin_lock(&rq->lock);
+	WRITE_ONCE(prev->need_resched, false);
+	if (prev->state == T_RUNNING && prev != rq->idle) {
+		prev->state = T_RUNNABLE;
+		rq->class->enqueue(rq, prev, ENQ_PREEMPT);
+	}
+	next = rq->class->pick_next(rq);
+	if (!next)
+		next = rq->idle;
+	if (next == prev) {
+		prev->state = T_RUNNING;
+		spin_unlock(&rq->lock);
+		c->intena = intena;
+		return;
+	}
+	/* woken or stolen while still switching out on another hart */
+	while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
+		arch_cpu_relax();
+	next->state = T_RUNNING;
+	next->cpu = rq->hart;
+	next->on_cpu = true;
+	next->runs++;
+	rq->curr = next;
+	rq->prev = prev;
+	rq->nr_switches++;
+	c->curr = next;
+	if (next->proc->pgroot != c->pgroot) {
+		c->pgroot = next->proc->pgroot;
+		arch_set_pagetable(V2P(c->pgroot));
+	}
+	switch_to(&prev->ctx, &next->ctx);
+	/* back in prev, maybe on another hart */
+	sched_finish_switch();
+	mycpu()->intena = intena;
+}
+
+void sched_finish_switch(void)
+{
+	struct runqueue *rq = this_rq();
+	struct thread *prev = rq->prev, *dead = NULL;
+
+	rq->prev = NULL;
+	if (prev->state == T_ZOMBIE)
+		dead = prev;
+	__atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
+	spin_unlock(&rq->lock);
+	if (dead)
+		thread_reap_zombie(dead);
+}
+
+void sched_yield(void)
+{
+	struct runqueue *rq;
+
+	push_off();
+	rq = this_rq();
+	spin_lock(&rq->lock);
+	if (rq->curr != rq->idle)
+		rq->class->yield(rq, rq->curr);
+	spin_unlock(&rq->lock);
+	schedule();
+	pop_off();
+}
+
+/* Move one thread to dst if the class sees a reason. Interrupts off,
+ * dst's lock not held. */
+static void sched_balance(struct runqueue *dst)
+{
+	const struct sched_class *cls = READ_ONCE(dst->class);
+	uint64_t online = READ_ONCE(online_mask);
+
+	for (int h = 0; h < NCPU; h++) {
+		struct runqueue *src = &runqueues[h];
+		struct runqueue *first, *second;
+		struct thread *t;
+
+		if (src == dst || !(online & (1UL << h)) || !src->idle ||
+		    !cls->want_steal(src, dst))
+			continue;
+		first = src->hart < dst->hart ? src : dst;
+		second = src->hart < dst->hart ? dst : src;
+		spin_lock(&first->lock);
+		spin_lock(&second->lock);
+		t = NULL;
+		if (src->class == dst->class)
+			t = src->class->steal(src, dst);
+		if (t) {
+			t->cpu = dst->hart;
+			dst->class->enqueue(dst, t, ENQ_MIGRATE);
+			rq_kick(dst);
+		}
+		spin_unlock(&second->lock);
+		spin_unlock(&first->lock);
+		if (t)
+			return;
+	}
+}
+
+void sched_tick(void)
+{
+	struct runqueue *rq = this_rq();
+	struct thread *curr;
+
+	if (!rq->idle)
+		return; /* scheduling not started on this hart */
+	spin_lock(&rq->lock);
+	curr = rq->curr;
+	if (curr == rq->idle) {
+		rq->idle_ticks++;
+	} else {
+		rq->busy_ticks++;
+		curr->ticks++;
+		rq->class->tick(rq, curr);
+	}
+	spin_unlock(&rq->lock);
+	sleep_timers_expire(rq->hart);
+	sched_balance(rq);
+}
+
+void sched_preempt_point(void)
+{
+	struct cpu *c = mycpu();
+
+	if (!c->curr || !READ_ONCE(c->curr->need_resched))
+		return;
+	push_off();
+	schedule();
+	pop_off();
+}
+
+void sched_idle_loop(void)
+{
+	struct runqueue *rq = this_rq();
+
+	for (;;) {
+		arch_intr_off();
+		if (READ_ONCE(rq->nr_queued) == 0)
+			sched_balance(rq);
+		if (READ_ONCE(rq->nr_queued) > 0 ||
+		    READ_ONCE(rq->idle->need_resched)) {
+			push_off();
+			schedule();
+			pop_off();
+		} else {
+			/* wakes on a pending interrupt even with SIE off */
+			arch_wait_for_interrupt();
+		}
+		arch_intr_on();
+	}
+}
+
+int sched_set_class(const char *name)
+{
+	const struct sched_class *to = sched_find_class(name);
+
+	if (!to)
+		return -EINVAL;
+	spin_lock(&class_switch_lock);
+	for (int h = 0; h < NCPU; h++) {
+		struct runqueue *rq = &runqueues[h];
+		const struct sched_class *from;
+		struct thread *t;
+
+		spin_lock(&rq->lock);
+		from = rq->class;
+		/* the classes keep disjoint queues (list vs heap), so
+		 * threads can move one by one */
+		while (from != to && (t = from->pick_next(rq)) != NULL)
+			to->enqueue(rq, t, ENQ_MIGRATE);
+		rq->class = to;
+		spin_unlock(&rq->lock);
+	}
+	WRITE_ONCE(active_class, to);
+	spin_unlock(&class_switch_lock);
+	return 0;
+}
+
+int sched_set_priority(struct thread *t, int prio)
+{
+	if (prio < PRIO_MIN || prio > PRIO_MAX)
+		return -EINVAL;
+	WRITE_ONCE(t->se.prio, prio);
+	return prio;
+}

@@ -1,0 +1,132 @@
+/*
+ * wait.c - wait queues and sleeping for a time.
+ *
+ * wq_sleep(wq, lk): the caller holds lk, the lock that guards the
+ * condition it waits for. Joining the queue and becoming SLEEPING happen
+ * before lk is released, so a waker, which changes the condition under
+ * lk and then wakes the queue, cannot miss the sleeper. Interrupts stay
+ * off from joining the queue to the switch.
+ *
+ * Timed sleep: each hart keeps a list of sleepers sorted by deadline
+ * (time-counter units) under its timer lock; the hart's tick wakes the
+ * expired ones. A sleeper is woken by the first tick at or after its
+ * deadline, so it is late by at most one tick.
+ */
+#include "arch/arch.h"
+#include "kernel/clock.h"
+#include "kernel/cpu.h"
+#include "kernel/panic.h"
+#include "proc/proc.h"
+
+struct sleep_timers {
+	struct spinlock lock;
+	struct list_node sleepers; /* [lock] by wake_at, earliest first */
+};
+
+static struct sleep_timers timers[NCPU];
+
+void sleep_timers_init(void)
+{
+	for (int h = 0; h < NCPU; h++) {
+		spin_init(&timers[h].lock, "sleep.timers");
+		list_init(&timers[h].sleepers);
+	}
+}
+
+void wq_init(struct waitqueue *wq, const char *name)
+{
+	spin_init(&wq->lock, name);
+	list_init(&wq->waiters);
+}
+
+void wq_sleep(struct waitqueue *wq, struct spinlock *lk)
+{
+	struct thread *t = current();
+
+	assert(spin_holding(lk));
+	push_off();
+	spin_lock(&wq->lock);
+	t->state = T_SLEEPING;
+	t->wq = wq;
+	list_push_back(&wq->waiters, &t->wq_link);
+	spin_unlock(&wq->lock);
+	spin_unlock(lk);
+	schedule();
+	pop_off();
+	spin_lock(lk);
+}
+
+static int wq_wake(struct waitqueue *wq, int max)
+{
+	int n = 0;
+
+	spin_lock(&wq->lock);
+	while (n < max && !list_empty(&wq->waiters)) {
+		struct thread *t = list_entry(list_pop_front(&wq->waiters),
+					      struct thread, wq_link);
+
+		t->wq = NULL;
+		if (sched_wakeup(t))
+			n++;
+	}
+	spin_unlock(&wq->lock);
+	return n;
+}
+
+int wq_wake_all(struct waitqueue *wq)
+{
+	return wq_wake(wq, 1 << 30);
+}
+
+int wq_wake_one(struct waitqueue *wq)
+{
+	return wq_wake(wq, 1);
+}
+
+void sleep_ms(uint64_t ms)
+{
+	struct thread *t = current();
+	uint64_t deadline = arch_time_counter() + ms * clock_timebase / 1000;
+	struct sleep_timers *st;
+	struct list_node *it;
+
+	push_off();
+	st = &timers[cpuid()];
+	spin_lock(&st->lock);
+	t->wake_at = deadline;
+	/* keep the list sorted: insert before the first later deadline */
+	list_for_each(it, &st->sleepers)
+		if (list_entry(it, struct thread, timer_link)->wake_at > deadline)
+			break;
+	list_insert_between(&t->timer_link, it->prev, it);
+	t->state = T_SLEEPING;
+	spin_unlock(&st->lock);
+	schedule();
+	pop_off();
+}
+
+void sleep_timers_expire(int hart)
+{
+	struct sleep_timers *st = &timers[hart];
+	struct list_node expired;
+	uint64_t now = arch_time_counter();
+
+	list_init(&expired);
+	spin_lock(&st->lock);
+	while (!list_empty(&st->sleepers)) {
+		struct thread *t = list_entry(st->sleepers.next, struct thread,
+					      timer_link);
+
+		if (t->wake_at > now)
+			break;
+		list_remove(&t->timer_link);
+		list_push_back(&expired, &t->timer_link);
+	}
+	spin_unlock(&st->lock);
+	while (!list_empty(&expired)) {
+		struct thread *t = list_entry(list_pop_front(&expired),
+					      struct thread, timer_link);
+
+		sched_wakeup(t);
+	}
+}
