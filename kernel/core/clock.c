@@ -2,8 +2,11 @@
  * clock.c - ticks, the monotonic clock and wall-clock time.
  *
  * The time counter (rdtime) is shared by all harts and starts near 0 at
- * reset, so "since boot" is the counter itself. Each hart counts its own
- * ticks in its struct cpu and then lets the scheduler charge the tick.
+ * reset, so "since boot" is the counter itself. Each hart's timer fires
+ * for the next periodic tick (HZ a second) or, if earlier, the first
+ * deadline of a thread sleeping there, so a sleep ends on time rather
+ * than at the next tick. A tick is counted in the hart's struct cpu and
+ * charged by the scheduler.
  */
 #include "arch/arch.h"
 #include "arch/timer.h"
@@ -26,7 +29,33 @@ void clock_init(uint64_t timebase, unsigned hz)
 
 void clock_start_hart(void)
 {
-	arch_timer_start_hart(clock_timebase / clock_hz);
+	struct cpu *c = mycpu();
+
+	c->next_timer = arch_time_counter() + clock_timebase / clock_hz;
+	arch_timer_arm(c->next_timer);
+}
+
+void clock_interrupt(uint64_t now)
+{
+	struct cpu *c = mycpu();
+	uint64_t interval = clock_timebase / clock_hz, next;
+
+	if (now >= c->next_timer) {
+		c->next_timer += interval;
+		if (c->next_timer <= now) /* fell behind: no burst of ticks */
+			c->next_timer = now + interval;
+		clock_tick();
+	} else {
+		sleep_timers_expire(cpuid()); /* an early sleep deadline */
+	}
+	next = sleep_timers_next(cpuid());
+	arch_timer_arm(next < c->next_timer ? next : c->next_timer);
+}
+
+void clock_arm_deadline(uint64_t when)
+{
+	if (when < mycpu()->timer_armed)
+		arch_timer_arm(when);
 }
 
 void clock_tick(void)

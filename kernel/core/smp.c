@@ -144,7 +144,8 @@ int smp_call_all(void (*fn)(void *), void *arg)
 	for (int h = 0; h < NCPU; h++) {
 		if (!(online & (1UL << h)))
 			continue;
-		pids[n] = kernel_thread_on(smp_call_thread, &call, "smpcall", h);
+		pids[n] = kernel_thread_mask(smp_call_thread, &call, "smpcall",
+					     1UL << h);
 		if (pids[n] < 0) {
 			err = pids[n];
 			break;

@@ -11,6 +11,7 @@
  * changes to kernel_root's tables in the area; only the buddy lock nests
  * inside it (page-table frames).
  */
+#include "arch/arch.h"
 #include "kernel/panic.h"
 #include "kernel/spinlock.h"
 #include "mm/kvm.h"
@@ -25,7 +26,7 @@ _Static_assert(KSTACK_SIZE == (PAGE_SIZE << KSTACK_ORDER), "kstack size");
 _Static_assert(KSTACK_SIZE == KSTACK_SLOT_SIZE / 2, "kstack slot layout");
 
 static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
-#define KSTACK_CACHE_MAX 64
+#define KSTACK_CACHE_MAX 128
 
 static uint64_t slot_used[KSTACK_SLOTS / 64]; /* [kstack_lock] */
 static unsigned nstacks;                      /* [kstack_lock] in use */
@@ -120,8 +121,11 @@ static void kstack_release(uintptr_t top)
 	if (!pt_walk(kernel_root, base, &pa, NULL))
 		panic("kstack_free: %p is not a kernel stack", (void *)top);
 	spin_lock(&kstack_lock);
-	pt_unmap(kernel_root, base, KSTACK_SIZE);
+	pt_clear(kernel_root, base, KSTACK_SIZE);
 	spin_unlock(&kstack_lock);
+	/* flush every hart without the lock (it waits for all of them);
+	 * only then may the frames and the slot be reused */
+	arch_tlb_shootdown(base, KSTACK_SIZE);
 	pmm_free_pages(pa_to_page(pa), KSTACK_ORDER);
 	slot_put(slot);
 }

@@ -111,7 +111,7 @@ struct thread *thread_alloc(struct proc *p, int (*entry)(void *), void *arg)
 	t->need_resched = false;
 	t->on_cpu = false;
 	t->cpu = -1;
-	t->pinned = -1;
+	t->allowed = CPUMASK_ALL;
 	list_init(&t->se.rr_link);
 	heap_node_init(&t->se.heap_node);
 	t->se.pass = 0;
@@ -195,7 +195,8 @@ int proc_count(void)
 	return n;
 }
 
-int kernel_thread_on(int (*fn)(void *), void *arg, const char *name, int hart)
+int kernel_thread_mask(int (*fn)(void *), void *arg, const char *name,
+		       uint64_t allowed)
 {
 	struct thread *self = current();
 	struct proc *p;
@@ -210,7 +211,7 @@ int kernel_thread_on(int (*fn)(void *), void *arg, const char *name, int hart)
 		pid = -ENOMEM;
 		goto fail_proc;
 	}
-	t->pinned = hart;
+	t->allowed = allowed;
 	if (self)
 		t->se.prio = self->se.prio; /* inherit, as fork will */
 	pid = proc_register(p, t, self ? self->proc : &kernel_proc);
@@ -228,7 +229,7 @@ fail_proc:
 
 int kernel_thread(int (*fn)(void *), void *arg, const char *name)
 {
-	return kernel_thread_on(fn, arg, name, -1);
+	return kernel_thread_mask(fn, arg, name, CPUMASK_ALL);
 }
 
 /* First C code of every new thread, on its own stack (from
@@ -239,6 +240,32 @@ void thread_start(struct thread *t)
 	mycpu()->intena = true;
 	pop_off();
 	proc_exit(t->entry(t->arg));
+}
+
+int proc_check_table(void)
+{
+	static uint64_t seen[MAX_PID / 64]; /* [proc_lock] */
+	struct list_node *it;
+	int n = 0, err = 0;
+
+	spin_lock(&proc_lock);
+	memset(seen, 0, sizeof(seen));
+	list_for_each(it, &all_procs) {
+		struct proc *p = list_entry(it, struct proc, all_link);
+
+		if (p->pid < 0 || p->pid >= MAX_PID || pid_table[p->pid] != p ||
+		    !pidmap_used(&pids, p->pid) ||
+		    (seen[p->pid / 64] & (1UL << (p->pid % 64)))) {
+			err = -EINVAL;
+			break;
+		}
+		seen[p->pid / 64] |= 1UL << (p->pid % 64);
+		n++;
+	}
+	if (!err && (n != nr_procs + 1 || pids.nr_used != nr_procs))
+		err = -EINVAL;
+	spin_unlock(&proc_lock);
+	return err;
 }
 
 static const char *thread_state_name(enum thread_state s)

@@ -102,7 +102,7 @@ void sched_init_hart(void)
 	idle->kstack = c->kstack_top;
 	idle->on_cpu = true;
 	idle->cpu = (int)c->id;
-	idle->pinned = (int)c->id;
+	idle->allowed = 1UL << c->id;
 	idle->se.prio = PRIO_DEFAULT;
 	heap_node_init(&idle->se.heap_node);
 	list_init(&idle->se.rr_link);
@@ -141,26 +141,45 @@ static int thread_load(const struct runqueue *rq)
 	return READ_ONCE(rq->nr_queued) + (READ_ONCE(rq->curr) != rq->idle);
 }
 
-/* The hart a thread should join: its pin, else prefer (in order) its
- * last hart if idle, any idle hart, the least loaded hart. */
-static struct runqueue *select_rq(struct thread *t)
+/*
+ * The hart a thread should join, among those it may use:
+ *  1. its last hart, if that hart is idle (a wakeup finds it warm);
+ *  2. any idle hart;
+ *  3. a new thread: the creating hart (as fork does; balancing spreads
+ *     the work later), a woken one: its last hart;
+ *  4. the least loaded hart.
+ * Keeping work local when every hart is busy avoids an IPI and a remote
+ * queue for each creation and wakeup.
+ */
+static struct runqueue *select_rq(struct thread *t, bool is_new)
 {
 	struct runqueue *best = NULL;
-	uint64_t online = READ_ONCE(online_mask);
+	uint64_t ok = READ_ONCE(online_mask) & t->allowed;
+	int here = cpuid();
 
-	if (t->pinned >= 0)
-		return &runqueues[t->pinned];
-	if (t->cpu >= 0 && thread_load(&runqueues[t->cpu]) == 0)
+	if (t->cpu >= 0 && (ok & (1UL << t->cpu)) &&
+	    thread_load(&runqueues[t->cpu]) == 0)
+		return &runqueues[t->cpu];
+	for (int h = 0; h < NCPU; h++)
+		if ((ok & (1UL << h)) && runqueues[h].idle &&
+		    thread_load(&runqueues[h]) == 0)
+			return &runqueues[h];
+	if (is_new && (ok & (1UL << here)))
+		return &runqueues[here];
+	if (!is_new && t->cpu >= 0 && (ok & (1UL << t->cpu)))
 		return &runqueues[t->cpu];
 	for (int h = 0; h < NCPU; h++) {
 		struct runqueue *rq = &runqueues[h];
 
-		if (!(online & (1UL << h)) || !rq->idle)
+		if (!(ok & (1UL << h)) || !rq->idle)
 			continue;
 		if (!best || thread_load(rq) < thread_load(best))
 			best = rq;
 	}
-	return best ? best : this_rq();
+	if (!best)
+		panic("sched: thread %d may run on no online hart (mask %lx)",
+		      t->tid, (unsigned long)t->allowed);
+	return best;
 }
 
 static void sched_enqueue_on(struct runqueue *rq, struct thread *t, int flags)
@@ -176,7 +195,7 @@ void sched_start(struct thread *t)
 {
 	assert(t->state == T_UNINIT);
 	t->state = T_RUNNABLE;
-	sched_enqueue_on(select_rq(t), t, ENQ_NEW);
+	sched_enqueue_on(select_rq(t, true), t, ENQ_NEW);
 }
 
 bool sched_wakeup(struct thread *t)
@@ -186,7 +205,7 @@ bool sched_wakeup(struct thread *t)
 	if (!__atomic_compare_exchange_n(&t->state, &expect, T_RUNNABLE, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return false;
-	sched_enqueue_on(select_rq(t), t, ENQ_WAKEUP);
+	sched_enqueue_on(select_rq(t, false), t, ENQ_WAKEUP);
 	return true;
 }
 

@@ -78,7 +78,7 @@ static struct thread *rr_steal(struct runqueue *src, struct runqueue *dst)
 	for (it = src->rr_queue.prev; it != &src->rr_queue; it = it->prev) {
 		struct thread *t = list_entry(it, struct thread, se.rr_link);
 
-		if (t->pinned < 0) {
+		if (t->allowed & (1UL << dst->hart)) {
 			rr_dequeue(src, t);
 			t->se.slice_left = rr_slice_ticks;
 			return t;

@@ -119,7 +119,7 @@ static struct thread *stride_steal(struct runqueue *src, struct runqueue *dst)
 	if (!n || !stride_want_steal(src, dst))
 		return NULL;
 	t = thread_of_se(se_of(n));
-	if (t->pinned >= 0)
+	if (!(t->allowed & (1UL << dst->hart)))
 		return NULL;
 	stride_dequeue(src, t);
 	return t;

@@ -8,9 +8,9 @@
  * off from joining the queue to the switch.
  *
  * Timed sleep: each hart keeps a list of sleepers sorted by deadline
- * (time-counter units) under its timer lock; the hart's tick wakes the
- * expired ones. A sleeper is woken by the first tick at or after its
- * deadline, so it is late by at most one tick.
+ * (time-counter units) under its timer lock, and arms its timer for the
+ * earliest one (clock_arm_deadline), so a sleeper wakes at its deadline
+ * give or take the interrupt latency, not at the next tick.
  */
 #include "arch/arch.h"
 #include "kernel/clock.h"
@@ -101,8 +101,22 @@ void sleep_ms(uint64_t ms)
 	list_insert_between(&t->timer_link, it->prev, it);
 	t->state = T_SLEEPING;
 	spin_unlock(&st->lock);
+	clock_arm_deadline(deadline);
 	schedule();
 	pop_off();
+}
+
+uint64_t sleep_timers_next(int hart)
+{
+	struct sleep_timers *st = &timers[hart];
+	uint64_t when = UINT64_MAX;
+
+	spin_lock(&st->lock);
+	if (!list_empty(&st->sleepers))
+		when = list_entry(st->sleepers.next, struct thread,
+				  timer_link)->wake_at;
+	spin_unlock(&st->lock);
+	return when;
 }
 
 void sleep_timers_expire(int hart)

@@ -2,7 +2,8 @@
  * entry.S - the first instructions on every hart.
  *
  * OpenSBI enters in S-mode with the MMU off, a0 = hart id, a1 = DTB (boot
- * hart) or the opaque word of sbi_hart_start (other harts). Both paths
+ * hart). Other harts start at secondary_entry and take their stack from
+ * secondary_stack[], which the boot hart fills before starting them. Both paths
  * turn on paging with boot_pagetable, which maps the kernel image at its
  * physical address (so the next instruction still runs) and high, plus
  * the first 6 GiB of physical memory at DIRECTMAP_BASE; then they jump to
@@ -10,6 +11,7 @@
  * with one that has real permissions and no identity map.
  */
 #include "mm/memlayout.h"
+#include "kernel/param.h"
 #include "arch/csr.h"
 
 /* A 1 GiB leaf PTE: V R W A D (+X), physical address pa. */
@@ -38,6 +40,14 @@
 _start:
 	csrw	sie, zero
 	csrw	sscratch, zero
+	/* Only the first hart here boots the kernel. Under load OpenSBI can
+	 * send a hart that we started with sbi_hart_start here (with the
+	 * boot arguments) instead of to secondary_entry: it joins as a
+	 * secondary hart. */
+	la	t0, boot_claimed
+	li	t1, 1
+	amoswap.w.aq t1, t1, (t0)
+	bnez	t1, secondary_entry
 	enable_boot_paging
 	jump_high 1f
 1:
@@ -55,7 +65,8 @@ _start:
 4:	wfi
 	j	4b
 
-	/* Secondary harts, started by sbi_hart_start(hart, pa, stack_top). */
+	/* Secondary harts, started by sbi_hart_start(hart, pa, 0); a0 = hart.
+	 * The boot hart left the stack in secondary_stack[hart]. */
 	.globl secondary_entry
 secondary_entry:
 	csrw	sie, zero
@@ -63,7 +74,14 @@ secondary_entry:
 	enable_boot_paging
 	jump_high 1f
 1:
-	/* the stack (a1) is in the kernel-stack area: kernel table first */
+	li	t0, NCPU
+	bgeu	a0, t0, 3f		/* a hart Kite has no struct cpu for */
+	la	t0, secondary_stack
+	slli	t1, a0, 3
+	add	t0, t0, t1
+2:	ld	a1, (t0)		/* wait until the boot hart assigns it */
+	beqz	a1, 2b
+	/* the stack is in the kernel-stack area: kernel table first */
 	la	t0, kvm_root_pa
 	ld	t0, (t0)
 	srli	t0, t0, 12
@@ -74,8 +92,15 @@ secondary_entry:
 	mv	sp, a1
 	mv	s0, zero
 	call	secondary_main
+3:	wfi
+	j	3b
 2:	wfi
 	j	2b
+
+	.section .data, "aw"
+	.balign 4
+boot_claimed:			/* in .data: the boot hart zeroes .bss */
+	.word	0
 
 	.section .data.pagetable, "aw"
 	.balign 4096

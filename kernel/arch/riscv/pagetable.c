@@ -38,6 +38,27 @@
 #define VPN(va, level) (((va) >> (12 + 9 * (level))) & 511)
 
 pte_t *kernel_root;
+static uint64_t nr_tables; /* [atomic] table pages below every root */
+
+static void *pt_table_alloc(void)
+{
+	void *t = pmm_alloc_page(PMM_ZERO);
+
+	if (t)
+		__atomic_add_fetch(&nr_tables, 1, __ATOMIC_RELAXED);
+	return t;
+}
+
+static void pt_table_free(void *t)
+{
+	__atomic_sub_fetch(&nr_tables, 1, __ATOMIC_RELAXED);
+	pmm_free_page(t);
+}
+
+uint64_t pt_table_pages(void)
+{
+	return __atomic_load_n(&nr_tables, __ATOMIC_RELAXED);
+}
 
 static bool va_canonical(vaddr_t va)
 {
@@ -96,7 +117,7 @@ static pte_t *pt_entry_alloc(pte_t *root, vaddr_t va, int target, int *err)
 				return NULL;
 			}
 		} else {
-			void *next = pmm_alloc_page(PMM_ZERO);
+			void *next = pt_table_alloc();
 
 			if (!next) {
 				*err = -ENOMEM;
@@ -168,7 +189,7 @@ static pte_t *pt_leaf(pte_t *root, vaddr_t va, int *level_out)
 	return NULL;
 }
 
-size_t pt_unmap(pte_t *root, vaddr_t va, size_t size)
+size_t pt_clear(pte_t *root, vaddr_t va, size_t size)
 {
 	size_t n = 0;
 
@@ -183,6 +204,13 @@ size_t pt_unmap(pte_t *root, vaddr_t va, size_t size)
 		*e = 0;
 		n++;
 	}
+	return n;
+}
+
+size_t pt_unmap(pte_t *root, vaddr_t va, size_t size)
+{
+	size_t n = pt_clear(root, va, size);
+
 	if (n)
 		arch_tlb_shootdown(va, size);
 	return n;
@@ -227,7 +255,7 @@ int pt_protect(pte_t *root, vaddr_t va, size_t size, unsigned prot)
 
 pte_t *pt_create(void)
 {
-	pte_t *root = pmm_alloc_page(PMM_ZERO);
+	pte_t *root = pt_table_alloc();
 
 	if (!root)
 		return NULL;
@@ -243,7 +271,7 @@ static void pt_free_level(pte_t *table, int level)
 		if ((e & PTE_V) && !(e & PTE_LEAF) && level > 0)
 			pt_free_level(P2V(PTE_PA(e)), level - 1);
 	}
-	pmm_free_page(table);
+	pt_table_free(table);
 }
 
 void pt_destroy(pte_t *root)
@@ -255,7 +283,7 @@ void pt_destroy(pte_t *root)
 		if ((e & PTE_V) && !(e & PTE_LEAF))
 			pt_free_level(P2V(PTE_PA(e)), 1);
 	}
-	pmm_free_page(root);
+	pt_table_free(root);
 }
 
 static size_t pt_count_level(pte_t *table, int level, int first, int last)
@@ -284,7 +312,7 @@ int pt_kernel_half_init(pte_t *root)
 
 		if (root[i] & PTE_V)
 			continue;
-		t = pmm_alloc_page(PMM_ZERO);
+		t = pt_table_alloc();
 		if (!t)
 			return -ENOMEM;
 		root[i] = PA_PTE(V2P(t)) | PTE_V;

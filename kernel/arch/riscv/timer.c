@@ -1,9 +1,9 @@
 /*
- * timer.c - periodic timer interrupts through the SBI TIME extension.
+ * timer.c - the per-hart timer interrupt (SBI TIME extension).
  *
- * Each hart programs its own next deadline (cpu->next_timer). If a hart
- * falls behind (interrupts were off for long) the next deadline is set
- * from now rather than firing a burst of stale ticks.
+ * The hardware gives each hart one compare value; clock.c decides what
+ * it should be (the next periodic tick or an earlier sleep deadline) and
+ * this file only arms it and forwards the interrupt.
  */
 #include "arch/csr.h"
 #include "arch/sbi.h"
@@ -11,25 +11,13 @@
 #include "kernel/clock.h"
 #include "kernel/cpu.h"
 
-static uint64_t timer_interval; /* [boot] counter ticks between interrupts */
-
-void arch_timer_start_hart(uint64_t interval)
+void arch_timer_arm(uint64_t when)
 {
-	struct cpu *c = mycpu();
-
-	timer_interval = interval;
-	c->next_timer = rdtime() + interval;
-	sbi_set_timer(c->next_timer);
+	mycpu()->timer_armed = when;
+	sbi_set_timer(when);
 }
 
 void arch_timer_interrupt(void)
 {
-	struct cpu *c = mycpu();
-	uint64_t now = rdtime();
-
-	c->next_timer += timer_interval;
-	if (c->next_timer <= now)
-		c->next_timer = now + timer_interval;
-	sbi_set_timer(c->next_timer);
-	clock_tick();
+	clock_interrupt(rdtime());
 }

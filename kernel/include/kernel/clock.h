@@ -19,7 +19,12 @@ extern uint64_t clock_timebase; /* [boot] time counter frequency */
 void clock_init(uint64_t timebase, unsigned hz);
 /* Start the tick on the calling hart. */
 void clock_start_hart(void);
-/* One timer interrupt on this hart (from the arch timer code). */
+/* A timer interrupt on this hart at time `now` (from the arch code):
+ * a tick if one is due, expired sleeps, then re-arm. */
+void clock_interrupt(uint64_t now);
+/* Make sure this hart's timer fires by `when` (interrupts off). */
+void clock_arm_deadline(uint64_t when);
+/* One periodic tick on this hart. */
 void clock_tick(void);
 /* Nanoseconds since boot. */
 uint64_t clock_monotonic_ns(void);

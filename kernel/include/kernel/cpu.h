@@ -25,6 +25,7 @@ struct cpu {
 	bool online;          /* [atomic] the hart has finished coming up */
 	uint64_t ticks;       /* [atomic] timer interrupts taken on this hart */
 	uint64_t next_timer;  /* [own] time counter value of the next tick */
+	uint64_t timer_armed; /* [own] value the timer is armed with */
 	uintptr_t kstack_top; /* [boot] this hart's boot/idle stack */
 	struct thread *curr;  /* [own] the thread running here (current()) */
 	uint64_t *pgroot;     /* [own] page-table root installed in satp */

@@ -37,6 +37,9 @@ int pt_map_huge(pte_t *root, vaddr_t va, paddr_t pa, size_t size,
 /* Unmap 4 KiB pages in [va, va+size); unmapped holes are skipped.
  * Returns the number of pages unmapped. TLBs of every hart are flushed. */
 size_t pt_unmap(pte_t *root, vaddr_t va, size_t size);
+/* pt_unmap without the TLB flush: the caller flushes (arch_tlb_shootdown)
+ * before anything reuses the addresses or frames. */
+size_t pt_clear(pte_t *root, vaddr_t va, size_t size);
 /* Translate va: true and *pa (and *prot if not NULL) if mapped. */
 bool pt_walk(pte_t *root, vaddr_t va, paddr_t *pa, unsigned *prot);
 /* Change the protection of [va, va+size); -ENOENT (nothing changed) if
@@ -44,6 +47,8 @@ bool pt_walk(pte_t *root, vaddr_t va, paddr_t *pa, unsigned *prot);
 int pt_protect(pte_t *root, vaddr_t va, size_t size, unsigned prot);
 /* Frames used by the tables themselves below root (for tests/accounting). */
 size_t pt_count_tables(pte_t *root);
+/* Page-table frames in use in every address space together. */
+uint64_t pt_table_pages(void);
 
 /* The kernel's root and its satp value (read by entry.S). */
 extern pte_t *kernel_root;

@@ -63,7 +63,7 @@ struct thread {
 	bool need_resched;       /* [atomic] set by tick/wakeup, cleared by schedule */
 	bool on_cpu;             /* [atomic] its registers are live on a hart */
 	int cpu;                 /* [rq lock] hart it runs or last ran on */
-	int pinned;              /* [const after start] hart it must run on, or -1 */
+	uint64_t allowed;        /* [const after start] harts it may run on */
 	struct sched_entity se;  /* [rq lock] */
 	uint64_t runs;           /* [rq lock] times switched in */
 	uint64_t ticks;          /* [rq lock] timer ticks while running */
@@ -116,13 +116,20 @@ int proc_register(struct proc *p, struct thread *t, struct proc *parent);
 /* O(1): the process with pid, or NULL. Caller holds proc_lock. */
 struct proc *proc_lookup_locked(int pid);
 int proc_count(void);
+/* Check the table: every process has a distinct pid that maps back to
+ * it, and the counts agree. 0, or -EINVAL if anything is off. */
+int proc_check_table(void);
 /* Print the process table on the console. */
 void proc_dump(void);
 
+#define CPUMASK_ALL (~0UL)
+
 /* Create a kernel thread (its own process, child of the caller's):
- * returns its pid or -ENOMEM / -EAGAIN. pinned: hart or -1. */
+ * returns its pid or -ENOMEM / -EAGAIN. allowed: the harts it may run
+ * on (bit h = hart h), CPUMASK_ALL for any. */
 int kernel_thread(int (*fn)(void *), void *arg, const char *name);
-int kernel_thread_on(int (*fn)(void *), void *arg, const char *name, int hart);
+int kernel_thread_mask(int (*fn)(void *), void *arg, const char *name,
+		       uint64_t allowed);
 
 /* End the calling process with status: children go to init, the parent
  * is woken, and the thread never returns. */

@@ -59,7 +59,7 @@ struct sched_class {
 	 * racy hints (no locks); steal() decides under both locks. */
 	bool (*want_steal)(const struct runqueue *src, const struct runqueue *dst);
 	/* With both locks held: remove and return a thread of src's queue
-	 * that should move to dst (not pinned elsewhere), or NULL. */
+	 * that should move to dst (and may run there), or NULL. */
 	struct thread *(*steal)(struct runqueue *src, struct runqueue *dst);
 };
 
@@ -135,6 +135,8 @@ int wq_wake_one(struct waitqueue *wq);
  * tick at or after the deadline. */
 void sleep_ms(uint64_t ms);
 void sleep_timers_init(void);
+/* Earliest sleep deadline on hart, or UINT64_MAX. */
+uint64_t sleep_timers_next(int hart);
 /* Called from sched_tick: wake sleepers whose deadline has passed. */
 void sleep_timers_expire(int hart);
 

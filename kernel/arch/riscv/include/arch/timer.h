@@ -1,15 +1,15 @@
 /*
- * arch/timer.h - the per-hart timer interrupt (SBI TIME extension).
+ * arch/timer.h - the per-hart timer interrupt.
  */
 #ifndef KITE_ARCH_TIMER_H
 #define KITE_ARCH_TIMER_H
 
 #include "kernel/types.h"
 
-/* Start periodic interrupts on this hart every interval counter ticks. */
-void arch_timer_start_hart(uint64_t interval);
-/* Called from the trap handler on a timer interrupt: re-arms the timer
- * and calls clock_tick(). */
+/* Interrupt this hart when the time counter reaches `when` (replaces
+ * any earlier setting). */
+void arch_timer_arm(uint64_t when);
+/* From the trap handler: passes the interrupt to clock_interrupt(). */
 void arch_timer_interrupt(void);
 
 #endif
