@@ -36,7 +36,7 @@ KSRCS := $(sort $(wildcard $(K)/arch/riscv/*.c $(K)/arch/riscv/*.S \
 	$(K)/sched/*.c $(K)/test/*.c))
 KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
 
-.PHONY: all qemu qemu-gdb gdb ktest test host-test lint deps ensure-deps clean help
+.PHONY: all qemu qemu-gdb gdb ktest bench test host-test lint deps ensure-deps clean help
 
 all: $(B)/kernel.elf
 
@@ -85,6 +85,12 @@ ktest: ensure-deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) tests/qemu_run.py --cpus $(CPUS) --mem $(MEM) --timeout 120 \
 		-- ktest $(QEMU_BOOTARGS)
+
+# Micro-benchmarks: instructions/op under -icount on 1 hart, ns/op plain;
+# prints a table and saves build/bench.json.
+bench: ensure-deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) tools/bench.py
 
 # ---- tests ---------------------------------------------------------------
 HOST_CC ?= cc
@@ -135,5 +141,6 @@ help:
 	@echo "make test      every test; ends with 'N passed, N failed'"
 	@echo "make ktest     in-kernel tests only (exit status 0 = all passed)"
 	@echo "make qemu-gdb  boot halted, waiting for gdb; then 'make gdb' in another terminal"
+	@echo "make bench     micro-benchmarks (instructions and ns per operation)"
 	@echo "make lint      cppcheck on kernel/"
 	@echo "make deps      install the Debian packages Kite needs"

@@ -34,7 +34,8 @@ import time
 from dataclasses import dataclass, field
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KERNEL = os.path.join(ROOT, "build", "kernel.elf")
+BUILD = os.path.join(ROOT, "build")
+KERNEL = os.path.join(BUILD, "kernel.elf")
 QEMU = os.environ.get("QEMU", "qemu-system-riscv64")
 TAIL_LINES = 40
 TIMEOUT_STATUS = 124
@@ -64,14 +65,14 @@ class Result:
         return None
 
 
-def qemu_cmd(cpus, mem, bootargs, kernel=KERNEL):
+def qemu_cmd(cpus, mem, bootargs, kernel=KERNEL, extra=()):
     """The argument list that boots Kite with the console on stdio."""
     if not isinstance(bootargs, str):
         bootargs = " ".join(bootargs)
     return [QEMU, "-machine", "virt", "-bios", "default",
             "-display", "none", "-serial", "stdio", "-monitor", "none",
             "-smp", str(cpus), "-m", str(mem),
-            "-kernel", kernel, "-append", bootargs]
+            "-kernel", kernel, "-append", bootargs] + list(extra)
 
 
 def to_text(data):
@@ -157,11 +158,12 @@ def step_script(proc, script, text, pos):
 
 
 def run(cpus, mem, bootargs, timeout, input_script=None, stop_when=None,
-        on_line=None):
-    """Boot Kite once; see the module docstring."""
+        on_line=None, qemu_extra=()):
+    """Boot Kite once; see the module docstring. qemu_extra: more QEMU
+    arguments (e.g. -icount shift=0)."""
     start = time.monotonic()
     proc = subprocess.Popen(
-        qemu_cmd(cpus, mem, bootargs),
+        qemu_cmd(cpus, mem, bootargs, extra=qemu_extra),
         stdin=subprocess.PIPE if input_script else subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         start_new_session=True, cwd=ROOT)

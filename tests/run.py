@@ -264,9 +264,11 @@ def crash_job(kind):
     return qemu_outcome([Check("crash/" + kind, not bad, bad)], res)
 
 
-def echo_job():
+def console_session(name, cpus, steps):
+    """Boot, wait for the monitor, then for each (send, [expected regexes])
+    send the text and expect each pattern in turn. One check, `name`."""
     import pexpect
-    cmd = qemu_run.qemu_cmd(2, "128M", "")
+    cmd = qemu_run.qemu_cmd(cpus, "128M", "")
     log = io.StringIO()
     child = pexpect.spawn(cmd[0], cmd[1:], cwd=ROOT, echo=False,
                           encoding="utf-8", codec_errors="replace")
@@ -274,11 +276,10 @@ def echo_job():
     bad, waiting = "", NO_SHELL
     try:
         child.expect_exact(NO_SHELL, timeout=BOOT_TIMEOUT)
-        child.send("hello kite\r")
-        waiting = "hello kite"
-        child.expect_exact(waiting, timeout=10)
-        if child.expect([r"\r?\n", pexpect.TIMEOUT], timeout=10) != 0:
-            bad = "carriage return not echoed as a newline"
+        for send, patterns in steps:
+            child.send(send)
+            for waiting in patterns:
+                child.expect(waiting, timeout=10)
     except pexpect.TIMEOUT:
         bad = "timed out waiting for %r" % waiting
     except pexpect.EOF:
@@ -290,8 +291,23 @@ def echo_job():
             pass
         child.close(force=True)
     out = log.getvalue().replace("\r", "")
-    return Outcome([Check("echo", not bad, bad)],
-                   tail_of(out) if bad else None)
+    return Outcome([Check(name, not bad, bad)], tail_of(out) if bad else None)
+
+
+def echo_job():
+    """Typed text comes back, a carriage return as a newline."""
+    return console_session("echo", 2, [("hello kite\r", [r"hello kite\r*\n"])])
+
+
+def procdump_job():
+    """Ctrl-P prints the process table: init, the monitor, the idle
+    threads of both harts, and the monitor keeps echoing afterwards."""
+    return console_session("procdump", 2, [
+        ("\x10", [r"PID\s+PPID\s+NAME\s+STATE",
+                  r"\n\s+1\s+0 init\s+sleeping",
+                  r"\n\s+2\s+1 monitor\s+running",
+                  r"idle/0", r"idle/1"]),
+        ("after\r", [r"after\r*\n"])])
 
 
 def lint_job():
@@ -324,6 +340,7 @@ def jobs(quick):
            ("ktest_broken", ktest_broken_job, ())]
     js += [("crash/" + k, crash_job, (k,)) for k in CRASHES]
     js.append(("echo", echo_job, ()))
+    js.append(("procdump", procdump_job, ()))
     return js
 
 

@@ -1,26 +1,33 @@
 /*
- * lib/heap.c - an intrusive binary min-heap.
+ * lib/heap.c - an intrusive 4-ary min-heap with its keys kept in line.
  *
- * Model: items[0..size) is an implicit binary tree, the children of slot
- * i being 2i+1 and 2i+2. Invariants: no item is less than its parent (so
- * items[0] is a minimum), and every queued node's index is its slot,
- * items[n->index] == n; a node in no heap has index HEAP_NONE. Every move
- * of a pointer inside the array goes through place(), which keeps the
- * index in step. Removal fills the hole with the last item and sifts that
- * one up or down, whichever restores the order.
+ * Model: items[0..size) is an implicit 4-ary tree, the children of slot i
+ * being 4i+1 .. 4i+4, and keys[i] is items[i]->key, copied so that
+ * choosing among four children reads four neighbouring words instead of
+ * four nodes. A 4-ary tree is half as deep as a binary one, so an
+ * operation on 1000 items walks 5 levels, not 10: this keeps the stride
+ * scheduler's pick almost flat in the number of runnable threads.
  *
- * Misuse (inserting a queued node, removing or updating a node that is not
- * in this heap) is a kernel bug and fails an assert.
+ * Invariants: no key is before its parent's (so slot 0 holds a minimum);
+ * every queued node's index is its slot (items[n->index] == n) and a node
+ * in no heap has index HEAP_NONE. Every move inside the arrays goes
+ * through place(), which keeps the index and the key copy in step.
+ *
+ * Misuse (inserting a queued node, removing or updating a node that is
+ * not in this heap) is a kernel bug and fails an assert.
  */
-#include "kernel/types.h"
 #include "kernel/panic.h"
+#include "kernel/types.h"
 #include "lib/heap.h"
 #include "uapi/errno.h"
+
+#define ARITY 4
 
 /* Put n into slot i and record it there. */
 static inline void place(struct heap *h, size_t i, struct heap_node *n)
 {
 	h->items[i] = n;
+	h->keys[i] = n->key;
 	n->index = i;
 }
 
@@ -30,15 +37,42 @@ static inline bool in_heap(const struct heap *h, const struct heap_node *n)
 	return n->index < h->size && h->items[n->index] == n;
 }
 
-/* Move n, at slot i, towards the root while it is less than its parent. */
+/* Slot of the earliest key among the children of slot i, or 0 if i
+ * has no children. */
+static inline size_t earliest_child(const struct heap *h, size_t i)
+{
+	size_t first = ARITY * i + 1, best = first;
+	const uint32_t *k = h->keys;
+
+	if (first + ARITY <= h->size) { /* a full group: no bound checks */
+		uint32_t bk = k[first];
+
+		if (heap_key_before(k[first + 1], bk))
+			bk = k[best = first + 1];
+		if (heap_key_before(k[first + 2], bk))
+			bk = k[best = first + 2];
+		if (heap_key_before(k[first + 3], bk))
+			best = first + 3;
+		return best;
+	}
+	if (first >= h->size)
+		return 0;
+	for (size_t c = first + 1; c < h->size; c++)
+		if (heap_key_before(k[c], k[best]))
+			best = c;
+	return best;
+}
+
+/* Move n, at slot i, towards the root while it is before its parent. */
 static void sift_up(struct heap *h, size_t i)
 {
 	struct heap_node *n = h->items[i];
+	uint32_t key = n->key;
 
 	while (i > 0) {
-		size_t parent = (i - 1) / 2;
+		size_t parent = (i - 1) / ARITY;
 
-		if (!h->less(n, h->items[parent]))
+		if (!heap_key_before(key, h->keys[parent]))
 			break;
 		place(h, i, h->items[parent]);
 		i = parent;
@@ -46,37 +80,27 @@ static void sift_up(struct heap *h, size_t i)
 	place(h, i, n);
 }
 
-/* Move n, at slot i, towards the leaves while a child is less than it. */
+/* Move n, at slot i, towards the leaves while a child is before it. */
 static void sift_down(struct heap *h, size_t i)
 {
 	struct heap_node *n = h->items[i];
+	size_t child;
 
-	for (;;) {
-		size_t child = 2 * i + 1;
-
-		if (child >= h->size)
-			break;
-		if (child + 1 < h->size &&
-		    h->less(h->items[child + 1], h->items[child]))
-			child++;
-		if (!h->less(h->items[child], n))
-			break;
+	while ((child = earliest_child(h, i)) != 0 &&
+	       heap_key_before(h->keys[child], n->key)) {
 		place(h, i, h->items[child]);
 		i = child;
 	}
 	place(h, i, n);
 }
 
-/* Start an empty heap over storage[capacity], ordered by less. */
-void heap_init(struct heap *h, struct heap_node **storage, size_t capacity,
-	       heap_less_fn less)
+void heap_init(struct heap *h, void *storage, size_t capacity)
 {
-	assert(less != NULL);
 	assert(storage != NULL || capacity == 0);
 	h->items = storage;
+	h->keys = storage ? (uint32_t *)(h->items + capacity) : NULL;
 	h->size = 0;
 	h->capacity = capacity;
-	h->less = less;
 }
 
 /* Add n at the bottom and sift it up; -ENOSPC when full. */
@@ -85,16 +109,9 @@ int heap_insert(struct heap *h, struct heap_node *n)
 	assert(!heap_node_queued(n));
 	if (h->size == h->capacity)
 		return -ENOSPC;
-	place(h, h->size, n);
-	h->size++;
+	place(h, h->size++, n);
 	sift_up(h, n->index);
 	return 0;
-}
-
-/* The root, or NULL if the heap is empty. */
-struct heap_node *heap_peek(const struct heap *h)
-{
-	return h->size ? h->items[0] : NULL;
 }
 
 /* Take out the root, or NULL if the heap is empty. */
@@ -109,33 +126,40 @@ struct heap_node *heap_pop(struct heap *h)
 	return n;
 }
 
-/* Fill n's slot with the last item, sift that one into place. */
+/*
+ * Take n out. The hole it leaves first sinks to a leaf, each level
+ * pulling up the earliest child; the last item then fills the hole and
+ * sifts up, which is usually at once, since the last item tends to be
+ * one of the latest keys. That saves the comparisons against the moving
+ * item that the textbook "last item to the hole, sift down" makes.
+ */
 void heap_remove(struct heap *h, struct heap_node *n)
 {
-	size_t i = n->index;
+	size_t i = n->index, child;
 	struct heap_node *last;
 
 	assert(in_heap(h, n));
-	h->size--;
-	last = h->items[h->size];
+	last = h->items[--h->size];
 	h->items[h->size] = NULL;
 	n->index = HEAP_NONE;
 	if (last == n)
 		return;
+	while ((child = earliest_child(h, i)) != 0) {
+		place(h, i, h->items[child]);
+		i = child;
+	}
 	place(h, i, last);
-	if (i > 0 && h->less(last, h->items[(i - 1) / 2]))
-		sift_up(h, i);
-	else
-		sift_down(h, i);
+	sift_up(h, i);
 }
 
-/* Sift n up if it now beats its parent, otherwise down. */
+/* Sift n up if it now beats its parent, otherwise down (both end with
+ * place(), which refreshes the key copy). */
 void heap_update(struct heap *h, struct heap_node *n)
 {
 	size_t i = n->index;
 
 	assert(in_heap(h, n));
-	if (i > 0 && h->less(n, h->items[(i - 1) / 2]))
+	if (i > 0 && heap_key_before(n->key, h->keys[(i - 1) / ARITY]))
 		sift_up(h, i);
 	else
 		sift_down(h, i);

@@ -2,8 +2,8 @@
  * init.c - pid 1 and the first kernel threads.
  *
  * The boot hart starts init as the first kernel thread, so it gets pid 1.
- * init starts the in-kernel tests (boot argument ktest) or the console
- * monitor, then reaps children forever: its own and every orphan handed
+ * init starts the in-kernel tests (boot argument ktest), the benchmarks
+ * (bench) or the console monitor, then reaps children forever: its own and every orphan handed
  * to it when a parent exits. With no children it sleeps; it never exits.
  */
 #include "dev/console.h"
@@ -13,6 +13,8 @@
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "proc/proc.h"
+
+int bench_main(void *unused);
 
 static int ktest_main(void *unused)
 {
@@ -48,6 +50,8 @@ static int init_main(void *unused)
 	assert(init_proc->pid == 1);
 	if (bootarg_has("ktest"))
 		pid = kernel_thread(ktest_main, NULL, "ktest");
+	else if (bootarg_has("bench"))
+		pid = kernel_thread(bench_main, NULL, "bench");
 	else
 		pid = kernel_thread(monitor_main, NULL, "monitor");
 	if (pid < 0)

@@ -45,7 +45,7 @@ static inline struct runqueue *this_rq(void)
 	return &runqueues[cpuid()];
 }
 
-static const struct sched_class *sched_find_class(const char *name)
+const struct sched_class *sched_find_class(const char *name)
 {
 	const struct sched_class *c;
 
@@ -74,7 +74,7 @@ void sched_init(void)
 	sleep_timers_init();
 	for (int h = 0; h < NCPU; h++) {
 		struct runqueue *rq = &runqueues[h];
-		void *storage = kmalloc((MAX_PROCESS + NCPU) * sizeof(struct heap_node *));
+		void *storage = kmalloc(HEAP_STORAGE(MAX_PROCESS + NCPU));
 
 		if (!storage)
 			panic("sched: no memory for run queues");
@@ -82,7 +82,7 @@ void sched_init(void)
 		rq->hart = h;
 		rq->class = active_class;
 		list_init(&rq->rr_queue);
-		heap_init(&rq->stride_heap, storage, MAX_PROCESS + NCPU, stride_less);
+		heap_init(&rq->stride_heap, storage, MAX_PROCESS + NCPU);
 	}
 	log_info("sched: class %s, RR slice %d ticks", active_class->name,
 		 rr_slice_ticks);

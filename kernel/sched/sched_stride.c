@@ -20,11 +20,6 @@
 #define se_of(n) container_of(n, struct sched_entity, heap_node)
 #define thread_of_se(e) container_of(e, struct thread, se)
 
-bool stride_less(const struct heap_node *a, const struct heap_node *b)
-{
-	return pass_before(se_of(a)->pass, se_of(b)->pass);
-}
-
 /* The smallest pass on rq (queue front or the running thread); *valid
  * is false when rq has neither. */
 static uint32_t rq_min_pass(const struct runqueue *rq, bool *valid)
@@ -55,6 +50,7 @@ static void stride_enqueue(struct runqueue *rq, struct thread *t, int flags)
 
 	if ((flags & (ENQ_NEW | ENQ_WAKEUP)) && valid)
 		t->se.pass = pass_max(t->se.pass, floor);
+	t->se.heap_node.key = t->se.pass; /* pass does not change while queued */
 	if (heap_insert(&rq->stride_heap, &t->se.heap_node) != 0)
 		panic("stride: run queue of hart %d is full", rq->hart);
 	rq->nr_queued++;

@@ -1,16 +1,19 @@
 /*
- * tests/host/test_heap.c - the intrusive binary min-heap (kernel/lib/heap.c)
+ * tests/host/test_heap.c - the intrusive 4-ary min-heap (kernel/lib/heap.c)
  * and the pass arithmetic of the stride scheduler (sched/stride.h).
  *
  * Covers: a seeded random run of insert/remove/pop/update against a
- * reference (the set of queued items, scanned for the minimum) checking
- * peek, pop order, size, the heap order and every node's index after each
- * step; a full heap (-ENOSPC, nothing changed); ties; removing the last
- * item, the root, a middle one and one whose replacement must sift up;
- * heap_update both ways; the asserts on misuse; pass_before() around the
- * 32-bit boundaries; and a stride scheduler simulated over a heap ordered
- * by pass_before() with passes that wrap, whose picks must follow the true
- * (64-bit) passes and be shared in proportion to the priorities.
+ * reference (the set of queued items, scanned for the earliest key)
+ * checking peek, pop order, size, the 4-ary heap order, every node's index
+ * and every key copy after each step, also with keys across the 32-bit
+ * wrap and across 2^31; every insertion order of up to 9 keys, with a
+ * removal at every slot and an update to every rank for up to 7; a full
+ * heap (-ENOSPC, nothing changed); ties; removing the last item, the
+ * root, a middle one and one whose refill must move up; heap_update both
+ * ways; the asserts on misuse; pass_before() (and heap_key_before(), which
+ * must agree) around the 32-bit boundaries; and a stride scheduler
+ * simulated over a heap keyed by passes that wrap, whose picks must follow
+ * the true (64-bit) passes and be shared in proportion to the priorities.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -53,23 +56,28 @@ static unsigned rng_below(uint64_t n)
 	} while (0)
 
 struct item {
-	struct heap_node node;
-	unsigned key;
+	struct heap_node node; /* the key is node.key */
 	int id;
 };
 
-static bool item_less(const struct heap_node *a, const struct heap_node *b)
+/* Storage for a heap of n nodes: HEAP_STORAGE(n) bytes, 8-byte aligned;
+ * exactly that for even n, so that the address sanitizer flags the heap
+ * reaching past its storage. (Arrays, not malloc: REQUIRE() may leave a
+ * test early.) */
+#define STORAGE_WORDS(n) ((HEAP_STORAGE(n) + 7) / 8)
+
+static uint32_t key_of(const struct heap_node *n)
 {
-	return container_of(a, struct item, node)->key <
-	       container_of(b, struct item, node)->key;
+	return n->key;
 }
 
-static unsigned key_of(const struct heap_node *n)
+static int id_of(const struct heap_node *n)
 {
-	return container_of(n, struct item, node)->key;
+	return container_of(n, struct item, node)->id;
 }
 
-/* The heap order holds and every item's index is its slot. */
+/* The 4-ary heap order holds (no key before its parent's), every item's
+ * index is its slot and every key copy matches its node's key. */
 static bool heap_valid(const struct heap *h)
 {
 	if (h->size > h->capacity)
@@ -77,7 +85,10 @@ static bool heap_valid(const struct heap *h)
 	for (size_t i = 0; i < h->size; i++) {
 		if (h->items[i] == NULL || h->items[i]->index != i)
 			return false;
-		if (i > 0 && h->less(h->items[i], h->items[(i - 1) / 2]))
+		if (h->keys[i] != h->items[i]->key)
+			return false;
+		if (i > 0 && heap_key_before(h->items[i]->key,
+					     h->items[(i - 1) / 4]->key))
 			return false;
 	}
 	return true;
@@ -87,50 +98,58 @@ static void items_init(struct item *it, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		heap_node_init(&it[i].node);
-		it[i].key = 0;
+		it[i].node.key = 0;
 		it[i].id = (int)i;
 	}
 }
 
 TEST(empty)
 {
-	struct heap_node *storage[4];
+	uint64_t storage[STORAGE_WORDS(4)];
 	struct heap h;
 	struct item a;
 
 	memset(storage, 0xa5, sizeof(storage)); /* the heap may not trust it */
-	heap_init(&h, storage, 4, item_less);
+	heap_init(&h, storage, 4);
 	CHECK(h.size == 0 && h.capacity == 4);
+	/* both arrays inside the storage, not overlapping */
+	CHECK((void *)h.items == (void *)storage);
+	CHECK((char *)h.keys >= (char *)(h.items + 4));
+	CHECK((char *)(h.keys + 4) <= (char *)storage + HEAP_STORAGE(4));
 	CHECK(heap_peek(&h) == NULL);
 	CHECK(heap_pop(&h) == NULL);
 	items_init(&a, 1);
+	a.node.key = 42;
 	CHECK(!heap_node_queued(&a.node));
 	CHECK(heap_insert(&h, &a.node) == 0);
 	CHECK(heap_node_queued(&a.node) && a.node.index == 0);
 	CHECK(heap_peek(&h) == &a.node && h.size == 1);
+	CHECK(h.keys[0] == 42 && heap_valid(&h));
 	CHECK(heap_pop(&h) == &a.node);
 	CHECK(a.node.index == HEAP_NONE && h.size == 0);
+	CHECK(a.node.key == 42); /* the heap leaves the key alone */
 	CHECK(heap_pop(&h) == NULL);
 
 	/* capacity 0: always full */
-	heap_init(&h, NULL, 0, item_less);
+	heap_init(&h, NULL, 0);
 	CHECK(heap_insert(&h, &a.node) == -ENOSPC);
 	CHECK(a.node.index == HEAP_NONE);
+	CHECK(heap_peek(&h) == NULL && heap_pop(&h) == NULL);
 }
 
 TEST(sorted_output)
 {
 	enum { N = 500 };
-	struct heap_node *storage[N];
+	static uint64_t storage[STORAGE_WORDS(N)];
 	struct item it[N];
 	struct heap h;
-	unsigned prev = 0;
+	uint32_t prev = 0;
 
 	rng_seed(11);
-	heap_init(&h, storage, N, item_less);
+	heap_init(&h, storage, N);
 	items_init(it, N);
 	for (int i = 0; i < N; i++) {
-		it[i].key = rng_below(100000);
+		it[i].node.key = rng_below(100000);
 		REQUIRE_EQ(heap_insert(&h, &it[i].node), 0);
 	}
 	CHECK(heap_valid(&h));
@@ -138,10 +157,11 @@ TEST(sorted_output)
 		struct heap_node *n = heap_pop(&h);
 
 		REQUIRE(n != NULL);
-		CHECK(key_of(n) >= prev);
+		CHECK(key_of(n) >= prev && !heap_key_before(key_of(n), prev));
 		CHECK(n->index == HEAP_NONE);
 		prev = key_of(n);
 		CHECK(h.size == (size_t)(N - 1 - i));
+		CHECK(heap_valid(&h));
 	}
 	CHECK(heap_pop(&h) == NULL);
 }
@@ -149,17 +169,17 @@ TEST(sorted_output)
 TEST(full)
 {
 	enum { N = 16 };
-	struct heap_node *storage[N];
+	uint64_t storage[STORAGE_WORDS(N)];
 	struct item it[N + 2];
 	struct heap h;
 
-	heap_init(&h, storage, N, item_less);
+	heap_init(&h, storage, N);
 	items_init(it, N + 2);
 	for (int i = 0; i < N; i++) {
-		it[i].key = (unsigned)(N - i);
+		it[i].node.key = (uint32_t)(N - i);
 		REQUIRE_EQ(heap_insert(&h, &it[i].node), 0);
 	}
-	it[N].key = 0; /* would become the root */
+	it[N].node.key = 0; /* would become the root */
 	CHECK(heap_insert(&h, &it[N].node) == -ENOSPC);
 	CHECK(it[N].node.index == HEAP_NONE);
 	CHECK(h.size == N && heap_valid(&h));
@@ -175,31 +195,31 @@ TEST(full)
 TEST(ties)
 {
 	enum { N = 200 };
-	struct heap_node *storage[N];
+	uint64_t storage[STORAGE_WORDS(N)];
 	struct item it[N];
 	bool seen[N] = { false };
 	struct heap h;
-	unsigned prev = 0;
+	uint32_t prev = 0;
 
 	rng_seed(12);
-	heap_init(&h, storage, N, item_less);
+	heap_init(&h, storage, N);
 	items_init(it, N);
 	/* half the items share key 5, the rest take keys 0..9 */
 	for (int i = 0; i < N; i++) {
-		it[i].key = i % 2 ? 5 : rng_below(10);
+		it[i].node.key = i % 2 ? 5 : rng_below(10);
 		REQUIRE_EQ(heap_insert(&h, &it[i].node), 0);
 		CHECK(heap_valid(&h));
 	}
 	for (int i = 0; i < N; i++) {
 		struct heap_node *n = heap_pop(&h);
-		struct item *x;
+		int id;
 
 		REQUIRE(n != NULL);
-		x = container_of(n, struct item, node);
-		CHECK(!seen[x->id]);
-		seen[x->id] = true;
-		CHECK(x->key >= prev);
-		prev = x->key;
+		id = id_of(n);
+		CHECK(!seen[id]);
+		seen[id] = true;
+		CHECK(key_of(n) >= prev);
+		prev = key_of(n);
 		CHECK(heap_valid(&h));
 	}
 
@@ -217,55 +237,119 @@ TEST(ties)
 		CHECK(it[i].node.index == HEAP_NONE);
 }
 
+/* The heap holds exactly it[ids[0]], it[ids[1]], ... slot by slot. */
+static bool layout_is(const struct heap *h, const struct item *it,
+		      const int *ids, size_t n)
+{
+	if (h->size != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (h->items[i] != &it[ids[i]].node)
+			return false;
+	return true;
+}
+
 TEST(remove_positions)
 {
-	static const unsigned keys[] = { 1, 10, 2, 11, 12, 3, 4 };
+	/*
+	 * A valid 4-ary heap in level order (children of slot i at
+	 * 4i+1..4i+4), so inserting in this order moves nothing:
+	 *
+	 *   slot 0:       1
+	 *   slots 1-4:    10  2  7  30
+	 *   slots 5-8:    14 12 11 13     (under 10: earliest third)
+	 *   slots 9-12:    5  4  3  6     (under 2: earliest third)
+	 *   slot 13:       8              (under 7; the last item)
+	 */
+	static const uint32_t keys[] = { 1,  10, 2, 7, 30, 14, 12,
+					 11, 13, 5, 4, 3,  6,  8 };
 	enum { N = ARRAY_SIZE(keys) };
-	struct heap_node *storage[N];
+	uint64_t storage[STORAGE_WORDS(N)];
 	struct item it[N];
 	struct heap h;
+	int ids[N];
 
-	heap_init(&h, storage, N, item_less);
+	heap_init(&h, storage, N);
 	items_init(it, N);
-	/* inserted in this order the array is exactly keys[] */
 	for (size_t i = 0; i < N; i++) {
-		it[i].key = keys[i];
+		it[i].node.key = keys[i];
 		REQUIRE_EQ(heap_insert(&h, &it[i].node), 0);
 	}
 	for (size_t i = 0; i < N; i++)
-		REQUIRE(storage[i] == &it[i].node);
+		ids[i] = (int)i;
+	REQUIRE(layout_is(&h, it, ids, N) && heap_valid(&h));
 
 	/* the last item: nothing moves */
-	heap_remove(&h, &it[6].node);
-	CHECK(it[6].node.index == HEAP_NONE && h.size == 6);
-	for (size_t i = 0; i < 6; i++)
-		CHECK(storage[i] == &it[i].node);
+	heap_remove(&h, &it[13].node);
+	CHECK(it[13].node.index == HEAP_NONE && h.size == 13);
+	CHECK(layout_is(&h, it, ids, 13));
 	CHECK(heap_valid(&h));
-	REQUIRE_EQ(heap_insert(&h, &it[6].node), 0);
-	CHECK(storage[6] == &it[6].node);
+	REQUIRE_EQ(heap_insert(&h, &it[13].node), 0);
+	REQUIRE(layout_is(&h, it, ids, N));
 
-	/* 11 under 10: the last item (4) fills the hole and must sift up */
-	heap_remove(&h, &it[3].node);
-	CHECK(it[3].node.index == HEAP_NONE && h.size == 6);
+	/*
+	 * A middle item whose refill must move up: removing 10 (slot 1),
+	 * the hole sinks to slot 7 (11 is the earliest of 14 12 11 13 and
+	 * goes up); the last item, 8, fills slot 7 but is before its parent
+	 * 11 there, so it moves up to slot 1 and 11 comes back to slot 7.
+	 * (Measured against slot 3, the binary parent of 7, 8 would stay.)
+	 */
+	heap_remove(&h, &it[1].node);
+	CHECK(it[1].node.index == HEAP_NONE && h.size == 13);
 	CHECK(heap_valid(&h));
-	CHECK(storage[1] == &it[6].node && it[6].node.index == 1);
-	CHECK(storage[3] == &it[1].node && it[1].node.index == 3);
+	CHECK(h.items[1] == &it[13].node && it[13].node.index == 1);
+	CHECK(h.items[7] == &it[7].node && it[7].node.index == 7);
+	{
+		static const int want[] = { 0, 13, 2, 3, 4, 5, 6,
+					    7, 8,  9, 10, 11, 12 };
 
-	/* a middle item whose replacement sifts down */
-	heap_remove(&h, &it[6].node); /* 4 at slot 1; last is 3 */
+		CHECK(layout_is(&h, it, want, ARRAY_SIZE(want)));
+	}
+
+	/*
+	 * A middle item whose refill stays at the leaf, through a partial
+	 * group: removing 2 (slot 2) leaves 12 items, so slot 2 has three
+	 * children 5 4 3 (slots 9-11); 3 goes up, the hole stops at slot 11
+	 * and the last item, 6, fills it under 3.
+	 */
+	heap_remove(&h, &it[2].node);
+	CHECK(it[2].node.index == HEAP_NONE && h.size == 12);
 	CHECK(heap_valid(&h));
-	CHECK(storage[1] == &it[5].node); /* 3 stays above 10 and 12 */
+	CHECK(h.items[2] == &it[11].node && h.items[11] == &it[12].node);
+	{
+		static const int want[] = { 0, 13, 11, 3, 4, 5,
+					    6, 7,  8,  9, 10, 12 };
 
-	/* the root */
+		CHECK(layout_is(&h, it, want, ARRAY_SIZE(want)));
+	}
+
+	/*
+	 * The root: the hole sinks two levels, to slot 2 (3, the earliest
+	 * of 8 3 7 30) and then to slot 10 (4, the earlier of 5 4 in the
+	 * partial group 9-10); the last item, 6, fills slot 10 under 4.
+	 */
 	heap_remove(&h, &it[0].node);
-	CHECK(it[0].node.index == HEAP_NONE);
+	CHECK(it[0].node.index == HEAP_NONE && h.size == 11);
 	CHECK(heap_valid(&h));
-	CHECK(key_of(heap_peek(&h)) == 2);
-	CHECK(h.size == 4);
-	CHECK(key_of(heap_pop(&h)) == 2);
-	CHECK(key_of(heap_pop(&h)) == 3);
-	CHECK(key_of(heap_pop(&h)) == 10);
-	CHECK(key_of(heap_pop(&h)) == 12);
+	CHECK(key_of(heap_peek(&h)) == 3);
+	{
+		static const int want[] = { 11, 13, 10, 3, 4, 5,
+					    6,  7,  8,  9, 12 };
+
+		CHECK(layout_is(&h, it, want, ARRAY_SIZE(want)));
+	}
+	{
+		static const uint32_t rest[] = { 3,  4,  5,  6,  7, 8,
+						 11, 12, 13, 14, 30 };
+
+		for (size_t i = 0; i < ARRAY_SIZE(rest); i++) {
+			struct heap_node *n = heap_pop(&h);
+
+			REQUIRE(n != NULL);
+			CHECK(key_of(n) == rest[i]);
+			CHECK(heap_valid(&h));
+		}
+	}
 	CHECK(h.size == 0);
 	/* only item: root and last at once */
 	REQUIRE_EQ(heap_insert(&h, &it[4].node), 0);
@@ -274,66 +358,187 @@ TEST(remove_positions)
 	CHECK(heap_peek(&h) == NULL);
 }
 
+/* Next permutation of p[0..n) in lexicographic order; false after the
+ * last one. */
+static bool next_perm(uint32_t *p, size_t n)
+{
+	size_t i, j;
+	uint32_t t;
+
+	if (n < 2)
+		return false;
+	for (i = n - 1; i > 0 && p[i - 1] >= p[i]; i--)
+		;
+	if (i == 0)
+		return false;
+	for (j = n - 1; p[j] <= p[i - 1]; j--)
+		;
+	t = p[i - 1], p[i - 1] = p[j], p[j] = t;
+	for (j = n - 1; i < j; i++, j--)
+		t = p[i], p[i] = p[j], p[j] = t;
+	return true;
+}
+
+/* A fresh heap of it[0..n) with keys perm[], inserted in that order. */
+static bool build(struct heap *h, void *storage, struct item *it,
+		  const uint32_t *perm, size_t n)
+{
+	heap_init(h, storage, n);
+	items_init(it, n);
+	for (size_t i = 0; i < n; i++) {
+		it[i].node.key = perm[i];
+		if (heap_insert(h, &it[i].node) != 0)
+			return false;
+	}
+	return heap_valid(h);
+}
+
+/* Pop everything: valid all along, and the keys are exactly those of
+ * want[0..n), ascending. */
+static bool drains_as(struct heap *h, const uint32_t *want, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct heap_node *n_ = heap_pop(h);
+
+		if (!n_ || n_->key != want[i] || n_->index != HEAP_NONE ||
+		    !heap_valid(h))
+			return false;
+	}
+	return h->size == 0 && heap_pop(h) == NULL;
+}
+
+/*
+ * Every insertion order of up to 9 distinct keys (a root, a full group
+ * of four under it and up to four more under slot 1: full and partial
+ * groups, the earliest child at every position) must drain in order; for
+ * up to 7 keys, removing the node at each slot and moving each node's key
+ * to each rank must too.
+ */
+TEST(exhaustive_small)
+{
+	enum { MAXN = 9, MAXN_EDIT = 7 };
+	uint64_t storage[STORAGE_WORDS(MAXN)];
+	struct item it[MAXN];
+	struct heap h;
+	unsigned long perms = 0;
+
+	for (size_t n = 1; n <= MAXN; n++) {
+		uint32_t perm[MAXN], sorted[MAXN], want[MAXN];
+
+		for (size_t i = 0; i < n; i++)
+			perm[i] = sorted[i] = 10 + 2 * (uint32_t)i;
+		do {
+			perms++;
+			REQUIRE(build(&h, storage, it, perm, n));
+			REQUIRE(drains_as(&h, sorted, n));
+			if (n > MAXN_EDIT)
+				continue;
+			for (size_t s = 0; s < n; s++) {
+				/* remove the node at slot s */
+				struct heap_node *x;
+				size_t k = 0;
+
+				REQUIRE(build(&h, storage, it, perm, n));
+				x = h.items[s];
+				heap_remove(&h, x);
+				REQUIRE(x->index == HEAP_NONE);
+				REQUIRE(h.size == n - 1 && heap_valid(&h));
+				for (size_t i = 0; i < n; i++)
+					if (sorted[i] != x->key)
+						want[k++] = sorted[i];
+				REQUIRE(drains_as(&h, want, n - 1));
+
+				/* give the node at slot s every new key between
+				 * and around the others: 9, 11, ... 9 + 2n */
+				for (size_t r = 0; r <= n; r++) {
+					uint32_t nk = 9 + 2 * (uint32_t)r;
+
+					REQUIRE(build(&h, storage, it, perm, n));
+					x = h.items[s];
+					/* the other keys and nk, ascending */
+					k = 0;
+					for (size_t i = 0; i < n; i++) {
+						if (nk < sorted[i] &&
+						    (i == 0 || nk > sorted[i - 1]))
+							want[k++] = nk;
+						if (sorted[i] != x->key)
+							want[k++] = sorted[i];
+					}
+					if (k < n)
+						want[k++] = nk; /* after all */
+					x->key = nk;
+					heap_update(&h, x);
+					REQUIRE(h.size == n && heap_valid(&h));
+					REQUIRE(h.items[x->index] == x);
+					REQUIRE(drains_as(&h, want, n));
+				}
+			}
+		} while (next_perm(perm, n));
+	}
+	CHECK(perms == 1 + 2 + 6 + 24 + 120 + 720 + 5040 + 40320 + 362880);
+}
+
 TEST(update)
 {
 	enum { N = 63 };
-	struct heap_node *storage[N];
+	uint64_t storage[STORAGE_WORDS(N)];
 	struct item it[N];
 	struct heap h;
-	struct item *x;
+	struct heap_node *x;
 
-	heap_init(&h, storage, N, item_less);
+	heap_init(&h, storage, N);
 	items_init(it, N);
 	for (int i = 0; i < N; i++) {
-		it[i].key = 100 + (unsigned)i;
+		it[i].node.key = 100 + (uint32_t)i;
 		REQUIRE_EQ(heap_insert(&h, &it[i].node), 0);
 	}
 	/* a leaf becomes the minimum: up to the root */
-	x = container_of(storage[N - 1], struct item, node);
+	x = h.items[N - 1];
 	x->key = 1;
-	heap_update(&h, &x->node);
-	CHECK(heap_peek(&h) == &x->node && x->node.index == 0);
-	CHECK(heap_valid(&h));
+	heap_update(&h, x);
+	CHECK(heap_peek(&h) == x && x->index == 0);
+	CHECK(h.keys[0] == 1 && heap_valid(&h));
 	/* the root becomes the maximum: down to a leaf */
 	x->key = 1000;
-	heap_update(&h, &x->node);
-	CHECK(x->node.index >= N / 2);
-	CHECK(heap_valid(&h));
+	heap_update(&h, x);
+	CHECK(4 * x->index + 1 >= N); /* no children: slot 16 or later */
+	CHECK(h.keys[x->index] == 1000 && heap_valid(&h));
 	CHECK(key_of(heap_peek(&h)) == 100);
 	/* unchanged key: nothing moves */
 	{
 		size_t idx = it[30].node.index;
 
 		heap_update(&h, &it[30].node);
-		CHECK(it[30].node.index == idx);
+		CHECK(it[30].node.index == idx && heap_valid(&h));
 	}
-	/* a middle one both ways */
-	x = container_of(storage[5], struct item, node);
+	/* a middle one (in slot 5, under slot 1, over 21..24) both ways */
+	x = h.items[5];
 	x->key = 0;
-	heap_update(&h, &x->node);
-	CHECK(heap_peek(&h) == &x->node && heap_valid(&h));
+	heap_update(&h, x);
+	CHECK(heap_peek(&h) == x && heap_valid(&h));
 	x->key = 150;
-	heap_update(&h, &x->node);
-	CHECK(heap_valid(&h));
-	for (unsigned prev = 0; h.size;) {
-		unsigned k = key_of(heap_pop(&h));
+	heap_update(&h, x);
+	CHECK(h.keys[x->index] == 150 && heap_valid(&h));
+	for (uint32_t prev = 0; h.size;) {
+		uint32_t k = key_of(heap_pop(&h));
 
 		CHECK(k >= prev);
 		prev = k;
+		CHECK(heap_valid(&h));
 	}
 }
 
 TEST(misuse_asserts)
 {
-	struct heap_node *storage[8], *storage2[8];
+	uint64_t storage[STORAGE_WORDS(8)], storage2[STORAGE_WORDS(8)];
 	struct heap h, h2;
 	struct item it[5];
 
-	heap_init(&h, storage, 8, item_less);
-	heap_init(&h2, storage2, 8, item_less);
+	heap_init(&h, storage, 8);
+	heap_init(&h2, storage2, 8);
 	items_init(it, 5);
 	for (int i = 0; i < 3; i++) {
-		it[i].key = (unsigned)i;
+		it[i].node.key = (uint32_t)i;
 		REQUIRE_EQ(heap_insert(&h, &it[i].node), 0);
 	}
 	REQUIRE_EQ(heap_insert(&h2, &it[3].node), 0);
@@ -354,8 +559,8 @@ TEST(misuse_asserts)
 	/* nothing changed */
 	CHECK(h.size == 3 && h2.size == 1 && heap_valid(&h) && heap_valid(&h2));
 	for (int i = 0; i < 3; i++)
-		CHECK(storage[i] == &it[i].node && it[i].node.index == (size_t)i);
-	CHECK(storage2[0] == &it[3].node && it[4].node.index == HEAP_NONE);
+		CHECK(h.items[i] == &it[i].node && it[i].node.index == (size_t)i);
+	CHECK(h2.items[0] == &it[3].node && it[4].node.index == HEAP_NONE);
 }
 
 /*
@@ -383,32 +588,43 @@ static void ref_del(struct ref *r, int id)
 	r->pos[id] = -1;
 }
 
-static int ref_min(const struct ref *r, const struct item *it)
+/* The earliest queued key, all keys being in [base, base + 2^31): their
+ * offsets from base order them, wrap or not, independently of
+ * heap_key_before(). */
+static int ref_min(const struct ref *r, const struct item *it, uint32_t base)
 {
 	int best = -1;
 
 	for (size_t i = 0; i < r->count; i++)
-		if (best < 0 || it[r->ids[i]].key < it[best].key)
+		if (best < 0 || it[r->ids[i]].node.key - base <
+					it[best].node.key - base)
 			best = r->ids[i];
 	return best;
 }
 
-TEST(random_ops)
+/*
+ * Random inserts, pops, updates and removals against the reference,
+ * with keys base + [0, 2000): plenty of ties, all within 2^31 of each
+ * other, so heap_key_before() is a total order on them even when base
+ * puts them across the 32-bit wrap or the sign boundary.
+ */
+static void random_run(const char *check_test, uint64_t seed, uint32_t base,
+		       int nops)
 {
-	enum { CAP = 1000, POOL = 1200, NOPS = 200000 };
-	static struct heap_node *storage[CAP];
+	enum { CAP = 1000, POOL = 1200, KEYS = 2000 };
 	static struct item it[POOL];
 	static int ids[POOL], pos[POOL];
 	struct ref r = { ids, pos, 0 };
+	static uint64_t storage[STORAGE_WORDS(CAP)];
 	struct heap h;
 	unsigned long nospc = 0, empty = 0, ops[4] = { 0 };
 
-	rng_seed(0x6865617021ULL);
-	heap_init(&h, storage, CAP, item_less);
+	rng_seed(seed);
+	heap_init(&h, storage, CAP);
 	items_init(it, POOL);
 	for (int i = 0; i < POOL; i++)
 		r.pos[i] = -1;
-	for (int op = 0; op < NOPS; op++) {
+	for (int op = 0; op < nops; op++) {
 		/* alternate phases that fill the heap and drain it */
 		unsigned grow = (op / 10000) % 2 ? 30 : 70;
 		unsigned u = rng_below(100);
@@ -421,7 +637,7 @@ TEST(random_ops)
 			do
 				i = (int)rng_below(POOL);
 			while (r.pos[i] >= 0);
-			it[i].key = rng_below(2000); /* plenty of ties */
+			it[i].node.key = base + rng_below(KEYS);
 			if (r.count == CAP) {
 				REQUIRE_EQ(heap_insert(&h, &it[i].node), -ENOSPC);
 				REQUIRE(it[i].node.index == HEAP_NONE);
@@ -434,16 +650,16 @@ TEST(random_ops)
 		} else if (u < grow + 10) {
 			struct heap_node *n;
 
-			m = ref_min(&r, it);
+			m = ref_min(&r, it, base);
 			n = heap_pop(&h);
 			if (m < 0) {
 				REQUIRE(n == NULL);
 				empty++;
 			} else {
 				REQUIRE(n != NULL);
-				REQUIRE(key_of(n) == it[m].key);
+				REQUIRE(key_of(n) == it[m].node.key);
 				REQUIRE(n->index == HEAP_NONE);
-				m = container_of(n, struct item, node)->id;
+				m = id_of(n);
 				REQUIRE(r.pos[m] >= 0);
 				ref_del(&r, m);
 			}
@@ -451,7 +667,7 @@ TEST(random_ops)
 		} else if (u < grow + 20) {
 			if (r.count) {
 				m = r.ids[rng_below(r.count)];
-				it[m].key = rng_below(2000);
+				it[m].node.key = base + rng_below(KEYS);
 				heap_update(&h, &it[m].node);
 			}
 			ops[2]++;
@@ -465,27 +681,43 @@ TEST(random_ops)
 			ops[3]++;
 		}
 		REQUIRE(h.size == r.count);
-		m = ref_min(&r, it);
+		m = ref_min(&r, it, base);
 		if (m < 0)
 			REQUIRE(heap_peek(&h) == NULL);
 		else
-			REQUIRE(heap_peek(&h) && key_of(heap_peek(&h)) == it[m].key);
-		/* order, every queued item's index; the rest unqueued */
+			REQUIRE(heap_peek(&h) &&
+				key_of(heap_peek(&h)) == it[m].node.key);
+		/* order, every queued item's index and key copy; the rest
+		 * unqueued */
 		REQUIRE(heap_valid(&h));
 		if (op % 64 == 0)
 			for (int i = 0; i < POOL; i++)
-				REQUIRE((r.pos[i] >= 0) == heap_node_queued(&it[i].node));
+				REQUIRE((r.pos[i] >= 0) ==
+					heap_node_queued(&it[i].node));
 	}
 	CHECK(nospc > 0 && empty > 0);
 	for (int k = 0; k < 4; k++)
-		CHECK(ops[k] > NOPS / 20);
+		CHECK(ops[k] > (unsigned long)nops / 20);
 	/* drain in order */
-	for (unsigned prev = 0; h.size;) {
-		unsigned k = key_of(heap_pop(&h));
+	for (uint32_t prev = base; h.size;) {
+		uint32_t k = key_of(heap_pop(&h));
 
-		CHECK(k >= prev);
+		CHECK(k - base >= prev - base && k - base < KEYS);
+		CHECK(!heap_key_before(k, prev));
 		prev = k;
 	}
+}
+
+TEST(random_ops)
+{
+	random_run(check_test, 0x6865617021ULL, 0, 200000);
+}
+
+/* The same with keys across the 32-bit wrap and across 2^31. */
+TEST(random_ops_wrap)
+{
+	random_run(check_test, 0x77726170ULL, 0xffffffffU - 1000, 60000);
+	random_run(check_test, 0x7369676eULL, 0x7fffffffU - 1000, 60000);
 }
 
 TEST(pass_overflow)
@@ -531,7 +763,19 @@ TEST(pass_overflow)
 		CHECK(pass_before(a, a + d));
 		CHECK(!pass_before(a + d, a));
 		CHECK(pass_max(a, a + d) == a + d);
+		/* the heap's order is the scheduler's, for any pair */
+		CHECK(heap_key_before(a, a + d) && !heap_key_before(a + d, a));
+		{
+			uint32_t b = (uint32_t)rng();
+
+			CHECK(heap_key_before(a, b) == pass_before(a, b));
+			CHECK(heap_key_before(b, a) == pass_before(b, a));
+		}
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(edges); i++)
+		for (size_t j = 0; j < ARRAY_SIZE(edges); j++)
+			CHECK(heap_key_before(edges[i], edges[j]) ==
+			      pass_before(edges[i], edges[j]));
 	/* strides stay within the window */
 	CHECK(stride_of(PRIO_MIN) == BIG_STRIDE / 2);
 	CHECK(stride_of(PRIO_MIN) < 0x80000000U);
@@ -548,26 +792,16 @@ struct sthread {
 	unsigned long picks;
 };
 
-static bool sthread_less(const struct heap_node *a, const struct heap_node *b)
-{
-	const struct sthread *x = container_of(a, struct sthread, node);
-	const struct sthread *y = container_of(b, struct sthread, node);
-
-	if (x->pass != y->pass)
-		return pass_before(x->pass, y->pass);
-	return x->id < y->id;
-}
-
 TEST(stride_wrap)
 {
 	enum { NT = 9, ROUNDS = 20000 };
-	struct heap_node *storage[NT];
+	uint64_t storage[STORAGE_WORDS(NT)];
 	struct sthread t[NT];
 	struct heap h;
 	unsigned long total = 0, wraps = 0;
 	int prio_sum = 0;
 
-	heap_init(&h, storage, NT, sthread_less);
+	heap_init(&h, storage, NT);
 	for (int i = 0; i < NT; i++) {
 		heap_node_init(&t[i].node);
 		t[i].prio = i + 2; /* 2..10 */
@@ -575,6 +809,7 @@ TEST(stride_wrap)
 		/* 0xffffff00 .. 0x100 apart: the last one starts at 0 */
 		t[i].truepass = 0xffffff00ULL + 0x20ULL * (uint64_t)i;
 		t[i].pass = (uint32_t)t[i].truepass;
+		t[i].node.key = t[i].pass;
 		t[i].picks = 0;
 		prio_sum += t[i].prio;
 		REQUIRE_EQ(heap_insert(&h, &t[i].node), 0);
@@ -586,7 +821,8 @@ TEST(stride_wrap)
 		struct sthread *want = NULL, *got;
 		uint32_t before = 0;
 
-		/* the reference: smallest true pass, ties by id */
+		/* the reference: smallest true pass (the heap breaks ties
+		 * any way it likes: any of the tied threads will do) */
 		for (int i = 0; i < NT; i++)
 			if (!want || t[i].truepass < want->truepass ||
 			    (t[i].truepass == want->truepass &&
@@ -595,18 +831,20 @@ TEST(stride_wrap)
 		if (n % 2 == 0) {
 			/* pop, run a tick, reinsert */
 			got = container_of(heap_pop(&h), struct sthread, node);
-			REQUIRE(got == want);
+			REQUIRE(got->truepass == want->truepass);
 			before = got->pass;
 			got->pass += stride_of(got->prio);
 			got->truepass += stride_of(got->prio);
+			got->node.key = got->pass;
 			REQUIRE_EQ(heap_insert(&h, &got->node), 0);
 		} else {
 			/* run the root in place and fix the heap */
 			got = container_of(heap_peek(&h), struct sthread, node);
-			REQUIRE(got == want);
+			REQUIRE(got->truepass == want->truepass);
 			before = got->pass;
 			got->pass += stride_of(got->prio);
 			got->truepass += stride_of(got->prio);
+			got->node.key = got->pass;
 			heap_update(&h, &got->node);
 		}
 		if (got->pass < before)
@@ -615,6 +853,8 @@ TEST(stride_wrap)
 		got->picks++;
 		total++;
 		REQUIRE(h.size == NT);
+		if (n % 256 == 0)
+			REQUIRE(heap_valid(&h));
 	}
 	CHECK(heap_valid(&h));
 	CHECK(wraps > 1000); /* the passes wrapped many times */
@@ -641,7 +881,9 @@ int main(void)
 	RUN(remove_positions);
 	RUN(update);
 	RUN(misuse_asserts);
+	RUN(exhaustive_small);
 	RUN(random_ops);
+	RUN(random_ops_wrap);
 	RUN(pass_overflow);
 	RUN(stride_wrap);
 	CHECK_MAIN_END();

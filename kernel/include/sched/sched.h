@@ -107,15 +107,14 @@ void sched_tick(void);
 /* After a trap: switch if the current thread was asked to. */
 void sched_preempt_point(void);
 
+/* A registered class by name, or NULL. */
+const struct sched_class *sched_find_class(const char *name);
 /* The active class, by name; sched_set_class switches every hart. */
 const char *sched_class_name(void);
 int sched_set_class(const char *name);
 /* Set a thread's stride priority (PRIO_MIN..PRIO_MAX); returns prio or
  * -EINVAL. Takes effect from the thread's next charged tick. */
 int sched_set_priority(struct thread *t, int prio);
-
-/* Stride's heap order (minimum pass first). */
-bool stride_less(const struct heap_node *a, const struct heap_node *b);
 
 /* Wait queues: sleep with a lock held, no lost wakeups. */
 struct waitqueue {

@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""tools/bench.py - run Kite's micro-benchmarks and print one table.
+
+Boots the kernel twice on one hart with boot argument "bench":
+  1. under -icount shift=0, where rdinstret counts guest instructions
+     exactly (QEMU's plain TCG returns the host's time-stamp counter):
+     the instructions-per-operation column, deterministic run to run;
+  2. plainly, for wall time from rdtime: the ns-per-operation column,
+     the median of the kernel's repetitions (noisy; compare only figures
+     from the same run).
+Prints the table and writes it as JSON to build/bench.json.
+"""
+import json
+import os
+import re
+import statistics
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tests"))
+import qemu_run  # noqa: E402
+
+LINE_RE = re.compile(r"^bench (\S+) iters=(\d+) instret=(\d+) ticks=(\d+)$",
+                     re.M)
+TIMEBASE_RE = re.compile(r"^bench: timebase=(\d+)", re.M)
+TIMEOUT = 300
+
+
+def run(extra):
+    res = qemu_run.run(1, "128M", "bench", TIMEOUT, qemu_extra=extra)
+    if res.status != 0 or "bench: done" not in res.output:
+        sys.stderr.write("bench: the kernel run failed (status %s)\n%s\n"
+                         % (res.status, "\n".join(res.output.splitlines()[-30:])))
+        sys.exit(1)
+    tb = TIMEBASE_RE.search(res.output)
+    return LINE_RE.findall(res.output), int(tb.group(1)) if tb else 10000000
+
+
+def per_op(lines, field):
+    """name -> list of per-operation values of field (2 instret, 3 ticks)."""
+    out = {}
+    for name, iters, instret, ticks in lines:
+        value = (int(instret), int(ticks))[field - 2] / int(iters)
+        out.setdefault(name, []).append(value)
+    return out
+
+
+def main():
+    icount_lines, _ = run(["-icount", "shift=0"])
+    plain_lines, timebase = run([])
+    instr = per_op(icount_lines, 2)
+    ticks = per_op(plain_lines, 3)
+    iters = {name: int(n) for name, n, _, _ in icount_lines}
+    rows = []
+    for name in instr:  # kernel order
+        rows.append({
+            "name": name,
+            "iterations": iters[name],
+            "instructions_per_op": round(statistics.median(instr[name]), 1),
+            "ns_per_op": round(statistics.median(ticks.get(name, [0]))
+                               * 1e9 / timebase, 1),
+        })
+    print("%-28s %10s %14s %10s" % ("operation", "iterations", "instr/op",
+                                     "ns/op"))
+    for r in rows:
+        print("%-28s %10d %14.1f %10.1f" % (r["name"], r["iterations"],
+                                             r["instructions_per_op"],
+                                             r["ns_per_op"]))
+    os.makedirs(qemu_run.BUILD, exist_ok=True)
+    path = os.path.join(qemu_run.BUILD, "bench.json")
+    with open(path, "w") as f:
+        json.dump({"harts": 1, "instructions_from": "-icount shift=0",
+                   "ns_from": "plain TCG, rdtime, median of repetitions",
+                   "ops": rows}, f, indent=2)
+    print("(saved %s)" % os.path.relpath(path))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
