@@ -53,7 +53,7 @@ void proc_exit(int code)
 		p->exit_status = (code & 0xff) << 8;
 	}
 	push_off(); /* stay off from here to the switch */
-	t->state = T_ZOMBIE;
+	thread_set_state(t, T_ZOMBIE);
 	spin_unlock(&proc_lock);
 	schedule();
 	panic("zombie thread %d ran again", t->tid);

@@ -193,8 +193,7 @@ static void sched_enqueue_on(struct runqueue *rq, struct thread *t, int flags)
 
 void sched_start(struct thread *t)
 {
-	assert(t->state == T_UNINIT);
-	t->state = T_RUNNABLE;
+	thread_set_state(t, T_RUNNABLE);
 	sched_enqueue_on(select_rq(t, true), t, ENQ_NEW);
 }
 
@@ -222,14 +221,14 @@ void schedule(void)
 	spin_lock(&rq->lock);
 	WRITE_ONCE(prev->need_resched, false);
 	if (prev->state == T_RUNNING && prev != rq->idle) {
-		prev->state = T_RUNNABLE;
+		thread_set_state(prev, T_RUNNABLE);
 		rq->class->enqueue(rq, prev, ENQ_PREEMPT);
 	}
 	next = rq->class->pick_next(rq);
 	if (!next)
 		next = rq->idle;
 	if (next == prev) {
-		prev->state = T_RUNNING;
+		thread_set_state(prev, T_RUNNING);
 		spin_unlock(&rq->lock);
 		c->intena = intena;
 		return;
@@ -237,7 +236,7 @@ void schedule(void)
 	/* woken or stolen while still switching out on another hart */
 	while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
 		arch_cpu_relax();
-	next->state = T_RUNNING;
+	thread_set_state(next, T_RUNNING);
 	next->cpu = rq->hart;
 	next->on_cpu = true;
 	next->runs++;
@@ -283,38 +282,39 @@ void sched_yield(void)
 	pop_off();
 }
 
-/* Move one thread to dst if the class sees a reason. Interrupts off,
- * dst's lock not held. */
+/* Move one thread to dst from the busiest hart the class would take
+ * one from. Interrupts off, dst's lock not held. */
 static void sched_balance(struct runqueue *dst)
 {
 	const struct sched_class *cls = READ_ONCE(dst->class);
 	uint64_t online = READ_ONCE(online_mask);
+	struct runqueue *src = NULL, *first, *second;
+	struct thread *t = NULL;
 
 	for (int h = 0; h < NCPU; h++) {
-		struct runqueue *src = &runqueues[h];
-		struct runqueue *first, *second;
-		struct thread *t;
+		struct runqueue *rq = &runqueues[h];
 
-		if (src == dst || !(online & (1UL << h)) || !src->idle ||
-		    !cls->want_steal(src, dst))
+		if (rq == dst || !(online & (1UL << h)) || !rq->idle ||
+		    !cls->want_steal(rq, dst))
 			continue;
-		first = src->hart < dst->hart ? src : dst;
-		second = src->hart < dst->hart ? dst : src;
-		spin_lock(&first->lock);
-		spin_lock(&second->lock);
-		t = NULL;
-		if (src->class == dst->class)
-			t = src->class->steal(src, dst);
-		if (t) {
-			t->cpu = dst->hart;
-			dst->class->enqueue(dst, t, ENQ_MIGRATE);
-			rq_kick(dst);
-		}
-		spin_unlock(&second->lock);
-		spin_unlock(&first->lock);
-		if (t)
-			return;
+		if (!src || READ_ONCE(rq->nr_queued) > READ_ONCE(src->nr_queued))
+			src = rq;
 	}
+	if (!src)
+		return;
+	first = src->hart < dst->hart ? src : dst;
+	second = src->hart < dst->hart ? dst : src;
+	spin_lock(&first->lock);
+	spin_lock(&second->lock);
+	if (src->class == dst->class)
+		t = src->class->steal(src, dst); /* rechecks under the locks */
+	if (t) {
+		t->cpu = dst->hart;
+		dst->class->enqueue(dst, t, ENQ_MIGRATE);
+		rq_kick(dst);
+	}
+	spin_unlock(&second->lock);
+	spin_unlock(&first->lock);
 }
 
 void sched_tick(void)

@@ -46,7 +46,7 @@ void wq_sleep(struct waitqueue *wq, struct spinlock *lk)
 	assert(spin_holding(lk));
 	push_off();
 	spin_lock(&wq->lock);
-	t->state = T_SLEEPING;
+	thread_set_state(t, T_SLEEPING);
 	t->wq = wq;
 	list_push_back(&wq->waiters, &t->wq_link);
 	spin_unlock(&wq->lock);
@@ -99,7 +99,7 @@ void sleep_ms(uint64_t ms)
 		if (list_entry(it, struct thread, timer_link)->wake_at > deadline)
 			break;
 	list_insert_between(&t->timer_link, it->prev, it);
-	t->state = T_SLEEPING;
+	thread_set_state(t, T_SLEEPING);
 	spin_unlock(&st->lock);
 	clock_arm_deadline(deadline);
 	schedule();

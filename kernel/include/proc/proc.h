@@ -18,6 +18,7 @@
 #define KITE_PROC_PROC_H
 
 #include "arch/trapframe.h"
+#include "kernel/panic.h"
 #include "kernel/spinlock.h"
 #include "kernel/types.h"
 #include "lib/list.h"
@@ -145,6 +146,29 @@ int proc_wait(int pid, int *status, int options);
 
 /* Free a zombie thread's stack and struct once it is off its hart. */
 void thread_reap_zombie(struct thread *t);
+
+/*
+ * Change t's state, asserting that the transition is one of the diagram
+ * in proc.c (RUNNING -> RUNNING only for a hart's idle thread, which
+ * stays current when nothing else can run). SLEEPING -> RUNNABLE is done
+ * by compare-and-swap in sched_wakeup instead.
+ */
+static inline void thread_set_state(struct thread *t, enum thread_state to)
+{
+	static const uint8_t allowed[] = {
+		[T_UNINIT] = 1 << T_RUNNABLE,
+		[T_RUNNABLE] = 1 << T_RUNNING,
+		[T_RUNNING] = 1 << T_RUNNABLE | 1 << T_SLEEPING | 1 << T_ZOMBIE,
+		[T_SLEEPING] = 1 << T_RUNNABLE,
+		[T_ZOMBIE] = 0,
+	};
+
+	if (!(allowed[t->state] & (1 << to)) &&
+	    !(t->tid == 0 && t->state == T_RUNNING && to == T_RUNNING))
+		panic("thread %d (%s): state %d -> %d is not allowed", t->tid,
+		      t->name, t->state, to);
+	t->state = to;
+}
 
 /* current thread: the running thread of this hart */
 #include "kernel/cpu.h"
