@@ -33,7 +33,7 @@ KLDFLAGS := -nostdlib -static -no-pie -Wl,--no-warn-rwx-segments \
 
 KSRCS := $(sort $(wildcard $(K)/arch/riscv/*.c $(K)/arch/riscv/*.S \
 	$(K)/core/*.c $(K)/dev/*.c $(K)/lib/*.c $(K)/mm/*.c $(K)/proc/*.c \
-	$(K)/sched/*.c $(K)/test/*.c))
+	$(K)/sched/*.c $(K)/syscall/*.c $(K)/test/*.c))
 KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
 
 .PHONY: all qemu qemu-gdb gdb ktest bench test host-test lint deps ensure-deps clean help
@@ -43,9 +43,14 @@ all: $(B)/kernel.elf
 # V=1 shows the full commands
 Q := $(if $(V),,@)
 
-$(B)/kernel.elf: $(KOBJS) $(K)/arch/riscv/kernel.ld
+# Objects linked into the kernel besides KOBJS: user/user.mk adds
+# $(B)/apps.o, the embedded user apps (proc/apps.h).
+KEXTRA_OBJS :=
+include user/user.mk
+
+$(B)/kernel.elf: $(KOBJS) $(KEXTRA_OBJS) $(K)/arch/riscv/kernel.ld
 	@echo "  LD      $@"
-	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) $(KLIBGCC)
+	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) $(KEXTRA_OBJS) $(KLIBGCC)
 	$(Q)$(NM) -n $@ > $(B)/kernel.sym
 	$(Q)$(OBJDUMP) -d $@ > $(B)/kernel.asm
 
@@ -97,7 +102,7 @@ HOST_CC ?= cc
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -DKITE_HOST_TEST -Itests/host/shim -I$(K)/include
-HOST_TESTS := printf fdt buddy kmalloc heap pid
+HOST_TESTS := printf fdt buddy kmalloc heap pid elf
 HOST_BINS := $(addprefix $(B)/host/test_,$(HOST_TESTS))
 # every host test is rebuilt when any header changes (four small programs)
 HOST_COMMON := tests/host/check.c $(wildcard $(K)/include/*/*.h tests/host/*.h tests/host/shim/*/*.h)
@@ -107,6 +112,7 @@ $(B)/host/test_fdt: tests/host/test_fdt.c $(K)/lib/fdt.c $(K)/lib/string.c $(HOS
 $(B)/host/test_buddy: tests/host/test_buddy.c $(K)/mm/buddy.c $(HOST_COMMON)
 $(B)/host/test_heap: tests/host/test_heap.c $(K)/lib/heap.c $(HOST_COMMON)
 $(B)/host/test_pid: tests/host/test_pid.c $(K)/proc/pid.c $(HOST_COMMON)
+$(B)/host/test_elf: tests/host/test_elf.c $(K)/proc/elf.c $(HOST_COMMON)
 $(B)/host/test_kmalloc: tests/host/test_kmalloc.c tests/host/fake_pmm.c \
 	$(K)/mm/buddy.c $(K)/mm/kmalloc.c $(K)/lib/string.c $(HOST_COMMON)
 

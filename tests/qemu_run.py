@@ -70,7 +70,9 @@ def qemu_cmd(cpus, mem, bootargs, kernel=KERNEL, extra=()):
     if not isinstance(bootargs, str):
         bootargs = " ".join(bootargs)
     return [QEMU, "-machine", "virt", "-bios", "default",
-            "-display", "none", "-serial", "stdio", "-monitor", "none",
+            "-display", "none", "-monitor", "none",
+            # Ctrl-C goes to the guest, not to QEMU as a signal
+            "-chardev", "stdio,id=con,signal=off", "-serial", "chardev:con",
             "-smp", str(cpus), "-m", str(mem),
             "-kernel", kernel, "-append", bootargs] + list(extra)
 

@@ -9,6 +9,7 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
 
   host/...          build/host/test_* unit tests, one check per ok/FAIL line
                     (test_fdt gets QEMU DTBs from tests/host/mkdtb.sh)
+                    (test_elf gets build/user/hello.elf if it exists)
   ktest[cpus=N]/X   in-kernel tests on 1, 4 and 8 harts, plus ktest[cpus=N]
                     for the summary line and exit status
   boot[cpus=N]      1, 2, 4, 8 harts: boot line, every secondary hart online
@@ -34,8 +35,9 @@ import qemu_run  # noqa: E402
 from qemu_run import ROOT, symbolize  # noqa: E402
 
 BUILD = os.path.join(ROOT, "build")
+HELLO_ELF = os.path.join(BUILD, "user", "hello.elf")
 BOOT_RE = re.compile(r"^Kite \S+: (\d+) harts, (\d+) MiB$", re.M)
-NO_SHELL = "No shell yet"
+PROMPT = "kite$ "  # the shell is up
 ONLINE_RE = re.compile(r"smp: hart (\d+) online")
 PANIC_RE = re.compile(r"^panic: .*$", re.M)
 KTEST_RE = re.compile(r"^ktest (\S+): (ok|FAIL)\b:? ?(.*)$", re.M)
@@ -92,6 +94,8 @@ def host_job(binary):
     if base == "test_fdt":
         args, err = make_dtbs()
         checks += [err] if err else []
+    elif base == "test_elf" and os.path.exists(HELLO_ELF):
+        args = [HELLO_ELF]      # a real executable, once user/ builds one
     try:
         p = subprocess.run([binary] + args, cwd=ROOT, capture_output=True,
                            text=True, errors="replace", timeout=300)
@@ -162,7 +166,7 @@ def booted_until(want_online):
     seen = {}
 
     def done(text):
-        if not (BOOT_RE.search(text) and NO_SHELL in text):
+        if not (BOOT_RE.search(text) and PROMPT in text):
             return False
         seen.setdefault("at", time.monotonic())
         online = set(ONLINE_RE.findall(text))
@@ -186,8 +190,8 @@ def check_boot_line(name, res, cpus, mib):
     if (int(m.group(1)), int(m.group(2))) != (cpus, mib):
         return Check(name, False, "boot line %r, expected %d harts, %d MiB"
                      % (m.group(0), cpus, mib))
-    if NO_SHELL not in res.output:
-        return Check(name, False, "no %r line; %s" % (NO_SHELL,
+    if PROMPT not in res.output:
+        return Check(name, False, "no %r line; %s" % (PROMPT,
                                                       why_run_failed(res)))
     return None
 
@@ -273,9 +277,9 @@ def console_session(name, cpus, steps):
     child = pexpect.spawn(cmd[0], cmd[1:], cwd=ROOT, echo=False,
                           encoding="utf-8", codec_errors="replace")
     child.logfile_read = log
-    bad, waiting = "", NO_SHELL
+    bad, waiting = "", PROMPT
     try:
-        child.expect_exact(NO_SHELL, timeout=BOOT_TIMEOUT)
+        child.expect_exact(PROMPT, timeout=BOOT_TIMEOUT)
         for send, patterns in steps:
             child.send(send)
             for waiting in patterns:
@@ -294,20 +298,51 @@ def console_session(name, cpus, steps):
     return Outcome([Check(name, not bad, bad)], tail_of(out) if bad else None)
 
 
-def echo_job():
-    """Typed text comes back, a carriage return as a newline."""
-    return console_session("echo", 2, [("hello kite\r", [r"hello kite\r*\n"])])
+P = r"kite\$ "  # the prompt, as a pattern
+
+
+def shell_basics_job():
+    """lsapp, an app with its exit status, fact on stdin, ps columns."""
+    return console_session("shell/basics", 2, [
+        ("lsapp\r", [r"fact.*forktree.*hello.*sh.*spin.*stride", P]),
+        ("hello\r", [r"Hello, Kite!", P]),
+        ("echo $?\r", [r"\n233\r*\n", P]),
+        ("fact\r", []),
+        ("999999\r", [r"128233642", P]),
+        ("ps\r", [r"PID\s+PPID\s+STATE\s+NAME\s+CLASS\s+PRIO\s+PASS\s+TICKS"
+                   r"\s+CODE\s+DATA\s+HEAP\s+STACK",
+                   r"\n\s+1\s+0 sleep\s+init\s+kernel",
+                   r"\n\s+2\s+1 running sh\s+rr\s+16\s+\d+\s+\d+\s+[1-9]", P])])
+
+
+def shell_jobs_job():
+    """A background spin killed by pid, Ctrl-C on a foreground spin,
+    history recall with the Up key, and exit powering off."""
+    return console_session("shell/jobs", 2, [
+        ("spin &\r", [r"\[(\d+)\]", P]),
+        ("ps\r", [r"\n\s+\d+\s+2 (running|ready)\s+spin", P]),
+        ("kill 3\r", [P]),
+        ("\r", [r"\[done\] 3: killed by signal 15", P]),
+        ("spin\r", []),
+        ("\x03", [r"\^C", r"killed by signal 2", P]),
+        ("echo history works\r", [r"\nhistory works", P]),
+        ("\x1b[A\r", [r"\nhistory works", P]),
+        ("exit\r", [pexpect_eof()])])
 
 
 def procdump_job():
-    """Ctrl-P prints the process table: init, the monitor, the idle
-    threads of both harts, and the monitor keeps echoing afterwards."""
+    """Ctrl-P prints the kernel's process table, and the shell goes on."""
     return console_session("procdump", 2, [
         ("\x10", [r"PID\s+PPID\s+NAME\s+STATE",
                   r"\n\s+1\s+0 init\s+sleeping",
-                  r"\n\s+2\s+1 monitor\s+running",
+                  r"\n\s+2\s+1 sh\s+(running|sleeping)",
                   r"idle/0", r"idle/1"]),
-        ("after\r", [r"after\r*\n"])])
+        ("hello\r", [r"Hello, Kite!", P])])
+
+
+def pexpect_eof():
+    import pexpect
+    return pexpect.EOF
 
 
 def lint_job():
@@ -322,7 +357,7 @@ def lint_job():
 
 # ---- driver ----------------------------------------------------------------
 
-HOST_TESTS = ("printf", "fdt", "buddy", "kmalloc", "heap", "pid")  # as in the Makefile
+HOST_TESTS = ("printf", "fdt", "buddy", "kmalloc", "heap", "pid", "elf")  # as in the Makefile
 
 
 def jobs(quick):
@@ -339,7 +374,8 @@ def jobs(quick):
     js += [("boot/mem256", boot_mem_job, ()), ("boot/hz250", boot_hz_job, ()),
            ("ktest_broken", ktest_broken_job, ())]
     js += [("crash/" + k, crash_job, (k,)) for k in CRASHES]
-    js.append(("echo", echo_job, ()))
+    js.append(("shell/basics", shell_basics_job, ()))
+    js.append(("shell/jobs", shell_jobs_job, ()))
     js.append(("procdump", procdump_job, ()))
     return js
 

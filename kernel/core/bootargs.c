@@ -1,18 +1,52 @@
 /*
  * bootargs.c - the kernel command line from /chosen/bootargs.
  *
- * Copied into a static buffer at boot, then only read. Words are
- * separated by spaces; each is "key" or "key=value".
+ * Words are separated by spaces; each is "key" or "key=value", and a
+ * value may be quoted to hold spaces: init="fact 10". The line is split
+ * once at boot into a table and only read afterwards.
  */
 #include "kernel/bootargs.h"
 #include "kernel/param.h"
 #include "lib/string.h"
 
-static char cmdline[BOOTARGS_MAX]; /* [boot] */
+#define MAX_WORDS 32
+
+static char cmdline[BOOTARGS_MAX];  /* [boot] as given */
+static char words[BOOTARGS_MAX];    /* [boot] split copy: key\0value\0 ... */
+static const char *keys[MAX_WORDS]; /* [boot] */
+static const char *vals[MAX_WORDS]; /* [boot] NULL for a bare key */
+static int nwords;                  /* [boot] */
 
 void bootargs_init(const char *line)
 {
+	const char *p;
+	char *out = words;
+
 	kstrlcpy(cmdline, line ? line : "", sizeof(cmdline));
+	nwords = 0;
+	for (p = cmdline; *p && nwords < MAX_WORDS;) {
+		bool quoted = false;
+
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		keys[nwords] = out;
+		vals[nwords] = NULL;
+		while (*p && (quoted || *p != ' ')) {
+			if (*p == '"') {
+				quoted = !quoted;
+			} else if (*p == '=' && !vals[nwords] && !quoted) {
+				*out++ = '\0';
+				vals[nwords] = out;
+			} else {
+				*out++ = *p;
+			}
+			p++;
+		}
+		*out++ = '\0';
+		nwords++;
+	}
 }
 
 const char *bootargs_line(void)
@@ -20,61 +54,28 @@ const char *bootargs_line(void)
 	return cmdline;
 }
 
-/* Find key; set *val to its value (or NULL for a bare key) and *len. */
-static bool bootarg_find(const char *key, const char **val, size_t *len)
+static int bootarg_index(const char *key)
 {
-	size_t klen = strlen(key);
-	const char *p = cmdline;
-
-	while (*p) {
-		const char *w = p;
-		size_t wlen = 0;
-
-		while (*p == ' ')
-			p++;
-		w = p;
-		while (*p && *p != ' ')
-			p++;
-		wlen = (size_t)(p - w);
-		if (wlen >= klen && strncmp(w, key, klen) == 0) {
-			if (wlen == klen) {
-				*val = NULL;
-				*len = 0;
-				return true;
-			}
-			if (w[klen] == '=') {
-				*val = w + klen + 1;
-				*len = wlen - klen - 1;
-				return true;
-			}
-		}
-	}
-	return false;
+	for (int i = 0; i < nwords; i++)
+		if (strcmp(keys[i], key) == 0)
+			return i;
+	return -1;
 }
 
 bool bootarg_get(const char *key, char *buf, size_t size)
 {
-	const char *val;
-	size_t len;
+	int i = bootarg_index(key);
 
-	if (!bootarg_find(key, &val, &len))
+	if (i < 0)
 		return false;
-	if (size) {
-		size_t n = MIN(len, size - 1);
-
-		if (n)
-			memcpy(buf, val, n);
-		buf[n] = '\0';
-	}
+	if (size)
+		kstrlcpy(buf, vals[i] ? vals[i] : "", size);
 	return true;
 }
 
 bool bootarg_has(const char *key)
 {
-	const char *val;
-	size_t len;
-
-	return bootarg_find(key, &val, &len);
+	return bootarg_index(key) >= 0;
 }
 
 long bootarg_long(const char *key, long def)

@@ -12,7 +12,10 @@
  * (frees its pid and struct) or sleeps on its own child_exit queue.
  * Statuses use the Linux wait encoding (exit code << 8).
  */
+#include "kernel/cpu.h"
 #include "kernel/log.h"
+#include "mm/memlayout.h"
+#include "mm/vmspace.h"
 #include "kernel/panic.h"
 #include "proc/proc.h"
 #include "uapi/errno.h"
@@ -38,19 +41,46 @@ static void reparent_children_locked(struct proc *p)
 
 void proc_exit(int code)
 {
+	proc_exit_wstatus(W_EXITCODE(code, 0));
+}
+
+/* Let go of the user address space: this hart moves to the kernel's
+ * page table first (only this thread used the space). */
+static void release_vm(struct proc *p)
+{
+	struct vmspace *vm = p->vm;
+	struct cpu *c;
+
+	if (!vm)
+		return;
+	push_off();
+	c = mycpu();
+	p->vm = NULL;
+	p->pgroot = kernel_root;
+	if (c->pgroot != (uint64_t *)kernel_root) {
+		c->pgroot = kernel_root;
+		arch_set_pagetable(V2P(kernel_root));
+	}
+	pop_off();
+	vmspace_destroy(vm);
+}
+
+void proc_exit_wstatus(int wstatus)
+{
 	struct thread *t = current();
 	struct proc *p = t->proc;
 
 	if (p == init_proc)
-		panic("init exited with status %d", code);
+		panic("init exited with status %d", wstatus);
 	assert(p != &kernel_proc);
+	release_vm(p);
 	spin_lock(&proc_lock);
 	list_remove(&t->proc_link);
 	p->nthreads--;
 	__atomic_add_fetch(&p->ticks, t->ticks, __ATOMIC_RELAXED);
 	if (p->nthreads == 0) {
 		reparent_children_locked(p);
-		p->exit_status = (code & 0xff) << 8;
+		p->exit_status = wstatus;
 	}
 	push_off(); /* stay off from here to the switch */
 	thread_set_state(t, T_ZOMBIE);
@@ -93,8 +123,65 @@ int proc_wait(int pid, int *status, int options)
 			spin_unlock(&proc_lock);
 			return 0;
 		}
+		if (proc_killed(me)) {
+			spin_unlock(&proc_lock);
+			return -EINTR;
+		}
 		wq_sleep(&me->child_exit, &proc_lock);
 	}
+}
+
+void proc_fault(const char *what, int sig, uint64_t addr, uint64_t pc)
+{
+	struct proc *p = current()->proc;
+
+	kprintf("pid %d (%s): %s at 0x%lx pc=0x%lx\n", p->pid, p->name, what,
+		(unsigned long)addr, (unsigned long)pc);
+	proc_exit_wstatus(W_EXITCODE(0, sig));
+}
+
+void proc_kill_locked(struct proc *p, int sig)
+{
+	struct list_node *it;
+	int none = 0;
+
+	assert(spin_holding(&proc_lock));
+	if (!__atomic_compare_exchange_n(&p->killed, &none, sig, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return; /* already dying */
+	list_for_each(it, &p->threads)
+		sched_wakeup(list_entry(it, struct thread, proc_link));
+}
+
+static int kill_check(struct proc *p, int sig)
+{
+	if (p == init_proc || (p->flags & PF_KERNEL))
+		return -EPERM;
+	if (p->state == P_ZOMBIE || sig == 0)
+		return 0;
+	proc_kill_locked(p, sig);
+	return 0;
+}
+
+int proc_kill(int pid, int sig)
+{
+	int err = -ESRCH;
+
+	if (sig != 0 && sig != SIGKILL && sig != SIGTERM && sig != SIGINT)
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	if (pid > 0) {
+		struct proc *p = proc_lookup_locked(pid);
+
+		if (p && p != &kernel_proc)
+			err = kill_check(p, sig);
+	} else if (pid < -1) {
+		err = proc_kill_group_locked(-pid, sig);
+	} else {
+		err = -EINVAL; /* 0 and -1 (everyone) are not supported */
+	}
+	spin_unlock(&proc_lock);
+	return err;
 }
 
 void thread_reap_zombie(struct thread *t)

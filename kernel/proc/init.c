@@ -3,8 +3,11 @@
  *
  * The boot hart starts init as the first kernel thread, so it gets pid 1.
  * init starts the in-kernel tests (boot argument ktest), the benchmarks
- * (bench) or the console monitor, then reaps children forever: its own and every orphan handed
- * to it when a parent exits. With no children it sleeps; it never exits.
+ * (bench), the program of boot argument init="prog args", or the shell
+ * (the console monitor if there is no shell app), then reaps children
+ * forever: its own and every orphan handed to it when a parent exits.
+ * With no children it sleeps; it never exits. When an init= program
+ * exits, the machine powers off with its exit status.
  */
 #include "dev/console.h"
 #include "dev/power.h"
@@ -12,7 +15,11 @@
 #include "kernel/ktest.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"
+#include "kernel/param.h"
+#include "proc/apps.h"
+#include "proc/exec.h"
 #include "proc/proc.h"
+#include "uapi/errno.h"
 
 int bench_main(void *unused);
 
@@ -29,38 +36,73 @@ static int monitor_main(void *unused)
 	(void)unused;
 	kprintf("No shell yet: keys you type are echoed, Ctrl-P lists processes. "
 		"Ctrl-A X leaves QEMU.\n");
-	for (;;) {
-		int c = console_read_char();
-		char ch = (char)(c == '\r' ? '\n' : c);
-
-		if (c == 0x10) /* Ctrl-P */
-			proc_dump();
-		else
-			console_write(&ch, 1);
-	}
+	for (;;)
+		console_read_char(); /* the line discipline echoes */
 	return 0; /* not reached */
+}
+
+/* Start the program of boot argument init="prog args" (or the shell)
+ * as a user process; returns its pid, or an error. */
+static int start_first_program(const char *cmdline)
+{
+	static struct exec_args args;
+	char word[64];
+	const struct app *app;
+	int n = 0;
+
+	args.argc = args.envc = 0;
+	args.used = 0;
+	args.argv[0] = args.envp[0] = NULL;
+	while (*cmdline) {
+		while (*cmdline == ' ')
+			cmdline++;
+		n = 0;
+		while (*cmdline && *cmdline != ' ' && n < (int)sizeof(word) - 1)
+			word[n++] = *cmdline++;
+		word[n] = '\0';
+		if (n && exec_args_add(&args, word, false))
+			return -E2BIG;
+	}
+	if (args.argc == 0)
+		return -ENOENT;
+	exec_args_add(&args, "PATH=/", true);
+	app = app_find(args.argv[0]);
+	if (!app)
+		return -ENOENT;
+	return proc_spawn(app, &args);
 }
 
 static int init_main(void *unused)
 {
-	int pid;
+	static char cmd[BOOTARGS_MAX];
+	int pid, first = -1;
+	bool custom;
 
 	(void)unused;
 	init_proc = current()->proc;
 	assert(init_proc->pid == 1);
-	if (bootarg_has("ktest"))
+	custom = bootarg_get("init", cmd, sizeof(cmd));
+	if (bootarg_has("ktest")) {
 		pid = kernel_thread(ktest_main, NULL, "ktest");
-	else if (bootarg_has("bench"))
+	} else if (bootarg_has("bench")) {
 		pid = kernel_thread(bench_main, NULL, "bench");
-	else
-		pid = kernel_thread(monitor_main, NULL, "monitor");
+	} else {
+		pid = first = start_first_program(custom ? cmd : "sh");
+		if (pid < 0 && !custom)
+			pid = kernel_thread(monitor_main, NULL, "monitor");
+		else if (pid < 0)
+			kprintf("init: cannot start '%s': error %d\n", cmd, pid);
+	}
 	if (pid < 0)
-		panic("init: cannot start the first thread (%d)", pid);
+		power_off(127);
 	for (;;) {
 		int status;
 
 		pid = proc_wait(-1, &status, WAIT_FOREVER);
-		log_debug("init: reaped pid %d, status %d", pid, WEXITSTATUS(status));
+		log_debug("init: reaped pid %d, status %d", pid, status);
+		if (pid == first) /* the shell or init="prog" ended: so do we */
+			power_off((status & 0x7f) ? 128 + (status & 0x7f)
+						  : WEXITSTATUS(status));
 	}
 }
 

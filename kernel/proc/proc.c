@@ -29,6 +29,7 @@
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/kvm.h"
+#include "mm/vmspace.h"
 #include "proc/proc.h"
 #include "uapi/errno.h"
 
@@ -55,7 +56,9 @@ static void proc_fields_init(struct proc *p, const char *name, uint32_t flags)
 	list_init(&p->threads);
 	p->nthreads = 0;
 	p->pgroot = kernel_root;
-	p->vmspace = NULL;
+	p->vm = NULL;
+	p->pgid = 0;
+	p->killed = 0;
 	p->caps = NULL;
 	p->exit_status = 0;
 	wq_init(&p->child_exit, "proc.child_exit");
@@ -156,6 +159,10 @@ int proc_register(struct proc *p, struct thread *t, struct proc *parent)
 	t->tid = pid;
 	nr_procs++;
 	p->parent = parent;
+	if (p->pgid == 0)
+		p->pgid = parent->pgid ? parent->pgid : pid;
+	else if (p->pgid < 0)
+		p->pgid = pid; /* a new group of its own */
 	list_push_back(&parent->children, &p->sibling);
 	list_push_back(&all_procs, &p->all_link);
 	list_push_back(&p->threads, &t->proc_link);
@@ -240,6 +247,85 @@ void thread_start(struct thread *t)
 	mycpu()->intena = true;
 	pop_off();
 	proc_exit(t->entry(t->arg));
+}
+
+long proc_snapshot(struct kite_procinfo *info, size_t max)
+{
+	struct list_node *it;
+	size_t n = 0;
+
+	spin_lock(&proc_lock);
+	list_for_each(it, &all_procs) {
+		struct proc *p = list_entry(it, struct proc, all_link);
+		struct list_node *jt;
+		uint64_t pages[VMR_NKINDS] = { 0 };
+
+		if (p == &kernel_proc)
+			continue;
+		if (p->vm)
+			vmspace_pages(p->vm, pages);
+		if (p->state == P_ZOMBIE || list_empty(&p->threads)) {
+			if (n < max) {
+				struct kite_procinfo *e = &info[n];
+
+				memset(e, 0, sizeof(*e));
+				e->pid = e->tid = p->pid;
+				e->ppid = p->parent ? p->parent->pid : 0;
+				e->state = T_ZOMBIE;
+				e->hart = -1;
+				e->ticks = p->ticks;
+				kstrlcpy(e->name, p->name, sizeof(e->name));
+			}
+			n++;
+			continue;
+		}
+		list_for_each(jt, &p->threads) {
+			struct thread *t = list_entry(jt, struct thread, proc_link);
+
+			if (n < max) {
+				struct kite_procinfo *e = &info[n];
+
+				memset(e, 0, sizeof(*e));
+				e->pid = p->pid;
+				e->ppid = p->parent ? p->parent->pid : 0;
+				e->tid = t->tid;
+				e->state = READ_ONCE(t->state);
+				e->hart = t->cpu;
+				e->prio = READ_ONCE(t->se.prio);
+				e->pass = t->se.pass;
+				e->flags = (p->flags & PF_KERNEL) ? 1 : 0;
+				e->ticks = t->ticks;
+				e->pages_code = pages[VMR_CODE];
+				e->pages_data = pages[VMR_DATA];
+				e->pages_heap = pages[VMR_HEAP];
+				e->pages_stack = pages[VMR_STACK];
+				kstrlcpy(e->name, t->name, sizeof(e->name));
+				kstrlcpy(e->sched, sched_class_name(), sizeof(e->sched));
+			}
+			n++;
+		}
+	}
+	spin_unlock(&proc_lock);
+	return (long)n;
+}
+
+int proc_kill_group_locked(int pgid, int sig)
+{
+	struct list_node *it;
+	int n = 0;
+
+	assert(spin_holding(&proc_lock));
+	list_for_each(it, &all_procs) {
+		struct proc *p = list_entry(it, struct proc, all_link);
+
+		if (p->pgid != pgid || p == init_proc || (p->flags & PF_KERNEL) ||
+		    p->state == P_ZOMBIE)
+			continue;
+		if (sig)
+			proc_kill_locked(p, sig);
+		n++;
+	}
+	return n ? 0 : -ESRCH;
 }
 
 int proc_check_table(void)

@@ -11,6 +11,10 @@
  * (time-counter units) under its timer lock, and arms its timer for the
  * earliest one (clock_arm_deadline), so a sleeper wakes at its deadline
  * give or take the interrupt latency, not at the next tick.
+ *
+ * kill wakes a sleeper directly (sched_wakeup); the sleeper then takes
+ * itself off its queue or timer list, and the code that slept sees the
+ * kill when it checks its condition again.
  */
 #include "arch/arch.h"
 #include "kernel/clock.h"
@@ -53,6 +57,15 @@ void wq_sleep(struct waitqueue *wq, struct spinlock *lk)
 	spin_unlock(lk);
 	schedule();
 	pop_off();
+	/* woken without the queue (kill): leave it */
+	if (READ_ONCE(t->wq) == wq) {
+		spin_lock(&wq->lock);
+		if (t->wq == wq) {
+			list_remove(&t->wq_link);
+			t->wq = NULL;
+		}
+		spin_unlock(&wq->lock);
+	}
 	spin_lock(lk);
 }
 
@@ -93,6 +106,7 @@ void sleep_ms(uint64_t ms)
 	push_off();
 	st = &timers[cpuid()];
 	spin_lock(&st->lock);
+	t->timer_hart = cpuid();
 	t->wake_at = deadline;
 	/* keep the list sorted: insert before the first later deadline */
 	list_for_each(it, &st->sleepers)
@@ -104,6 +118,12 @@ void sleep_ms(uint64_t ms)
 	clock_arm_deadline(deadline);
 	schedule();
 	pop_off();
+	/* woken early (kill): take the timer out */
+	st = &timers[t->timer_hart];
+	spin_lock(&st->lock);
+	if (t->timer_link.next != &t->timer_link)
+		list_remove(&t->timer_link);
+	spin_unlock(&st->lock);
 }
 
 uint64_t sleep_timers_next(int hart)

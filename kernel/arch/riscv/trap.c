@@ -4,8 +4,9 @@
  * Interrupts (timer, PLIC, IPI) are dispatched, then the interrupted
  * thread is preempted if the scheduler asked for it. Any exception
  * taken in kernel mode is a kernel bug: it panics with the cause by name,
- * pc, stval, the registers and a backtrace. (User-mode exceptions arrive
- * with issue 4 and kill only the process.)
+ * pc, stval, the registers and a backtrace. From user mode: an ecall is a
+ * system call; any other exception ends only that process, with a
+ * message and the matching signal in its wait status.
  */
 #include "arch/csr.h"
 #include "arch/irq.h"
@@ -16,7 +17,9 @@
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "mm/memlayout.h"
+#include "proc/proc.h"
 #include "sched/sched.h"
+#include "syscall/syscall.h"
 
 static const char *const exception_names[] = {
 	[0] = "instruction address misaligned",
@@ -70,6 +73,87 @@ void kernel_trap(struct trapframe *tf)
 	panic_trap(tf, "kernel %s at pc=%p stval=%p",
 		   arch_exception_name(cause), (void *)tf->sepc,
 		   (void *)tf->stval);
+}
+
+/* The user-mode exception that cause names: what to call it, and the
+ * signal that ends the process. */
+static void user_fault(struct trapframe *tf, uint64_t cause)
+{
+	const char *what;
+	int sig;
+
+	switch (cause) {
+	case 0: case 4: case 6:
+		what = "bus error (misaligned access)";
+		sig = SIGBUS;
+		break;
+	case 2:
+		what = "illegal instruction";
+		sig = SIGILL;
+		break;
+	case 3:
+		what = "breakpoint";
+		sig = SIGTRAP;
+		break;
+	default: /* access and page faults, and anything unknown */
+		what = "segmentation fault";
+		sig = SIGSEGV;
+		break;
+	}
+	proc_fault(what, sig, tf->stval, tf->sepc);
+}
+
+void user_trap(struct trapframe *tf)
+{
+	uint64_t cause = tf->scause;
+
+	if (cause & SCAUSE_INTR) {
+		switch (cause & ~SCAUSE_INTR) {
+		case IRQ_S_TIMER:
+			arch_timer_interrupt();
+			break;
+		case IRQ_S_EXT:
+			plic_interrupt();
+			break;
+		case IRQ_S_SOFT:
+			arch_ipi_clear();
+			smp_ipi_handler();
+			break;
+		}
+	} else if (cause == 8) { /* ecall from U-mode */
+		tf->sepc += 4;
+		arch_intr_on();
+		syscall_dispatch(tf);
+	} else {
+		arch_intr_on();
+		user_fault(tf, cause);
+	}
+	arch_return_to_user(tf);
+}
+
+void arch_return_to_user(struct trapframe *tf)
+{
+	struct thread *t = current();
+
+	for (;;) {
+		int sig = proc_killed(t->proc);
+
+		arch_intr_on();
+		if (sig)
+			proc_exit_wstatus(W_EXITCODE(0, sig));
+		if (READ_ONCE(t->need_resched)) {
+			push_off();
+			schedule();
+			pop_off();
+		}
+		arch_intr_off();
+		if (!READ_ONCE(t->need_resched) && !proc_killed(t->proc))
+			break;
+	}
+	/* sret to user mode with interrupts enabled there */
+	tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE)) |
+		      SSTATUS_SPIE;
+	user_return(tf);
 }
 
 /* Reached from vector.S, on the emergency stack, when a trap frame would

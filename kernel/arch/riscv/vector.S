@@ -1,9 +1,16 @@
 /*
  * vector.S - the one trap vector (stvec, direct mode).
  *
- * Kernel traps save a struct trapframe on the interrupted stack and call
- * kernel_trap(tf). sscratch is 0 whenever the hart is in the kernel; the
- * user path (issue 4) will swap it with tp to find the thread's frame.
+ * sscratch is 0 whenever the hart runs the kernel and holds the current
+ * thread's trap frame while it runs in user mode, so swapping it with sp
+ * tells the two apart:
+ *
+ *  - kernel trap: save a struct trapframe on the interrupted stack and
+ *    call kernel_trap(tf);
+ *  - user trap: save every user register in the thread's trap frame (at
+ *    the top of its kernel stack), load the hart's tp from the frame, and
+ *    call user_trap(tf) on the kernel stack below the frame. user_return
+ *    goes back the other way.
  *
  * Stack overflow check: kernel stacks live in 32 KiB slots whose low
  * 16 KiB is an unmapped guard, so a valid stack pointer has bit 14 set.
@@ -41,6 +48,9 @@
 	.balign 4
 	.globl trap_vector
 trap_vector:
+	csrrw	sp, sscratch, sp
+	bnez	sp, .Luser_trap
+	csrrw	sp, sscratch, sp	/* kernel: sp back, sscratch 0 again */
 	addi	sp, sp, -TF_SIZE
 	csrw	sscratch, t0
 	srli	t0, sp, KSTACK_SLOT_SHIFT - 1
@@ -85,6 +95,41 @@ trap_vector:
 	call	kernel_stack_overflow
 1:	wfi
 	j	1b
+
+.Luser_trap:
+	/* sp = trap frame, sscratch = user sp */
+	sd	x1, 1*8(sp)
+	save_gprs sp
+	csrr	t0, sscratch
+	sd	t0, 2*8(sp)
+	csrw	sscratch, zero
+	save_csrs sp
+	ld	tp, TF_KERNEL_TP(sp)
+	mv	a0, sp
+	mv	s0, zero
+	call	user_trap		/* returns through user_return */
+1:	wfi
+	j	1b
+
+/* user_return(tf): leave for user mode with the registers in tf.
+ * Interrupts must be off; sstatus.SPP must say user (set by the caller). */
+	.globl user_return
+user_return:
+	sd	tp, TF_KERNEL_TP(a0)
+	ld	t0, TF_SEPC(a0)
+	csrw	sepc, t0
+	ld	t0, TF_SSTATUS(a0)
+	csrw	sstatus, t0
+	csrw	sscratch, a0
+	mv	sp, a0
+	ld	x1, 1*8(sp)
+	ld	x3, 3*8(sp)
+	ld	x4, 4*8(sp)
+	.irp n, 5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld	x\n, \n*8(sp)
+	.endr
+	ld	sp, 2*8(sp)
+	sret
 
 /* arch_call_on_stack(sp_top, fn, arg): run fn(arg) on a new stack. */
 	.globl arch_call_on_stack

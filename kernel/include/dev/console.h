@@ -4,8 +4,8 @@
  * Output: console_write() sends a buffer whole under the console lock, so
  * writers on different harts never interleave. After a panic starts,
  * output bypasses the lock (the holder may be a stopped hart).
- * Input: the UART interrupt puts received bytes into a ring buffer;
- * console_getc() takes them out.
+ * Input: the UART interrupt passes each byte through a small line
+ * discipline (canonical or raw, see console.c) to readers.
  */
 #ifndef KITE_DEV_CONSOLE_H
 #define KITE_DEV_CONSOLE_H
@@ -20,6 +20,15 @@ void console_input(int c);
 int console_getc(void);
 /* Next received byte; sleeps until one arrives (thread context). */
 int console_read_char(void);
+/* read(2) on the console: a line (canonical) or what is there (raw);
+ * sleeps until input; 0 at end of file; -EINTR if the caller is killed. */
+long console_read(char *buf, size_t n);
+/* The line discipline's flags (KITE_ICANON | KITE_ECHO | KITE_ISIG). */
+uint32_t console_get_lflag(void);
+void console_set_lflag(uint32_t lflag);
+/* The foreground process group (Ctrl-C); set >= 0 changes it. Returns
+ * the previous one. */
+int console_fg_pgid(int set);
 /* From now on write without the lock (panic). */
 void console_panic_mode(void);
 

@@ -26,6 +26,9 @@
 #include "proc/pid.h"
 #include "sched/sched.h"
 #include "sched/stride.h"
+#include "uapi/kite.h"
+
+struct vmspace;
 
 #define MAX_PROCESS 1024 /* processes (live + zombie) at once */
 #define PROC_NAME_LEN 16
@@ -71,6 +74,7 @@ struct thread {
 	struct waitqueue *wq;    /* [wq lock] queue it sleeps on */
 	struct list_node wq_link;/* [wq lock] */
 	uint64_t wake_at;        /* [timer lock] sleep deadline, time counter */
+	int timer_hart;          /* [timer lock] whose sleep list holds it */
 	struct list_node timer_link; /* [timer lock] */
 	struct list_node proc_link;  /* [proc_lock] in proc->threads */
 	int (*entry)(void *);    /* [const] kernel thread function */
@@ -88,9 +92,11 @@ struct proc {
 	struct list_node all_link; /* [proc_lock] in the list of all processes */
 	struct list_node threads;  /* [proc_lock] its threads */
 	int nthreads;              /* [proc_lock] */
-	pte_t *pgroot;             /* [const] page-table root (kernel_root for kernel) */
-	void *vmspace;             /* [const] user address space (issue 4); NULL */
-	void *caps;                /* [const] capability table (issue 5); NULL */
+	pte_t *pgroot;             /* [owner] page-table root (kernel_root for kernel) */
+	struct vmspace *vm;        /* [owner] user address space; NULL for kernel */
+	void *caps;                /* [const] capability table (a later issue); NULL */
+	int pgid;                  /* [proc_lock] process group (Ctrl-C, kill(-pgid)) */
+	int killed;                /* [atomic] signal that ends it at the next chance */
 	int exit_status;           /* [proc_lock] valid once P_ZOMBIE */
 	struct waitqueue child_exit; /* a child became a zombie or was reparented */
 	uint64_t ticks;            /* [atomic] ticks of threads that exited */
@@ -117,6 +123,9 @@ int proc_register(struct proc *p, struct thread *t, struct proc *parent);
 /* O(1): the process with pid, or NULL. Caller holds proc_lock. */
 struct proc *proc_lookup_locked(int pid);
 int proc_count(void);
+/* Fill up to max entries (one per thread, one per zombie) for ps;
+ * returns how many there are in all. */
+long proc_snapshot(struct kite_procinfo *info, size_t max);
 /* Check the table: every process has a distinct pid that maps back to
  * it, and the counts agree. 0, or -EINVAL if anything is off. */
 int proc_check_table(void);
@@ -132,10 +141,26 @@ int kernel_thread(int (*fn)(void *), void *arg, const char *name);
 int kernel_thread_mask(int (*fn)(void *), void *arg, const char *name,
 		       uint64_t allowed);
 
-/* End the calling process with status: children go to init, the parent
- * is woken, and the thread never returns. */
+/* End the calling process with exit code status: children go to init,
+ * the parent is woken, and the thread never returns. */
 __attribute__((noreturn)) void proc_exit(int status);
-#define WNOHANG 1
+/* The same with a raw wait status (W_EXITCODE(code, signal)). */
+__attribute__((noreturn)) void proc_exit_wstatus(int wstatus);
+/* A user-mode fault: say so on the console and end with signal sig. */
+__attribute__((noreturn)) void proc_fault(const char *what, int sig,
+					  uint64_t addr, uint64_t pc);
+/* Ask p to end with signal sig: wakes it if it sleeps. */
+void proc_kill_locked(struct proc *p, int sig);
+/* kill(2): pid > 0 one process, pid < -1 a process group. 0 or -ESRCH,
+ * -EPERM (init, kernel threads), -EINVAL (unsupported signal). */
+int proc_kill(int pid, int sig);
+/* kill every process of group pgid; -ESRCH if there is none. */
+int proc_kill_group_locked(int pgid, int sig);
+/* The signal the current process was killed with, or 0. */
+static inline int proc_killed(struct proc *p)
+{
+	return __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE);
+}
 #define WAIT_FOREVER 0x40000000 /* kernel only (init): sleep even with no children */
 #define WEXITSTATUS(s) (((s) >> 8) & 0xff)
 /* Wait for a child (pid > 0: that one; -1: any) to exit; store its

@@ -1,0 +1,88 @@
+/*
+ * uapi/kite.h - structures of Kite's own system calls and the constants
+ * user programs share with the kernel (clone flags, wait options,
+ * signals, console modes, time).
+ */
+#ifndef KITE_UAPI_KITE_H
+#define KITE_UAPI_KITE_H
+
+#ifdef __KITE_USER__
+#include <stdint.h>
+#include <stddef.h>
+#else
+#include "kernel/types.h"
+#endif
+
+/* clone flags used by Kite (Linux values) */
+#define KITE_SIGCHLD 17
+#define CLONE_VM 0x00000100
+#define CLONE_THREAD 0x00010000
+
+/* wait4 options and status encoding (Linux) */
+#define WNOHANG 1
+#define W_EXITCODE(ret, sig) (((ret) & 0xff) << 8 | ((sig) & 0x7f))
+
+/* signals understood by kill() */
+#define SIGINT 2
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGBUS 7
+#define SIGKILL 9
+#define SIGSEGV 11
+#define SIGTERM 15
+
+/* console ioctl (Linux numbers; a small termios) */
+#define TCGETS 0x5401
+#define TCSETS 0x5402
+#define KITE_ICANON 0x0002 /* c_lflag: line at a time, with editing */
+#define KITE_ECHO 0x0008   /* c_lflag: echo input */
+#define KITE_ISIG 0x0001   /* c_lflag: Ctrl-C ends the foreground job */
+
+struct kite_termios {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t c_line;
+	uint8_t c_cc[19];
+};
+
+struct kite_timespec {
+	int64_t tv_sec;
+	int64_t tv_nsec;
+};
+
+struct kite_timeval {
+	int64_t tv_sec;
+	int64_t tv_usec;
+};
+
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+
+struct kite_tms {
+	int64_t tms_utime, tms_stime, tms_cutime, tms_cstime;
+};
+
+struct kite_utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65],
+		domainname[65];
+};
+
+/* SYS_kite_procs: one entry per thread */
+struct kite_procinfo {
+	int32_t pid, ppid, tid;
+	int32_t state;       /* 0 uninit 1 runnable 2 running 3 sleeping 4 zombie */
+	int32_t hart;
+	int32_t prio;
+	uint32_t pass;
+	uint32_t flags;      /* 1: kernel thread */
+	uint64_t ticks;
+	uint64_t pages_code, pages_data, pages_heap, pages_stack;
+	char name[16];
+	char sched[8];
+};
+
+/* SYS_kite_meminfo: frames of 4 KiB */
+struct kite_meminfo {
+	uint64_t total, free, kernel, user;
+};
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * uapi/syscall.h - system call numbers, shared by the kernel and user space.
+ *
+ * The numbers are Linux RISC-V's (asm-generic/unistd.h), so ordinary
+ * static binaries that use only these calls run unchanged; spawn (400)
+ * and set_priority (140) are rCore's; Kite's own calls start at 500.
+ * ABI: number in a7, arguments in a0..a5, result in a0, errors as -errno.
+ */
+#ifndef KITE_UAPI_SYSCALL_H
+#define KITE_UAPI_SYSCALL_H
+
+#define SYS_ioctl 29
+#define SYS_read 63
+#define SYS_write 64
+#define SYS_exit 93
+#define SYS_exit_group 94
+#define SYS_nanosleep 101
+#define SYS_clock_gettime 113
+#define SYS_sched_yield 124
+#define SYS_kill 129
+#define SYS_set_priority 140
+#define SYS_times 153
+#define SYS_uname 160
+#define SYS_gettimeofday 169
+#define SYS_getpid 172
+#define SYS_getppid 173
+#define SYS_gettid 178
+#define SYS_brk 214
+#define SYS_munmap 215
+#define SYS_clone 220
+#define SYS_execve 221
+#define SYS_mmap 222
+#define SYS_wait4 260
+#define SYS_spawn 400
+
+/* Kite's own calls */
+#define SYS_kite_apps 500      /* (char *buf, size_t len): app names, '\n'-separated */
+#define SYS_kite_procs 501     /* (struct kite_procinfo *, size_t n): process table */
+#define SYS_kite_meminfo 502   /* (struct kite_meminfo *) */
+#define SYS_kite_sched 503     /* (const char *set or NULL, char *buf, size_t len) */
+
+#define NR_SYSCALLS 504
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * fork.c - user processes: fork, spawn and execve.
+ *
+ * All three build the new image completely before anything visible
+ * changes: fork copies the parent's address space (eagerly, for now),
+ * spawn builds the child straight from an app, execve builds the new
+ * image and only then swaps it in, so a failure leaves the caller as it
+ * was. A user thread starts in user_thread_entry, which returns to user
+ * mode through its trap frame.
+ */
+#include "arch/arch.h"
+#include "arch/trap.h"
+#include "kernel/cpu.h"
+#include "kernel/panic.h"
+#include "lib/string.h"
+#include "mm/memlayout.h"
+#include "mm/vmspace.h"
+#include "proc/apps.h"
+#include "proc/exec.h"
+#include "proc/proc.h"
+#include "uapi/errno.h"
+
+static int user_thread_entry(void *unused)
+{
+	(void)unused;
+	arch_return_to_user(current()->tf);
+	return 0; /* not reached */
+}
+
+/* A started process running vm from the registers in tf. pgid 0: the
+ * parent's group; -1: a group of its own. Takes vm on success. */
+static int user_proc_start(const char *name, struct vmspace *vm,
+			   const struct trapframe *tf, int pgid, int prio)
+{
+	struct proc *p = proc_alloc(name, 0);
+	struct thread *t;
+	int pid;
+
+	if (!p)
+		return -ENOMEM;
+	t = thread_alloc(p, user_thread_entry, NULL);
+	if (!t) {
+		proc_free(p);
+		return -ENOMEM;
+	}
+	p->vm = vm;
+	p->pgroot = vm->root;
+	p->pgid = pgid;
+	*t->tf = *tf;
+	t->se.prio = prio;
+	pid = proc_register(p, t, current()->proc);
+	if (pid < 0) {
+		p->vm = NULL;
+		thread_free(t);
+		proc_free(p);
+		return pid;
+	}
+	sched_start(t);
+	return pid;
+}
+
+int proc_fork(const struct trapframe *tf, uint64_t child_sp)
+{
+	struct thread *me = current();
+	struct vmspace *vm;
+	struct trapframe ctf = *tf;
+	int pid;
+
+	if (!me->proc->vm)
+		return -EINVAL;
+	vm = vmspace_fork(me->proc->vm);
+	if (!vm)
+		return -ENOMEM;
+	ctf.a0 = 0; /* the child sees fork() return 0 */
+	if (child_sp)
+		ctf.sp = child_sp;
+	pid = user_proc_start(me->proc->name, vm, &ctf, 0, READ_ONCE(me->se.prio));
+	if (pid < 0)
+		vmspace_destroy(vm);
+	return pid;
+}
+
+/* Registers for the first instruction of an image. */
+static void image_regs(struct trapframe *tf, const struct exec_image *img)
+{
+	memset(tf, 0, sizeof(*tf));
+	tf->sepc = img->entry;
+	tf->sp = img->sp;
+	tf->a0 = (uint64_t)img->argc;
+	tf->a1 = img->argv;
+}
+
+int proc_spawn(const struct app *app, const struct exec_args *args)
+{
+	struct exec_image img;
+	struct trapframe tf;
+	int err = exec_build(app, args, &img), pid;
+
+	if (err)
+		return err;
+	image_regs(&tf, &img);
+	/* the child inherits the caller's priority, as with fork */
+	pid = user_proc_start(app->name, img.vm, &tf, -1,
+			      READ_ONCE(current()->se.prio));
+	if (pid < 0)
+		vmspace_destroy(img.vm);
+	return pid;
+}
+
+long proc_execve(const struct app *app, const struct exec_args *args,
+		 struct trapframe *tf)
+{
+	struct thread *me = current();
+	struct proc *p = me->proc;
+	struct exec_image img;
+	struct vmspace *old;
+	int err = exec_build(app, args, &img);
+
+	if (err)
+		return err; /* the old image is untouched */
+	old = p->vm;
+	push_off();
+	p->vm = img.vm;
+	p->pgroot = img.vm->root;
+	mycpu()->pgroot = img.vm->root;
+	arch_set_pagetable(V2P(img.vm->root));
+	pop_off();
+	if (old)
+		vmspace_destroy(old);
+	spin_lock(&proc_lock);
+	kstrlcpy(p->name, app->name, sizeof(p->name));
+	spin_unlock(&proc_lock);
+	kstrlcpy(me->name, app->name, sizeof(me->name));
+	image_regs(tf, &img);
+	return img.argc; /* the syscall return value lands in a0 */
+}

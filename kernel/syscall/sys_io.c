@@ -1,0 +1,98 @@
+/*
+ * sys_io.c - read, write and ioctl on the console's three descriptors.
+ *
+ * fd 0 reads the console (a line at a time in canonical mode), fds 1 and
+ * 2 write to it. A write goes out in one piece of up to WRITE_CHUNK
+ * bytes, so it never interleaves with another hart's output; longer
+ * writes return the part written, as Linux may, and libc writes the rest.
+ */
+#include "dev/console.h"
+#include "mm/kmalloc.h"
+#include "mm/vmspace.h"
+#include "proc/proc.h"
+#include "syscall/syscall.h"
+#include "uapi/errno.h"
+#include "uapi/kite.h"
+
+#define WRITE_CHUNK 4096
+#define READ_CHUNK 1024
+#define TIOCGPGRP 0x540f
+#define TIOCSPGRP 0x5410
+
+SYSCALL(write)
+{
+	size_t n = MIN((size_t)a2, (size_t)WRITE_CHUNK);
+	char *buf;
+	long ret;
+
+	(void)a3, (void)a4, (void)a5;
+	if (a0 != 1 && a0 != 2)
+		return -EBADF;
+	if (n == 0)
+		return 0;
+	buf = kmalloc(n);
+	if (!buf)
+		return -ENOMEM;
+	ret = copy_from_user(current()->proc->vm, buf, a1, n);
+	if (ret == 0) {
+		console_write(buf, n);
+		ret = (long)n;
+	}
+	kfree(buf);
+	return ret;
+}
+
+SYSCALL(read)
+{
+	char buf[READ_CHUNK];
+	size_t n = MIN((size_t)a2, sizeof(buf));
+	long got;
+
+	(void)a3, (void)a4, (void)a5;
+	if (a0 != 0)
+		return -EBADF;
+	if (n == 0)
+		return 0;
+	/* check the buffer first: input is not lost on a bad pointer */
+	if (access_ok(current()->proc->vm, a1, n, true))
+		return -EFAULT;
+	got = console_read(buf, n);
+	if (got > 0 && copy_to_user(current()->proc->vm, a1, buf, (size_t)got))
+		return -EFAULT;
+	return got;
+}
+
+/* ioctl(fd, request, arg): TCGETS/TCSETS (canonical/raw, echo) and the
+ * foreground process group, on the console descriptors. */
+SYSCALL(ioctl)
+{
+	struct vmspace *vm = current()->proc->vm;
+	struct kite_termios t = { 0 };
+	int pgid;
+
+	(void)a3, (void)a4, (void)a5;
+	if (a0 > 2)
+		return -EBADF;
+	switch (a1) {
+	case TCGETS:
+		t.c_lflag = console_get_lflag();
+		return copy_to_user(vm, a2, &t, sizeof(t));
+	case TCSETS:
+		if (copy_from_user(vm, &t, a2, sizeof(t)))
+			return -EFAULT;
+		console_set_lflag(t.c_lflag);
+		return 0;
+	case TIOCGPGRP:
+		pgid = console_fg_pgid(-1);
+		return copy_to_user(vm, a2, &pgid, sizeof(pgid));
+	case TIOCSPGRP:
+		if (copy_from_user(vm, &pgid, a2, sizeof(pgid)))
+			return -EFAULT;
+		if (pgid < 0)
+			return -EINVAL;
+		console_fg_pgid(pgid);
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}

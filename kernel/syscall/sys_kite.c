@@ -1,0 +1,98 @@
+/*
+ * sys_kite.c - Kite's own calls: the app list, the process table, memory
+ * counts and the scheduling class (for lsapp, ps, mem and sched).
+ */
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+#include "mm/pmm.h"
+#include "mm/vmspace.h"
+#include "proc/apps.h"
+#include "proc/exec.h"
+#include "proc/proc.h"
+#include "syscall/syscall.h"
+#include "uapi/errno.h"
+#include "uapi/kite.h"
+
+static struct vmspace *uvm(void)
+{
+	return current()->proc->vm;
+}
+
+/* kite_apps(buf, len): the names, one per line; returns the bytes
+ * needed (the text is cut to len). */
+SYSCALL(kite_apps)
+{
+	size_t need = 0;
+	long err = 0;
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	for (uint64_t i = 0; i < app_count(); i++) {
+		const char *name = app_get(i)->name;
+		size_t n = strlen(name);
+
+		if (need + n + 1 <= a1 && !err)
+			err = copy_to_user(uvm(), a0 + need, name, n) ?:
+			      copy_to_user(uvm(), a0 + need + n, "\n", 1);
+		need += n + 1;
+	}
+	return err ? err : (long)need;
+}
+
+/* kite_procs(buf, n): up to n entries; returns how many there are. */
+SYSCALL(kite_procs)
+{
+	size_t max = MIN((size_t)a1, (size_t)MAX_PROCESS + NCPU);
+	struct kite_procinfo *info = NULL;
+	long n;
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (max) {
+		info = kzalloc(max * sizeof(*info));
+		if (!info)
+			return -ENOMEM;
+	}
+	n = proc_snapshot(info, max);
+	if (max && copy_to_user(uvm(), a0, info,
+				MIN((size_t)n, max) * sizeof(*info)))
+		n = -EFAULT;
+	kfree(info);
+	return n;
+}
+
+SYSCALL(kite_meminfo)
+{
+	struct pmm_stats st;
+	struct kite_meminfo m;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	pmm_get_stats(&st);
+	m.total = st.total;
+	m.free = st.free;
+	m.kernel = st.kernel;
+	m.user = st.user;
+	return copy_to_user(uvm(), a0, &m, sizeof(m));
+}
+
+/* kite_sched(set, buf, len): set the class if set is not NULL, then copy
+ * the active class's name to buf. */
+SYSCALL(kite_sched)
+{
+	char name[16];
+	const char *now;
+	size_t n;
+
+	(void)a3, (void)a4, (void)a5;
+	if (a0) {
+		long len = strncpy_from_user(uvm(), name, a0, sizeof(name));
+
+		if (len < 0)
+			return len == -ENAMETOOLONG ? -EINVAL : len;
+		if (sched_set_class(name))
+			return -EINVAL;
+	}
+	now = sched_class_name();
+	n = strlen(now) + 1;
+	if (a1 && (a2 < n || copy_to_user(uvm(), a1, now, n)))
+		return a2 < n ? -ERANGE : -EFAULT;
+	return 0;
+}

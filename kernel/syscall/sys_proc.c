@@ -1,0 +1,169 @@
+/*
+ * sys_proc.c - process system calls: exit, ids, scheduling, kill, clone
+ * (fork), execve, wait4, spawn and brk.
+ */
+#include "kernel/cpu.h"
+#include "mm/kmalloc.h"
+#include "mm/vmspace.h"
+#include "proc/apps.h"
+#include "proc/exec.h"
+#include "proc/proc.h"
+#include "syscall/syscall.h"
+#include "uapi/errno.h"
+
+#define PATH_MAX_KITE 64
+
+SYSCALL(exit)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	proc_exit((int)a0); /* one thread per process: the same as exit_group */
+}
+
+SYSCALL(exit_group)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	proc_exit((int)a0);
+}
+
+SYSCALL(getpid)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return current()->proc->pid;
+}
+
+SYSCALL(getppid)
+{
+	int ppid;
+
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	spin_lock(&proc_lock);
+	ppid = current()->proc->parent ? current()->proc->parent->pid : 0;
+	spin_unlock(&proc_lock);
+	return ppid;
+}
+
+SYSCALL(gettid)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return current()->tid;
+}
+
+SYSCALL(sched_yield)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	sched_yield();
+	return 0;
+}
+
+SYSCALL(set_priority)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return sched_set_priority(current(), (int)(int64_t)a0);
+}
+
+SYSCALL(kill)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	return proc_kill((int)(int64_t)a0, (int)(int64_t)a1);
+}
+
+/* clone(flags, stack, ptid, tls, ctid): the fork form only, for now. */
+SYSCALL(clone)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if ((a0 & ~0xffUL) != 0 || (a0 & 0xff) != KITE_SIGCHLD)
+		return -EINVAL; /* threads (CLONE_VM|CLONE_THREAD) come later */
+	return proc_fork(current()->tf, a1);
+}
+
+/* Find the app named by the user string at upath. */
+static long app_from_user(uint64_t upath, const struct app **app)
+{
+	char path[PATH_MAX_KITE];
+	long len = strncpy_from_user(current()->proc->vm, path, upath,
+				     sizeof(path));
+
+	if (len == -ENAMETOOLONG)
+		return -ENOENT; /* no app has so long a name */
+	if (len < 0)
+		return len;
+	*app = app_find(path);
+	return *app ? 0 : -ENOENT;
+}
+
+/* The argument block for execve/spawn, from the user's arrays. */
+static long args_from_user(uint64_t uargv, uint64_t uenvp,
+			   struct exec_args **out)
+{
+	struct exec_args *a = kmalloc(sizeof(*a));
+	long err;
+
+	if (!a)
+		return -ENOMEM;
+	err = exec_args_from_user(current()->proc->vm, uargv, uenvp, a);
+	if (err) {
+		kfree(a);
+		return err;
+	}
+	*out = a;
+	return 0;
+}
+
+SYSCALL(execve)
+{
+	const struct app *app;
+	struct exec_args *args;
+	long err;
+
+	(void)a3, (void)a4, (void)a5;
+	err = app_from_user(a0, &app);
+	if (!err)
+		err = args_from_user(a1, a2, &args);
+	if (err)
+		return err;
+	err = proc_execve(app, args, current()->tf);
+	kfree(args);
+	return err;
+}
+
+SYSCALL(spawn)
+{
+	const struct app *app;
+	struct exec_args *args;
+	long err;
+
+	(void)a3, (void)a4, (void)a5;
+	err = app_from_user(a0, &app);
+	if (!err)
+		err = args_from_user(a1, a2, &args);
+	if (err)
+		return err;
+	err = proc_spawn(app, args);
+	kfree(args);
+	return err;
+}
+
+/* wait4(pid, status, options, rusage): pid > 0 or -1; WNOHANG. */
+SYSCALL(wait4)
+{
+	int pid = (int)(int64_t)a0, status = 0, ret;
+
+	(void)a3, (void)a4, (void)a5;
+	if (a2 & ~(uint64_t)WNOHANG)
+		return -EINVAL;
+	if (pid == 0 || pid < -1)
+		return -EINVAL; /* process groups: not supported */
+	ret = proc_wait(pid, &status, (int)a2);
+	if (ret > 0 && a1 &&
+	    copy_to_user(current()->proc->vm, a1, &status, sizeof(status)))
+		return -EFAULT; /* reaped all the same, as Linux does */
+	return ret;
+}
+
+SYSCALL(brk)
+{
+	struct vmspace *vm = current()->proc->vm;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return vm ? (long)vmspace_brk(vm, a0) : -ENOMEM;
+}

@@ -1,0 +1,50 @@
+/*
+ * syscall.c - the system call table and dispatch.
+ *
+ * The numbers are Linux RISC-V's (uapi/syscall.h). A slot without a
+ * handler answers -ENOSYS, so a program that tries a call Kite lacks gets
+ * an error, never a crash.
+ */
+#include "arch/trapframe.h"
+#include "syscall/syscall.h"
+#include "uapi/errno.h"
+#include "uapi/syscall.h"
+
+static const syscall_fn syscall_table[NR_SYSCALLS] = {
+	[SYS_ioctl] = sys_ioctl,
+	[SYS_read] = sys_read,
+	[SYS_write] = sys_write,
+	[SYS_exit] = sys_exit,
+	[SYS_exit_group] = sys_exit_group,
+	[SYS_nanosleep] = sys_nanosleep,
+	[SYS_clock_gettime] = sys_clock_gettime,
+	[SYS_sched_yield] = sys_sched_yield,
+	[SYS_kill] = sys_kill,
+	[SYS_set_priority] = sys_set_priority,
+	[SYS_times] = sys_times,
+	[SYS_uname] = sys_uname,
+	[SYS_gettimeofday] = sys_gettimeofday,
+	[SYS_getpid] = sys_getpid,
+	[SYS_getppid] = sys_getppid,
+	[SYS_gettid] = sys_gettid,
+	[SYS_brk] = sys_brk,
+	[SYS_clone] = sys_clone,
+	[SYS_execve] = sys_execve,
+	[SYS_wait4] = sys_wait4,
+	[SYS_spawn] = sys_spawn,
+	[SYS_kite_apps] = sys_kite_apps,
+	[SYS_kite_procs] = sys_kite_procs,
+	[SYS_kite_meminfo] = sys_kite_meminfo,
+	[SYS_kite_sched] = sys_kite_sched,
+};
+
+void syscall_dispatch(struct trapframe *tf)
+{
+	uint64_t nr = tf->a7;
+	long ret = -ENOSYS;
+
+	if (nr < NR_SYSCALLS && syscall_table[nr])
+		ret = syscall_table[nr](tf->a0, tf->a1, tf->a2, tf->a3, tf->a4,
+					tf->a5);
+	tf->a0 = (uint64_t)ret;
+}

@@ -1,0 +1,346 @@
+/*
+ * sh.c - Kite's shell.
+ *
+ * Reads a line with its own editor (the console in raw mode): backspace,
+ * Ctrl-U, Left/Right, Up/Down through the history, Ctrl-C drops the
+ * line, Ctrl-D on an empty line leaves. A line is a built-in or an app
+ * name with arguments; "&" at the end runs it in the background. A job
+ * is spawned in a process group of its own and made the console's
+ * foreground group, with the console back in canonical mode, so Ctrl-C
+ * ends the job and not the shell.
+ */
+#include "kite.h"
+
+#define LINE_MAX 128
+#define ARGS_MAX 16
+#define HISTORY 16
+#define TIOCSPGRP 0x5410
+
+static char history[HISTORY][LINE_MAX];
+static int nhistory;
+static int last_status;
+
+static void console_mode(uint32_t lflag)
+{
+	struct kite_termios t;
+
+	if (ioctl(0, TCGETS, &t) == 0) {
+		t.c_lflag = lflag;
+		ioctl(0, TCSETS, &t);
+	}
+}
+
+static void set_foreground(int pgid)
+{
+	ioctl(0, TIOCSPGRP, &pgid);
+}
+
+static void out(const char *s, size_t n)
+{
+	write(1, s, n);
+}
+
+/* Redraw the line from the cursor at pos: the rest, then back. */
+static void redraw_tail(const char *line, int len, int pos, int erase)
+{
+	out(line + pos, (size_t)(len - pos));
+	for (int i = 0; i < erase; i++)
+		out(" ", 1);
+	for (int i = 0; i < len - pos + erase; i++)
+		out("\b", 1);
+}
+
+/* Replace the whole line with s. */
+static int replace_line(char *line, int *pos, int len, const char *s)
+{
+	int n = (int)strlen(s);
+
+	while ((*pos)-- > 0)
+		out("\b", 1);
+	strcpy(line, s);
+	out(line, (size_t)n);
+	for (int i = n; i < len; i++)
+		out(" ", 1);
+	for (int i = n; i < len; i++)
+		out("\b", 1);
+	*pos = n;
+	return n;
+}
+
+/* Edit one line; returns its length, or -1 at end of input. */
+static int edit_line(char *line)
+{
+	int len = 0, pos = 0, hist = nhistory;
+	char c;
+
+	line[0] = '\0';
+	for (;;) {
+		if (read(0, &c, 1) != 1)
+			return -1;
+		if (c == '\r' || c == '\n') {
+			out("\n", 1);
+			line[len] = '\0';
+			return len;
+		} else if (c == 4) { /* Ctrl-D */
+			if (len == 0)
+				return -1;
+		} else if (c == 3) { /* Ctrl-C */
+			out("^C\n", 3);
+			return 0;
+		} else if (c == 0x7f || c == '\b') {
+			if (pos > 0) {
+				memmove(line + pos - 1, line + pos, (size_t)(len - pos));
+				pos--, len--;
+				out("\b", 1);
+				redraw_tail(line, len, pos, 1);
+			}
+		} else if (c == 0x15) { /* Ctrl-U */
+			line[0] = '\0';
+			len = replace_line(line, &pos, len, "");
+		} else if (c == 0x1b) { /* ESC [ A/B/C/D */
+			char seq[2];
+
+			if (read(0, &seq[0], 1) != 1 || read(0, &seq[1], 1) != 1)
+				return -1;
+			if (seq[0] != '[')
+				continue;
+			if (seq[1] == 'D' && pos > 0) {
+				pos--;
+				out("\b", 1);
+			} else if (seq[1] == 'C' && pos < len) {
+				out(line + pos, 1);
+				pos++;
+			} else if (seq[1] == 'A' && hist > 0) {
+				len = replace_line(line, &pos, len, history[--hist]);
+			} else if (seq[1] == 'B' && hist < nhistory) {
+				hist++;
+				len = replace_line(line, &pos, len,
+						   hist < nhistory ? history[hist] : "");
+			}
+		} else if (isprint((unsigned char)c) && len < LINE_MAX - 1) {
+			memmove(line + pos + 1, line + pos, (size_t)(len - pos));
+			line[pos++] = c;
+			len++;
+			out(&c, 1);
+			redraw_tail(line, len, pos, 0);
+		}
+		line[len] = '\0';
+	}
+}
+
+static void remember(const char *line)
+{
+	if (!line[0] || (nhistory && !strcmp(history[nhistory - 1], line)))
+		return;
+	if (nhistory == HISTORY) {
+		memmove(history[0], history[1], sizeof(history[0]) * (HISTORY - 1));
+		nhistory--;
+	}
+	strlcpy(history[nhistory++], line, LINE_MAX);
+}
+
+static void report_status(int pid, int status, bool background)
+{
+	if (WIFSIGNALED(status))
+		printf("%s%d: killed by signal %d\n", background ? "[done] " : "",
+		       pid, WTERMSIG(status));
+	else if (background)
+		printf("[done] %d: exit %d\n", pid, WEXITSTATUS(status));
+}
+
+/* Run argv as a job: in the foreground, wait for it. */
+static void run(char **argv, bool background)
+{
+	char *envp[] = { "PATH=/", NULL };
+	int status = 0, pid = spawn(argv[0], argv, envp);
+
+	if (pid < 0) {
+		printf("sh: %s: %s\n", argv[0], strerror(errno));
+		last_status = 127;
+		return;
+	}
+	if (background) {
+		printf("[%d]\n", pid);
+		return;
+	}
+	set_foreground(pid);
+	console_mode(KITE_ICANON | KITE_ECHO | KITE_ISIG);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	console_mode(0);
+	set_foreground(getpid());
+	last_status = WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+					  : WEXITSTATUS(status);
+	report_status(pid, status, false);
+}
+
+static const char *state_name(int s)
+{
+	static const char *const names[] = { "uninit", "ready", "running",
+					     "sleep", "zombie" };
+
+	return s >= 0 && s < 5 ? names[s] : "?";
+}
+
+static void cmd_ps(void)
+{
+	static struct kite_procinfo info[64];
+	long n = kite_procs(info, ARRAY_SIZE(info));
+
+	printf("  PID  PPID STATE   NAME             CLASS  PRIO     PASS  TICKS CODE DATA HEAP STACK\n");
+	for (long i = 0; i < n && i < (long)ARRAY_SIZE(info); i++) {
+		struct kite_procinfo *p = &info[i];
+
+		printf("%5d %5d %-7s %-16s %-6s %4d %8u %6lu %4lu %4lu %4lu %5lu\n",
+		       p->pid, p->ppid, state_name(p->state), p->name,
+		       p->flags & 1 ? "kernel" : p->sched, p->prio, p->pass,
+		       (unsigned long)p->ticks, (unsigned long)p->pages_code,
+		       (unsigned long)p->pages_data, (unsigned long)p->pages_heap,
+		       (unsigned long)p->pages_stack);
+	}
+}
+
+static void cmd_help(void)
+{
+	puts("Run an app by name with arguments; add & to run it in the background.\n"
+	     "Built-ins:\n"
+	     "  help              this text\n"
+	     "  lsapp             the apps you can run\n"
+	     "  ps                processes: state, class, priority, ticks, pages\n"
+	     "  exec APP [ARGS]   run an app (same as typing its name)\n"
+	     "  kill PID [SIG]    end a process (default SIGTERM; 9 = SIGKILL)\n"
+	     "  prio N            set the shell's stride priority (N >= 2; children inherit)\n"
+	     "  sched [rr|stride] show or change the scheduling class\n"
+	     "  mem               memory in use\n"
+	     "  time APP [ARGS]   run an app and print how long it took\n"
+	     "  echo ARGS         print ARGS ($? is the last exit status)\n"
+	     "  clear             clear the screen\n"
+	     "  exit [N]          leave the shell (Kite powers off)\n"
+	     "Keys: Left/Right edit, Up/Down history, Ctrl-U erase, Ctrl-C stop the job.");
+}
+
+static void cmd_lsapp(void)
+{
+	char buf[1024];
+	long n = kite_apps(buf, sizeof(buf) - 1);
+
+	if (n < 0) {
+		perror("lsapp");
+		return;
+	}
+	buf[n < (long)sizeof(buf) ? n : (long)sizeof(buf) - 1] = '\0';
+	for (char *p = buf; *p; p++)
+		if (*p == '\n' && p[1])
+			*p = ' ';
+	printf("%s", buf);
+}
+
+static void cmd_mem(void)
+{
+	struct kite_meminfo m;
+
+	if (kite_meminfo(&m) < 0) {
+		perror("mem");
+		return;
+	}
+	printf("total %lu KiB, free %lu KiB, kernel %lu KiB, user %lu KiB\n",
+	       (unsigned long)m.total * 4, (unsigned long)m.free * 4,
+	       (unsigned long)m.kernel * 4, (unsigned long)m.user * 4);
+}
+
+/* Built-ins; returns false if argv[0] is not one. */
+static bool builtin(int argc, char **argv)
+{
+	char buf[16];
+
+	if (!strcmp(argv[0], "help")) {
+		cmd_help();
+	} else if (!strcmp(argv[0], "lsapp")) {
+		cmd_lsapp();
+	} else if (!strcmp(argv[0], "ps")) {
+		cmd_ps();
+	} else if (!strcmp(argv[0], "mem")) {
+		cmd_mem();
+	} else if (!strcmp(argv[0], "clear")) {
+		printf("\033[2J\033[H");
+	} else if (!strcmp(argv[0], "echo")) {
+		for (int i = 1; i < argc; i++)
+			if (!strcmp(argv[i], "$?"))
+				printf("%d%s", last_status, i + 1 < argc ? " " : "");
+			else
+				printf("%s%s", argv[i], i + 1 < argc ? " " : "");
+		printf("\n");
+	} else if (!strcmp(argv[0], "kill")) {
+		int sig = argc > 2 ? atoi(argv[2]) : SIGTERM;
+
+		if (argc < 2)
+			puts("usage: kill PID [SIG]");
+		else if (kill(atoi(argv[1]), sig) < 0)
+			printf("kill: %s: %s\n", argv[1], strerror(errno));
+	} else if (!strcmp(argv[0], "prio")) {
+		if (argc < 2 || set_priority(atol(argv[1])) < 0)
+			puts("usage: prio N (N >= 2)");
+	} else if (!strcmp(argv[0], "sched")) {
+		if (kite_sched(argc > 1 ? argv[1] : NULL, buf, sizeof(buf)) < 0)
+			puts("usage: sched [rr|stride]");
+		else
+			printf("scheduler: %s\n", buf);
+	} else if (!strcmp(argv[0], "exec") || !strcmp(argv[0], "time")) {
+		uint64_t t0 = monotonic_ns(), dt;
+
+		if (argc < 2) {
+			printf("usage: %s APP [ARGS]\n", argv[0]);
+			return true;
+		}
+		run(argv + 1, false);
+		dt = monotonic_ns() - t0;
+		if (argv[0][0] == 't')
+			printf("real %lu.%03lus\n", (unsigned long)(dt / 1000000000),
+			       (unsigned long)(dt / 1000000 % 1000));
+	} else {
+		return false;
+	}
+	return true;
+}
+
+int main(void)
+{
+	char line[LINE_MAX], copy[LINE_MAX];
+	char *argv[ARGS_MAX + 1];
+
+	set_foreground(getpid());
+	puts("Kite shell: type help for the commands.");
+	for (;;) {
+		int argc = 0, status, pid, len;
+		bool background = false;
+		char *save = NULL, *w;
+
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			report_status(pid, status, true);
+		console_mode(0);
+		printf("kite$ ");
+		len = edit_line(line);
+		if (len < 0)
+			break;
+		remember(line);
+		strlcpy(copy, line, sizeof(copy));
+		for (w = strtok_r(copy, " \t", &save); w && argc < ARGS_MAX;
+		     w = strtok_r(NULL, " \t", &save))
+			argv[argc++] = w;
+		if (argc && !strcmp(argv[argc - 1], "&")) {
+			background = true;
+			argc--;
+		}
+		argv[argc] = NULL;
+		if (argc == 0)
+			continue;
+		if (!strcmp(argv[0], "exit")) {
+			console_mode(KITE_ICANON | KITE_ECHO | KITE_ISIG);
+			return argc > 1 ? atoi(argv[1]) : 0;
+		}
+		if (!builtin(argc, argv))
+			run(argv, background);
+	}
+	console_mode(KITE_ICANON | KITE_ECHO | KITE_ISIG);
+	return 0;
+}

@@ -1,0 +1,52 @@
+/*
+ * kite.h - everything a Kite user program needs, in one include:
+ * the standard-named headers of the user library plus Kite's own calls.
+ *
+ * Compile user code with -nostdinc -isystem <gcc's include dir>
+ * -Iuser/include -Ikernel/include -D__KITE_USER__ (user/user.mk does).
+ */
+#ifndef KITE_USER_KITE_H
+#define KITE_USER_KITE_H
+
+#ifndef __KITE_USER__
+#define __KITE_USER__
+#endif
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "uapi/kite.h"
+#include "ctype.h"
+#include "errno.h"
+#include "stdio.h"
+#include "stdlib.h"
+#include "string.h"
+#include "sys/types.h"
+#include "sys/wait.h"
+#include "syscall.h"
+#include "time.h"
+#include "unistd.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* rCore's spawn: a new process running path (an app name); returns its
+ * pid. argv and envp are copied as execve does; envp NULL = none. */
+pid_t spawn(const char *path, char *const argv[], char *const envp[]);
+/* rCore's set_priority: the calling thread's stride priority (>= 2);
+ * returns prio. */
+long set_priority(long prio);
+
+/* Names of the embedded apps, each followed by '\n', into buf (no NUL;
+ * only whole names that fit are copied); returns the bytes the full list
+ * needs, so a result > len means buf was too small. */
+long kite_apps(char *buf, size_t len);
+/* Up to n entries of the process table (one per thread); returns how
+ * many entries there are (may exceed n). */
+long kite_procs(struct kite_procinfo *info, size_t n);
+/* Physical memory in 4 KiB frames. */
+int kite_meminfo(struct kite_meminfo *mi);
+/* Scheduling class: switch every hart to class set ("rr", "stride") if
+ * set != NULL, then copy the active class's name (NUL-terminated) to buf
+ * if buf != NULL (ERANGE if len is too small). Returns 0. */
+long kite_sched(const char *set, char *buf, size_t len);
+
+#endif

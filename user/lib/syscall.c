@@ -1,0 +1,252 @@
+/*
+ * syscall.c - the system call wrappers.
+ *
+ * Every wrapper is one syscallN() (user/include/syscall.h) followed by
+ * __syscall_ret(), which turns a -errno result into errno and -1. The
+ * user-space structures (struct timespec, ...) have the layout of the
+ * kernel's uapi ones; the static assertions below keep it that way.
+ */
+#include <stdarg.h>
+#include "kite.h"
+
+#define SAME_LAYOUT(a, b) \
+	_Static_assert(sizeof(struct a) == sizeof(struct b), #a " vs " #b)
+SAME_LAYOUT(timespec, kite_timespec);
+SAME_LAYOUT(timeval, kite_timeval);
+SAME_LAYOUT(tms, kite_tms);
+SAME_LAYOUT(utsname, kite_utsname);
+_Static_assert(offsetof(struct timespec, tv_nsec) ==
+	       offsetof(struct kite_timespec, tv_nsec), "timespec");
+_Static_assert(offsetof(struct timeval, tv_usec) ==
+	       offsetof(struct kite_timeval, tv_usec), "timeval");
+
+long __syscall_ret(long r)
+{
+	if (SYSCALL_IS_ERR(r)) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+/* ---- I/O ---------------------------------------------------------------- */
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+	return __syscall_ret(syscall3(SYS_read, fd, buf, n));
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+	return __syscall_ret(syscall3(SYS_write, fd, buf, n));
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	return __syscall_ret(syscall3(SYS_ioctl, fd, req, arg));
+}
+
+/* ---- ending ------------------------------------------------------------- */
+
+void _exit(int status)
+{
+	for (;;)
+		syscall1(SYS_exit_group, status);
+}
+
+void _Exit(int status)
+{
+	_exit(status);
+}
+
+void exit(int status)
+{
+	/* stdio keeps no buffers and there is no atexit: nothing to flush */
+	_exit(status);
+}
+
+void abort(void)
+{
+	_exit(134); /* as a shell reports SIGABRT: 128 + 6 */
+}
+
+void exit_thread(int status)
+{
+	for (;;)
+		syscall1(SYS_exit, status);
+}
+
+/* ---- time --------------------------------------------------------------- */
+
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+	return __syscall_ret(syscall2(SYS_nanosleep, req, rem));
+}
+
+int clock_gettime(clockid_t clk, struct timespec *ts)
+{
+	return __syscall_ret(syscall2(SYS_clock_gettime, clk, ts));
+}
+
+int gettimeofday(struct timeval *tv, void *tz)
+{
+	return __syscall_ret(syscall2(SYS_gettimeofday, tv, tz));
+}
+
+clock_t times(struct tms *buf)
+{
+	return __syscall_ret(syscall1(SYS_times, buf));
+}
+
+/* ---- processes ---------------------------------------------------------- */
+
+int sched_yield(void)
+{
+	return __syscall_ret(syscall0(SYS_sched_yield));
+}
+
+int kill(pid_t pid, int sig)
+{
+	return __syscall_ret(syscall2(SYS_kill, pid, sig));
+}
+
+long set_priority(long prio)
+{
+	return __syscall_ret(syscall1(SYS_set_priority, prio));
+}
+
+int uname(struct utsname *u)
+{
+	return __syscall_ret(syscall1(SYS_uname, u));
+}
+
+pid_t getpid(void)
+{
+	return __syscall_ret(syscall0(SYS_getpid));
+}
+
+pid_t getppid(void)
+{
+	return __syscall_ret(syscall0(SYS_getppid));
+}
+
+pid_t gettid(void)
+{
+	return __syscall_ret(syscall0(SYS_gettid));
+}
+
+long clone(unsigned long flags, void *stack, int *ptid, unsigned long tls,
+	   int *ctid)
+{
+	return __syscall_ret(syscall5(SYS_clone, flags, stack, ptid, tls, ctid));
+}
+
+pid_t fork(void)
+{
+	return __syscall_ret(syscall5(SYS_clone, SIGCHLD, 0, 0, 0, 0));
+}
+
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+	return __syscall_ret(syscall3(SYS_execve, path, argv, envp));
+}
+
+int execv(const char *path, char *const argv[])
+{
+	return execve(path, argv, environ);
+}
+
+pid_t spawn(const char *path, char *const argv[], char *const envp[])
+{
+	return __syscall_ret(syscall3(SYS_spawn, path, argv, envp));
+}
+
+pid_t wait4(pid_t pid, int *status, int options, struct rusage *ru)
+{
+	return __syscall_ret(syscall4(SYS_wait4, pid, status, options, ru));
+}
+
+pid_t waitpid(pid_t pid, int *status, int options)
+{
+	return wait4(pid, status, options, NULL);
+}
+
+pid_t wait(int *status)
+{
+	return wait4(-1, status, 0, NULL);
+}
+
+/* ---- memory ------------------------------------------------------------- */
+
+void *sys_brk(void *addr)
+{
+	return (void *)syscall1(SYS_brk, addr);
+}
+
+int brk(void *addr)
+{
+	if (sys_brk(addr) != addr) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+void *sbrk(intptr_t inc)
+{
+	char *old = sys_brk(NULL);
+
+	if (inc == 0)
+		return old;
+	if ((inc > 0 && (uintptr_t)old + (uintptr_t)inc < (uintptr_t)old) ||
+	    (inc < 0 && (uintptr_t)-inc > (uintptr_t)old) ||
+	    sys_brk(old + inc) != old + inc) {
+		errno = ENOMEM;
+		return (void *)-1;
+	}
+	return old;
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	long r = syscall6(SYS_mmap, (long)addr, (long)len, prot, flags, fd, off);
+
+	if (SYSCALL_IS_ERR(r)) {
+		errno = (int)-r;
+		return MAP_FAILED;
+	}
+	return (void *)r;
+}
+
+int munmap(void *addr, size_t len)
+{
+	return __syscall_ret(syscall2(SYS_munmap, addr, len));
+}
+
+/* ---- Kite's own calls --------------------------------------------------- */
+
+long kite_apps(char *buf, size_t len)
+{
+	return __syscall_ret(syscall2(SYS_kite_apps, buf, len));
+}
+
+long kite_procs(struct kite_procinfo *info, size_t n)
+{
+	return __syscall_ret(syscall2(SYS_kite_procs, info, n));
+}
+
+int kite_meminfo(struct kite_meminfo *mi)
+{
+	return __syscall_ret(syscall1(SYS_kite_meminfo, mi));
+}
+
+long kite_sched(const char *set, char *buf, size_t len)
+{
+	return __syscall_ret(syscall3(SYS_kite_sched, set, buf, len));
+}
