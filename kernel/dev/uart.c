@@ -19,7 +19,7 @@
 #define LSR 5 /* line status */
 
 #define IER_RX 0x01
-#define FCR_ENABLE_CLEAR 0x07
+#define FCR_ENABLE_CLEAR_TX 0x05 /* keep what arrived during boot */
 #define LCR_8N1 0x03
 #define LCR_DLAB 0x80
 #define LSR_DR 0x01   /* data ready */
@@ -32,12 +32,16 @@ static inline volatile uint8_t *uart_reg(int r)
 
 void uart_init(void)
 {
+	/* a byte that came in during boot would be lost when the FIFO is
+	 * switched on (that clears it): keep it */
+	while (*uart_reg(LSR) & LSR_DR)
+		console_input(*uart_reg(RBR));
 	*uart_reg(IER) = 0;
 	*uart_reg(LCR) = LCR_DLAB; /* divisor 3: 38400 baud (ignored by QEMU) */
 	*uart_reg(0) = 3;
 	*uart_reg(1) = 0;
 	*uart_reg(LCR) = LCR_8N1;
-	*uart_reg(FCR) = FCR_ENABLE_CLEAR;
+	*uart_reg(FCR) = FCR_ENABLE_CLEAR_TX;
 	*uart_reg(IER) = IER_RX;
 	irq_register(UART0_IRQ, uart_intr);
 }
