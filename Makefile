@@ -36,7 +36,7 @@ KSRCS := $(sort $(wildcard $(K)/arch/riscv/*.c $(K)/arch/riscv/*.S \
 	$(K)/sched/*.c $(K)/syscall/*.c $(K)/test/*.c))
 KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
 
-.PHONY: all qemu qemu-gdb gdb ktest bench test host-test lint deps ensure-deps clean help
+.PHONY: all qemu qemu-gdb gdb run ktest bench test host-test lint deps ensure-deps clean help
 
 all: $(B)/kernel.elf
 
@@ -84,6 +84,15 @@ qemu-gdb: ensure-deps
 
 gdb:
 	gdb-multiarch -x .gdbinit
+
+# Run one program as init: only its output. make succeeds when the program
+# exits 0 (tools/run.py itself exits with the program's status).
+#   make run INIT="fact"      (add CPUS=, MEM=, LOG= as for qemu)
+INIT ?= hello
+run: ensure-deps
+	@$(MAKE) --no-print-directory all >/dev/null
+	@$(PYTHON) tools/run.py --cpus $(CPUS) --mem $(MEM) \
+		--bootargs '$(QEMU_BOOTARGS)' -- $(INIT)
 
 # In-kernel tests: exits with the kernel's status (0 = all passed).
 ktest: ensure-deps
@@ -145,6 +154,7 @@ clean:
 help:
 	@echo "make qemu      boot Kite (CPUS=$(CPUS) MEM=$(MEM) LOG=$(or $(LOG),warn)); Ctrl-A X quits"
 	@echo "make test      every test; ends with 'N passed, N failed'"
+	@echo "make run INIT=\"prog args\"  run one program (only its output; make fails if it does)"
 	@echo "make ktest     in-kernel tests only (exit status 0 = all passed)"
 	@echo "make qemu-gdb  boot halted, waiting for gdb; then 'make gdb' in another terminal"
 	@echo "make bench     micro-benchmarks (instructions and ns per operation)"

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """tools/bench.py - run Kite's micro-benchmarks and print one table.
 
-Boots the kernel twice on one hart with boot argument "bench":
+Runs the kernel's benchmarks (boot argument "bench") and the user-level
+ones (the ubench app as init), each booted twice on one hart:
   1. under -icount shift=0, where rdinstret counts guest instructions
      exactly (QEMU's plain TCG returns the host's time-stamp counter):
      the instructions-per-operation column, deterministic run to run;
@@ -26,8 +27,8 @@ TIMEBASE_RE = re.compile(r"^bench: timebase=(\d+)", re.M)
 TIMEOUT = 300
 
 
-def run(extra):
-    res = qemu_run.run(1, "128M", "bench", TIMEOUT, qemu_extra=extra)
+def run(bootargs, extra):
+    res = qemu_run.run(1, "128M", bootargs, TIMEOUT, qemu_extra=extra)
     if res.status != 0 or "bench: done" not in res.output:
         sys.stderr.write("bench: the kernel run failed (status %s)\n%s\n"
                          % (res.status, "\n".join(res.output.splitlines()[-30:])))
@@ -46,8 +47,12 @@ def per_op(lines, field):
 
 
 def main():
-    icount_lines, _ = run(["-icount", "shift=0"])
-    plain_lines, timebase = run([])
+    icount_lines, plain_lines, timebase = [], [], 10000000
+    for bootargs in ("bench", 'init="ubench"'):
+        lines, _ = run(bootargs, ["-icount", "shift=0"])
+        icount_lines += lines
+        lines, timebase = run(bootargs, [])
+        plain_lines += lines
     instr = per_op(icount_lines, 2)
     ticks = per_op(plain_lines, 3)
     iters = {name: int(n) for name, n, _, _ in icount_lines}
@@ -60,10 +65,10 @@ def main():
             "ns_per_op": round(statistics.median(ticks.get(name, [0]))
                                * 1e9 / timebase, 1),
         })
-    print("%-28s %10s %14s %10s" % ("operation", "iterations", "instr/op",
+    print("%-28s %10s %14s %12s" % ("operation", "iterations", "instr/op",
                                      "ns/op"))
     for r in rows:
-        print("%-28s %10d %14.1f %10.1f" % (r["name"], r["iterations"],
+        print("%-28s %10d %14.1f %12.1f" % (r["name"], r["iterations"],
                                              r["instructions_per_op"],
                                              r["ns_per_op"]))
     os.makedirs(qemu_run.BUILD, exist_ok=True)
