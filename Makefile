@@ -36,7 +36,7 @@ KSRCS := $(sort $(wildcard $(K)/arch/riscv/*.c $(K)/arch/riscv/*.S \
 	$(K)/sched/*.c $(K)/syscall/*.c $(K)/test/*.c))
 KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
 
-.PHONY: all qemu qemu-gdb gdb run ktest bench test host-test lint deps ensure-deps clean help
+.PHONY: all qemu qemu-gdb gdb run ktest bench test host-test extra lint deps ensure-deps clean help
 
 all: $(B)/kernel.elf
 
@@ -132,8 +132,15 @@ $(B)/host/test_%:
 
 host-test: $(HOST_BINS)
 
+# Extra apps for APPS_EXTRA (tests/extra/build.sh): static_hello, built
+# without the user library, and malformed ELFs the loader must refuse.
+extra: $(UB)/hello.elf
+	$(Q)TOOLPREFIX=$(TOOLPREFIX) PYTHON=$(PYTHON) sh tests/extra/build.sh $(B)/extra
+
+# The kernel under test embeds the extra apps (usertests, static_hello).
 test: ensure-deps
-	@$(MAKE) --no-print-directory all host-test
+	@$(MAKE) --no-print-directory extra
+	@$(MAKE) --no-print-directory all host-test APPS_EXTRA=$(B)/extra
 	$(PYTHON) tests/run.py
 
 lint:

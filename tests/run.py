@@ -15,9 +15,21 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   boot[cpus=N]      1, 2, 4, 8 harts: boot line, every secondary hart online
   boot/mem256, boot/hz250, ktest_broken, crash/{stack,fault,lock,assert},
   echo (typed keys come back), lint/cppcheck (`make lint`)
+  usertests[cpus=N]/X   user/apps/usertests.c booted as init on 1 and 4
+                    harts, one check per ok/FAIL line, plus /echoargs_output
+                    (the lines echoargs printed) and usertests[cpus=N] for
+                    the summary line and exit status 0
+  static_hello      tests/extra/static_hello.c (no user library) as init:
+                    its lines and exit status 42
 
-Jobs run two at a time. --quick leaves out the 1-hart ktest run, the 8-hart
-boot and lint; -k keeps only the jobs whose name contains SUBSTRING.
+`make test` builds the kernel with APPS_EXTRA=build/extra (make extra), so
+usertests' bad_elf and static_hello tests and the static_hello job have
+their files; without them usertests skips those tests and static_hello
+fails, saying why.
+
+Jobs run two at a time, but ktest and usertests ones alone, first.
+--quick leaves out the 1-hart ktest and usertests runs, the 8-hart boot
+and lint; -k keeps only the jobs whose name contains SUBSTRING.
 """
 import argparse
 import io
@@ -355,6 +367,59 @@ def lint_job():
                    None if ok else out)
 
 
+# ---- user programs as init ---------------------------------------------------
+
+USERTESTS_TIMEOUT = 300
+USERTESTS_RE = re.compile(r"^(ok|FAIL) (\S+)(?: \((.*)\))?(?:: (.*))?$", re.M)
+USERTESTS_SUM_RE = re.compile(r"^usertests: (\d+) passed, (\d+) failed$", re.M)
+NOT_EMBEDDED_RE = re.compile(r"init: cannot start '[^']*': error -2$", re.M)
+# what usertests' exec_args test makes echoargs print (user/apps/echoargs.c)
+ECHOARGS_LINES = ["echoargs: argc=3", "argv[0]=echoargs", "argv[1]=one",
+                  "argv[2]=two words", "envp[0]=KITE=1", "envp[1]=EMPTY=",
+                  "echoargs: argc=4", "argv[1]=spawned", "argv[3]="]
+
+
+def usertests_job(cpus):
+    """Boot init="usertests --harts=N"; each ok/FAIL line is a check."""
+    name = "usertests[cpus=%d]" % cpus
+    res = qemu_run.run(cpus, "128M", 'init="usertests --harts=%d"' % cpus,
+                       USERTESTS_TIMEOUT)
+    checks = [Check("%s/%s" % (name, m.group(2)), m.group(1) == "ok",
+                    m.group(4) or "", m.group(3) or "")
+              for m in USERTESTS_RE.finditer(res.output)]
+    lines = set(res.output.splitlines())
+    missing = [l for l in ECHOARGS_LINES if l not in lines]
+    checks.append(Check(name + "/echoargs_output", not missing,
+                        "missing lines %r" % missing if missing else ""))
+    summary = USERTESTS_SUM_RE.search(res.output)
+    if res.status == 0 and summary and summary.group(2) == "0":
+        checks.append(Check(name, True, note="%s passed, %.1f s"
+                            % (summary.group(1), res.seconds)))
+    elif not summary:
+        checks.append(Check(name, False, why_run_failed(res) +
+                            "; no usertests summary"))
+    else:
+        checks.append(Check(name, False, "%s; exit status %s"
+                            % (summary.group(0), res.status)))
+    return qemu_outcome(checks, res)
+
+
+def static_hello_job():
+    """A static binary built without Kite's library (tests/extra) as init."""
+    res = qemu_run.run(2, "128M", 'init="static_hello"', BOOT_TIMEOUT)
+    lines = res.output.splitlines()
+    bad = ""
+    if NOT_EMBEDDED_RE.search(res.output):
+        bad = "static_hello not embedded (make extra; APPS_EXTRA=build/extra)"
+    elif not any(re.match(r"^static hello, pid \d+$", l) for l in lines):
+        bad = "no 'static hello, pid N' line; " + why_run_failed(res)
+    elif "Hello, Kite!" not in lines or "child exited 233" not in lines:
+        bad = "the child's 'Hello, Kite!' or 'child exited 233' is missing"
+    elif res.status != 42:
+        bad = "expected exit status 42; " + why_run_failed(res)
+    return qemu_outcome([Check("static_hello", not bad, bad)], res)
+
+
 # ---- driver ----------------------------------------------------------------
 
 HOST_TESTS = ("printf", "fdt", "buddy", "kmalloc", "heap", "pid", "elf")  # as in the Makefile
@@ -366,6 +431,8 @@ def jobs(quick):
     js += [] if quick else [("ktest[cpus=1]", ktest_job, (1,)),
                             ("ktest[cpus=8]", ktest_job, (8,))]
     js += [] if quick else [("lint/cppcheck", lint_job, ())]
+    js += [("usertests[cpus=%d]" % n, usertests_job, (n,))
+           for n in ((4,) if quick else (1, 4))]
     for t in HOST_TESTS:  # a missing binary is a failed check, not a skip
         b = os.path.join(BUILD, "host", "test_" + t)
         js.append(("host/test_" + t, host_job, (b,)))
@@ -377,6 +444,7 @@ def jobs(quick):
     js.append(("shell/basics", shell_basics_job, ()))
     js.append(("shell/jobs", shell_jobs_job, ()))
     js.append(("procdump", procdump_job, ()))
+    js.append(("static_hello", static_hello_job, ()))
     return js
 
 
@@ -406,7 +474,7 @@ def report(outcome):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true",
-                    help="skip 1-hart ktest, 8-hart boot and lint")
+                    help="skip 1-hart ktest and usertests, 8-hart boot, lint")
     ap.add_argument("-k", action="append", default=[], metavar="SUBSTRING",
                     help="only jobs whose name contains SUBSTRING")
     args = ap.parse_args()
@@ -422,8 +490,9 @@ def main():
     # The in-kernel tests measure fairness and sleep accuracy in guest
     # time, which is host time: run them one at a time, alone, so another
     # QEMU does not steal their harts' host CPU. The rest go two at once.
-    alone = [j for j in selected if j[0].startswith("ktest[")]
-    shared = [j for j in selected if not j[0].startswith("ktest[")]
+    solo = ("ktest[", "usertests[")  # usertests runs stride on 1 hart
+    alone = [j for j in selected if j[0].startswith(solo)]
+    shared = [j for j in selected if not j[0].startswith(solo)]
     for j in alone:
         p, n = report(guarded(*j))
         passed, failed = passed + p, failed + n

@@ -39,6 +39,7 @@ struct kmalloc_class {
 	struct list_node partial; /* [lock] slabs with a free object */
 	uint64_t nslabs;          /* [lock] */
 	uint64_t inuse;           /* [lock] */
+	uint64_t idle;            /* [lock] empty slabs kept (0 or 1) */
 	size_t size;              /* [const] */
 };
 
@@ -52,6 +53,7 @@ void kmalloc_init(void)
 		list_init(&classes[c].partial);
 		classes[c].nslabs = 0;
 		classes[c].inuse = 0;
+		classes[c].idle = 0;
 		classes[c].size = (size_t)KMALLOC_MIN_SIZE << c;
 	}
 }
@@ -140,6 +142,8 @@ void *kmalloc(size_t size)
 		cl->nslabs++;
 	}
 	p = list_entry(cl->partial.next, struct page, link);
+	if (p->slab_inuse == 0 && cl->idle)
+		cl->idle--;
 	o = p->slab_free;
 	p->slab_free = o->next;
 	p->slab_inuse++;
@@ -217,15 +221,19 @@ void kfree(void *ptr)
 		pmm_free_pages(p, 0);
 		return;
 	}
+	if (p->slab_inuse == 0)
+		cl->idle++; /* the one empty slab a class keeps */
 	spin_unlock(&cl->lock);
 }
 
 void kmalloc_get_stats(struct kmalloc_stats *st)
 {
+	st->idle_slabs = 0;
 	for (int c = 0; c < KMALLOC_NCLASSES; c++) {
 		spin_lock(&classes[c].lock);
 		st->slabs[c] = classes[c].nslabs;
 		st->inuse[c] = classes[c].inuse;
+		st->idle_slabs += classes[c].idle;
 		spin_unlock(&classes[c].lock);
 	}
 	st->large_pages = __atomic_load_n(&large_pages, __ATOMIC_RELAXED);

@@ -178,6 +178,16 @@ bool kstack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
 	return *lo <= sp && sp <= *hi && pt_walk(kernel_root, *lo, NULL, NULL);
 }
 
+uint64_t kstack_cached_frames(void)
+{
+	uint64_t n;
+
+	spin_lock(&kstack_lock);
+	n = (uint64_t)ncached << KSTACK_ORDER;
+	spin_unlock(&kstack_lock);
+	return n;
+}
+
 unsigned kstack_count(void)
 {
 	unsigned n;

@@ -72,6 +72,11 @@ void kvm_init(const struct fdt_info *fi)
 	kvm_map(ks, V2P((void *)ks), te - ks, VM_READ | VM_EXEC, "text");
 	kvm_map(te, V2P((void *)te), re - te, VM_READ, "rodata");
 	kvm_map(re, V2P((void *)re), ke - re, VM_READ | VM_WRITE, "data");
+	/* the kernel-stack area's leaf tables too: stacks come and go
+	 * without ever allocating (or leaking) a page-table frame */
+	if (pt_prealloc(kernel_root, KSTACK_BASE,
+			(size_t)KSTACK_SLOTS * KSTACK_SLOT_SIZE))
+		panic("kvm: out of memory for the kernel-stack tables");
 	kvm_root_pa = V2P(kernel_root);
 	kvm_switch_hart();
 	log_info("kvm: kernel page table at %p, text %lu KiB, data %lu KiB",

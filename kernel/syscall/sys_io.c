@@ -19,6 +19,13 @@
 #define TIOCGPGRP 0x540f
 #define TIOCSPGRP 0x5410
 
+/* The whole buffer must lie in the user half, as Linux checks before
+ * doing anything (even when only part of it will be used). */
+static bool range_ok(uint64_t buf, uint64_t len)
+{
+	return len <= USER_TOP && buf <= USER_TOP - len;
+}
+
 SYSCALL(write)
 {
 	size_t n = MIN((size_t)a2, (size_t)WRITE_CHUNK);
@@ -28,6 +35,8 @@ SYSCALL(write)
 	(void)a3, (void)a4, (void)a5;
 	if (a0 != 1 && a0 != 2)
 		return -EBADF;
+	if (!range_ok(a1, a2))
+		return -EFAULT;
 	if (n == 0)
 		return 0;
 	buf = kmalloc(n);
@@ -51,6 +60,8 @@ SYSCALL(read)
 	(void)a3, (void)a4, (void)a5;
 	if (a0 != 0)
 		return -EBADF;
+	if (!range_ok(a1, a2))
+		return -EFAULT;
 	if (n == 0)
 		return 0;
 	/* check the buffer first: input is not lost on a bad pointer */

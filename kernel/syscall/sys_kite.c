@@ -4,6 +4,7 @@
  */
 #include "lib/string.h"
 #include "mm/kmalloc.h"
+#include "mm/kvm.h"
 #include "mm/pmm.h"
 #include "mm/vmspace.h"
 #include "proc/apps.h"
@@ -65,10 +66,16 @@ SYSCALL(kite_meminfo)
 	struct kite_meminfo m;
 
 	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	struct kmalloc_stats ks;
+	uint64_t cached;
+
 	pmm_get_stats(&st);
+	kmalloc_get_stats(&ks);
+	/* frames the kernel keeps only for reuse count as free */
+	cached = kstack_cached_frames() + ks.idle_slabs;
 	m.total = st.total;
-	m.free = st.free;
-	m.kernel = st.kernel;
+	m.free = st.free + cached;
+	m.kernel = st.kernel - MIN(st.kernel, cached);
 	m.user = st.user;
 	return copy_to_user(uvm(), a0, &m, sizeof(m));
 }

@@ -156,6 +156,16 @@ undo:
 	return err;
 }
 
+int pt_prealloc(pte_t *root, vaddr_t va, size_t size)
+{
+	int err = 0;
+
+	for (size_t off = 0; off < size; off += PT_HUGE_SIZE)
+		if (!pt_entry_alloc(root, va + off, 0, &err))
+			return err;
+	return 0;
+}
+
 int pt_map(pte_t *root, vaddr_t va, paddr_t pa, size_t size, unsigned prot)
 {
 	return pt_map_level(root, va, pa, size, prot, 0);

@@ -28,6 +28,7 @@ struct kmalloc_stats {
 	uint64_t slabs[KMALLOC_NCLASSES];  /* slab pages per class */
 	uint64_t inuse[KMALLOC_NCLASSES];  /* objects handed out per class */
 	uint64_t large_pages;              /* frames in large allocations */
+	uint64_t idle_slabs;               /* empty slabs kept for reuse */
 };
 void kmalloc_get_stats(struct kmalloc_stats *st);
 

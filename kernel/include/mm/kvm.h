@@ -25,6 +25,8 @@ void kstack_free(uintptr_t top);
 bool kstack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi);
 /* Stacks handed out and not yet freed. */
 unsigned kstack_count(void);
+/* Frames of the stacks kept for reuse. */
+uint64_t kstack_cached_frames(void);
 /* Unmap the stacks kept for reuse and free their frames. */
 void kstack_cache_drain(void);
 

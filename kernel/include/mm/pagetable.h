@@ -31,6 +31,9 @@ void pt_destroy(pte_t *root);
  * empty or not canonical; -EEXIST if a page is already mapped; -ENOMEM.
  * On error nothing is left mapped. */
 int pt_map(pte_t *root, vaddr_t va, paddr_t pa, size_t size, unsigned prot);
+/* Create every table needed to map 4 KiB pages in [va, va+size), so
+ * later maps there never allocate. 0 or -ENOMEM. */
+int pt_prealloc(pte_t *root, vaddr_t va, size_t size);
 /* Same with 2 MiB pages (va, pa, size 2 MiB-aligned). */
 int pt_map_huge(pte_t *root, vaddr_t va, paddr_t pa, size_t size,
 		unsigned prot);

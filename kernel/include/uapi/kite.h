@@ -80,7 +80,8 @@ struct kite_procinfo {
 	char sched[8];
 };
 
-/* SYS_kite_meminfo: frames of 4 KiB */
+/* SYS_kite_meminfo: frames of 4 KiB. free counts the frames the kernel
+ * keeps only for reuse (spare kernel stacks, an empty slab per size). */
 struct kite_meminfo {
 	uint64_t total, free, kernel, user;
 };
