@@ -17,21 +17,19 @@
  * work done per tick follows the host's load, so counts are noisier than
  * ticks; with -icount they are exact.
  *
- * The counts come back through a MAP_SHARED page. Without mmap they come
- * back as exit codes: count/prio in units calibrated by the parent so that
- * a fair share on one hart is about 100 (clipped to 254; 255 = failed).
+ * The counts come back through a MAP_SHARED page. Without mmap each child
+ * returns the ticks it was charged as its exit code (at most 254 for the
+ * 2 s default; 255 = failed) and the parent compares ticks/prio: the CPU
+ * share itself, which does not depend on how fast the host runs QEMU.
  */
 #include "kite.h"
 
 #define NCHILD 6
 #define PRIO_FIRST 5
-#define PRIO_SUM 45              /* 5 + 6 + ... + 10 */
 #define CHUNK 1024               /* loop iterations between clock reads */
 #define START_DELAY_NS 200000000 /* time to fork everyone before start */
-#define CALIBRATE_NS 50000000
 
-static uint64_t *shared;  /* count of child i, or NULL: use exit codes */
-static uint64_t unit = 1; /* exit code = count / prio / unit */
+static uint64_t *shared; /* count of child i, or NULL: use exit codes */
 
 /* Spin until the monotonic clock reaches end; returns iterations. */
 static uint64_t spin_until(uint64_t end)
@@ -79,7 +77,7 @@ static __attribute__((noreturn)) void child(int i, uint64_t start, uint64_t end)
 		shared[i] = count;
 		exit(0);
 	}
-	code = count / prio / unit;
+	code = (uint64_t)t.tms_utime;
 	exit(code > 254 ? 254 : (int)code);
 }
 
@@ -122,13 +120,9 @@ int main(int argc, char **argv)
 	shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shared == MAP_FAILED) {
-		/* a fair share on one hart is about 100 units */
-		uint64_t c = spin_until(monotonic_ns() + CALIBRATE_NS);
-
 		shared = NULL;
-		unit = c * (run_ns / CALIBRATE_NS) / PRIO_SUM / 100;
-		unit = unit ? unit : 1;
-		printf("stride: no shared mmap, counts come back as exit codes\n");
+		printf("stride: no shared mmap: comparing the ticks each child "
+		       "was charged\n");
 	}
 	restore = use_stride(old_class, sizeof(old_class));
 
@@ -157,7 +151,8 @@ int main(int argc, char **argv)
 		if (shared)
 			per_prio[i] = shared[i] * 1000 / (PRIO_FIRST + i);
 		else
-			per_prio[i] = WEXITSTATUS(status) * 1000;
+			per_prio[i] = WEXITSTATUS(status) * 100000 /
+				      (PRIO_FIRST + i);
 		if (per_prio[i] > max)
 			max = per_prio[i];
 		if (per_prio[i] < min)
