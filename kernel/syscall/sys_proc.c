@@ -109,38 +109,34 @@ static long args_from_user(uint64_t uargv, uint64_t uenvp,
 	return 0;
 }
 
-SYSCALL(execve)
+/* execve and spawn: (path, argv, envp) from the user, then go. */
+static long exec_common(uint64_t upath, uint64_t uargv, uint64_t uenvp,
+			bool replace)
 {
 	const struct app *app;
 	struct exec_args *args;
-	long err;
+	long err = app_from_user(upath, &app);
 
-	(void)a3, (void)a4, (void)a5;
-	err = app_from_user(a0, &app);
 	if (!err)
-		err = args_from_user(a1, a2, &args);
+		err = args_from_user(uargv, uenvp, &args);
 	if (err)
 		return err;
-	err = proc_execve(app, args, current()->tf);
+	err = replace ? proc_execve(app, args, current()->tf)
+		      : proc_spawn(app, args);
 	kfree(args);
 	return err;
 }
 
+SYSCALL(execve)
+{
+	(void)a3, (void)a4, (void)a5;
+	return exec_common(a0, a1, a2, true);
+}
+
 SYSCALL(spawn)
 {
-	const struct app *app;
-	struct exec_args *args;
-	long err;
-
 	(void)a3, (void)a4, (void)a5;
-	err = app_from_user(a0, &app);
-	if (!err)
-		err = args_from_user(a1, a2, &args);
-	if (err)
-		return err;
-	err = proc_spawn(app, args);
-	kfree(args);
-	return err;
+	return exec_common(a0, a1, a2, false);
 }
 
 /* wait4(pid, status, options, rusage): pid > 0 or -1; WNOHANG. */

@@ -28,3 +28,23 @@ void panic(const char *fmt, ...)
 	fflush(stdout);
 	abort();
 }
+
+static uint64_t rng_state = 1;
+
+void rng_seed(uint64_t s)
+{
+	rng_state = s ? s : 1;
+}
+
+uint64_t rng(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+unsigned rng_below(uint64_t n)
+{
+	return (unsigned)(rng() % n);
+}

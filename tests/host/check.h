@@ -11,6 +11,7 @@
 #define KITE_TEST_CHECK_H
 
 #include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,6 +69,21 @@ extern char check_panic_msg[256];
 		check_expect_panic = 0;                       \
 		panicked_;                                    \
 	})
+
+/* REQUIRE(expr == want), printing the expression as written. */
+#define REQUIRE_EQ(expr, want)                              \
+	do {                                                \
+		if ((long)(expr) != (long)(want)) {         \
+			CHECK(!#expr " == " #want);         \
+			return;                             \
+		}                                           \
+	} while (0)
+
+/* A deterministic pseudo-random sequence (xorshift64*), shared by the
+ * tests so a failure can be replayed from its seed. */
+void rng_seed(uint64_t s);
+uint64_t rng(void);
+unsigned rng_below(uint64_t n);
 
 #define CHECK_MAIN_BEGIN(suite) check_suite = (suite)
 #define CHECK_MAIN_END() return check_failed_total ? 1 : 0

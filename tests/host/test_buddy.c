@@ -25,25 +25,6 @@
 #define MAX_BLOCK (1UL << BUDDY_MAX_ORDER)
 
 /* xorshift64*: a fixed sequence whatever the C library. */
-static uint64_t rng_state;
-
-static void rng_seed(uint64_t s)
-{
-	rng_state = s ? s : 1;
-}
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static unsigned rng_below(uint64_t n)
-{
-	return (unsigned)(rng() % n);
-}
 
 /* An order in [0, BUDDY_MAX_ORDER], biased towards the small ones. */
 static unsigned rng_order(void)

@@ -42,27 +42,6 @@ void *fake_pmm_arena(void);
 
 static int global_object;
 
-/* xorshift64*: a fixed sequence whatever the C library. */
-static uint64_t rng_state;
-
-static void rng_seed(uint64_t s)
-{
-	rng_state = s ? s : 1;
-}
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static size_t rng_below(size_t n)
-{
-	return (size_t)(rng() % n);
-}
-
 /* Fresh zone, fresh classes; returns the free frame count. */
 static uint64_t setup(void)
 {

@@ -20,34 +20,7 @@
 #include "uapi/errno.h"
 
 /* xorshift64*: a fixed sequence whatever the C library. */
-static uint64_t rng_state;
 
-static void rng_seed(uint64_t s)
-{
-	rng_state = s ? s : 1;
-}
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static unsigned rng_below(uint64_t n)
-{
-	return (unsigned)(rng() % n);
-}
-
-/* REQUIRE() evaluates its condition twice: for calls with side effects. */
-#define REQUIRE_EQ(expr, want)                              \
-	do {                                                \
-		if ((long)(expr) != (long)(want)) {         \
-			CHECK(!#expr " == " #want);         \
-			return;                             \
-		}                                           \
-	} while (0)
 
 static struct pidmap map; /* 4 KiB of bits: keep it off the stack */
 

@@ -45,26 +45,33 @@ const char *arch_exception_name(uint64_t cause)
 	return "unknown exception";
 }
 
+/* Handle the interrupt in scause; false if it is not one we enable. */
+static bool handle_interrupt(uint64_t cause)
+{
+	switch (cause & ~SCAUSE_INTR) {
+	case IRQ_S_TIMER:
+		arch_timer_interrupt();
+		return true;
+	case IRQ_S_EXT:
+		plic_interrupt();
+		return true;
+	case IRQ_S_SOFT:
+		arch_ipi_clear();
+		smp_ipi_handler();
+		return true;
+	default:
+		return false;
+	}
+}
+
 void kernel_trap(struct trapframe *tf)
 {
 	uint64_t cause = tf->scause;
 
 	if (cause & SCAUSE_INTR) {
-		switch (cause & ~SCAUSE_INTR) {
-		case IRQ_S_TIMER:
-			arch_timer_interrupt();
-			break;
-		case IRQ_S_EXT:
-			plic_interrupt();
-			break;
-		case IRQ_S_SOFT:
-			arch_ipi_clear();
-			smp_ipi_handler();
-			break;
-		default:
+		if (!handle_interrupt(cause))
 			panic_trap(tf, "unexpected interrupt %lu",
 				   (unsigned long)(cause & ~SCAUSE_INTR));
-		}
 		/* the interrupted code had interrupts on, so it holds no
 		 * spinlock: it may be preempted here */
 		sched_preempt_point();
@@ -108,18 +115,7 @@ void user_trap(struct trapframe *tf)
 	uint64_t cause = tf->scause;
 
 	if (cause & SCAUSE_INTR) {
-		switch (cause & ~SCAUSE_INTR) {
-		case IRQ_S_TIMER:
-			arch_timer_interrupt();
-			break;
-		case IRQ_S_EXT:
-			plic_interrupt();
-			break;
-		case IRQ_S_SOFT:
-			arch_ipi_clear();
-			smp_ipi_handler();
-			break;
-		}
+		handle_interrupt(cause);
 	} else if (cause == 8) { /* ecall from U-mode */
 		tf->sepc += 4;
 		arch_intr_on();
