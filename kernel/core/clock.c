@@ -41,10 +41,12 @@ void clock_interrupt(uint64_t now)
 	uint64_t interval = clock_timebase / clock_hz, next;
 
 	if (now >= c->next_timer) {
-		c->next_timer += interval;
-		if (c->next_timer <= now) /* fell behind: no burst of ticks */
-			c->next_timer = now + interval;
-		clock_tick();
+		/* a late interrupt (interrupts were off, or the host did not
+		 * run this hart) still accounts for all the time that passed */
+		uint64_t n = 1 + (now - c->next_timer) / interval;
+
+		c->next_timer += n * interval;
+		clock_tick((unsigned)n);
 	} else {
 		sleep_timers_expire(cpuid()); /* an early sleep deadline */
 	}
@@ -58,12 +60,12 @@ void clock_arm_deadline(uint64_t when)
 		arch_timer_arm(when);
 }
 
-void clock_tick(void)
+void clock_tick(unsigned n)
 {
 	struct cpu *c = mycpu();
 
-	__atomic_store_n(&c->ticks, c->ticks + 1, __ATOMIC_RELAXED);
-	sched_tick();
+	__atomic_store_n(&c->ticks, c->ticks + n, __ATOMIC_RELAXED);
+	sched_tick(n);
 }
 
 uint64_t clock_counter_to_ns(uint64_t count)

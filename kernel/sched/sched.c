@@ -317,7 +317,7 @@ static void sched_balance(struct runqueue *dst)
 	spin_unlock(&first->lock);
 }
 
-void sched_tick(void)
+void sched_tick(unsigned n)
 {
 	struct runqueue *rq = this_rq();
 	struct thread *curr;
@@ -327,11 +327,11 @@ void sched_tick(void)
 	spin_lock(&rq->lock);
 	curr = rq->curr;
 	if (curr == rq->idle) {
-		rq->idle_ticks++;
+		rq->idle_ticks += n;
 	} else {
-		rq->busy_ticks++;
-		curr->ticks++;
-		rq->class->tick(rq, curr);
+		rq->busy_ticks += n;
+		curr->ticks += n;
+		rq->class->tick(rq, curr, n);
 	}
 	spin_unlock(&rq->lock);
 	sleep_timers_expire(rq->hart);

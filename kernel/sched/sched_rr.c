@@ -41,9 +41,10 @@ static struct thread *rr_pick_next(struct runqueue *rq)
 	return t;
 }
 
-static void rr_tick(struct runqueue *rq, struct thread *curr)
+static void rr_tick(struct runqueue *rq, struct thread *curr, unsigned n)
 {
-	if (--curr->se.slice_left > 0)
+	curr->se.slice_left -= (int)n;
+	if (curr->se.slice_left > 0)
 		return;
 	if (rq->nr_queued > 0)
 		WRITE_ONCE(curr->need_resched, true);

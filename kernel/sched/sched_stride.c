@@ -78,11 +78,12 @@ static struct thread *stride_pick_next(struct runqueue *rq)
 	return thread_of_se(se_of(n));
 }
 
-static void stride_tick(struct runqueue *rq, struct thread *curr)
+static void stride_tick(struct runqueue *rq, struct thread *curr,
+			unsigned ticks)
 {
 	struct heap_node *n;
 
-	curr->se.pass += stride_of(READ_ONCE(curr->se.prio));
+	curr->se.pass += ticks * stride_of(READ_ONCE(curr->se.prio));
 	n = heap_peek(&rq->stride_heap);
 	if (n && pass_before(se_of(n)->pass, curr->se.pass))
 		WRITE_ONCE(curr->need_resched, true);

@@ -24,8 +24,9 @@ void clock_start_hart(void);
 void clock_interrupt(uint64_t now);
 /* Make sure this hart's timer fires by `when` (interrupts off). */
 void clock_arm_deadline(uint64_t when);
-/* One periodic tick on this hart. */
-void clock_tick(void);
+/* n tick periods passed on this hart (usually 1; more if the interrupt
+ * came late). */
+void clock_tick(unsigned n);
 /* Nanoseconds since boot. */
 uint64_t clock_monotonic_ns(void);
 /* Nanoseconds since the Unix epoch, from the RTC. */

@@ -50,9 +50,9 @@ struct sched_class {
 	void (*dequeue)(struct runqueue *rq, struct thread *t);
 	/* Remove and return the thread to run next, or NULL if none. */
 	struct thread *(*pick_next)(struct runqueue *rq);
-	/* A timer tick charged to curr (not idle): set curr->need_resched
+	/* n timer ticks charged to curr (not idle): set curr->need_resched
 	 * when it should give way. */
-	void (*tick)(struct runqueue *rq, struct thread *curr);
+	void (*tick)(struct runqueue *rq, struct thread *curr, unsigned n);
 	/* curr calls sched_yield(); it will be re-enqueued (ENQ_PREEMPT). */
 	void (*yield)(struct runqueue *rq, struct thread *curr);
 	/* Balancing: would dst gain by taking a thread from src? Reads only
@@ -102,8 +102,8 @@ void sched_yield(void);
 void sched_start(struct thread *t);
 /* SLEEPING -> RUNNABLE and queue it; false if t was not asleep. */
 bool sched_wakeup(struct thread *t);
-/* Timer tick on this hart (interrupts off). */
-void sched_tick(void);
+/* n timer ticks on this hart (interrupts off). */
+void sched_tick(unsigned n);
 /* After a trap: switch if the current thread was asked to. */
 void sched_preempt_point(void);
 
