@@ -140,7 +140,7 @@ extra: $(UB)/hello.elf
 # The kernel under test embeds the extra apps (usertests, static_hello).
 test: ensure-deps
 	@$(MAKE) --no-print-directory extra
-	@$(MAKE) --no-print-directory all host-test APPS_EXTRA=$(B)/extra
+	@$(MAKE) --no-print-directory all host-test APPS_EXTRA="$(B)/extra $(APPS_EXTRA)"
 	$(PYTHON) tests/run.py
 
 lint:

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """tools/mkapps.py - write the assembly that embeds user apps in the kernel.
 
-Usage:  mkapps.py -o build/apps.S [--extra DIR] build/user/NAME.elf...
+Usage:  mkapps.py -o build/apps.S [--extra DIR]... build/user/NAME.elf...
 
 Each ELF given is embedded under its file name without ".elf"; with
 --extra, so is every regular file in DIR (dotfiles skipped) under its
@@ -52,11 +52,11 @@ def collect(elfs, extra):
         if name.endswith(".elf"):
             name = name[:-4]
         add(name, path)
-    if extra:
-        if not os.path.isdir(extra):
-            sys.exit("mkapps: APPS_EXTRA=%s is not a directory" % extra)
-        for name in sorted(os.listdir(extra)):
-            path = os.path.join(extra, name)
+    for d in extra:
+        if not os.path.isdir(d):
+            sys.exit("mkapps: APPS_EXTRA=%s is not a directory" % d)
+        for name in sorted(os.listdir(d)):
+            path = os.path.join(d, name)
             if name.startswith(".") or not os.path.isfile(path):
                 continue
             with open(path, "rb") as f:
@@ -96,7 +96,8 @@ def generate(apps):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-o", "--output", required=True)
-    ap.add_argument("--extra", default="", help="directory of more apps")
+    ap.add_argument("--extra", action="append", default=[],
+                    help="directory of more apps (may be repeated)")
     ap.add_argument("elfs", nargs="*")
     args = ap.parse_args()
 

@@ -7,9 +7,9 @@
 #   build/user/NAME.elf    one static program per user/apps/NAME.c
 #   build/apps.S, apps.o   tools/mkapps.py: .incbin of every app + kite_apps
 #
-# The kernel links $(B)/apps.o through KEXTRA_OBJS. APPS_EXTRA=DIR embeds
-# every regular file in DIR as well (under its file name); build/apps.cfg
-# records the setting so that changing it rebuilds the table.
+# The kernel links $(B)/apps.o through KEXTRA_OBJS. APPS_EXTRA="DIR..." embeds
+# every regular file in those directories as well (under its file name);
+# build/apps.cfg records the setting so that changing it rebuilds the table.
 
 U := user
 UB := $(B)/user
@@ -68,7 +68,7 @@ $(UB)/%.elf: $(UB)/apps/%.o $(UCRT0) $(ULIB_OBJS) $(U)/user.ld
 -include $(UCRT0:.o=.d) $(ULIB_OBJS:.o=.d) $(UAPP_OBJS:.o=.d)
 
 # ---- the app table linked into the kernel ---------------------------------
-UAPPS_EXTRA_FILES := $(if $(APPS_EXTRA),$(sort $(wildcard $(APPS_EXTRA)/*)))
+UAPPS_EXTRA_FILES := $(sort $(foreach d,$(APPS_EXTRA),$(wildcard $(d)/*)))
 UAPPS_CFG_TEXT := $(if $(APPS_EXTRA),$(abspath $(APPS_EXTRA)) $(notdir $(UAPPS_EXTRA_FILES)))
 
 # rewritten only when the text changes, so its date says when it did
@@ -78,7 +78,7 @@ $(B)/apps.cfg: kite-user-force
 		printf '%s\n' '$(UAPPS_CFG_TEXT)' > $@
 
 $(B)/apps.S: $(UAPPS) $(UAPPS_EXTRA_FILES) $(B)/apps.cfg tools/mkapps.py
-	$(Q)$(PYTHON) tools/mkapps.py -o $@ $(if $(APPS_EXTRA),--extra $(APPS_EXTRA)) $(UAPPS)
+	$(Q)$(PYTHON) tools/mkapps.py -o $@ $(foreach d,$(APPS_EXTRA),--extra $(d)) $(UAPPS)
 
 $(B)/apps.o: $(B)/apps.S
 	@echo "  AS      $<"
