@@ -342,6 +342,15 @@ def shell_jobs_job():
         ("exit\r", [pexpect_eof()])])
 
 
+def fuzz_job(seed):
+    """Random system calls from a user program: the kernel survives and
+    every frame comes back (user/apps/fuzz.c)."""
+    res = qemu_run.run(4, "128M", 'init="fuzz 30000 %d"' % seed, 120)
+    ok = res.status == 0 and "kernel fine, every frame back" in res.output
+    why = "" if ok else why_run_failed(res)
+    return qemu_outcome([Check("fuzz[seed=%d]" % seed, ok, why)], res)
+
+
 def procdump_job():
     """Ctrl-P prints the kernel's process table, and the shell goes on."""
     return console_session("procdump", 2, [
@@ -444,6 +453,7 @@ def jobs(quick):
     js.append(("shell/basics", shell_basics_job, ()))
     js.append(("shell/jobs", shell_jobs_job, ()))
     js.append(("procdump", procdump_job, ()))
+    js += [("fuzz[seed=%d]" % s, fuzz_job, (s,)) for s in (1, 2, 3)]
     js.append(("static_hello", static_hello_job, ()))
     return js
 
