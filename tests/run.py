@@ -351,6 +351,15 @@ def fuzz_job(seed):
     return qemu_outcome([Check("fuzz[seed=%d]" % seed, ok, why)], res)
 
 
+def fpcheck_job(cpus):
+    """Each process has its own floating-point registers: zero at start,
+    inherited by fork, kept across switches (user/apps/fpcheck.c)."""
+    res = qemu_run.run(cpus, "128M", 'init="fpcheck"', 120)
+    ok = res.status == 0 and "fpcheck: ok" in res.output
+    return qemu_outcome([Check("fpcheck[cpus=%d]" % cpus, ok,
+                               "" if ok else why_run_failed(res))], res)
+
+
 def procdump_job():
     """Ctrl-P prints the kernel's process table, and the shell goes on."""
     return console_session("procdump", 2, [
@@ -454,6 +463,7 @@ def jobs(quick):
     js.append(("shell/jobs", shell_jobs_job, ()))
     js.append(("procdump", procdump_job, ()))
     js += [("fuzz[seed=%d]" % s, fuzz_job, (s,)) for s in (1, 2, 3)]
+    js += [("fpcheck[cpus=%d]" % n, fpcheck_job, (n,)) for n in (1, 4)]
     js.append(("static_hello", static_hello_job, ()))
     return js
 

@@ -27,10 +27,12 @@ static int user_thread_entry(void *unused)
 	return 0; /* not reached */
 }
 
-/* A started process running vm from the registers in tf. pgid 0: the
- * parent's group; -1: a group of its own. Takes vm on success. */
+/* A started process running vm from the registers in tf (and the
+ * floating-point registers in fp, or zeroes). pgid 0: the parent's group;
+ * -1: a group of its own. Takes vm on success. */
 static int user_proc_start(const char *name, struct vmspace *vm,
-			   const struct trapframe *tf, int pgid, int prio)
+			   const struct trapframe *tf, const uint64_t *fp,
+			   int pgid, int prio)
 {
 	struct proc *p = proc_alloc(name, 0);
 	struct thread *t;
@@ -48,6 +50,8 @@ static int user_proc_start(const char *name, struct vmspace *vm,
 	p->pgid = pgid;
 	*t->tf = *tf;
 	t->se.prio = prio;
+	if (fp)
+		memcpy(t->fp, fp, sizeof(t->fp));
 	pid = proc_register(p, t, current()->proc);
 	if (pid < 0) {
 		p->vm = NULL;
@@ -72,9 +76,13 @@ int proc_fork(const struct trapframe *tf, uint64_t child_sp)
 	if (!vm)
 		return -ENOMEM;
 	ctf.a0 = 0; /* the child sees fork() return 0 */
+	push_off();
+	arch_fp_save(me->fp); /* the child starts with the same FP registers */
+	pop_off();
 	if (child_sp)
 		ctf.sp = child_sp;
-	pid = user_proc_start(me->proc->name, vm, &ctf, 0, READ_ONCE(me->se.prio));
+	pid = user_proc_start(me->proc->name, vm, &ctf, me->fp, 0,
+			      READ_ONCE(me->se.prio));
 	if (pid < 0)
 		vmspace_destroy(vm);
 	return pid;
@@ -100,7 +108,7 @@ int proc_spawn(const struct app *app, const struct exec_args *args)
 		return err;
 	image_regs(&tf, &img);
 	/* the child inherits the caller's priority, as with fork */
-	pid = user_proc_start(app->name, img.vm, &tf, -1,
+	pid = user_proc_start(app->name, img.vm, &tf, NULL, -1,
 			      READ_ONCE(current()->se.prio));
 	if (pid < 0)
 		vmspace_destroy(img.vm);
@@ -124,6 +132,8 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 	p->pgroot = img.vm->root;
 	mycpu()->pgroot = img.vm->root;
 	arch_set_pagetable(V2P(img.vm->root));
+	memset(me->fp, 0, sizeof(me->fp)); /* the new image starts with zeroes */
+	arch_fp_switch(NULL, me->fp);
 	pop_off();
 	if (old)
 		vmspace_destroy(old);

@@ -248,6 +248,10 @@ void schedule(void)
 		c->pgroot = next->proc->pgroot;
 		arch_set_pagetable(V2P(c->pgroot));
 	}
+	/* user threads carry their floating-point registers with them */
+	if (prev->proc->vm || next->proc->vm)
+		arch_fp_switch(prev->proc->vm ? prev->fp : NULL,
+			       next->proc->vm ? next->fp : NULL);
 	switch_to(&prev->ctx, &next->ctx);
 	/* back in prev, maybe on another hart */
 	sched_finish_switch();

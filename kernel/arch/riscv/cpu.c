@@ -55,6 +55,35 @@ void arch_ipi_clear(void)
 	csr_clear(sip, SIP_SSIP);
 }
 
+void arch_fp_save_regs(uint64_t *area);
+void arch_fp_load_regs(const uint64_t *area);
+
+void arch_fp_switch(uint64_t *prev, const uint64_t *next)
+{
+	unsigned long fs = csr_read(sstatus) & SSTATUS_FS;
+
+	if (prev && fs == SSTATUS_FS_DIRTY)
+		arch_fp_save_regs(prev);
+	if (next) {
+		/* the unit must be on to load it */
+		csr_set(sstatus, SSTATUS_FS_DIRTY);
+		arch_fp_load_regs(next);
+		csr_clear(sstatus, SSTATUS_FS);
+		csr_set(sstatus, SSTATUS_FS_CLEAN);
+	} else if (fs != SSTATUS_FS_OFF) {
+		csr_clear(sstatus, SSTATUS_FS); /* kernel threads: off */
+	}
+}
+
+void arch_fp_save(uint64_t *area)
+{
+	if ((csr_read(sstatus) & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
+		arch_fp_save_regs(area);
+		csr_clear(sstatus, SSTATUS_FS);
+		csr_set(sstatus, SSTATUS_FS_CLEAN);
+	}
+}
+
 void arch_firmware_power_off(int status)
 {
 	sbi_system_reset(0 /* shutdown */, status ? 1 /* failure */ : 0);

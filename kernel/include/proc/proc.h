@@ -17,6 +17,7 @@
 #ifndef KITE_PROC_PROC_H
 #define KITE_PROC_PROC_H
 
+#include "arch/arch.h"
 #include "arch/trapframe.h"
 #include "kernel/panic.h"
 #include "kernel/spinlock.h"
@@ -77,6 +78,7 @@ struct thread {
 	int timer_hart;          /* [timer lock] whose sleep list holds it */
 	struct list_node timer_link; /* [timer lock] */
 	struct list_node proc_link;  /* [proc_lock] in proc->threads */
+	uint64_t fp[ARCH_FP_WORDS]; /* [owner] user floating-point registers */
 	int (*entry)(void *);    /* [const] kernel thread function */
 	void *arg;               /* [const] */
 };

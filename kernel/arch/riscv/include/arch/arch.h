@@ -76,6 +76,16 @@ void arch_tlb_shootdown(uintptr_t va, size_t size);
 /* Install root page table (physical address) on this hart. */
 void arch_set_pagetable(uint64_t root_pa);
 
+#define ARCH_FP_WORDS 33 /* f0..f31 and fcsr */
+
+/* Switch the floating-point registers: save them into prev (if not NULL
+ * and changed), then load next, or turn the unit off when next is NULL
+ * (kernel threads). Interrupts off. */
+void arch_fp_switch(uint64_t *prev, const uint64_t *next);
+/* Save this hart's floating-point registers into area if they changed
+ * (before fork copies them). */
+void arch_fp_save(uint64_t *area);
+
 /* Ask the firmware to power off (failure status if status != 0). */
 void arch_firmware_power_off(int status);
 

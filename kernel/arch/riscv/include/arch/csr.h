@@ -11,6 +11,10 @@
 #define SSTATUS_SPIE (1UL << 5)
 #define SSTATUS_SPP (1UL << 8)
 #define SSTATUS_SUM (1UL << 18)
+#define SSTATUS_FS (3UL << 13)       /* floating-point unit state: */
+#define SSTATUS_FS_OFF (0UL << 13)   /*   FP instructions trap */
+#define SSTATUS_FS_CLEAN (2UL << 13) /*   registers match the saved copy */
+#define SSTATUS_FS_DIRTY (3UL << 13) /*   registers changed since */
 
 #define SIE_SSIE (1UL << 1)
 #define SIE_STIE (1UL << 5)
