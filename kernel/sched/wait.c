@@ -142,10 +142,10 @@ uint64_t sleep_timers_next(int hart)
 void sleep_timers_expire(int hart)
 {
 	struct sleep_timers *st = &timers[hart];
-	struct list_node expired;
 	uint64_t now = arch_time_counter();
 
-	list_init(&expired);
+	/* wake under the lock: a sleeper woken early (kill) takes itself
+	 * off this list under the same lock, so the two never race */
 	spin_lock(&st->lock);
 	while (!list_empty(&st->sleepers)) {
 		struct thread *t = list_entry(st->sleepers.next, struct thread,
@@ -154,13 +154,7 @@ void sleep_timers_expire(int hart)
 		if (t->wake_at > now)
 			break;
 		list_remove(&t->timer_link);
-		list_push_back(&expired, &t->timer_link);
-	}
-	spin_unlock(&st->lock);
-	while (!list_empty(&expired)) {
-		struct thread *t = list_entry(list_pop_front(&expired),
-					      struct thread, timer_link);
-
 		sched_wakeup(t);
 	}
+	spin_unlock(&st->lock);
 }

@@ -10,7 +10,8 @@
  * every thread on the queue. It is held across switch_to and released by
  * the thread that switches in (sched_finish_switch). Two run-queue locks
  * are taken together only by balancing, lowest hart id first. Order:
- * proc_lock -> waitqueue locks -> rq locks; timer_lock is taken alone.
+ * proc_lock -> waitqueue locks -> rq locks, and sleep-timer lock -> rq
+ * locks.
  */
 #ifndef KITE_SCHED_SCHED_H
 #define KITE_SCHED_SCHED_H
