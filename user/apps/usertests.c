@@ -232,6 +232,20 @@ static void t_kill(void)
 	EQ(waitpid(pid, &st, 0), pid);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "status 0x%x", st);
 	ERR(kill(pid, 0), ESRCH); /* reaped: gone */
+
+	/* asleep in a console read (no input comes): killed all the same */
+	pid = fork();
+	if (pid == 0) {
+		char c;
+
+		read(0, &c, 1);
+		exit(3);
+	}
+	CHECK(pid > 0, "fork: %s", strerror(errno));
+	sleep_ms(50);
+	EQ(kill(pid, SIGINT), 0);
+	EQ(waitpid(pid, &st, 0), pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "reader: status 0x%x", st);
 }
 
 static void t_wait(void)
