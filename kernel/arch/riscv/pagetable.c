@@ -8,7 +8,7 @@
  * the next table. Addresses must be canonical: bits 63..39 equal bit 38.
  *
  * A and D are set in every leaf we create, so the hardware (QEMU) never
- * has to and we never take faults just to set them; swap (issue 6) will
+ * has to and we never take faults just to set them; swap (still to come) will
  * clear A to age pages. Kernel-half leaves get G.
  *
  * The kernel half: pt_kernel_half_init() fills root entries 256..511 with
