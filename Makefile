@@ -119,7 +119,7 @@ HOST_COMMON := tests/host/check.c $(wildcard $(K)/include/*/*.h tests/host/*.h t
 $(B)/host/test_printf: tests/host/test_printf.c $(K)/lib/printf.c $(K)/lib/string.c $(HOST_COMMON)
 $(B)/host/test_fdt: tests/host/test_fdt.c $(K)/lib/fdt.c $(K)/lib/string.c $(HOST_COMMON)
 $(B)/host/test_buddy: tests/host/test_buddy.c $(K)/mm/buddy.c $(HOST_COMMON)
-$(B)/host/test_heap: tests/host/test_heap.c $(K)/lib/heap.c $(HOST_COMMON)
+$(B)/host/test_heap: tests/host/test_heap.c tests/host/test_heap_wrap.c $(K)/lib/heap.c $(HOST_COMMON)
 $(B)/host/test_pid: tests/host/test_pid.c $(K)/proc/pid.c $(HOST_COMMON)
 $(B)/host/test_elf: tests/host/test_elf.c $(K)/proc/elf.c $(HOST_COMMON)
 $(B)/host/test_kmalloc: tests/host/test_kmalloc.c tests/host/fake_pmm.c \
