@@ -1,11 +1,17 @@
 /*
  * cpu.c - per-hart CPU control: page-table base, TLB maintenance, the
- * trap vector and the counters user mode may read.
+ * trap vector and the counters user mode may read, the floating-point
+ * registers, the timer (the hardware gives each hart one compare value;
+ * clock.c decides what it should be), and starting harts and sending
+ * IPIs through SBI.
  */
 #include "arch/arch.h"
 #include "arch/csr.h"
 #include "arch/sbi.h"
+#include "arch/timer.h"
+#include "kernel/clock.h"
 #include "kernel/cpu.h"
+#include "mm/memlayout.h"
 
 extern char trap_vector[];
 
@@ -87,4 +93,44 @@ void arch_fp_save(uint64_t *area)
 void arch_firmware_power_off(int status)
 {
 	sbi_system_reset(0 /* shutdown */, status ? 1 /* failure */ : 0);
+}
+
+/* ---- timer ---- */
+
+void arch_timer_arm(uint64_t when)
+{
+	mycpu()->timer_armed = when;
+	sbi_set_timer(when);
+}
+
+void arch_timer_interrupt(void)
+{
+	clock_interrupt(rdtime());
+}
+
+/* ---- harts and IPIs ---- */
+
+extern char secondary_entry[];
+
+/* Stacks for secondary harts, read by entry.S before anything else. */
+uintptr_t secondary_stack[NCPU];
+
+#define SBI_ERR_ALREADY_AVAILABLE (-6)
+
+/* Start hart at secondary_entry on stack_top. Returns 0 if the hart is
+ * (or already was, waiting in entry.S) on its way, or the SBI error. */
+long arch_start_hart(int hart, uintptr_t stack_top)
+{
+	long err;
+
+	__atomic_store_n(&secondary_stack[hart], stack_top, __ATOMIC_RELEASE);
+	err = sbi_hart_start((unsigned long)hart, V2P(secondary_entry), 0);
+	if (err == SBI_ERR_ALREADY_AVAILABLE)
+		err = 0; /* it came in through _start and waits for its stack */
+	return err;
+}
+
+void smp_send_ipi(int hart)
+{
+	sbi_send_ipi(1UL << hart, 0);
 }
