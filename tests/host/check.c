@@ -48,3 +48,11 @@ unsigned rng_below(uint64_t n)
 {
 	return (unsigned)(rng() % n);
 }
+
+void check_fail(const char *test, const char *file, int line, const char *expr)
+{
+	if (!check_failed_now)
+		printf("FAIL %s/%s: %s:%d: %s\n", check_suite, test, file, line,
+		       expr);
+	check_failed_now++;
+}

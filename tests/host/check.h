@@ -22,26 +22,23 @@ extern jmp_buf check_panic_jmp; /* panic() in the shims longjmps here */
 extern int check_expect_panic;  /* when set, a panic is expected */
 extern char check_panic_msg[256];
 
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			if (!check_failed_now)                               \
-				printf("FAIL %s/%s: %s:%d: %s\n", check_suite, \
-				       check_test, __FILE__, __LINE__, #cond);  \
-			check_failed_now++;                                  \
-		}                                                            \
+/* Record a failure of the running test (the first one is printed). */
+void check_fail(const char *test, const char *file, int line,
+		const char *expr);
+
+#define CHECK(cond)                                                   \
+	do {                                                          \
+		if (!(cond))                                          \
+			check_fail(check_test, __FILE__, __LINE__, #cond); \
 	} while (0)
 
 /* cond is evaluated once */
-#define REQUIRE(cond)                                                        \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			if (!check_failed_now)                               \
-				printf("FAIL %s/%s: %s:%d: %s\n", check_suite, \
-				       check_test, __FILE__, __LINE__, #cond);  \
-			check_failed_now++;                                  \
-			return;                                              \
-		}                                                            \
+#define REQUIRE(cond)                                                 \
+	do {                                                          \
+		if (!(cond)) {                                        \
+			check_fail(check_test, __FILE__, __LINE__, #cond); \
+			return;                                       \
+		}                                                     \
 	} while (0)
 
 #define TEST(name) static void test_##name(const char *check_test)

@@ -98,17 +98,11 @@ char *strncat(char *dst, const char *src, size_t n)
 	return dst;
 }
 
+size_t kstrlcpy(char *dst, const char *src, size_t size); /* kernel/lib/string.c */
+
 size_t strlcpy(char *dst, const char *src, size_t size)
 {
-	size_t len = strlen(src);
-
-	if (size) {
-		size_t n = len < size - 1 ? len : size - 1;
-
-		memcpy(dst, src, n);
-		dst[n] = '\0';
-	}
-	return len;
+	return kstrlcpy(dst, src, size);
 }
 
 char *strtok_r(char *s, const char *delim, char **save)
