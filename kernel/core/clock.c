@@ -74,6 +74,23 @@ uint64_t clock_counter_to_ns(uint64_t count)
 	       count % clock_timebase * NSEC_PER_SEC / clock_timebase;
 }
 
+uint64_t clock_ns_to_counter(uint64_t ns)
+{
+	uint64_t whole = ns / NSEC_PER_SEC, part = ns % NSEC_PER_SEC;
+
+	if (whole > (UINT64_MAX - clock_timebase) / clock_timebase)
+		return UINT64_MAX;
+	/* part * timebase < 1e9 * timebase: fits for any timebase < 18 GHz */
+	return whole * clock_timebase + part * clock_timebase / NSEC_PER_SEC;
+}
+
+uint64_t clock_deadline_ns(uint64_t ns)
+{
+	uint64_t now = arch_time_counter(), d = clock_ns_to_counter(ns);
+
+	return d > UINT64_MAX - now ? UINT64_MAX : now + d;
+}
+
 uint64_t clock_monotonic_ns(void)
 {
 	return clock_counter_to_ns(arch_time_counter());

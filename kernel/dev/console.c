@@ -194,18 +194,16 @@ int console_read_char(void)
 
 long console_read(char *buf, size_t n)
 {
-	struct proc *p = current()->proc;
 	size_t got = 0;
 
 	if (n == 0)
 		return 0;
 	spin_lock(&cons.in_lock);
 	while (cons.tail == cons.head && cons.eofs == 0) {
-		if (proc_killed(p)) {
+		if (wq_sleep(&cons.readers, &cons.in_lock)) {
 			spin_unlock(&cons.in_lock);
 			return -EINTR;
 		}
-		wq_sleep(&cons.readers, &cons.in_lock);
 	}
 	if (cons.tail == cons.head) {
 		cons.eofs--; /* end of file: read returns 0 */

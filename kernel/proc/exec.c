@@ -23,6 +23,7 @@
 #include "proc/apps.h"
 #include "proc/elf.h"
 #include "proc/exec.h"
+#include "proc/proc.h"
 #include "uapi/errno.h"
 
 #define AT_NULL 0
@@ -180,6 +181,18 @@ static int build_stack(struct vmspace *vm, const struct exec_args *a,
 	return err;
 }
 
+/* Bytes of address space the new image maps at start: its segments and
+ * the stack. */
+static uint64_t image_bytes(const struct elf_image *elf)
+{
+	uint64_t n = USER_STACK_SIZE;
+
+	for (int i = 0; i < elf->nsegs; i++)
+		n += ALIGN_UP(elf->segs[i].vaddr + elf->segs[i].memsz, PAGE_SIZE) -
+		     ALIGN_DOWN(elf->segs[i].vaddr, PAGE_SIZE);
+	return n;
+}
+
 int exec_build(const struct app *app, const struct exec_args *a,
 	       struct exec_image *img)
 {
@@ -193,12 +206,15 @@ int exec_build(const struct app *app, const struct exec_args *a,
 	if (err)
 		goto out;
 	err = -ENOMEM;
+	if (image_bytes(elf) > proc_rlimit(RLIMIT_AS))
+		goto out; /* as Linux: the image would pass RLIMIT_AS */
 	vm = vmspace_create();
 	if (!vm)
 		goto out;
 	err = load_segments(vm, app, elf);
 	if (!err)
-		err = vmspace_init_heap(vm, ALIGN_UP(elf->highest, PAGE_SIZE));
+		err = vmspace_init_heap(vm, ALIGN_UP(elf->highest, PAGE_SIZE),
+					proc_rlimit(RLIMIT_STACK));
 	if (!err)
 		err = vmspace_map(vm, USER_STACK_TOP - USER_STACK_SIZE,
 				  USER_STACK_TOP, VM_READ | VM_WRITE, VMR_STACK);
@@ -211,7 +227,7 @@ int exec_build(const struct app *app, const struct exec_args *a,
 	vm = NULL;
 out:
 	if (vm)
-		vmspace_destroy(vm);
+		vmspace_put(vm);
 	kfree(elf);
 	return err;
 }

@@ -44,36 +44,21 @@ void proc_exit(int code)
 	proc_exit_wstatus(W_EXITCODE(code, 0));
 }
 
-/* Let go of the user address space: this hart moves to the kernel's
- * page table first (only this thread used the space). */
-static void release_vm(struct proc *p)
-{
-	struct vmspace *vm = p->vm;
-	struct cpu *c;
-
-	if (!vm)
-		return;
-	push_off();
-	c = mycpu();
-	p->vm = NULL;
-	p->pgroot = kernel_root;
-	if (c->pgroot != (uint64_t *)kernel_root) {
-		c->pgroot = kernel_root;
-		arch_set_pagetable(V2P(kernel_root));
-	}
-	pop_off();
-	vmspace_destroy(vm);
-}
-
+/*
+ * The calling thread leaves p. The last thread to leave takes the
+ * address space from p (under proc_lock, so ps never sees a space that is
+ * going), moves its hart to the kernel's page table and only then drops
+ * the reference: the space goes when the last thread has left it.
+ */
 void proc_exit_wstatus(int wstatus)
 {
 	struct thread *t = current();
 	struct proc *p = t->proc;
+	struct vmspace *vm = NULL;
 
 	if (p == init_proc)
 		panic("init exited with status %d", wstatus);
 	assert(p != &kernel_proc);
-	release_vm(p);
 	spin_lock(&proc_lock);
 	list_remove(&t->proc_link);
 	p->nthreads--;
@@ -81,10 +66,18 @@ void proc_exit_wstatus(int wstatus)
 	if (p->nthreads == 0) {
 		reparent_children_locked(p);
 		p->exit_status = wstatus;
+		vm = p->vm;
+		p->vm = NULL;
+	}
+	spin_unlock(&proc_lock);
+	if (vm) {
+		push_off();
+		vmspace_switch(NULL);
+		pop_off();
+		vmspace_put(vm);
 	}
 	push_off(); /* stay off from here to the switch */
 	thread_set_state(t, T_ZOMBIE);
-	spin_unlock(&proc_lock);
 	schedule();
 	panic("zombie thread %d ran again", t->tid);
 }
@@ -123,11 +116,10 @@ int proc_wait(int pid, int *status, int options)
 			spin_unlock(&proc_lock);
 			return 0;
 		}
-		if (proc_killed(me)) {
+		if (wq_sleep(&me->child_exit, &proc_lock)) {
 			spin_unlock(&proc_lock);
 			return -EINTR;
 		}
-		wq_sleep(&me->child_exit, &proc_lock);
 	}
 }
 
@@ -147,10 +139,20 @@ void proc_kill_locked(struct proc *p, int sig)
 
 	assert(spin_holding(&proc_lock));
 	if (!__atomic_compare_exchange_n(&p->killed, &none, sig, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return; /* already dying */
-	list_for_each(it, &p->threads)
-		sched_wakeup(list_entry(it, struct thread, proc_link));
+	/* pairs with sched_sleep_cancel: a thread that becomes SLEEPING
+	 * after our load of its state sees the kill there */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	list_for_each(it, &p->threads) {
+		struct thread *t = list_entry(it, struct thread, proc_link);
+
+		/* asleep: wake it; running on another hart (maybe in user
+		 * mode): interrupt it, so it sees the kill now, not at its
+		 * next tick; runnable: it sees the kill on its way out */
+		if (!sched_wakeup(t) && READ_ONCE(t->on_cpu))
+			sched_kick_thread(t);
+	}
 }
 
 static int kill_check(struct proc *p, int sig)

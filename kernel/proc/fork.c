@@ -46,8 +46,11 @@ static int user_proc_start(const char *name, struct vmspace *vm,
 		return -ENOMEM;
 	}
 	p->vm = vm;
-	p->pgroot = vm->root;
 	p->pgid = pgid;
+	/* limits are inherited, as with Linux's fork */
+	spin_lock(&proc_lock);
+	memcpy(p->rlim, current()->proc->rlim, sizeof(p->rlim));
+	spin_unlock(&proc_lock);
 	*t->tf = *tf;
 	t->se.prio = prio;
 	if (fp)
@@ -84,7 +87,7 @@ int proc_fork(const struct trapframe *tf, uint64_t child_sp)
 	pid = user_proc_start(me->proc->name, vm, &ctf, me->fp, 0,
 			      READ_ONCE(me->se.prio));
 	if (pid < 0)
-		vmspace_destroy(vm);
+		vmspace_put(vm);
 	return pid;
 }
 
@@ -111,7 +114,7 @@ int proc_spawn(const struct app *app, const struct exec_args *args)
 	pid = user_proc_start(app->name, img.vm, &tf, NULL, -1,
 			      READ_ONCE(current()->se.prio));
 	if (pid < 0)
-		vmspace_destroy(img.vm);
+		vmspace_put(img.vm);
 	return pid;
 }
 
@@ -126,17 +129,14 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 
 	if (err)
 		return err; /* the old image is untouched */
-	old = p->vm;
+	old = proc_swap_vm(p, img.vm);
 	push_off();
-	p->vm = img.vm;
-	p->pgroot = img.vm->root;
-	mycpu()->pgroot = img.vm->root;
-	arch_set_pagetable(V2P(img.vm->root));
+	vmspace_switch(img.vm);
 	memset(me->fp, 0, sizeof(me->fp)); /* the new image starts with zeroes */
 	arch_fp_switch(NULL, me->fp);
 	pop_off();
 	if (old)
-		vmspace_destroy(old);
+		vmspace_put(old); /* this hart has left it */
 	spin_lock(&proc_lock);
 	kstrlcpy(p->name, app->name, sizeof(p->name));
 	spin_unlock(&proc_lock);

@@ -41,7 +41,10 @@ static struct pidmap pids;                  /* [proc_lock] */
 static struct proc *pid_table[MAX_PID];     /* [proc_lock] O(1) lookup */
 static struct list_node all_procs = LIST_INIT(all_procs); /* [proc_lock] */
 static int nr_procs;                        /* [proc_lock] not counting pid 0 */
+static int nr_user_procs;                   /* [proc_lock] without PF_KERNEL */
 
+/* Everything not set here starts zero: no parent, vm or caps, pgid 0
+ * (the parent's group), not killed, no ticks. */
 static void proc_fields_init(struct proc *p, const char *name, uint32_t flags)
 {
 	memset(p, 0, sizeof(*p));
@@ -49,20 +52,57 @@ static void proc_fields_init(struct proc *p, const char *name, uint32_t flags)
 	kstrlcpy(p->name, name, sizeof(p->name));
 	p->state = P_ALIVE;
 	p->flags = flags;
-	p->parent = NULL;
 	list_init(&p->children);
 	list_init(&p->sibling);
 	list_init(&p->all_link);
 	list_init(&p->threads);
-	p->nthreads = 0;
-	p->pgroot = kernel_root;
-	p->vm = NULL;
-	p->pgid = 0;
-	p->killed = 0;
-	p->caps = NULL;
-	p->exit_status = 0;
 	wq_init(&p->child_exit, "proc.child_exit");
-	p->ticks = 0;
+	proc_rlimit_defaults(p);
+}
+
+void proc_rlimit_defaults(struct proc *p)
+{
+	for (int r = 0; r < RLIM_NLIMITS; r++)
+		p->rlim[r] = (struct kite_rlimit){ RLIM_INF, RLIM_INF };
+	/* as Linux sets them for its first process */
+	p->rlim[RLIMIT_STACK].rlim_cur = RLIMIT_STACK_DEFAULT;
+	p->rlim[RLIMIT_CORE].rlim_cur = 0;
+	p->rlim[RLIMIT_NPROC] = (struct kite_rlimit){ MAX_PROCESS, MAX_PROCESS };
+	p->rlim[RLIMIT_NOFILE] = (struct kite_rlimit){ NOFILE_DEFAULT, NOFILE_MAX };
+	p->rlim[RLIMIT_MEMLOCK] = (struct kite_rlimit){ MEMLOCK_DEFAULT, MEMLOCK_DEFAULT };
+	p->rlim[RLIMIT_SIGPENDING] = (struct kite_rlimit){ MAX_PROCESS, MAX_PROCESS };
+	p->rlim[RLIMIT_MSGQUEUE] = (struct kite_rlimit){ MSGQUEUE_DEFAULT, MSGQUEUE_DEFAULT };
+	p->rlim[RLIMIT_NICE] = (struct kite_rlimit){ 0, 0 };
+	p->rlim[RLIMIT_RTPRIO] = (struct kite_rlimit){ 0, 0 };
+}
+
+int proc_prlimit_locked(struct proc *p, int r,
+			const struct kite_rlimit *new_lim, struct kite_rlimit *old)
+{
+	assert(spin_holding(&proc_lock));
+	if (r < 0 || r >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (new_lim && new_lim->rlim_cur > new_lim->rlim_max)
+		return -EINVAL;
+	if (new_lim && (new_lim->rlim_max > p->rlim[r].rlim_max ||
+			(r == RLIMIT_NOFILE && new_lim->rlim_max > NOFILE_MAX)))
+		return -EPERM;
+	if (old)
+		*old = p->rlim[r];
+	if (new_lim)
+		p->rlim[r] = *new_lim;
+	return 0;
+}
+
+struct vmspace *proc_swap_vm(struct proc *p, struct vmspace *vm)
+{
+	struct vmspace *old;
+
+	spin_lock(&proc_lock);
+	old = p->vm;
+	p->vm = vm;
+	spin_unlock(&proc_lock);
+	return old;
 }
 
 void proc_init(void)
@@ -144,7 +184,9 @@ int proc_register(struct proc *p, struct thread *t, struct proc *parent)
 	int pid;
 
 	spin_lock(&proc_lock);
-	if (nr_procs >= MAX_PROCESS) {
+	if (nr_procs >= MAX_PROCESS ||
+	    (!(p->flags & PF_KERNEL) &&
+	     (uint64_t)nr_user_procs >= parent->rlim[RLIMIT_NPROC].rlim_cur)) {
 		spin_unlock(&proc_lock);
 		return -EAGAIN;
 	}
@@ -158,6 +200,8 @@ int proc_register(struct proc *p, struct thread *t, struct proc *parent)
 	p->pid = pid;
 	t->tid = pid;
 	nr_procs++;
+	if (!(p->flags & PF_KERNEL))
+		nr_user_procs++;
 	p->parent = parent;
 	if (p->pgid == 0)
 		p->pgid = parent->pgid ? parent->pgid : pid;
@@ -180,6 +224,8 @@ void proc_unregister_locked(struct proc *p)
 	pidmap_free(&pids, p->pid);
 	p->pid = -1;
 	nr_procs--;
+	if (!(p->flags & PF_KERNEL))
+		nr_user_procs--;
 	list_remove(&p->sibling);
 	list_remove(&p->all_link);
 }
@@ -258,12 +304,14 @@ long proc_snapshot(struct kite_procinfo *info, size_t max)
 	list_for_each(it, &all_procs) {
 		struct proc *p = list_entry(it, struct proc, all_link);
 		struct list_node *jt;
-		uint64_t pages[VMR_NKINDS] = { 0 };
+		uint64_t pages[VMR_NKINDS] = { 0 }, tables = 0;
 
 		if (p == &kernel_proc)
 			continue;
+		/* p->vm changes only under proc_lock, and its reference is
+		 * dropped after: it lives while we hold the lock */
 		if (p->vm)
-			vmspace_pages(p->vm, pages);
+			vmspace_pages(p->vm, pages, &tables);
 		if (p->state == P_ZOMBIE || list_empty(&p->threads)) {
 			if (n < max) {
 				struct kite_procinfo *e = &info[n];
@@ -299,6 +347,7 @@ long proc_snapshot(struct kite_procinfo *info, size_t max)
 				e->pages_data = pages[VMR_DATA];
 				e->pages_heap = pages[VMR_HEAP];
 				e->pages_stack = pages[VMR_STACK];
+				e->pages_pt = tables;
 				kstrlcpy(e->name, t->name, sizeof(e->name));
 				kstrlcpy(e->sched, sched_class_name(), sizeof(e->sched));
 			}

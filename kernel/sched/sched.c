@@ -28,6 +28,7 @@
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/memlayout.h"
+#include "mm/vmspace.h"
 #include "proc/proc.h"
 #include "sched/stride.h"
 #include "uapi/errno.h"
@@ -114,7 +115,7 @@ void sched_init_hart(void)
 	rq->curr = idle;
 	spin_unlock(&rq->lock);
 	c->curr = idle;
-	c->pgroot = kernel_root;
+	c->vm = NULL; /* the kernel's page table */
 }
 
 const char *sched_class_name(void)
@@ -208,6 +209,27 @@ bool sched_wakeup(struct thread *t)
 	return true;
 }
 
+void sched_kick_thread(struct thread *t)
+{
+	int h = READ_ONCE(t->cpu);
+
+	if (h >= 0 && h != cpuid())
+		smp_send_ipi(h);
+}
+
+bool sched_sleep_cancel(struct thread *t)
+{
+	enum thread_state expect = T_SLEEPING;
+
+	/* pairs with the fence in proc_kill_locked: either we see the kill
+	 * here, or the killer sees us SLEEPING and wakes us */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!proc_killed(t->proc))
+		return false;
+	return __atomic_compare_exchange_n(&t->state, &expect, T_RUNNING, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
 void schedule(void)
 {
 	struct cpu *c = mycpu();
@@ -244,10 +266,8 @@ void schedule(void)
 	rq->prev = prev;
 	rq->nr_switches++;
 	c->curr = next;
-	if (next->proc->pgroot != c->pgroot) {
-		c->pgroot = next->proc->pgroot;
-		arch_set_pagetable(V2P(c->pgroot));
-	}
+	if (next->proc->vm != c->vm)
+		vmspace_switch(next->proc->vm);
 	/* user threads carry their floating-point registers with them */
 	if (prev->proc->vm || next->proc->vm)
 		arch_fp_switch(prev->proc->vm ? prev->fp : NULL,

@@ -12,15 +12,19 @@
  * earliest one (clock_arm_deadline), so a sleeper wakes at its deadline
  * give or take the interrupt latency, not at the next tick.
  *
- * kill wakes a sleeper directly (sched_wakeup); the sleeper then takes
- * itself off its queue or timer list, and the code that slept sees the
- * kill when it checks its condition again.
+ * Kills: every sleep but a mutex's can be ended by a kill. kill wakes a
+ * sleeper directly (sched_wakeup); the sleeper takes itself off its queue
+ * or timer list and returns -EINTR. A kill that lands just before the
+ * sleeper becomes SLEEPING finds nothing to wake, so the sleeper checks
+ * for one after it has become SLEEPING (sched_sleep_cancel) and then
+ * does not sleep at all: no window where a kill is lost.
  */
 #include "arch/arch.h"
 #include "kernel/clock.h"
 #include "kernel/cpu.h"
 #include "kernel/panic.h"
 #include "proc/proc.h"
+#include "uapi/errno.h"
 
 struct sleep_timers {
 	struct spinlock lock;
@@ -43,21 +47,34 @@ void wq_init(struct waitqueue *wq, const char *name)
 	list_init(&wq->waiters);
 }
 
-void wq_sleep(struct waitqueue *wq, struct spinlock *lk)
+/*
+ * The one way a thread goes to sleep on a queue. The caller holds lk,
+ * the lock of the condition it waits for (it may be wq's own lock).
+ * Joining the queue and becoming SLEEPING happen before lk is released,
+ * so a waker cannot miss us; after that a pending kill is checked once
+ * more (sched_sleep_cancel), so a kill that came just before we became
+ * SLEEPING, and so found nothing to wake, is not lost either.
+ */
+static int sleep_on(struct waitqueue *wq, struct spinlock *lk, bool killable)
 {
 	struct thread *t = current();
+	bool own = lk == &wq->lock;
+	int err = 0;
 
 	assert(spin_holding(lk));
 	push_off();
-	spin_lock(&wq->lock);
+	if (!own)
+		spin_lock(&wq->lock);
 	thread_set_state(t, T_SLEEPING);
 	t->wq = wq;
 	list_push_back(&wq->waiters, &t->wq_link);
-	spin_unlock(&wq->lock);
+	if (!own)
+		spin_unlock(&wq->lock);
 	spin_unlock(lk);
-	schedule();
+	if (!killable || !sched_sleep_cancel(t))
+		schedule();
 	pop_off();
-	/* woken without the queue (kill): leave it */
+	/* woken without the queue (kill) or never slept: leave it */
 	if (READ_ONCE(t->wq) == wq) {
 		spin_lock(&wq->lock);
 		if (t->wq == wq) {
@@ -66,14 +83,28 @@ void wq_sleep(struct waitqueue *wq, struct spinlock *lk)
 		}
 		spin_unlock(&wq->lock);
 	}
+	if (killable && proc_killed(t->proc))
+		err = -EINTR;
 	spin_lock(lk);
+	return err;
 }
 
-static int wq_wake(struct waitqueue *wq, int max)
+int wq_sleep(struct waitqueue *wq, struct spinlock *lk)
+{
+	return sleep_on(wq, lk, true);
+}
+
+void wq_sleep_nokill(struct waitqueue *wq)
+{
+	sleep_on(wq, &wq->lock, false);
+}
+
+/* Wake up to max sleepers of wq, whose lock is held. */
+static int wq_wake_locked(struct waitqueue *wq, int max)
 {
 	int n = 0;
 
-	spin_lock(&wq->lock);
+	assert(spin_holding(&wq->lock));
 	while (n < max && !list_empty(&wq->waiters)) {
 		struct thread *t = list_entry(list_pop_front(&wq->waiters),
 					      struct thread, wq_link);
@@ -82,6 +113,15 @@ static int wq_wake(struct waitqueue *wq, int max)
 		if (sched_wakeup(t))
 			n++;
 	}
+	return n;
+}
+
+static int wq_wake(struct waitqueue *wq, int max)
+{
+	int n;
+
+	spin_lock(&wq->lock);
+	n = wq_wake_locked(wq, max);
 	spin_unlock(&wq->lock);
 	return n;
 }
@@ -96,12 +136,17 @@ int wq_wake_one(struct waitqueue *wq)
 	return wq_wake(wq, 1);
 }
 
-void sleep_ms(uint64_t ms)
+int wq_wake_one_locked(struct waitqueue *wq)
+{
+	return wq_wake_locked(wq, 1);
+}
+
+int sleep_until(uint64_t deadline)
 {
 	struct thread *t = current();
-	uint64_t deadline = arch_time_counter() + ms * clock_timebase / 1000;
 	struct sleep_timers *st;
 	struct list_node *it;
+	int err = 0;
 
 	push_off();
 	st = &timers[cpuid()];
@@ -115,15 +160,26 @@ void sleep_ms(uint64_t ms)
 	list_insert_between(&t->timer_link, it->prev, it);
 	thread_set_state(t, T_SLEEPING);
 	spin_unlock(&st->lock);
-	clock_arm_deadline(deadline);
-	schedule();
+	if (!sched_sleep_cancel(t)) {
+		clock_arm_deadline(deadline);
+		schedule();
+	}
 	pop_off();
-	/* woken early (kill): take the timer out */
+	/* woken early (kill) or never slept: take the timer out */
 	st = &timers[t->timer_hart];
 	spin_lock(&st->lock);
 	if (t->timer_link.next != &t->timer_link)
 		list_remove(&t->timer_link);
 	spin_unlock(&st->lock);
+	if (proc_killed(t->proc))
+		err = -EINTR;
+	return err;
+}
+
+int sleep_ms(uint64_t ms)
+{
+	return sleep_until(clock_deadline_ns(ms > UINT64_MAX / 1000000
+						  ? UINT64_MAX : ms * 1000000));
 }
 
 uint64_t sleep_timers_next(int hart)

@@ -161,5 +161,64 @@ SYSCALL(brk)
 	struct vmspace *vm = current()->proc->vm;
 
 	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	return vm ? (long)vmspace_brk(vm, a0) : -ENOMEM;
+	return vm ? (long)vmspace_brk(vm, a0, proc_rlimit(RLIMIT_AS)) : -ENOMEM;
+}
+
+/* The process pid names for prlimit64 (0: the caller), or an error. A
+ * kernel thread's limits are not the user's to change. proc_lock held. */
+static int rlimit_target_locked(int pid, struct proc **out)
+{
+	struct proc *me = current()->proc, *p;
+
+	p = pid == 0 ? me : pid > 0 ? proc_lookup_locked(pid) : NULL;
+	if (!p || p->state == P_ZOMBIE)
+		return -ESRCH;
+	if (p->flags & PF_KERNEL)
+		return -EPERM;
+	*out = p;
+	return 0;
+}
+
+/* Limit r of process pid: the new one from the user at unew (0: none),
+ * the old one to uold (0: not wanted). */
+static long rlimit_user(int pid, int r, uint64_t unew, uint64_t uold)
+{
+	struct vmspace *vm = current()->proc->vm;
+	struct kite_rlimit new_lim, old;
+	struct proc *p;
+	long err;
+
+	if (unew && copy_from_user(vm, &new_lim, unew, sizeof(new_lim)))
+		return -EFAULT;
+	spin_lock(&proc_lock);
+	err = rlimit_target_locked(pid, &p);
+	if (!err)
+		err = proc_prlimit_locked(p, r, unew ? &new_lim : NULL, &old);
+	spin_unlock(&proc_lock);
+	if (!err && uold && copy_to_user(vm, uold, &old, sizeof(old)))
+		err = -EFAULT;
+	return err;
+}
+
+/* prlimit64(pid, resource, new, old) */
+SYSCALL(prlimit64)
+{
+	(void)a4, (void)a5;
+	return rlimit_user((int)(int64_t)a0, (int)(int64_t)a1, a2, a3);
+}
+
+SYSCALL(getrlimit)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (!a1)
+		return -EFAULT;
+	return rlimit_user(0, (int)(int64_t)a0, 0, a1);
+}
+
+SYSCALL(setrlimit)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (!a1)
+		return -EFAULT;
+	return rlimit_user(0, (int)(int64_t)a0, a1, 0);
 }

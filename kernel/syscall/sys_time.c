@@ -2,6 +2,7 @@
  * sys_time.c - time: nanosleep, clock_gettime, gettimeofday, times, and
  * uname.
  */
+#include "arch/arch.h"
 #include "kernel/clock.h"
 #include "kernel/param.h"
 #include "lib/string.h"
@@ -16,20 +17,44 @@ static struct vmspace *uvm(void)
 	return current()->proc->vm;
 }
 
+/* A valid timespec as nanoseconds, saturating at UINT64_MAX; -EINVAL if
+ * a field is negative or tv_nsec is not below one second. */
+static int timespec_to_ns(const struct kite_timespec *ts, uint64_t *ns)
+{
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= (int64_t)NSEC_PER_SEC)
+		return -EINVAL;
+	if ((uint64_t)ts->tv_sec > (UINT64_MAX - (uint64_t)ts->tv_nsec) / NSEC_PER_SEC)
+		*ns = UINT64_MAX;
+	else
+		*ns = (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
+	return 0;
+}
+
+/* nanosleep(req, rem): a kill ends it early with -EINTR, and the time
+ * left goes to rem if it is not NULL. */
 SYSCALL(nanosleep)
 {
 	struct kite_timespec ts;
-	uint64_t ms;
+	uint64_t ns, deadline, now;
+	int err;
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (copy_from_user(uvm(), &ts, a0, sizeof(ts)))
 		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-		return -EINVAL;
-	ms = (uint64_t)ts.tv_sec * 1000 + ((uint64_t)ts.tv_nsec + 999999) / 1000000;
-	if (ms)
-		sleep_ms(ms);
-	return proc_killed(current()->proc) ? -EINTR : 0;
+	err = timespec_to_ns(&ts, &ns);
+	if (err)
+		return err;
+	deadline = clock_deadline_ns(ns);
+	if (!sleep_until(deadline))
+		return 0;
+	now = arch_time_counter();
+	ns = deadline == UINT64_MAX ? UINT64_MAX
+				    : clock_counter_to_ns(deadline > now ? deadline - now : 0);
+	ts.tv_sec = (int64_t)(MIN(ns / NSEC_PER_SEC, (uint64_t)INT64_MAX));
+	ts.tv_nsec = (int64_t)(ns % NSEC_PER_SEC);
+	if (a1 && copy_to_user(uvm(), a1, &ts, sizeof(ts)))
+		return -EFAULT;
+	return -EINTR;
 }
 
 SYSCALL(clock_gettime)

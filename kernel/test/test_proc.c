@@ -46,7 +46,7 @@ KTEST(proc_init)
 	KT_ASSERT(p->state == P_ALIVE && p->flags == PF_KERNEL);
 	KT_ASSERT(p->parent == NULL && list_empty(&p->children));
 	KT_ASSERT(list_empty(&p->threads) && p->nthreads == 0);
-	KT_ASSERT(p->pgroot == kernel_root && !p->vm && !p->caps);
+	KT_ASSERT(!p->vm && !p->caps);
 	KT_ASSERT(p->pgid == 0 && p->killed == 0);
 	KT_ASSERT(p->exit_status == 0 && p->ticks == 0);
 	KT_ASSERT(list_empty(&p->child_exit.waiters));

@@ -25,17 +25,34 @@ void arch_tlb_flush_all(void)
 	sfence_vma_all();
 }
 
-void arch_tlb_shootdown(uintptr_t va, size_t size)
-{
-	uint64_t others = READ_ONCE(online_mask) & ~(1UL << cpuid());
+/* Past this many pages one full flush beats flushing page by page. */
+#define FLUSH_ALL_PAGES 64
 
-	if (size >= 64 * 4096)
+static void tlb_flush_local(uintptr_t va, size_t size)
+{
+	if (size >= FLUSH_ALL_PAGES * PAGE_SIZE)
 		sfence_vma_all();
 	else
-		for (size_t off = 0; off < size; off += 4096)
+		for (size_t off = 0; off < size; off += PAGE_SIZE)
 			sfence_vma_page(va + off);
-	if (others)
-		sbi_remote_sfence_vma(others, 0, va, size);
+}
+
+void arch_tlb_shootdown_mask(uint64_t mask, uintptr_t va, size_t size)
+{
+	uint64_t me = 1UL << cpuid();
+
+	if (mask & me)
+		tlb_flush_local(va, size);
+	mask &= ~me & READ_ONCE(online_mask);
+	if (mask)
+		sbi_remote_sfence_vma(mask, 0, va, size);
+}
+
+void arch_tlb_shootdown(uintptr_t va, size_t size)
+{
+	push_off();
+	arch_tlb_shootdown_mask(READ_ONCE(online_mask), va, size);
+	pop_off();
 }
 
 void arch_set_pagetable(uint64_t root_pa)

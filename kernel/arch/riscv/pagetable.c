@@ -14,6 +14,12 @@
  * The kernel half: pt_kernel_half_init() fills root entries 256..511 with
  * tables at boot; pt_create() copies those entries into new roots, so
  * every later kernel mapping is visible in every address space.
+ *
+ * Counting: each table's struct page counts its valid entries (pt_used),
+ * so pt_clear_range() can free a user-half table the moment it becomes
+ * empty; a root's struct page counts the table pages of its user half
+ * (pt_tables), which is the page-table share of a process's memory.
+ * Tables of the kernel half are shared and never freed.
  */
 #include "arch/arch.h"
 #include "kernel/panic.h"
@@ -40,19 +46,64 @@
 pte_t *kernel_root;
 static uint64_t nr_tables; /* [atomic] table pages below every root */
 
-static void *pt_table_alloc(void)
+#define ROOT_USER_ENTRIES 256 /* root entries 0..255: the user half */
+
+static struct page *table_page(const pte_t *table)
+{
+	return va_to_page(table);
+}
+
+/* A zeroed table page, counted in root's user-half tables (root NULL:
+ * the new page is a root itself, or a kernel-half table). */
+static void *pt_table_alloc(pte_t *root)
 {
 	void *t = pmm_alloc_page(PMM_ZERO);
 
-	if (t)
-		__atomic_add_fetch(&nr_tables, 1, __ATOMIC_RELAXED);
+	if (!t)
+		return NULL;
+	__atomic_add_fetch(&nr_tables, 1, __ATOMIC_RELAXED);
+	table_page(t)->pt_used = 0;
+	table_page(t)->pt_tables = 1;
+	if (root)
+		__atomic_add_fetch(&table_page(root)->pt_tables, 1, __ATOMIC_RELAXED);
 	return t;
 }
 
-static void pt_table_free(void *t)
+static void pt_table_uncount(pte_t *root)
 {
 	__atomic_sub_fetch(&nr_tables, 1, __ATOMIC_RELAXED);
+	if (root)
+		__atomic_sub_fetch(&table_page(root)->pt_tables, 1, __ATOMIC_RELAXED);
+}
+
+static void pt_table_free(pte_t *root, void *t)
+{
+	pt_table_uncount(root);
 	pmm_free_page(t);
+}
+
+uint64_t pt_nr_tables(pte_t *root)
+{
+	return __atomic_load_n(&table_page(root)->pt_tables, __ATOMIC_RELAXED);
+}
+
+/* A table entry became valid / invalid: keep its table's count. */
+static void pt_used_inc(pte_t *e)
+{
+	table_page((pte_t *)ALIGN_DOWN((uintptr_t)e, PAGE_SIZE))->pt_used++;
+}
+
+static unsigned pt_used_dec(pte_t *e)
+{
+	struct page *pg = table_page((pte_t *)ALIGN_DOWN((uintptr_t)e, PAGE_SIZE));
+
+	assert(pg->pt_used > 0);
+	return --pg->pt_used;
+}
+
+static bool va_user_half(vaddr_t va)
+{
+	return VPN(va, 2) < ROOT_USER_ENTRIES && (int64_t)va >= 0;
 }
 
 uint64_t pt_table_pages(void)
@@ -117,13 +168,14 @@ static pte_t *pt_entry_alloc(pte_t *root, vaddr_t va, int target, int *err)
 				return NULL;
 			}
 		} else {
-			void *next = pt_table_alloc();
+			void *next = pt_table_alloc(va_user_half(va) ? root : NULL);
 
 			if (!next) {
 				*err = -ENOMEM;
 				return NULL;
 			}
 			*e = PA_PTE(V2P(next)) | PTE_V;
+			pt_used_inc(e);
 		}
 		table = P2V(PTE_PA(*e));
 	}
@@ -148,6 +200,7 @@ static int pt_map_level(pte_t *root, vaddr_t va, paddr_t pa, size_t size,
 		if (!e || (*e & PTE_V))
 			goto undo;
 		*e = PA_PTE(pa + done) | flags;
+		pt_used_inc(e);
 	}
 	return 0;
 undo:
@@ -212,6 +265,7 @@ size_t pt_clear(pte_t *root, vaddr_t va, size_t size)
 			continue;
 		assert(level == 0); /* huge pages are never unmapped */
 		*e = 0;
+		pt_used_dec(e);
 		n++;
 	}
 	return n;
@@ -224,6 +278,83 @@ size_t pt_unmap(pte_t *root, vaddr_t va, size_t size)
 	if (n)
 		arch_tlb_shootdown(va, size);
 	return n;
+}
+
+/* The first address at or after va that may be mapped: holes of a whole
+ * table are skipped in one step. */
+static vaddr_t next_mapped(pte_t *root, vaddr_t va, vaddr_t end)
+{
+	while (va < end) {
+		pte_t *table = root;
+		int level;
+
+		for (level = 2; level > 0; level--) {
+			pte_t e = table[VPN(va, level)];
+
+			if (!(e & PTE_V))
+				break;
+			table = P2V(PTE_PA(e));
+		}
+		if (level == 0)
+			return va;
+		/* nothing mapped up to the end of this entry's span */
+		va = ALIGN_DOWN(va, PAGE_SIZE << (9 * (level + 1))) +
+		     (PAGE_SIZE << (9 * (level + 1)));
+		if (va == 0)
+			break; /* wrapped */
+	}
+	return end;
+}
+
+vaddr_t pt_clear_range(pte_t *root, vaddr_t va, vaddr_t end,
+		       struct pt_gather *g)
+{
+	assert(IS_ALIGNED(va | end, PAGE_SIZE) && va_user_half(va) &&
+	       (end == va || va_user_half(end - 1)));
+	for (va = next_mapped(root, va, end); va < end;
+	     va = next_mapped(root, va + PAGE_SIZE, end)) {
+		pte_t *path[3];
+		pte_t *table = root;
+
+		if (g->nframes == PT_GATHER_MAX)
+			return va;
+		for (int level = 2; level >= 0; level--) {
+			path[level] = &table[VPN(va, level)];
+			if (level)
+				table = P2V(PTE_PA(*path[level]));
+		}
+		if (!(*path[0] & PTE_V))
+			continue;
+		assert(!(*path[1] & PTE_LEAF) && !(*path[2] & PTE_LEAF));
+		g->frames[g->nframes++] = PTE_PA(*path[0]);
+		*path[0] = 0;
+		/* free the tables this leaves empty, bottom up; the root
+		 * stays */
+		for (int level = 0; level < 2 && pt_used_dec(path[level]) == 0;
+		     level++) {
+			pte_t *empty = (pte_t *)ALIGN_DOWN((uintptr_t)path[level],
+							  PAGE_SIZE);
+
+			*path[level + 1] = 0;
+			pt_table_uncount(root);
+			list_push_back(&g->tables, &table_page(empty)->link);
+		}
+	}
+	return end;
+}
+
+void pt_gather_init(struct pt_gather *g)
+{
+	g->nframes = 0;
+	list_init(&g->tables);
+}
+
+void pt_gather_free_tables(struct pt_gather *g)
+{
+	struct list_node *n;
+
+	while ((n = list_pop_front(&g->tables)) != NULL)
+		pmm_free_pages(list_entry(n, struct page, link), 0);
 }
 
 bool pt_walk(pte_t *root, vaddr_t va, paddr_t *pa, unsigned *prot)
@@ -265,7 +396,7 @@ int pt_protect(pte_t *root, vaddr_t va, size_t size, unsigned prot)
 
 pte_t *pt_create(void)
 {
-	pte_t *root = pt_table_alloc();
+	pte_t *root = pt_table_alloc(NULL);
 
 	if (!root)
 		return NULL;
@@ -273,15 +404,15 @@ pte_t *pt_create(void)
 	return root;
 }
 
-static void pt_free_level(pte_t *table, int level)
+static void pt_free_level(pte_t *root, pte_t *table, int level)
 {
 	for (int i = 0; i < 512; i++) {
 		pte_t e = table[i];
 
 		if ((e & PTE_V) && !(e & PTE_LEAF) && level > 0)
-			pt_free_level(P2V(PTE_PA(e)), level - 1);
+			pt_free_level(root, P2V(PTE_PA(e)), level - 1);
 	}
-	pt_table_free(table);
+	pt_table_free(root, table);
 }
 
 void pt_destroy(pte_t *root)
@@ -291,9 +422,9 @@ void pt_destroy(pte_t *root)
 		pte_t e = root[i];
 
 		if ((e & PTE_V) && !(e & PTE_LEAF))
-			pt_free_level(P2V(PTE_PA(e)), 1);
+			pt_free_level(root, P2V(PTE_PA(e)), 1);
 	}
-	pt_table_free(root);
+	pt_table_free(NULL, root);
 }
 
 static size_t pt_count_level(pte_t *table, int level, int first, int last)
@@ -322,10 +453,11 @@ int pt_kernel_half_init(pte_t *root)
 
 		if (root[i] & PTE_V)
 			continue;
-		t = pt_table_alloc();
+		t = pt_table_alloc(NULL);
 		if (!t)
 			return -ENOMEM;
 		root[i] = PA_PTE(V2P(t)) | PTE_V;
+		pt_used_inc(&root[i]);
 	}
 	return 0;
 }

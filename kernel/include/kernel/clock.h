@@ -31,6 +31,11 @@ void clock_tick(unsigned n);
 uint64_t clock_monotonic_ns(void);
 /* Nanoseconds since the Unix epoch, from the RTC. */
 uint64_t clock_realtime_ns(void);
+/* Nanoseconds to time-counter ticks, saturating at UINT64_MAX. */
+uint64_t clock_ns_to_counter(uint64_t ns);
+/* The time counter ns nanoseconds from now, saturating at UINT64_MAX
+ * ("never"). */
+uint64_t clock_deadline_ns(uint64_t ns);
 /* Convert time counter ticks to nanoseconds without overflow. */
 uint64_t clock_counter_to_ns(uint64_t count);
 

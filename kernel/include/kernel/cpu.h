@@ -17,6 +17,8 @@
 #include "kernel/types.h"
 #include "arch/arch.h"
 
+struct vmspace;
+
 struct cpu {
 	uintptr_t emerg_sp;   /* [boot] stack for a kernel stack overflow */
 	uint32_t id;          /* [boot] hart id */
@@ -28,7 +30,9 @@ struct cpu {
 	uint64_t timer_armed; /* [own] value the timer is armed with */
 	uintptr_t kstack_top; /* [boot] this hart's boot/idle stack */
 	struct thread *curr;  /* [own] the thread running here (current()) */
-	uint64_t *pgroot;     /* [own] page-table root installed in satp */
+	struct vmspace *vm;   /* [own] address space installed in satp (it
+			       * has this hart's bit in vm->active); NULL:
+			       * the kernel's page table */
 };
 
 extern struct cpu cpus[NCPU];

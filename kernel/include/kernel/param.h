@@ -10,4 +10,11 @@
 #define BOOTARGS_MAX 256    /* longest /chosen/bootargs kept */
 #define KITE_VERSION "0.1.0"
 
+/* Default resource limits (Linux's for its first process) */
+#define RLIMIT_STACK_DEFAULT (8UL << 20) /* 8 MiB of stack */
+#define NOFILE_DEFAULT 1024   /* open files: soft limit */
+#define NOFILE_MAX 4096       /* open files: hard limit, and its ceiling */
+#define MEMLOCK_DEFAULT (8UL << 20)
+#define MSGQUEUE_DEFAULT 819200
+
 #endif

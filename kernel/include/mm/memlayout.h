@@ -19,6 +19,9 @@
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define PAGE_MASK (PAGE_SIZE - 1)
 
+#define USER_MIN 0x1000UL       /* page 0 is never mapped */
+#define USER_TOP 0x4000000000UL /* end of the user half (Sv39 lower half) */
+
 #define DIRECTMAP_BASE 0xffffffc000000000UL
 #define DIRECTMAP_SIZE (64UL << 30)
 #define KSTACK_BASE 0xffffffd000000000UL

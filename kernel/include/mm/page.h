@@ -5,7 +5,8 @@
  * kernel image). A block of 2^order frames is described by its first
  * ("head") page. Locks: free-list links, PG_FREE, PG_ALLOC and order are
  * guarded by the buddy zone lock; slab fields by the kmalloc class lock
- * of the slab; refcount is atomic.
+ * of the slab; page-table fields as the page-table code says; refcount
+ * is atomic.
  */
 #ifndef KITE_MM_PAGE_H
 #define KITE_MM_PAGE_H
@@ -25,9 +26,19 @@ struct page {
 	uint32_t refcount;     /* [atomic] users of the frame */
 	uint16_t flags;        /* PG_*: see above */
 	uint8_t order;         /* [zone lock] order of the block at its head */
-	uint8_t slab_class;    /* [class lock] kmalloc size class */
-	uint16_t slab_inuse;   /* [class lock] objects handed out */
-	void *slab_free;       /* [class lock] first free object in the slab */
+	union {
+		struct { /* a kmalloc slab */
+			uint8_t slab_class;  /* [class lock] kmalloc size class */
+			uint16_t slab_inuse; /* [class lock] objects handed out */
+			void *slab_free;     /* [class lock] first free object */
+		};
+		struct { /* a page-table page (the owner of the table's
+			  * address space serialises changes) */
+			uint16_t pt_used;   /* valid entries in this table */
+			uint64_t pt_tables; /* root: table pages of its user
+					     * half, the root included [atomic] */
+		};
+	};
 };
 
 #endif

@@ -11,6 +11,7 @@
 #define KITE_MM_PAGETABLE_H
 
 #include "kernel/types.h"
+#include "lib/list.h"
 
 typedef uint64_t pte_t;
 
@@ -43,6 +44,31 @@ size_t pt_unmap(pte_t *root, vaddr_t va, size_t size);
 /* pt_unmap without the TLB flush: the caller flushes (arch_tlb_shootdown)
  * before anything reuses the addresses or frames. */
 size_t pt_clear(pte_t *root, vaddr_t va, size_t size);
+/*
+ * Unmapping user memory safely: pt_clear_range() clears leaves and
+ * gathers what they mapped (and the tables it emptied); the caller shoots
+ * the range down on every hart that may cache it and only then frees the
+ * frames and calls pt_gather_free_tables(), so no hart can reach a freed
+ * frame through a stale TLB entry.
+ */
+#define PT_GATHER_MAX 128
+struct pt_gather {
+	int nframes;
+	paddr_t frames[PT_GATHER_MAX]; /* frames the cleared leaves mapped */
+	struct list_node tables;       /* emptied tables (struct page link) */
+};
+
+void pt_gather_init(struct pt_gather *g);
+/* Clear the 4 KiB leaves of [va, end) in the user half, gathering into g
+ * until it holds PT_GATHER_MAX frames; user-half tables left empty are
+ * unlinked and gathered too. Returns where it stopped (end when done). */
+vaddr_t pt_clear_range(pte_t *root, vaddr_t va, vaddr_t end,
+		       struct pt_gather *g);
+/* Free the tables g gathered (after the shootdown). */
+void pt_gather_free_tables(struct pt_gather *g);
+/* Table pages of root's user half, the root included. */
+uint64_t pt_nr_tables(pte_t *root);
+
 /* Translate va: true and *pa (and *prot if not NULL) if mapped. */
 bool pt_walk(pte_t *root, vaddr_t va, paddr_t *pa, unsigned *prot);
 /* Change the protection of [va, va+size); -ENOENT (nothing changed) if

@@ -9,11 +9,9 @@
 #define KITE_PROC_ELF_H
 
 #include "kernel/types.h"
+#include "mm/memlayout.h"
 
 #define ELF_MAX_SEGS 8
-
-#define USER_TOP 0x4000000000UL /* end of the user half (Sv39 lower half) */
-#define USER_MIN 0x1000UL       /* page 0 is never mapped */
 
 struct elf_segment {
 	uint64_t vaddr;  /* p_vaddr */

@@ -10,8 +10,8 @@
  * reaps them. The kernel process (pid 0) owns the per-hart idle threads.
  *
  * Locks: proc_lock guards the process table (pids, pid_table, the list
- * of all processes, nr_procs), every parent/children link, proc->state
- * and proc->exit_status. A thread's state and scheduling fields follow
+ * of all processes, nr_procs), every parent/children link, proc->state,
+ * proc->exit_status, changes of proc->vm and the resource limits. A thread's state and scheduling fields follow
  * sched/sched.h. Lock order: proc_lock -> waitqueue locks -> rq locks.
  */
 #ifndef KITE_PROC_PROC_H
@@ -27,6 +27,7 @@
 #include "proc/pid.h"
 #include "sched/sched.h"
 #include "sched/stride.h"
+#include "kernel/param.h"
 #include "uapi/kite.h"
 
 struct vmspace;
@@ -94,14 +95,17 @@ struct proc {
 	struct list_node all_link; /* [proc_lock] in the list of all processes */
 	struct list_node threads;  /* [proc_lock] its threads */
 	int nthreads;              /* [proc_lock] */
-	pte_t *pgroot;             /* [owner] page-table root (kernel_root for kernel) */
-	struct vmspace *vm;        /* [owner] user address space; NULL for kernel */
+	struct vmspace *vm;        /* [proc_lock to change; its threads read it
+				    * without] user address space (a reference,
+				    * see mm/vmspace.h); NULL for kernel */
 	void *caps;                /* [const] capability table (a later issue); NULL */
 	int pgid;                  /* [proc_lock] process group (Ctrl-C, kill(-pgid)) */
 	int killed;                /* [atomic] signal that ends it at the next chance */
 	int exit_status;           /* [proc_lock] valid once P_ZOMBIE */
 	struct waitqueue child_exit; /* a child became a zombie or was reparented */
 	uint64_t ticks;            /* [atomic] ticks of threads that exited */
+	struct kite_rlimit rlim[RLIM_NLIMITS]; /* [proc_lock; the process
+				    * itself may read a word without] */
 };
 
 extern struct spinlock proc_lock;
@@ -122,6 +126,21 @@ void proc_free(struct proc *p);
 /* Give p a pid, link it under parent and into the table; -EAGAIN when
  * MAX_PROCESS or the pids are exhausted. */
 int proc_register(struct proc *p, struct thread *t, struct proc *parent);
+/* Set p's limits to the defaults (a kernel thread's, and init's). */
+void proc_rlimit_defaults(struct proc *p);
+/* The calling process's soft limit for resource r (RLIM_INF: none). */
+static inline uint64_t proc_rlimit(int r)
+{
+	return READ_ONCE(current()->proc->rlim[r].rlim_cur);
+}
+/* prlimit64: p's limit r to *old (if old), then *new (if new). 0,
+ * -EINVAL (bad resource, cur > max) or -EPERM (raising the hard limit:
+ * Kite's processes hold no privilege to). proc_lock held. */
+int proc_prlimit_locked(struct proc *p, int r,
+			const struct kite_rlimit *new_lim, struct kite_rlimit *old);
+/* Replace p's address space (the caller is p's only thread): returns
+ * the old one, whose reference passes to the caller. */
+struct vmspace *proc_swap_vm(struct proc *p, struct vmspace *vm);
 /* O(1): the process with pid, or NULL. Caller holds proc_lock. */
 struct proc *proc_lookup_locked(int pid);
 int proc_count(void);

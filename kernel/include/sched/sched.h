@@ -103,6 +103,14 @@ void sched_yield(void);
 void sched_start(struct thread *t);
 /* SLEEPING -> RUNNABLE and queue it; false if t was not asleep. */
 bool sched_wakeup(struct thread *t);
+/* Interrupt the hart t runs on (if another), so that it notices a kill
+ * or another request at once. Interrupts off. */
+void sched_kick_thread(struct thread *t);
+/* t, the current thread, has just become SLEEPING (interrupts off, no
+ * lock held): if its process has a kill pending, make it RUNNING again
+ * and return true (the caller must not schedule); false if there is no
+ * kill, or a waker has already queued it (the caller must schedule). */
+bool sched_sleep_cancel(struct thread *t);
 /* n timer ticks on this hart (interrupts off). */
 void sched_tick(unsigned n);
 /* After a trap: switch if the current thread was asked to. */
@@ -124,16 +132,26 @@ struct waitqueue {
 };
 
 void wq_init(struct waitqueue *wq, const char *name);
-/* Sleep on wq. lk is held on entry (and is the only spinlock held),
- * released while asleep and held again on return. */
-void wq_sleep(struct waitqueue *wq, struct spinlock *lk);
+/* Sleep on wq until woken or killed. lk, the lock of the condition the
+ * caller waits for, is held on entry (it is the only spinlock held),
+ * released while asleep and held again on return. 0, or -EINTR if the
+ * process has a kill pending (then it may not have slept at all). */
+int wq_sleep(struct waitqueue *wq, struct spinlock *lk);
+/* Sleep on wq with wq->lock held, and a kill does not end it (mutexes:
+ * their holders never wait for long). */
+void wq_sleep_nokill(struct waitqueue *wq);
 /* Wake every sleeper / the first sleeper; returns how many woke. */
 int wq_wake_all(struct waitqueue *wq);
 int wq_wake_one(struct waitqueue *wq);
+/* wq_wake_one with wq->lock held. */
+int wq_wake_one_locked(struct waitqueue *wq);
 
-/* Sleep for ms milliseconds (no spinning): woken by the first timer
- * tick at or after the deadline. */
-void sleep_ms(uint64_t ms);
+/* Sleep until the time counter reaches deadline (UINT64_MAX: until
+ * killed), with no spinning: woken by this hart's timer at the deadline.
+ * 0, or -EINTR if a kill ended it early. */
+int sleep_until(uint64_t deadline);
+/* The same for ms milliseconds from now (saturating: never wraps). */
+int sleep_ms(uint64_t ms);
 void sleep_timers_init(void);
 /* Earliest sleep deadline on hart, or UINT64_MAX. */
 uint64_t sleep_timers_next(int hart);

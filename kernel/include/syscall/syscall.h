@@ -36,6 +36,9 @@ SYSCALL(execve);
 SYSCALL(wait4);
 SYSCALL(spawn);
 SYSCALL(brk);
+SYSCALL(prlimit64);
+SYSCALL(getrlimit);
+SYSCALL(setrlimit);
 /* sys_io.c */
 SYSCALL(read);
 SYSCALL(write);

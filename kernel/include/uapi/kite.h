@@ -76,8 +76,34 @@ struct kite_procinfo {
 	uint32_t flags;      /* 1: kernel thread */
 	uint64_t ticks;
 	uint64_t pages_code, pages_data, pages_heap, pages_stack;
+	uint64_t pages_pt;   /* page-table pages of its address space */
 	char name[16];
 	char sched[8];
+};
+
+/* Resource limits (prlimit64, getrlimit, setrlimit): Linux's numbers. */
+#define RLIMIT_CPU 0
+#define RLIMIT_FSIZE 1
+#define RLIMIT_DATA 2
+#define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
+#define RLIMIT_RSS 5
+#define RLIMIT_NPROC 6
+#define RLIMIT_NOFILE 7
+#define RLIMIT_MEMLOCK 8
+#define RLIMIT_AS 9
+#define RLIMIT_LOCKS 10
+#define RLIMIT_SIGPENDING 11
+#define RLIMIT_MSGQUEUE 12
+#define RLIMIT_NICE 13
+#define RLIMIT_RTPRIO 14
+#define RLIMIT_RTTIME 15
+#define RLIM_NLIMITS 16
+#define RLIM_INFINITY (~0UL)
+
+struct kite_rlimit {
+	uint64_t rlim_cur; /* the soft limit: what is enforced */
+	uint64_t rlim_max; /* the hard limit: the ceiling for rlim_cur */
 };
 
 /* SYS_kite_meminfo: frames of 4 KiB. free counts the frames the kernel

@@ -21,6 +21,8 @@
 #define SYS_set_priority 140
 #define SYS_times 153
 #define SYS_uname 160
+#define SYS_getrlimit 163
+#define SYS_setrlimit 164
 #define SYS_gettimeofday 169
 #define SYS_getpid 172
 #define SYS_getppid 173
@@ -31,6 +33,7 @@
 #define SYS_execve 221
 #define SYS_mmap 222
 #define SYS_wait4 260
+#define SYS_prlimit64 261
 #define SYS_spawn 400
 
 /* Kite's own calls */

@@ -72,6 +72,9 @@ void arch_tlb_flush_page(uintptr_t va);
 void arch_tlb_flush_all(void);
 /* Flush [va, va+size) on every online hart (SBI remote fence). */
 void arch_tlb_shootdown(uintptr_t va, size_t size);
+/* Flush [va, va+size) on the harts in mask (bit h: hart h), this one
+ * included if it is there; returns when all have flushed. Interrupts off. */
+void arch_tlb_shootdown_mask(uint64_t mask, uintptr_t va, size_t size);
 
 /* Install root page table (physical address) on this hart. */
 void arch_set_pagetable(uint64_t root_pa);
