@@ -24,7 +24,11 @@ import qemu_run  # noqa: E402
 LINE_RE = re.compile(r"^bench (\S+) iters=(\d+) instret=(\d+) ticks=(\d+)$",
                      re.M)
 TIMEBASE_RE = re.compile(r"^bench: timebase=(\d+)", re.M)
+IRQOFF_RE = re.compile(r"^irqoff hart=(\d+) ns=(\d+) pc=(0x[0-9a-f]+)$", re.M)
 TIMEOUT = 300
+
+
+IRQOFF = []  # (hart, ns, pc) from the plain run of ubench
 
 
 def run(bootargs, extra):
@@ -34,7 +38,18 @@ def run(bootargs, extra):
                          % (res.status, "\n".join(res.output.splitlines()[-30:])))
         sys.exit(1)
     tb = TIMEBASE_RE.search(res.output)
+    if not extra:
+        IRQOFF.extend(IRQOFF_RE.findall(res.output))
     return LINE_RE.findall(res.output), int(tb.group(1)) if tb else 10000000
+
+
+def symbol(pc):
+    """The kernel function holding pc, or pc itself."""
+    try:
+        sym = qemu_run.symbolize.Symbolizer()
+        return sym.function_at(int(pc, 16)) or pc
+    except Exception:  # noqa: BLE001 - a name is a nicety
+        return pc
 
 
 def per_op(lines, field):
@@ -71,12 +86,17 @@ def main():
         print("%-28s %10d %14.1f %12.1f" % (r["name"], r["iterations"],
                                              r["instructions_per_op"],
                                              r["ns_per_op"]))
+    for hart, ns, pc in IRQOFF:
+        print("longest interrupts-off stretch, hart %s: %.1f us (ended in %s)"
+              % (hart, int(ns) / 1000, symbol(pc)))
     os.makedirs(qemu_run.BUILD, exist_ok=True)
     path = os.path.join(qemu_run.BUILD, "bench.json")
     with open(path, "w") as f:
         json.dump({"harts": 1, "instructions_from": "-icount shift=0",
                    "ns_from": "plain TCG, rdtime, median of repetitions",
-                   "ops": rows}, f, indent=2)
+                   "ops": rows,
+                   "irqoff_max_ns": {h: int(ns) for h, ns, _ in IRQOFF}},
+                  f, indent=2)
     print("(saved %s)" % os.path.relpath(path))
     return 0
 

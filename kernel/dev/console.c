@@ -1,9 +1,13 @@
 /*
  * console.c - the console: output, and input with a small line discipline.
  *
- * Output: console_write() sends a buffer whole under cons.out_lock, so
- * writers on different harts never interleave. After a panic starts,
- * output bypasses the lock (the holder may be a stopped hart).
+ * Output: a thread's console_write() holds cons.out_mutex for the whole
+ * buffer, so writes from threads never interleave, and sends it to the
+ * UART CONS_CHUNK bytes at a time under cons.out_lock, so interrupts are
+ * never off for long. Code that cannot sleep (interrupt handlers, code
+ * holding a spinlock, early boot) takes only out_lock: its message may
+ * land between two chunks of a thread's write, never inside one. After
+ * a panic starts, output bypasses both (the holder may be a stopped hart).
  *
  * Input: the UART interrupt hands each byte to console_input(). In
  * canonical mode (the default: ICANON | ECHO | ISIG) the line is edited
@@ -11,15 +15,26 @@
  * hands it to readers, Ctrl-D on an empty line is end of file, Ctrl-C
  * ends the foreground process group - and readers get whole lines. In
  * raw mode every byte goes to readers as it comes. Ctrl-P prints the
- * process table in either mode (a debugging aid, as in xv6).
+ * process table in either mode (a debugging aid, as in xv6): the
+ * interrupt only wakes a kernel worker (console_dump_worker), which
+ * prints it in thread context.
  *
- * Locks: cons.out_lock serialises output (a leaf). cons.in_lock guards
- * the line being edited, the ring of bytes ready for readers, the mode
- * and the foreground group; readers sleep on cons.readers with it held
- * (in_lock -> waitqueue lock -> rq lock). Echo and Ctrl-C happen after
- * in_lock is released.
+ * Foreground group: Ctrl-C goes to cons.fg_pgid. It is set (TIOCSPGRP,
+ * console_set_fg) only by a process of the foreground group, or by any
+ * process when there is none, and only to a group that has a live
+ * process; when the last process of the group ends it is cleared
+ * (console_pgrp_ended), so Ctrl-C never reaches a pgid reused later.
+ *
+ * Locks: cons.out_mutex (sleeping) -> cons.out_lock (a leaf) serialise
+ * output. cons.in_lock guards the line being edited, the ring of bytes
+ * ready for readers, the mode, the foreground group and the dump
+ * request; readers sleep on cons.readers with it held (in_lock ->
+ * waitqueue lock -> rq lock). proc_lock -> in_lock for the foreground
+ * group. Echo and Ctrl-C happen after in_lock is released.
  */
 #include "dev/console.h"
+#include "kernel/cpu.h"
+#include "kernel/mutex.h"
 #include "kernel/spinlock.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
@@ -28,8 +43,10 @@
 
 #define CONS_RING 1024
 #define CONS_LINE 256
+#define CONS_CHUNK 64 /* bytes sent to the UART per out_lock hold */
 
 static struct {
+	struct mutex out_mutex;
 	struct spinlock out_lock;
 	struct spinlock in_lock;
 	bool panic_mode;          /* [atomic] write without out_lock */
@@ -40,7 +57,9 @@ static struct {
 	int len;                  /* [in_lock] */
 	uint32_t lflag;           /* [in_lock] KITE_ICANON | KITE_ECHO | KITE_ISIG */
 	int fg_pgid;              /* [in_lock] foreground process group, 0: none */
+	bool dump_wanted;         /* [in_lock] Ctrl-P typed, not yet printed */
 	struct waitqueue readers; /* threads waiting for input */
+	struct waitqueue dumper;  /* the Ctrl-P worker waits here */
 } cons = {
 	.out_lock = SPINLOCK_INIT("console.out"),
 	.in_lock = SPINLOCK_INIT("console.in"),
@@ -49,23 +68,76 @@ static struct {
 
 void console_init(void)
 {
+	mutex_init(&cons.out_mutex, "console.out_mutex");
 	wq_init(&cons.readers, "console.readers");
+	wq_init(&cons.dumper, "console.dumper");
 	uart_init();
 }
 
-void console_write(const char *buf, size_t n)
+/* May the caller sleep? A thread (not an idle one) with interrupts on
+ * and no spinlock held. */
+static bool can_sleep(void)
 {
-	bool locked = !READ_ONCE(cons.panic_mode);
+	struct thread *t;
 
-	if (locked)
-		spin_lock(&cons.out_lock);
+	if (!arch_intr_get())
+		return false;
+	t = current();
+	return t && t->proc != &kernel_proc && mycpu()->noff == 0;
+}
+
+static void uart_put(const char *buf, size_t n)
+{
 	for (size_t i = 0; i < n; i++) {
 		if (buf[i] == '\n')
 			uart_putc_sync('\r');
 		uart_putc_sync(buf[i]);
 	}
-	if (locked)
+}
+
+void console_write(const char *buf, size_t n)
+{
+	bool sleeper;
+	size_t piece;
+
+	if (READ_ONCE(cons.panic_mode)) {
+		uart_put(buf, n);
+		return;
+	}
+	sleeper = can_sleep();
+	if (sleeper)
+		mutex_lock(&cons.out_mutex);
+	/* a (short) message from a non-sleeper goes out whole */
+	piece = sleeper ? CONS_CHUNK : n;
+	for (size_t off = 0; off < n; off += piece) {
+		spin_lock(&cons.out_lock);
+		uart_put(buf + off, MIN(n - off, piece));
 		spin_unlock(&cons.out_lock);
+	}
+	if (sleeper)
+		mutex_unlock(&cons.out_mutex);
+}
+
+/* The Ctrl-P worker: a kernel thread that prints the process table each
+ * time Ctrl-P is typed, outside any interrupt and without proc_lock
+ * held while it prints. */
+static int console_dump_worker(void *unused)
+{
+	(void)unused;
+	for (;;) {
+		spin_lock(&cons.in_lock);
+		while (!cons.dump_wanted)
+			wq_sleep(&cons.dumper, &cons.in_lock);
+		cons.dump_wanted = false;
+		spin_unlock(&cons.in_lock);
+		proc_dump();
+	}
+	return 0;
+}
+
+int console_start_worker(void)
+{
+	return kernel_worker(console_dump_worker, NULL, "consdump");
 }
 
 void console_panic_mode(void)
@@ -141,11 +213,13 @@ void console_input(int c)
 	int n = 0, intr = 0;
 	bool wake = false, do_echo;
 
-	if (c == 0x10) { /* Ctrl-P */
-		proc_dump();
+	spin_lock(&cons.in_lock);
+	if (c == 0x10) { /* Ctrl-P: the worker prints the table */
+		cons.dump_wanted = true;
+		spin_unlock(&cons.in_lock);
+		wq_wake_all(&cons.dumper);
 		return;
 	}
-	spin_lock(&cons.in_lock);
 	if (cons.lflag & KITE_ICANON) {
 		n = canon_input(c, echo, &wake, &intr);
 	} else {
@@ -237,14 +311,42 @@ void console_set_lflag(uint32_t lflag)
 	spin_unlock(&cons.in_lock);
 }
 
-int console_fg_pgid(int set)
+int console_get_fg(void)
 {
-	int old;
+	int pgid;
 
 	spin_lock(&cons.in_lock);
-	old = cons.fg_pgid;
-	if (set >= 0)
-		cons.fg_pgid = set;
+	pgid = cons.fg_pgid;
 	spin_unlock(&cons.in_lock);
-	return old;
+	return pgid;
+}
+
+bool console_may_control(int caller_pgid)
+{
+	int fg = console_get_fg();
+
+	return fg == 0 || fg == caller_pgid;
+}
+
+int console_set_fg_locked(int caller_pgid, int pgid)
+{
+	int err = -EPERM;
+
+	assert(spin_holding(&proc_lock));
+	spin_lock(&cons.in_lock);
+	if (cons.fg_pgid == 0 || cons.fg_pgid == caller_pgid) {
+		cons.fg_pgid = pgid;
+		err = 0;
+	}
+	spin_unlock(&cons.in_lock);
+	return err;
+}
+
+void console_pgrp_ended_locked(int pgid)
+{
+	assert(spin_holding(&proc_lock));
+	spin_lock(&cons.in_lock);
+	if (cons.fg_pgid == pgid)
+		cons.fg_pgid = 0;
+	spin_unlock(&cons.in_lock);
 }

@@ -12,6 +12,7 @@
  * (frees its pid and struct) or sleeps on its own child_exit queue.
  * Statuses use the Linux wait encoding (exit code << 8).
  */
+#include "dev/console.h"
 #include "kernel/cpu.h"
 #include "kernel/log.h"
 #include "mm/memlayout.h"
@@ -68,6 +69,10 @@ void proc_exit_wstatus(int wstatus)
 		p->exit_status = wstatus;
 		vm = p->vm;
 		p->vm = NULL;
+		/* the group's last process: Ctrl-C must not reach the
+		 * pgid once it is reused */
+		if (!proc_pgrp_alive_locked(p->pgid, p))
+			console_pgrp_ended_locked(p->pgid);
 	}
 	spin_unlock(&proc_lock);
 	if (vm) {

@@ -82,6 +82,8 @@ static int init_main(void *unused)
 	init_proc = current()->proc;
 	assert(init_proc->pid == 1);
 	custom = bootarg_get("init", cmd, sizeof(cmd));
+	if (console_start_worker())
+		log_warn("init: no Ctrl-P worker (out of memory)");
 	if (bootarg_has("ktest")) {
 		pid = kernel_thread(ktest_main, NULL, "ktest");
 	} else if (bootarg_has("bench")) {

@@ -280,6 +280,22 @@ fail_proc:
 	return pid;
 }
 
+int kernel_worker(int (*fn)(void *), void *arg, const char *name)
+{
+	struct thread *t = thread_alloc(&kernel_proc, fn, arg);
+
+	if (!t)
+		return -ENOMEM;
+	kstrlcpy(t->name, name, sizeof(t->name));
+	spin_lock(&proc_lock);
+	t->tid = 0; /* the kernel process's, as its idle threads */
+	list_push_back(&kernel_proc.threads, &t->proc_link);
+	kernel_proc.nthreads++;
+	spin_unlock(&proc_lock);
+	sched_start(t);
+	return 0;
+}
+
 int kernel_thread(int (*fn)(void *), void *arg, const char *name)
 {
 	return kernel_thread_mask(fn, arg, name, CPUMASK_ALL);
@@ -377,6 +393,21 @@ int proc_kill_group_locked(int pgid, int sig)
 	return n ? 0 : -ESRCH;
 }
 
+bool proc_pgrp_alive_locked(int pgid, const struct proc *except)
+{
+	struct list_node *it;
+
+	assert(spin_holding(&proc_lock));
+	list_for_each(it, &all_procs) {
+		struct proc *q = list_entry(it, struct proc, all_link);
+
+		if (q != except && q->pgid == pgid && q->state == P_ALIVE &&
+		    q->nthreads > 0)
+			return true;
+	}
+	return false;
+}
+
 int proc_check_table(void)
 {
 	static uint64_t seen[MAX_PID / 64]; /* [proc_lock] */
@@ -413,38 +444,39 @@ static const char *thread_state_name(enum thread_state s)
 
 void proc_dump(void)
 {
-	struct list_node *it;
+	size_t max = MAX_PROCESS + NCPU;
+	struct kite_procinfo *info = kmalloc(max * sizeof(*info));
+	long n;
 
-	kprintf("  PID  PPID NAME             STATE     HART CLASS  PRIO     PASS    TICKS\n");
-	spin_lock(&proc_lock);
-	list_for_each(it, &all_procs) {
-		struct proc *p = list_entry(it, struct proc, all_link);
-		struct list_node *jt;
-
-		if (p->state == P_ZOMBIE) {
-			kprintf("%5d %5d %-16s %-9s %4s %-6s %4s %8s %8lu\n", p->pid,
-				p->parent ? p->parent->pid : 0, p->name, "zombie",
-				"-", "-", "-", "-", (unsigned long)p->ticks);
-			continue;
-		}
-		list_for_each(jt, &p->threads) {
-			struct thread *t = list_entry(jt, struct thread, proc_link);
-
-			kprintf("%5d %5d %-16s %-9s %4d %-6s %4d %8u %8lu\n",
-				t->tid, p->parent ? p->parent->pid : 0, t->name,
-				thread_state_name(READ_ONCE(t->state)), t->cpu,
-				sched_class_name(), t->se.prio, t->se.pass,
-				(unsigned long)t->ticks);
-		}
+	if (!info) {
+		kprintf("proc_dump: no memory for the table\n");
+		return;
 	}
-	spin_unlock(&proc_lock);
+	/* copy under proc_lock, print without it */
+	n = proc_snapshot(info, max);
+	kprintf("  PID  PPID NAME             STATE     HART CLASS  PRIO     PASS    TICKS\n");
+	for (long i = 0; i < n && i < (long)max; i++) {
+		const struct kite_procinfo *e = &info[i];
+
+		if (e->state == T_ZOMBIE)
+			kprintf("%5d %5d %-16s %-9s %4s %-6s %4s %8s %8lu\n", e->pid,
+				e->ppid, e->name, "zombie", "-", "-", "-", "-",
+				(unsigned long)e->ticks);
+		else
+			kprintf("%5d %5d %-16s %-9s %4d %-6s %4d %8u %8lu\n",
+				e->tid, e->ppid, e->name,
+				thread_state_name((enum thread_state)e->state),
+				e->hart, e->sched, e->prio, e->pass,
+				(unsigned long)e->ticks);
+	}
+	kfree(info);
 	for (int h = 0; h < NCPU; h++) {
 		struct runqueue *rq = &runqueues[h];
 
 		if (!rq->idle)
 			continue;
 		kprintf("    0     0 idle/%-11d %-9s %4d %-6s    -        - %8lu\n", h,
-			rq->curr == rq->idle ? "running" : "ready", h,
-			sched_class_name(), (unsigned long)rq->idle_ticks);
+			READ_ONCE(rq->curr) == rq->idle ? "running" : "ready", h,
+			sched_class_name(), (unsigned long)READ_ONCE(rq->idle_ticks));
 	}
 }

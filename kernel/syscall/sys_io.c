@@ -73,6 +73,24 @@ SYSCALL(read)
 	return got;
 }
 
+/* TIOCSPGRP: only the foreground group (or anyone when there is none)
+ * hands the console to another group, which must have a live process. */
+static int set_foreground(int pgid)
+{
+	struct proc *me = current()->proc;
+	int err;
+
+	spin_lock(&proc_lock);
+	if (!console_may_control(me->pgid))
+		err = -EPERM;
+	else if (!proc_pgrp_alive_locked(pgid, NULL))
+		err = -ESRCH;
+	else
+		err = console_set_fg_locked(me->pgid, pgid);
+	spin_unlock(&proc_lock);
+	return err;
+}
+
 /* ioctl(fd, request, arg): TCGETS/TCSETS (canonical/raw, echo) and the
  * foreground process group, on the console descriptors. */
 SYSCALL(ioctl)
@@ -94,15 +112,14 @@ SYSCALL(ioctl)
 		console_set_lflag(t.c_lflag);
 		return 0;
 	case TIOCGPGRP:
-		pgid = console_fg_pgid(-1);
+		pgid = console_get_fg();
 		return copy_to_user(vm, a2, &pgid, sizeof(pgid));
 	case TIOCSPGRP:
 		if (copy_from_user(vm, &pgid, a2, sizeof(pgid)))
 			return -EFAULT;
 		if (pgid < 0)
 			return -EINVAL;
-		console_fg_pgid(pgid);
-		return 0;
+		return set_foreground(pgid);
 	default:
 		return -ENOTTY;
 	}

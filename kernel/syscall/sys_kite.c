@@ -2,6 +2,9 @@
  * sys_kite.c - Kite's own calls: the app list, the process table, memory
  * counts and the scheduling class (for lsapp, ps, mem and sched).
  */
+#include "dev/console.h"
+#include "kernel/clock.h"
+#include "kernel/cpu.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/kvm.h"
@@ -80,13 +83,42 @@ SYSCALL(kite_meminfo)
 	return copy_to_user(uvm(), a0, &m, sizeof(m));
 }
 
+/* kite_cpustat(buf, n, reset): up to n per-hart entries; returns NCPU.
+ * reset (after the copy) clears the interrupts-off maxima. */
+SYSCALL(kite_cpustat)
+{
+	struct kite_cpustat st[NCPU];
+	size_t n = MIN((size_t)a1, (size_t)NCPU);
+
+	(void)a3, (void)a4, (void)a5;
+	for (size_t h = 0; h < n; h++) {
+		uintptr_t pc;
+		uint64_t max = cpu_irqoff_max((int)h, &pc, false);
+
+		st[h].hart = (uint32_t)h;
+		st[h].online = READ_ONCE(cpus[h].online);
+		st[h].ticks = __atomic_load_n(&cpus[h].ticks, __ATOMIC_RELAXED);
+		st[h].irqoff_max_ns = clock_counter_to_ns(max);
+		st[h].irqoff_max_pc = pc;
+	}
+	if (n && copy_to_user(uvm(), a0, st, n * sizeof(st[0])))
+		return -EFAULT;
+	if (a2)
+		for (int h = 0; h < NCPU; h++)
+			cpu_irqoff_max(h, NULL, true);
+	return NCPU;
+}
+
 /* kite_sched(set, buf, len): set the class if set is not NULL, then copy
- * the active class's name to buf. */
+ * the active class's name to buf. The class is the whole machine's: only
+ * the console's user may switch it (a process of the foreground group,
+ * or any when there is none); others get -EPERM. */
 SYSCALL(kite_sched)
 {
 	char name[16];
 	const char *now;
 	size_t n;
+	int pgid;
 
 	(void)a3, (void)a4, (void)a5;
 	if (a0) {
@@ -94,6 +126,11 @@ SYSCALL(kite_sched)
 
 		if (len < 0)
 			return len == -ENAMETOOLONG ? -EINVAL : len;
+		spin_lock(&proc_lock);
+		pgid = current()->proc->pgid;
+		spin_unlock(&proc_lock);
+		if (!console_may_control(pgid))
+			return -EPERM;
 		if (sched_set_class(name))
 			return -EINVAL;
 	}

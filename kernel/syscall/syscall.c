@@ -39,6 +39,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_kite_procs] = sys_kite_procs,
 	[SYS_kite_meminfo] = sys_kite_meminfo,
 	[SYS_kite_sched] = sys_kite_sched,
+	[SYS_kite_cpustat] = sys_kite_cpustat,
 };
 
 void syscall_dispatch(struct trapframe *tf)

@@ -7,6 +7,11 @@
  * instruction counter is the hart's, so it includes the kernel's work
  * and, in the ping-pong, the other process's. tools/bench.py runs this
  * on one hart and turns the lines into per-operation figures.
+ *
+ * Last, heavy memory work (a doomed brk of 8 GiB, a 24 MiB heap grown,
+ * touched, forked and shrunk, and an exec) and then, for each hart,
+ * "irqoff hart=<h> ns=<n> pc=<kernel pc>": the longest stretch it spent
+ * with interrupts off during the whole run and where it ended.
  */
 #include "kite.h"
 
@@ -138,6 +143,49 @@ static void bench_brk(void)
 	brk(start);
 }
 
+/* Memory work whose cost grows with the request: none of it may keep
+ * interrupts off for long. */
+static void heavy_memory_work(void)
+{
+	const long big = 24L << 20;
+	char *start = sbrk(0), *p;
+	char *argv[] = { "true", NULL };
+	int pid;
+
+	if (sbrk(8L << 30) != (void *)-1)
+		printf("ubench: brk of 8 GiB succeeded?\n");
+	p = sbrk(big);
+	if (p == (void *)-1) {
+		printf("ubench: no memory for %ld MiB\n", big >> 20);
+		return;
+	}
+	for (long off = 0; off < big; off += 4096)
+		p[off] = 1;
+	pid = fork();
+	if (pid == 0)
+		_exit(p[big - 4096] == 1 ? 0 : 1);
+	waitpid(pid, NULL, 0);
+	brk(start);
+	pid = fork();
+	if (pid == 0) {
+		execve("true", argv, NULL);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+}
+
+static void report_irqoff(void)
+{
+	struct kite_cpustat st[16];
+	long n = kite_cpustat(st, 16, 0);
+
+	for (long h = 0; h < n && h < 16; h++)
+		if (st[h].online)
+			printf("irqoff hart=%u ns=%lu pc=0x%lx\n", st[h].hart,
+			       (unsigned long)st[h].irqoff_max_ns,
+			       (unsigned long)st[h].irqoff_max_pc);
+}
+
 int main(void)
 {
 	bench_getpid();
@@ -146,6 +194,8 @@ int main(void)
 	bench_fork_exec();
 	bench_pingpong();
 	bench_brk();
+	heavy_memory_work();
+	report_irqoff();
 	printf("bench: done\n");
 	return 0;
 }

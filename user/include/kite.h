@@ -48,5 +48,8 @@ int kite_meminfo(struct kite_meminfo *mi);
  * set != NULL, then copy the active class's name (NUL-terminated) to buf
  * if buf != NULL (ERANGE if len is too small). Returns 0. */
 long kite_sched(const char *set, char *buf, size_t len);
+/* Per-hart counters (up to n entries); reset clears the interrupts-off
+ * maxima after reading. Returns the number of hart slots. */
+long kite_cpustat(struct kite_cpustat *st, size_t n, int reset);
 
 #endif

@@ -246,6 +246,11 @@ int kite_meminfo(struct kite_meminfo *mi)
 	return __syscall_ret(syscall1(SYS_kite_meminfo, mi));
 }
 
+long kite_cpustat(struct kite_cpustat *st, size_t n, int reset)
+{
+	return __syscall_ret(syscall3(SYS_kite_cpustat, st, n, reset));
+}
+
 long kite_sched(const char *set, char *buf, size_t len)
 {
 	return __syscall_ret(syscall3(SYS_kite_sched, set, buf, len));

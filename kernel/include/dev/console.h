@@ -1,9 +1,10 @@
 /*
  * dev/console.h - the system console on the UART.
  *
- * Output: console_write() sends a buffer whole under the console lock, so
- * writers on different harts never interleave. After a panic starts,
- * output bypasses the lock (the holder may be a stopped hart).
+ * Output: console_write() from a thread sends its buffer whole (a
+ * sleeping lock), in short pieces with interrupts off only per piece;
+ * code that cannot sleep sends a message whole under the spinlock. After
+ * a panic starts, output bypasses the locks (the holder may be stopped).
  * Input: the UART interrupt passes each byte through a small line
  * discipline (canonical or raw, see console.c) to readers.
  */
@@ -26,9 +27,21 @@ long console_read(char *buf, size_t n);
 /* The line discipline's flags (KITE_ICANON | KITE_ECHO | KITE_ISIG). */
 uint32_t console_get_lflag(void);
 void console_set_lflag(uint32_t lflag);
-/* The foreground process group (Ctrl-C); set >= 0 changes it. Returns
- * the previous one. */
-int console_fg_pgid(int set);
+/* The foreground process group (Ctrl-C), 0 if none. */
+int console_get_fg(void);
+/* May a process of group caller_pgid act for the console's user (set the
+ * foreground group, switch the scheduling class)? Yes if its group is
+ * the foreground group or there is none. */
+bool console_may_control(int caller_pgid);
+/* TIOCSPGRP: make pgid (a group with a live process: the caller checks,
+ * holding proc_lock) the foreground group. 0 or -EPERM (see
+ * console_may_control). */
+int console_set_fg_locked(int caller_pgid, int pgid);
+/* The last process of group pgid has ended: it is no longer foreground.
+ * proc_lock held. */
+void console_pgrp_ended_locked(int pgid);
+/* Start the kernel worker that prints the process table on Ctrl-P. */
+int console_start_worker(void);
 /* From now on write without the lock (panic). */
 void console_panic_mode(void);
 

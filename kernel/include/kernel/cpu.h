@@ -30,6 +30,11 @@ struct cpu {
 	uint64_t timer_armed; /* [own] value the timer is armed with */
 	uintptr_t kstack_top; /* [boot] this hart's boot/idle stack */
 	struct thread *curr;  /* [own] the thread running here (current()) */
+	uint64_t irqoff_since; /* [own] time counter when push_off turned
+				* interrupts off */
+	uint64_t irqoff_max;  /* [atomic] longest such stretch, in time-
+			       * counter ticks (a debug counter) */
+	uintptr_t irqoff_max_pc; /* [atomic] where that stretch ended */
 	struct vmspace *vm;   /* [own] address space installed in satp (it
 			       * has this hart's bit in vm->active); NULL:
 			       * the kernel's page table */
@@ -54,6 +59,10 @@ static inline int cpuid(void)
  * outermost pop_off and only if they were on at the first push_off. */
 void push_off(void);
 void pop_off(void);
+/* The longest stretch hart h spent with interrupts off between a
+ * push_off and its pop_off (time-counter ticks), and the pc where it
+ * ended; reset clears it. */
+uint64_t cpu_irqoff_max(int h, uintptr_t *pc, bool reset);
 
 /* Run fn(arg) on every online hart, each in a kernel thread pinned to
  * that hart, and return when all have finished (the caller sleeps).

@@ -159,6 +159,10 @@ void proc_dump(void);
  * returns its pid or -ENOMEM / -EAGAIN. allowed: the harts it may run
  * on (bit h = hart h), CPUMASK_ALL for any. */
 int kernel_thread(int (*fn)(void *), void *arg, const char *name);
+/* Start fn(arg) as a thread of the kernel process (pid 0), as its idle
+ * threads are: no pid of its own, never in ps, never reaped. fn must
+ * never return. 0 or -ENOMEM. */
+int kernel_worker(int (*fn)(void *), void *arg, const char *name);
 int kernel_thread_mask(int (*fn)(void *), void *arg, const char *name,
 		       uint64_t allowed);
 
@@ -175,6 +179,8 @@ void proc_kill_locked(struct proc *p, int sig);
 /* kill(2): pid > 0 one process, pid < -1 a process group. 0 or -ESRCH,
  * -EPERM (init, kernel threads), -EINVAL (unsupported signal). */
 int proc_kill(int pid, int sig);
+/* Has group pgid a live process other than except? proc_lock held. */
+bool proc_pgrp_alive_locked(int pgid, const struct proc *except);
 /* kill every process of group pgid; -ESRCH if there is none. */
 int proc_kill_group_locked(int pgid, int sig);
 /* The signal the current process was killed with, or 0. */

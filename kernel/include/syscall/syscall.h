@@ -54,5 +54,6 @@ SYSCALL(kite_apps);
 SYSCALL(kite_procs);
 SYSCALL(kite_meminfo);
 SYSCALL(kite_sched);
+SYSCALL(kite_cpustat);
 
 #endif

@@ -41,7 +41,8 @@
 #define SYS_kite_procs 501     /* (struct kite_procinfo *, size_t n): process table */
 #define SYS_kite_meminfo 502   /* (struct kite_meminfo *) */
 #define SYS_kite_sched 503     /* (const char *set or NULL, char *buf, size_t len) */
+#define SYS_kite_cpustat 504   /* (struct kite_cpustat *, size_t n, int reset): per hart */
 
-#define NR_SYSCALLS 504
+#define NR_SYSCALLS 505
 
 #endif
