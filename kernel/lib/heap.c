@@ -103,6 +103,24 @@ void heap_init(struct heap *h, void *storage, size_t capacity)
 	h->capacity = capacity;
 }
 
+void *heap_resize(struct heap *h, void *storage, size_t capacity)
+{
+	void *old = h->items;
+	struct heap_node **items = storage;
+	uint32_t *keys = (uint32_t *)(items + capacity);
+
+	assert(storage != NULL && capacity >= h->size);
+	/* the order and every node's index stay as they are */
+	for (size_t i = 0; i < h->size; i++) {
+		items[i] = h->items[i];
+		keys[i] = h->keys[i];
+	}
+	h->items = items;
+	h->keys = keys;
+	h->capacity = capacity;
+	return old;
+}
+
 /* Add n at the bottom and sift it up; -ENOSPC when full. */
 int heap_insert(struct heap *h, struct heap_node *n)
 {

@@ -135,8 +135,13 @@ struct thread *thread_alloc(struct proc *p, int (*entry)(void *), void *arg)
 
 	if (!t)
 		return NULL;
+	if (sched_reserve_thread()) {
+		kfree(t);
+		return NULL;
+	}
 	t->kstack = kstack_alloc();
 	if (!t->kstack) {
+		sched_unreserve_thread();
 		kfree(t);
 		return NULL;
 	}
@@ -176,6 +181,7 @@ void thread_free(struct thread *t)
 {
 	assert(!t->on_cpu && list_empty(&t->proc_link));
 	kstack_free(t->kstack);
+	sched_unreserve_thread();
 	kfree(t);
 }
 

@@ -15,6 +15,14 @@
  * swap, so a thread is queued by exactly one waker, and queues it on its
  * last hart (or an idle one), kicking that hart with an IPI.
  *
+ * Capacity: the stride class keeps each hart's runnable threads in a
+ * heap of fixed storage, so every thread is counted when it is made
+ * (sched_reserve_thread) and, when there are more threads than the heaps
+ * can hold, every hart's heap moves to storage twice as big, allocated
+ * before any lock is taken (and back to a smaller one once most threads
+ * are gone). So no run queue is ever full, however many threads there
+ * are, and making a thread fails with -ENOMEM instead.
+ *
  * Balancing: on every tick and whenever it is idle, a hart asks the
  * class whether another hart's queue has a thread it should take
  * (RR: the queue is longer by two; stride: its front pass is behind
@@ -39,6 +47,11 @@ int rr_slice_ticks = 5;
 extern const struct sched_class __sched_class_start[], __sched_class_end[];
 static const struct sched_class *active_class; /* [atomic] */
 static struct spinlock class_switch_lock = SPINLOCK_INIT("sched.class");
+/* Run-queue heap capacity: grow_lock -> rq locks */
+#define RQ_CAPACITY_MIN 64
+static struct spinlock grow_lock = SPINLOCK_INIT("sched.grow");
+static size_t rq_capacity;  /* [grow_lock] room in each rq's heap */
+static uint64_t nr_threads; /* [grow_lock] threads that may be queued */
 static struct thread idle_threads[NCPU];
 
 static inline struct runqueue *this_rq(void)
@@ -73,9 +86,10 @@ void sched_init(void)
 	if (rr_slice_ticks < 1)
 		rr_slice_ticks = 1;
 	sleep_timers_init();
+	rq_capacity = RQ_CAPACITY_MIN;
 	for (int h = 0; h < NCPU; h++) {
 		struct runqueue *rq = &runqueues[h];
-		void *storage = kmalloc(HEAP_STORAGE(MAX_PROCESS + NCPU));
+		void *storage = kmalloc(HEAP_STORAGE(RQ_CAPACITY_MIN));
 
 		if (!storage)
 			panic("sched: no memory for run queues");
@@ -83,10 +97,90 @@ void sched_init(void)
 		rq->hart = h;
 		rq->class = active_class;
 		list_init(&rq->rr_queue);
-		heap_init(&rq->stride_heap, storage, MAX_PROCESS + NCPU);
+		heap_init(&rq->stride_heap, storage, RQ_CAPACITY_MIN);
 	}
 	log_info("sched: class %s, RR slice %d ticks", active_class->name,
 		 rr_slice_ticks);
+}
+
+/* Move every run queue's heap to new storage for cap threads, if the
+ * thread count still allows it (ok(cap, nr_threads) under grow_lock).
+ * 0, or -ENOMEM if the storage could not be had. */
+static int rq_resize(size_t cap, bool (*ok)(size_t cap, uint64_t n))
+{
+	void *storage[NCPU];
+	int h;
+
+	for (h = 0; h < NCPU; h++) {
+		storage[h] = kmalloc(HEAP_STORAGE(cap));
+		if (!storage[h])
+			break;
+	}
+	if (h == NCPU) {
+		spin_lock(&grow_lock);
+		if (ok(cap, nr_threads)) {
+			for (h = 0; h < NCPU; h++) {
+				struct runqueue *rq = &runqueues[h];
+
+				spin_lock(&rq->lock);
+				storage[h] = heap_resize(&rq->stride_heap,
+							 storage[h], cap);
+				spin_unlock(&rq->lock);
+			}
+			rq_capacity = cap;
+		}
+		spin_unlock(&grow_lock);
+		h = NCPU;
+	}
+	/* the old storage, or the new if it was not needed or not whole */
+	for (int i = 0; i < h; i++)
+		kfree(storage[i]);
+	return h == NCPU ? 0 : -ENOMEM;
+}
+
+static bool grow_ok(size_t cap, uint64_t n)
+{
+	return cap > rq_capacity && cap > n;
+}
+
+static bool shrink_ok(size_t cap, uint64_t n)
+{
+	return cap < rq_capacity && cap >= 2 * n;
+}
+
+int sched_reserve_thread(void)
+{
+	for (;;) {
+		uint64_t n;
+		size_t cap;
+		bool room;
+
+		spin_lock(&grow_lock);
+		n = nr_threads;
+		cap = rq_capacity;
+		room = n < cap;
+		if (room)
+			nr_threads = ++n;
+		spin_unlock(&grow_lock);
+		if (room) {
+			/* far fewer threads than room (after a crowd has
+			 * gone): give the memory back, keeping room for as
+			 * many again */
+			if (cap > RQ_CAPACITY_MIN && 4 * n < cap)
+				rq_resize(MAX((size_t)RQ_CAPACITY_MIN, 2 * n), shrink_ok);
+			return 0;
+		}
+		if (rq_resize(2 * cap, grow_ok))
+			return -ENOMEM;
+	}
+}
+
+void sched_unreserve_thread(void)
+{
+	spin_lock(&grow_lock);
+	assert(nr_threads > 0);
+	nr_threads--;
+	spin_unlock(&grow_lock);
 }
 
 void sched_init_hart(void)

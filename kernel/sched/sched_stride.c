@@ -52,7 +52,8 @@ static void stride_enqueue(struct runqueue *rq, struct thread *t, int flags)
 		t->se.pass = pass_max(t->se.pass, floor);
 	t->se.heap_node.key = t->se.pass; /* pass does not change while queued */
 	if (heap_insert(&rq->stride_heap, &t->se.heap_node) != 0)
-		panic("stride: run queue of hart %d is full", rq->hart);
+		panic("stride: run queue of hart %d is full (a thread was "
+		      "not counted by sched_reserve_thread)", rq->hart);
 	rq->nr_queued++;
 	update_min_hint(rq);
 	if (rq->curr && rq->curr != rq->idle &&

@@ -236,3 +236,36 @@ KTEST(sched_switch_class)
 	KT_ASSERT(sched_set_priority(current(), PRIO_DEFAULT) == PRIO_DEFAULT);
 	return 0;
 }
+
+static int yield_until_stop(void *unused)
+{
+	(void)unused;
+	while (!__atomic_load_n(&spin_stop, __ATOMIC_ACQUIRE))
+		sched_yield();
+	return 0;
+}
+
+/* The stride heaps have no fixed capacity: 600 runnable threads all on
+ * one hart (beyond the heaps' first room for 64), then gone again. */
+KTEST(stride_rq_grows)
+{
+	const char *was = sched_class_name();
+	static int pids[600];
+	int n = 0;
+	uint64_t one = 1UL << cpuid();
+
+	KT_ASSERT(sched_set_class("stride") == 0);
+	__atomic_store_n(&spin_stop, false, __ATOMIC_RELEASE);
+	for (; n < 600; n++) {
+		pids[n] = kernel_thread_mask(yield_until_stop, NULL, "yielder", one);
+		if (pids[n] < 0)
+			break;
+	}
+	sleep_ms(20);
+	__atomic_store_n(&spin_stop, true, __ATOMIC_RELEASE);
+	for (int i = 0; i < n; i++)
+		KT_ASSERT(proc_wait(pids[i], NULL, 0) == pids[i]);
+	KT_ASSERT(sched_set_class(was) == 0);
+	KT_ASSERTF(n == 600, "made %d threads", n);
+	return 0;
+}

@@ -477,6 +477,42 @@ TEST(misuse_asserts)
 	CHECK(h2.items[0] == &it[3].node && it[4].node.index == HEAP_NONE);
 }
 
+/* Growing (and shrinking to the size) keeps every node, its index and
+ * the order; the heap works on in the new storage. */
+TEST(resize)
+{
+	uint64_t small[STORAGE_WORDS(4)], big[STORAGE_WORDS(16)],
+		exact[STORAGE_WORDS(10)];
+	struct heap h;
+	struct item it[12];
+
+	heap_init(&h, small, 4);
+	items_init(it, 12);
+	for (int i = 0; i < 4; i++) {
+		it[i].node.key = (uint32_t)(40 - i);
+		REQUIRE_EQ(heap_insert(&h, &it[i].node), 0);
+	}
+	CHECK(heap_insert(&h, &it[4].node) == -ENOSPC);
+	CHECK(heap_resize(&h, big, 16) == (void *)small);
+	CHECK(h.size == 4 && h.capacity == 16 && heap_valid(&h));
+	for (int i = 4; i < 10; i++) {
+		it[i].node.key = (uint32_t)(i * 7 % 11);
+		REQUIRE_EQ(heap_insert(&h, &it[i].node), 0);
+	}
+	CHECK(heap_resize(&h, exact, 10) == (void *)big);
+	CHECK(h.size == 10 && heap_valid(&h));
+	CHECK(heap_insert(&h, &it[10].node) == -ENOSPC);
+	CHECK(PANICS(heap_resize(&h, small, 4))); /* smaller than its size */
+	for (uint32_t prev = 0, n = 0; n < 10; n++) {
+		struct heap_node *m = heap_pop(&h);
+
+		REQUIRE(m != NULL);
+		CHECK(n == 0 || !heap_key_before(key_of(m), prev));
+		prev = key_of(m);
+	}
+	CHECK(heap_pop(&h) == NULL);
+}
+
 int main(void)
 {
 	CHECK_MAIN_BEGIN("heap");
@@ -487,6 +523,7 @@ int main(void)
 	RUN(remove_positions);
 	RUN(update);
 	RUN(misuse_asserts);
+	RUN(resize);
 	RUN(exhaustive_small);
 	heap_wrap_tests();
 	CHECK_MAIN_END();

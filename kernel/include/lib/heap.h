@@ -53,6 +53,9 @@ static inline bool heap_node_queued(const struct heap_node *n)
 
 /* An empty heap in storage (HEAP_STORAGE(capacity) bytes, 8-aligned). */
 void heap_init(struct heap *h, void *storage, size_t capacity);
+/* Move the heap into new storage of capacity nodes (>= its size), in the
+ * same order; returns the old storage, for the caller to free. */
+void *heap_resize(struct heap *h, void *storage, size_t capacity);
 /* Add n (not in any heap). Returns 0, or -ENOSPC when full. */
 int heap_insert(struct heap *h, struct heap_node *n);
 /* The minimum, or NULL if empty; it stays in the heap. */

@@ -99,6 +99,11 @@ void schedule(void);
 void sched_finish_switch(void);
 /* Let another runnable thread run. */
 void sched_yield(void);
+/* Count a thread about to be made, so every run queue has room for it
+ * (growing them if needed): 0 or -ENOMEM. sched_unreserve_thread when
+ * it is freed. Thread context, no spinlock held. */
+int sched_reserve_thread(void);
+void sched_unreserve_thread(void);
 /* Queue a new thread (UNINIT) on the least loaded hart it may use. */
 void sched_start(struct thread *t);
 /* SLEEPING -> RUNNABLE and queue it; false if t was not asleep. */
