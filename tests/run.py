@@ -342,13 +342,47 @@ def shell_jobs_job():
         ("exit\r", [pexpect_eof()])])
 
 
-def fuzz_job(seed):
-    """Random system calls from a user program: the kernel survives and
-    every frame comes back (user/apps/fuzz.c)."""
-    res = qemu_run.run(4, "128M", 'init="fuzz 30000 %d"' % seed, 120)
+FUZZ_CALLS, FUZZ_PROCS, FUZZ_SEEDS = 60000, 4, (1, 2, 3, 4)
+
+
+def fuzz_job(seed, cpus=4, failalloc=None):
+    """Random system calls from FUZZ_PROCS processes at once, forking and
+    exiting as they go: the kernel survives and every frame comes back
+    (user/apps/fuzz.c). failalloc: also fail 1 in N allocations."""
+    name = "fuzz[seed=%d]" % seed
+    args = 'init="fuzz %d %d %d"' % (FUZZ_CALLS, seed, FUZZ_PROCS)
+    if failalloc:
+        name = "failalloc/fuzz[cpus=%d,seed=%d]" % (cpus, seed)
+        args += " failalloc=%d,%d" % (failalloc, seed)
+    res = qemu_run.run(cpus, "128M", args, 180)
     ok = res.status == 0 and "kernel fine, every frame back" in res.output
     why = "" if ok else why_run_failed(res)
-    return qemu_outcome([Check("fuzz[seed=%d]" % seed, ok, why)], res)
+    return qemu_outcome([Check(name, ok, why)], res)
+
+
+FAILALLOC_N = 300  # 1 in N allocations of user processes fails
+
+
+def failalloc_usertests_job(cpus, seed):
+    """usertests with allocations failing at random (failalloc=N,SEED):
+    tests may fail for want of memory, but nothing panics or hangs, the
+    run ends with its summary, and every frame comes back."""
+    name = "failalloc/usertests[cpus=%d,seed=%d]" % (cpus, seed)
+    res = qemu_run.run(cpus, "128M", 'init="usertests --harts=%d" '
+                       'failalloc=%d,%d' % (cpus, FAILALLOC_N, seed),
+                       USERTESTS_TIMEOUT)
+    summary = USERTESTS_SUM_RE.search(res.output)
+    frames = re.search(r"^(ok|FAIL) frames\b.*$", res.output, re.M)
+    if PANIC_RE.search(res.output) or res.timed_out or not summary:
+        bad = why_run_failed(res) + ("" if summary else "; no summary")
+    elif res.status not in (0, 1):
+        bad = "exit status %s" % res.status
+    elif not frames or frames.group(1) != "ok":
+        bad = frames.group(0) if frames else "no frames line"
+    else:
+        bad = ""
+    note = summary.group(0) if summary and not bad else ""
+    return qemu_outcome([Check(name, not bad, bad, note)], res)
 
 
 def fpcheck_job(cpus):
@@ -462,7 +496,11 @@ def jobs(quick):
     js.append(("shell/basics", shell_basics_job, ()))
     js.append(("shell/jobs", shell_jobs_job, ()))
     js.append(("procdump", procdump_job, ()))
-    js += [("fuzz[seed=%d]" % s, fuzz_job, (s,)) for s in (1, 2, 3)]
+    js += [("fuzz[seed=%d]" % s, fuzz_job, (s,)) for s in FUZZ_SEEDS]
+    js += [("failalloc/usertests[cpus=%d]" % n, failalloc_usertests_job,
+            (n, 10 + n)) for n in (1, 4)]
+    js += [("failalloc/fuzz[cpus=%d]" % n, fuzz_job, (20 + n, n, 50))
+           for n in (1, 4)]
     js += [("fpcheck[cpus=%d]" % n, fpcheck_job, (n,)) for n in (1, 4)]
     js.append(("static_hello", static_hello_job, ()))
     return js

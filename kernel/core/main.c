@@ -9,6 +9,7 @@
  * idle thread. Other harts enter at secondary_main() already on their own
  * stack and page table and become idle threads too.
  */
+#include "mm/failalloc.h"
 #include "arch/irq.h"
 #include "dev/console.h"
 #include "dev/platform.h"
@@ -96,6 +97,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 		log_warn("boot: unknown log level '%s' (error|warn|info|debug)",
 			 lvl);
 	clock_init(fdt.timebase_freq, (unsigned)bootarg_long("hz", HZ_DEFAULT));
+	failalloc_init();
 	log_info("boot: hart %lu, dtb at %p, bootargs \"%s\"", hartid,
 		 (void *)dtb_pa, bootargs_line());
 	log_info("clock: timebase %lu Hz, %u ticks/s", (unsigned long)clock_timebase,

@@ -24,6 +24,7 @@
 #include "lib/list.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
+#include "mm/failalloc.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
 
@@ -125,7 +126,7 @@ void *kmalloc(size_t size)
 	struct page *p;
 	int c;
 
-	if (size == 0)
+	if (size == 0 || failalloc_hit())
 		return NULL;
 	if (size > KMALLOC_MAX_SMALL)
 		return kmalloc_large(size);

@@ -14,6 +14,7 @@
 #include "lib/fdt.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
+#include "mm/failalloc.h"
 #include "mm/pmm.h"
 
 extern char __kernel_end[];
@@ -115,8 +116,11 @@ void pmm_init(const struct fdt_info *fi, paddr_t dtb_pa)
 
 struct page *pmm_alloc_pages(unsigned order, unsigned flags)
 {
-	struct page *p = buddy_alloc(&zone, order);
+	struct page *p;
 
+	if (failalloc_hit())
+		return NULL;
+	p = buddy_alloc(&zone, order);
 	if (!p)
 		return NULL;
 	if (flags & PMM_USER) {

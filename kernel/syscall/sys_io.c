@@ -15,6 +15,7 @@
 #include "uapi/kite.h"
 
 #define WRITE_CHUNK 4096
+#define WRITE_ON_STACK 256 /* writes this short need no allocation */
 #define READ_CHUNK 1024
 #define TIOCGPGRP 0x540f
 #define TIOCSPGRP 0x5410
@@ -29,7 +30,7 @@ static bool range_ok(uint64_t buf, uint64_t len)
 SYSCALL(write)
 {
 	size_t n = MIN((size_t)a2, (size_t)WRITE_CHUNK);
-	char *buf;
+	char small[WRITE_ON_STACK], *buf = small;
 	long ret;
 
 	(void)a3, (void)a4, (void)a5;
@@ -39,15 +40,18 @@ SYSCALL(write)
 		return -EFAULT;
 	if (n == 0)
 		return 0;
-	buf = kmalloc(n);
-	if (!buf)
-		return -ENOMEM;
+	if (n > sizeof(small)) {
+		buf = kmalloc(n);
+		if (!buf)
+			return -ENOMEM;
+	}
 	ret = copy_from_user(current()->proc->vm, buf, a1, n);
 	if (ret == 0) {
 		console_write(buf, n);
 		ret = (long)n;
 	}
-	kfree(buf);
+	if (buf != small)
+		kfree(buf);
 	return ret;
 }
 

@@ -1,14 +1,16 @@
 /*
  * fuzz.c - throw random arguments at the system calls.
  *
- *	fuzz [N [SEED]]
+ *	fuzz [N [SEED [PROCS]]]
  *
- * Makes N (default 20000) system calls with random numbers and random
- * arguments - small integers, -1, huge values, NULL, kernel addresses,
- * unmapped and barely mapped user addresses - from a forked child, and
- * checks that the kernel answers each with a result or an error and
- * never dies, and that the child and everything it made are reaped
- * with every frame back. Calls that would block or end the fuzzer
+ * Makes N (default 20000) system calls in all with random numbers and
+ * random arguments - small integers, -1, huge values, NULL, kernel
+ * addresses, unmapped and barely mapped user addresses - from PROCS
+ * (default 1) forked children at once, each with its own seed; every
+ * FORK_EVERY calls a child also forks a short-lived fuzzing grandchild
+ * and reaps it, so processes come and go while the calls run. It checks
+ * that the kernel answers each call with a result or an error and never
+ * dies, and that every process is reaped with every frame back. Calls that would block or end the fuzzer
  * (exit, read of the console, blocking wait, long sleeps) or multiply it
  * (clone, spawn) get tamer arguments instead of being skipped. Exits 0 if
  * all went well.
@@ -53,7 +55,8 @@ static const int numbers[] = {
 	SYS_times, SYS_uname, SYS_gettimeofday, SYS_getpid, SYS_getppid,
 	SYS_gettid, SYS_brk, SYS_munmap, SYS_clone, SYS_execve, SYS_mmap,
 	SYS_wait4, SYS_spawn, SYS_kite_apps, SYS_kite_procs, SYS_kite_meminfo,
-	SYS_kite_sched,
+	SYS_kite_sched, SYS_prlimit64, SYS_getrlimit, SYS_setrlimit,
+	SYS_kite_cpustat,
 };
 
 static void one_call(void)
@@ -104,39 +107,92 @@ static void one_call(void)
 	syscall6(n, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
+#define FORK_EVERY 500  /* calls between two grandchildren */
+#define GRANDCHILD_CALLS 100
+#define MAX_PROCS 16
+
+/* One fuzzing child: n calls, with a grandchild now and then. */
+static void fuzz_child(long n)
+{
+	for (long i = 0; i < n; i++) {
+		if (i % FORK_EVERY == FORK_EVERY - 1) {
+			int pid = fork();
+
+			if (pid == 0) {
+				state = state * 31 + 7;
+				for (int j = 0; j < GRANDCHILD_CALLS; j++)
+					one_call();
+				_exit(0);
+			}
+			if (pid > 0)
+				waitpid(pid, NULL, 0);
+		}
+		one_call();
+	}
+	_exit(0);
+}
+
+/* Fork a child; under fault injection (failalloc=) a fork may fail for
+ * want of memory, so try again a while. */
+static int fork_retrying(void)
+{
+	int pid;
+
+	for (int tries = 0; (pid = fork()) < 0 && tries < 1000; tries++)
+		sched_yield();
+	return pid;
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 20000;
+	int procs = argc > 3 ? atoi(argv[3]) : 1, pids[MAX_PROCS], bad = 0;
+	uint64_t seed = argc > 2 ? (uint64_t)atol(argv[2]) : 0x5eed5eedULL;
 	struct kite_meminfo before, after;
-	int status, pid;
 
-	state = argc > 2 ? (uint64_t)atol(argv[2]) : 0x5eed5eedULL;
+	if (procs < 1 || procs > MAX_PROCS) {
+		fprintf(stderr, "fuzz: PROCS must be 1..%d\n", MAX_PROCS);
+		return 2;
+	}
 	if (kite_meminfo(&before) < 0) {
 		perror("fuzz: kite_meminfo");
 		return 1;
 	}
-	pid = fork();
-	if (pid == 0) {
-		for (long i = 0; i < n; i++)
-			one_call();
-		_exit(0);
+	for (int c = 0; c < procs; c++) {
+		state = seed + (uint64_t)c * 0x9e3779b97f4a7c15ULL;
+		if (!state)
+			state = 1;
+		pids[c] = fork_retrying();
+		if (pids[c] == 0)
+			fuzz_child(n / procs);
+		if (pids[c] < 0) {
+			perror("fuzz: fork");
+			return 1;
+		}
 	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-		perror("fuzz: fork/wait");
-		return 1;
+	for (int c = 0; c < procs; c++) {
+		int status;
+
+		if (waitpid(pids[c], &status, 0) != pids[c]) {
+			perror("fuzz: waitpid");
+			return 1;
+		}
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			printf("fuzz: child %d ended with status %#x\n", c, status);
+			bad++;
+		}
 	}
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		printf("fuzz: the child ended with status %#x\n", status);
+	if (bad)
 		return 1;
-	}
 	kite_meminfo(&after);
 	if (after.free != before.free) {
 		printf("fuzz: %ld frames not back\n",
 		       (long)before.free - (long)after.free);
 		return 1;
 	}
-	printf("fuzz: %ld calls, kernel fine, every frame back\n", n);
+	printf("fuzz: %ld calls by %d processes, kernel fine, every frame back\n",
+	       n / procs * procs, procs);
 	return 0;
 }
