@@ -423,7 +423,8 @@ def lint_job():
 
 USERTESTS_TIMEOUT = 300
 USERTESTS_RE = re.compile(r"^(ok|FAIL) (\S+)(?: \((.*)\))?(?:: (.*))?$", re.M)
-USERTESTS_SUM_RE = re.compile(r"^usertests: (\d+) passed, (\d+) failed$", re.M)
+USERTESTS_SUM_RE = re.compile(r"^(?:usertests|rtests): (\d+) passed, (\d+) failed$",
+                              re.M)
 NOT_EMBEDDED_RE = re.compile(r"init: cannot start '[^']*': error -2$", re.M)
 # what usertests' exec_args test makes echoargs print (user/apps/echoargs.c)
 ECHOARGS_LINES = ["echoargs: argc=3", "argv[0]=echoargs", "argv[1]=one",
@@ -431,18 +432,20 @@ ECHOARGS_LINES = ["echoargs: argc=3", "argv[0]=echoargs", "argv[1]=one",
                   "echoargs: argc=4", "argv[1]=spawned", "argv[3]="]
 
 
-def usertests_job(cpus):
-    """Boot init="usertests --harts=N"; each ok/FAIL line is a check."""
-    name = "usertests[cpus=%d]" % cpus
-    res = qemu_run.run(cpus, "128M", 'init="usertests --harts=%d"' % cpus,
+def usertests_job(cpus, prog="usertests"):
+    """Boot init="PROG --harts=N" (usertests or rtests); each ok/FAIL line
+    is a check."""
+    name = "%s[cpus=%d]" % (prog, cpus)
+    res = qemu_run.run(cpus, "128M", 'init="%s --harts=%d"' % (prog, cpus),
                        USERTESTS_TIMEOUT)
     checks = [Check("%s/%s" % (name, m.group(2)), m.group(1) == "ok",
                     m.group(4) or "", m.group(3) or "")
               for m in USERTESTS_RE.finditer(res.output)]
-    lines = set(res.output.splitlines())
-    missing = [l for l in ECHOARGS_LINES if l not in lines]
-    checks.append(Check(name + "/echoargs_output", not missing,
-                        "missing lines %r" % missing if missing else ""))
+    if prog == "usertests":
+        lines = set(res.output.splitlines())
+        missing = [l for l in ECHOARGS_LINES if l not in lines]
+        checks.append(Check(name + "/echoargs_output", not missing,
+                            "missing lines %r" % missing if missing else ""))
     summary = USERTESTS_SUM_RE.search(res.output)
     if res.status == 0 and summary and summary.group(2) == "0":
         checks.append(Check(name, True, note="%s passed, %.1f s"
@@ -484,6 +487,8 @@ def jobs(quick):
                             ("ktest[cpus=8]", ktest_job, (8,))]
     js += [] if quick else [("lint/cppcheck", lint_job, ())]
     js += [("usertests[cpus=%d]" % n, usertests_job, (n,))
+           for n in ((4,) if quick else (1, 4))]
+    js += [("rtests[cpus=%d]" % n, usertests_job, (n, "rtests"))
            for n in ((4,) if quick else (1, 4))]
     for t in HOST_TESTS:  # a missing binary is a failed check, not a skip
         b = os.path.join(BUILD, "host", "test_" + t)
@@ -548,7 +553,8 @@ def main():
     # The in-kernel tests measure fairness and sleep accuracy in guest
     # time, which is host time: run them one at a time, alone, so another
     # QEMU does not steal their harts' host CPU. The rest go two at once.
-    solo = ("ktest[", "usertests[")  # usertests runs stride on 1 hart
+    # usertests runs stride on 1 hart; rtests times doomed brks
+    solo = ("ktest[", "usertests[", "rtests[")
     alone = [j for j in selected if j[0].startswith(solo)]
     shared = [j for j in selected if not j[0].startswith(solo)]
     for j in alone:

@@ -51,6 +51,9 @@ static struct spinlock class_switch_lock = SPINLOCK_INIT("sched.class");
 #define RQ_CAPACITY_MIN 64
 static struct spinlock grow_lock = SPINLOCK_INIT("sched.grow");
 static size_t rq_capacity;  /* [grow_lock] room in each rq's heap */
+/* the heaps' storage at their smallest: static, so that shrinking back
+ * to it gives every frame of the larger storage back */
+static uint64_t rq_min_storage[NCPU][HEAP_STORAGE(RQ_CAPACITY_MIN) / 8];
 static uint64_t nr_threads; /* [grow_lock] threads that may be queued */
 static struct thread idle_threads[NCPU];
 
@@ -89,15 +92,12 @@ void sched_init(void)
 	rq_capacity = RQ_CAPACITY_MIN;
 	for (int h = 0; h < NCPU; h++) {
 		struct runqueue *rq = &runqueues[h];
-		void *storage = kmalloc(HEAP_STORAGE(RQ_CAPACITY_MIN));
 
-		if (!storage)
-			panic("sched: no memory for run queues");
 		spin_init(&rq->lock, "rq");
 		rq->hart = h;
 		rq->class = active_class;
 		list_init(&rq->rr_queue);
-		heap_init(&rq->stride_heap, storage, RQ_CAPACITY_MIN);
+		heap_init(&rq->stride_heap, rq_min_storage[h], RQ_CAPACITY_MIN);
 	}
 	log_info("sched: class %s, RR slice %d ticks", active_class->name,
 		 rr_slice_ticks);
@@ -112,7 +112,8 @@ static int rq_resize(size_t cap, bool (*ok)(size_t cap, uint64_t n))
 	int h;
 
 	for (h = 0; h < NCPU; h++) {
-		storage[h] = kmalloc(HEAP_STORAGE(cap));
+		storage[h] = cap == RQ_CAPACITY_MIN ? rq_min_storage[h]
+						    : kmalloc(HEAP_STORAGE(cap));
 		if (!storage[h])
 			break;
 	}
@@ -134,7 +135,8 @@ static int rq_resize(size_t cap, bool (*ok)(size_t cap, uint64_t n))
 	}
 	/* the old storage, or the new if it was not needed or not whole */
 	for (int i = 0; i < h; i++)
-		kfree(storage[i]);
+		if (storage[i] != rq_min_storage[i])
+			kfree(storage[i]);
 	return h == NCPU ? 0 : -ENOMEM;
 }
 
@@ -167,7 +169,8 @@ int sched_reserve_thread(void)
 			 * gone): give the memory back, keeping room for as
 			 * many again */
 			if (cap > RQ_CAPACITY_MIN && 4 * n < cap)
-				rq_resize(MAX((size_t)RQ_CAPACITY_MIN, 2 * n), shrink_ok);
+				rq_resize(2 * n <= RQ_CAPACITY_MIN ? RQ_CAPACITY_MIN
+								  : 2 * n, shrink_ok);
 			return 0;
 		}
 		if (rq_resize(2 * cap, grow_ok))

@@ -507,15 +507,7 @@ static void t_static_hello(void)
 
 /* ---- the driver -------------------------------------------------------- */
 
-/* A test is fn, run in a child; or, with fault set, the fault in a
- * grandchild that must die of signal sig while the child carries on. */
-static const struct test {
-	const char *name;
-	void (*fn)(void), (*fault)(void);
-	int sig;
-} tests[] = {
-#define T(name) { #name, t_##name, NULL, 0 }
-#define FAULT(name, fn, sig) { "fault_" #name, NULL, fn, sig }
+static const struct test tests[] = {
 	T(io), T(io_huge), T(badfd), T(kill), T(wait), T(exec_errors),
 	T(enosys), T(clock), T(nanosleep), T(uname), T(ids), T(times),
 	T(kite_calls), T(set_priority), T(fork1000), T(forkmax), T(spawn40),
@@ -526,79 +518,7 @@ static const struct test {
 	T(bad_elf), T(static_hello),
 };
 
-/* Run one test in a child; returns true if it passed. */
-static bool run(const struct test *t)
-{
-	pid_t pid, r;
-	int st = 0;
-
-	test_name = t->name;
-	if ((pid = fork()) < 0) {
-		printf("FAIL %s: fork: %s\n", t->name, strerror(errno));
-		return false;
-	}
-	if (pid == 0) {
-		if (t->fault)
-			expect_signal(t->fault, t->sig, t->name);
-		else
-			t->fn();
-		exit(0);
-	}
-	if ((r = waitpid(pid, &st, 0)) != pid)
-		printf("FAIL %s: waitpid = %d: %s\n", t->name, r, strerror(errno));
-	else if (WIFSIGNALED(st))
-		printf("FAIL %s: killed by signal %d\n", t->name, WTERMSIG(st));
-	else if (WEXITSTATUS(st) == 0)
-		printf("ok %s\n", t->name);
-	else if (WEXITSTATUS(st) != 1 && WEXITSTATUS(st) != 2)
-		printf("FAIL %s: exit status %d\n", t->name, WEXITSTATUS(st));
-	return r == pid && WIFEXITED(st) &&
-	       (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 2);
-}
-
-/* No TEST arguments: every test; else only those named. */
-static bool selected(int argc, char **argv, const char *name)
-{
-	bool any = false;
-
-	for (int i = 1; i < argc; i++) {
-		any |= argv[i][0] != '-';
-		if (!strcmp(argv[i], name))
-			return true;
-	}
-	return !any;
-}
-
 int main(int argc, char **argv)
 {
-	struct kite_meminfo before, after;
-	int passed = 0, failed = 0;
-
-	for (int i = 1; i < argc; i++) {
-		if (!strncmp(argv[i], "--harts=", 8)) {
-			harts = atoi(argv[i] + 8);
-		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "usage: usertests [--harts=N] [TEST...]\n");
-			return 2;
-		}
-	}
-	main_pid = getpid();
-	if (kite_meminfo(&before) < 0) {
-		perror("usertests: kite_meminfo");
-		return 1;
-	}
-	for (unsigned i = 0; i < ARRAY_SIZE(tests); i++)
-		if (selected(argc, argv, tests[i].name))
-			*(run(&tests[i]) ? &passed : &failed) += 1;
-	/* every child has been reaped: each frame should be back */
-	if (kite_meminfo(&after) < 0 || after.free != before.free) {
-		printf("FAIL frames: %llu free before, %llu after\n",
-		       (unsigned long long)before.free, (unsigned long long)after.free);
-		failed++;
-	} else {
-		printf("ok frames (%llu free)\n", (unsigned long long)after.free);
-		passed++;
-	}
-	printf("usertests: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tests_main("usertests", tests, ARRAY_SIZE(tests), argc, argv);
 }

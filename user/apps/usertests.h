@@ -1,8 +1,9 @@
 /*
- * usertests.h - the reporting and helper code of usertests.c (included
- * once, by it alone): how a test child ends (ok, FAIL, a note), checks of
- * results and errno, and small helpers (sleeping, sleeper children,
- * addresses nothing is mapped at).
+ * usertests.h - what the user-level test programs (usertests.c,
+ * rtests.c) share, included once by each: how a test child ends (ok,
+ * FAIL, a note), checks of results and errno, small helpers (sleeping,
+ * sleeper children, addresses nothing is mapped at) and the driver that
+ * runs each test in a forked child and checks that every frame came back.
  */
 #ifndef KITE_USERTESTS_H
 #define KITE_USERTESTS_H
@@ -68,7 +69,7 @@ static uint64_t now_ms(void) { return monotonic_ns() / 1000000; }
 
 /* Hide a constant from the optimizer, so that a store through NULL stays
  * a store and is not turned into a trap instruction. */
-static void *opaque(void *p)
+static __attribute__((unused)) void *opaque(void *p)
 {
 	__asm__ volatile("" : "+r"(p));
 	return p;
@@ -114,7 +115,7 @@ static void expect_signal(void (*fn)(void), int sig, const char *what)
 }
 
 /* A child that sleeps until it is killed (60 s at most); its pid or -1. */
-static pid_t sleeper(void)
+static __attribute__((unused)) pid_t sleeper(void)
 {
 	pid_t pid = fork();
 
@@ -126,7 +127,7 @@ static pid_t sleeper(void)
 }
 
 /* The first address past the (grown) heap: nothing is mapped there. */
-static char *heap_edge(void)
+static __attribute__((unused)) char *heap_edge(void)
 {
 	char *b = sys_brk(NULL), *end = (char *)PG_UP(b + 1);
 
@@ -143,6 +144,98 @@ static void reap_code(pid_t pid, int code, const char *what)
 	CHECK(waitpid(pid, &st, 0) == pid, "%s: waitpid: %s", what, strerror(errno));
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == code,
 	      "%s: status 0x%x, want exit %d", what, st, code);
+}
+
+/* ---- the driver -------------------------------------------------------- */
+
+/* A test is fn, run in a child; or, with fault set, the fault in a
+ * grandchild that must die of signal sig while the child carries on. */
+struct test {
+	const char *name;
+	void (*fn)(void), (*fault)(void);
+	int sig;
+};
+#define T(name) { #name, t_##name, NULL, 0 }
+#define FAULT(name, fn, sig) { "fault_" #name, NULL, fn, sig }
+
+/* Run one test in a child; returns true if it passed. */
+static bool run(const struct test *t)
+{
+	pid_t pid, r;
+	int st = 0;
+
+	test_name = t->name;
+	if ((pid = fork()) < 0) {
+		printf("FAIL %s: fork: %s\n", t->name, strerror(errno));
+		return false;
+	}
+	if (pid == 0) {
+		if (t->fault)
+			expect_signal(t->fault, t->sig, t->name);
+		else
+			t->fn();
+		exit(0);
+	}
+	if ((r = waitpid(pid, &st, 0)) != pid)
+		printf("FAIL %s: waitpid = %d: %s\n", t->name, r, strerror(errno));
+	else if (WIFSIGNALED(st))
+		printf("FAIL %s: killed by signal %d\n", t->name, WTERMSIG(st));
+	else if (WEXITSTATUS(st) == 0)
+		printf("ok %s\n", t->name);
+	else if (WEXITSTATUS(st) != 1 && WEXITSTATUS(st) != 2)
+		printf("FAIL %s: exit status %d\n", t->name, WEXITSTATUS(st));
+	return r == pid && WIFEXITED(st) &&
+	       (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 2);
+}
+
+/* No TEST arguments: every test; else only those named. */
+static bool selected(int argc, char **argv, const char *name)
+{
+	bool any = false;
+
+	for (int i = 1; i < argc; i++) {
+		any |= argv[i][0] != '-';
+		if (!strcmp(argv[i], name))
+			return true;
+	}
+	return !any;
+}
+
+/* The whole program: run the selected tests, check the frames, print
+ * "PROG: P passed, F failed"; the exit status. */
+static int tests_main(const char *prog, const struct test *tests, size_t n,
+		      int argc, char **argv)
+{
+	struct kite_meminfo before, after;
+	int passed = 0, failed = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "--harts=", 8)) {
+			harts = atoi(argv[i] + 8);
+		} else if (argv[i][0] == '-') {
+			fprintf(stderr, "usage: %s [--harts=N] [TEST...]\n", prog);
+			return 2;
+		}
+	}
+	main_pid = getpid();
+	if (kite_meminfo(&before) < 0) {
+		perror("kite_meminfo");
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (selected(argc, argv, tests[i].name))
+			*(run(&tests[i]) ? &passed : &failed) += 1;
+	/* every child has been reaped: each frame should be back */
+	if (kite_meminfo(&after) < 0 || after.free != before.free) {
+		printf("FAIL frames: %llu free before, %llu after\n",
+		       (unsigned long long)before.free, (unsigned long long)after.free);
+		failed++;
+	} else {
+		printf("ok frames (%llu free)\n", (unsigned long long)after.free);
+		passed++;
+	}
+	printf("%s: %d passed, %d failed\n", prog, passed, failed);
+	return failed ? 1 : 0;
 }
 
 #endif

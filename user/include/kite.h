@@ -19,6 +19,7 @@
 #include "errno.h"
 #include "stdio.h"
 #include "stdlib.h"
+#include "sys/resource.h"
 #include "string.h"
 #include "sys/types.h"
 #include "sys/wait.h"

@@ -229,6 +229,23 @@ int munmap(void *addr, size_t len)
 	return __syscall_ret(syscall2(SYS_munmap, addr, len));
 }
 
+int getrlimit(int resource, struct rlimit *rlim)
+{
+	return __syscall_ret(syscall2(SYS_getrlimit, resource, rlim));
+}
+
+int setrlimit(int resource, const struct rlimit *rlim)
+{
+	return __syscall_ret(syscall2(SYS_setrlimit, resource, rlim));
+}
+
+int prlimit(pid_t pid, int resource, const struct rlimit *new_limit,
+	    struct rlimit *old_limit)
+{
+	return __syscall_ret(syscall4(SYS_prlimit64, pid, resource, new_limit,
+				      old_limit));
+}
+
 /* ---- Kite's own calls --------------------------------------------------- */
 
 long kite_apps(char *buf, size_t len)
