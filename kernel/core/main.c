@@ -9,7 +9,6 @@
  * idle thread. Other harts enter at secondary_main() already on their own
  * stack and page table and become idle threads too.
  */
-#include "mm/failalloc.h"
 #include "arch/irq.h"
 #include "dev/console.h"
 #include "dev/platform.h"
@@ -21,17 +20,13 @@
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "lib/fdt.h"
+#include "mm/failalloc.h"
 #include "mm/kmalloc.h"
 #include "mm/kvm.h"
 #include "mm/pmm.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
 
-void cpu_setup(int hart);
-void cpu_mark_online(int boot_hart);
-void smp_boot(const struct fdt_info *fi);
-void ktest_crash(const char *how);
-void init_start(void);
 
 static struct fdt_info fdt;  /* [boot] */
 static int boot_hart = -1;    /* [boot] */

@@ -24,7 +24,6 @@
 static int panic_hart = -1; /* [atomic] hart that owns the panic */
 
 extern char boot_stack_top[];
-extern uintptr_t cpu_emergency_stack_bounds(uintptr_t sp, uintptr_t *lo);
 
 bool panic_in_progress(void)
 {

@@ -20,8 +20,6 @@
 
 #define EMERG_STACK_SIZE 8192
 
-long arch_start_hart(int hart, uintptr_t stack_top);
-bool panic_in_progress(void);
 
 struct cpu cpus[NCPU];
 int ncpu_online;       /* [atomic] */

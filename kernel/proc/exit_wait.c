@@ -21,7 +21,6 @@
 #include "proc/proc.h"
 #include "uapi/errno.h"
 
-void proc_unregister_locked(struct proc *p);
 
 /* Move p's children to init; wake init if one is already a zombie. */
 static void reparent_children_locked(struct proc *p)

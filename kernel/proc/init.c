@@ -21,7 +21,6 @@
 #include "proc/proc.h"
 #include "uapi/errno.h"
 
-int bench_main(void *unused);
 
 static int ktest_main(void *unused)
 {

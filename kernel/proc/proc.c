@@ -221,7 +221,6 @@ int proc_register(struct proc *p, struct thread *t, struct proc *parent)
 	return pid;
 }
 
-/* Undo proc_register for a reaped zombie. proc_lock held. */
 void proc_unregister_locked(struct proc *p)
 {
 	assert(spin_holding(&proc_lock) && p->state == P_ZOMBIE);

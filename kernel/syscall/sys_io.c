@@ -29,14 +29,13 @@ static bool range_ok(uint64_t buf, uint64_t len)
 
 SYSCALL(write)
 {
-	size_t n = MIN((size_t)a2, (size_t)WRITE_CHUNK);
+	size_t n = MIN((size_t)tf->a2, (size_t)WRITE_CHUNK);
 	char small[WRITE_ON_STACK], *buf = small;
 	long ret;
 
-	(void)a3, (void)a4, (void)a5;
-	if (a0 != 1 && a0 != 2)
+	if (tf->a0 != 1 && tf->a0 != 2)
 		return -EBADF;
-	if (!range_ok(a1, a2))
+	if (!range_ok(tf->a1, tf->a2))
 		return -EFAULT;
 	if (n == 0)
 		return 0;
@@ -45,7 +44,7 @@ SYSCALL(write)
 		if (!buf)
 			return -ENOMEM;
 	}
-	ret = copy_from_user(current()->proc->vm, buf, a1, n);
+	ret = copy_from_user(current()->proc->vm, buf, tf->a1, n);
 	if (ret == 0) {
 		console_write(buf, n);
 		ret = (long)n;
@@ -58,21 +57,20 @@ SYSCALL(write)
 SYSCALL(read)
 {
 	char buf[READ_CHUNK];
-	size_t n = MIN((size_t)a2, sizeof(buf));
+	size_t n = MIN((size_t)tf->a2, sizeof(buf));
 	long got;
 
-	(void)a3, (void)a4, (void)a5;
-	if (a0 != 0)
+	if (tf->a0 != 0)
 		return -EBADF;
-	if (!range_ok(a1, a2))
+	if (!range_ok(tf->a1, tf->a2))
 		return -EFAULT;
 	if (n == 0)
 		return 0;
 	/* check the buffer first: input is not lost on a bad pointer */
-	if (access_ok(current()->proc->vm, a1, n, true))
+	if (access_ok(current()->proc->vm, tf->a1, n, true))
 		return -EFAULT;
 	got = console_read(buf, n);
-	if (got > 0 && copy_to_user(current()->proc->vm, a1, buf, (size_t)got))
+	if (got > 0 && copy_to_user(current()->proc->vm, tf->a1, buf, (size_t)got))
 		return -EFAULT;
 	return got;
 }
@@ -103,23 +101,22 @@ SYSCALL(ioctl)
 	struct kite_termios t = { 0 };
 	int pgid;
 
-	(void)a3, (void)a4, (void)a5;
-	if (a0 > 2)
+	if (tf->a0 > 2)
 		return -EBADF;
-	switch (a1) {
+	switch (tf->a1) {
 	case TCGETS:
 		t.c_lflag = console_get_lflag();
-		return copy_to_user(vm, a2, &t, sizeof(t));
+		return copy_to_user(vm, tf->a2, &t, sizeof(t));
 	case TCSETS:
-		if (copy_from_user(vm, &t, a2, sizeof(t)))
+		if (copy_from_user(vm, &t, tf->a2, sizeof(t)))
 			return -EFAULT;
 		console_set_lflag(t.c_lflag);
 		return 0;
 	case TIOCGPGRP:
 		pgid = console_get_fg();
-		return copy_to_user(vm, a2, &pgid, sizeof(pgid));
+		return copy_to_user(vm, tf->a2, &pgid, sizeof(pgid));
 	case TIOCSPGRP:
-		if (copy_from_user(vm, &pgid, a2, sizeof(pgid)))
+		if (copy_from_user(vm, &pgid, tf->a2, sizeof(pgid)))
 			return -EFAULT;
 		if (pgid < 0)
 			return -EINVAL;

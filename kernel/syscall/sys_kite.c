@@ -29,14 +29,13 @@ SYSCALL(kite_apps)
 	size_t need = 0;
 	long err = 0;
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	for (uint64_t i = 0; i < app_count(); i++) {
 		const char *name = app_get(i)->name;
 		size_t n = strlen(name);
 
-		if (need + n + 1 <= a1 && !err)
-			err = copy_to_user(uvm(), a0 + need, name, n) ?:
-			      copy_to_user(uvm(), a0 + need + n, "\n", 1);
+		if (need + n + 1 <= tf->a1 && !err)
+			err = copy_to_user(uvm(), tf->a0 + need, name, n) ?:
+			      copy_to_user(uvm(), tf->a0 + need + n, "\n", 1);
 		need += n + 1;
 	}
 	return err ? err : (long)need;
@@ -45,18 +44,17 @@ SYSCALL(kite_apps)
 /* kite_procs(buf, n): up to n entries; returns how many there are. */
 SYSCALL(kite_procs)
 {
-	size_t max = MIN((size_t)a1, (size_t)MAX_PROCESS + NCPU);
+	size_t max = MIN((size_t)tf->a1, (size_t)MAX_PROCESS + NCPU);
 	struct kite_procinfo *info = NULL;
 	long n;
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (max) {
 		info = kzalloc(max * sizeof(*info));
 		if (!info)
 			return -ENOMEM;
 	}
 	n = proc_snapshot(info, max);
-	if (max && copy_to_user(uvm(), a0, info,
+	if (max && copy_to_user(uvm(), tf->a0, info,
 				MIN((size_t)n, max) * sizeof(*info)))
 		n = -EFAULT;
 	kfree(info);
@@ -68,7 +66,6 @@ SYSCALL(kite_meminfo)
 	struct pmm_stats st;
 	struct kite_meminfo m;
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	struct kmalloc_stats ks;
 	uint64_t cached;
 
@@ -80,7 +77,7 @@ SYSCALL(kite_meminfo)
 	m.free = st.free + cached;
 	m.kernel = st.kernel - MIN(st.kernel, cached);
 	m.user = st.user;
-	return copy_to_user(uvm(), a0, &m, sizeof(m));
+	return copy_to_user(uvm(), tf->a0, &m, sizeof(m));
 }
 
 /* kite_cpustat(buf, n, reset): up to n per-hart entries; returns NCPU.
@@ -88,9 +85,8 @@ SYSCALL(kite_meminfo)
 SYSCALL(kite_cpustat)
 {
 	struct kite_cpustat st[NCPU];
-	size_t n = MIN((size_t)a1, (size_t)NCPU);
+	size_t n = MIN((size_t)tf->a1, (size_t)NCPU);
 
-	(void)a3, (void)a4, (void)a5;
 	for (size_t h = 0; h < n; h++) {
 		uintptr_t pc;
 		uint64_t max = cpu_irqoff_max((int)h, &pc, false);
@@ -101,9 +97,9 @@ SYSCALL(kite_cpustat)
 		st[h].irqoff_max_ns = clock_counter_to_ns(max);
 		st[h].irqoff_max_pc = pc;
 	}
-	if (n && copy_to_user(uvm(), a0, st, n * sizeof(st[0])))
+	if (n && copy_to_user(uvm(), tf->a0, st, n * sizeof(st[0])))
 		return -EFAULT;
-	if (a2)
+	if (tf->a2)
 		for (int h = 0; h < NCPU; h++)
 			cpu_irqoff_max(h, NULL, true);
 	return NCPU;
@@ -120,9 +116,8 @@ SYSCALL(kite_sched)
 	size_t n;
 	int pgid;
 
-	(void)a3, (void)a4, (void)a5;
-	if (a0) {
-		long len = strncpy_from_user(uvm(), name, a0, sizeof(name));
+	if (tf->a0) {
+		long len = strncpy_from_user(uvm(), name, tf->a0, sizeof(name));
 
 		if (len < 0)
 			return len == -ENAMETOOLONG ? -EINVAL : len;
@@ -136,7 +131,7 @@ SYSCALL(kite_sched)
 	}
 	now = sched_class_name();
 	n = strlen(now) + 1;
-	if (a1 && (a2 < n || copy_to_user(uvm(), a1, now, n)))
-		return a2 < n ? -ERANGE : -EFAULT;
+	if (tf->a1 && (tf->a2 < n || copy_to_user(uvm(), tf->a1, now, n)))
+		return tf->a2 < n ? -ERANGE : -EFAULT;
 	return 0;
 }

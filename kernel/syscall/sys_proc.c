@@ -15,19 +15,16 @@
 
 SYSCALL(exit)
 {
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	proc_exit((int)a0); /* one thread per process: the same as exit_group */
+	proc_exit((int)tf->a0); /* one thread per process: the same as exit_group */
 }
 
 SYSCALL(exit_group)
 {
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	proc_exit((int)a0);
+	proc_exit((int)tf->a0);
 }
 
 SYSCALL(getpid)
 {
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return current()->proc->pid;
 }
 
@@ -35,7 +32,6 @@ SYSCALL(getppid)
 {
 	int ppid;
 
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	spin_lock(&proc_lock);
 	ppid = current()->proc->parent ? current()->proc->parent->pid : 0;
 	spin_unlock(&proc_lock);
@@ -44,36 +40,31 @@ SYSCALL(getppid)
 
 SYSCALL(gettid)
 {
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return current()->tid;
 }
 
 SYSCALL(sched_yield)
 {
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	sched_yield();
 	return 0;
 }
 
 SYSCALL(set_priority)
 {
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	return sched_set_priority(current(), (int)(int64_t)a0);
+	return sched_set_priority(current(), (int)(int64_t)tf->a0);
 }
 
 SYSCALL(kill)
 {
-	(void)a2, (void)a3, (void)a4, (void)a5;
-	return proc_kill((int)(int64_t)a0, (int)(int64_t)a1);
+	return proc_kill((int)(int64_t)tf->a0, (int)(int64_t)tf->a1);
 }
 
 /* clone(flags, stack, ptid, tls, ctid): the fork form only, for now. */
 SYSCALL(clone)
 {
-	(void)a2, (void)a3, (void)a4, (void)a5;
-	if ((a0 & ~0xffUL) != 0 || (a0 & 0xff) != KITE_SIGCHLD)
+	if ((tf->a0 & ~0xffUL) != 0 || (tf->a0 & 0xff) != KITE_SIGCHLD)
 		return -EINVAL; /* threads (CLONE_VM|CLONE_THREAD) come later */
-	return proc_fork(current()->tf, a1);
+	return proc_fork(tf, tf->a1);
 }
 
 /* Find the app named by the user string at upath. */
@@ -109,19 +100,19 @@ static long args_from_user(uint64_t uargv, uint64_t uenvp,
 	return 0;
 }
 
-/* execve and spawn: (path, argv, envp) from the user, then go. */
-static long exec_common(uint64_t upath, uint64_t uargv, uint64_t uenvp,
-			bool replace)
+/* execve and spawn: (path, argv, envp) from the caller's a0..a2, then
+ * go. */
+static long exec_common(struct trapframe *tf, bool replace)
 {
 	const struct app *app;
 	struct exec_args *args;
-	long err = app_from_user(upath, &app);
+	long err = app_from_user(tf->a0, &app);
 
 	if (!err)
-		err = args_from_user(uargv, uenvp, &args);
+		err = args_from_user(tf->a1, tf->a2, &args);
 	if (err)
 		return err;
-	err = replace ? proc_execve(app, args, current()->tf)
+	err = replace ? proc_execve(app, args, tf)
 		      : proc_spawn(app, args);
 	kfree(args);
 	return err;
@@ -129,29 +120,26 @@ static long exec_common(uint64_t upath, uint64_t uargv, uint64_t uenvp,
 
 SYSCALL(execve)
 {
-	(void)a3, (void)a4, (void)a5;
-	return exec_common(a0, a1, a2, true);
+	return exec_common(tf, true);
 }
 
 SYSCALL(spawn)
 {
-	(void)a3, (void)a4, (void)a5;
-	return exec_common(a0, a1, a2, false);
+	return exec_common(tf, false);
 }
 
 /* wait4(pid, status, options, rusage): pid > 0 or -1; WNOHANG. */
 SYSCALL(wait4)
 {
-	int pid = (int)(int64_t)a0, status = 0, ret;
+	int pid = (int)(int64_t)tf->a0, status = 0, ret;
 
-	(void)a3, (void)a4, (void)a5;
-	if (a2 & ~(uint64_t)WNOHANG)
+	if (tf->a2 & ~(uint64_t)WNOHANG)
 		return -EINVAL;
 	if (pid == 0 || pid < -1)
 		return -EINVAL; /* process groups: not supported */
-	ret = proc_wait(pid, &status, (int)a2);
-	if (ret > 0 && a1 &&
-	    copy_to_user(current()->proc->vm, a1, &status, sizeof(status)))
+	ret = proc_wait(pid, &status, (int)tf->a2);
+	if (ret > 0 && tf->a1 &&
+	    copy_to_user(current()->proc->vm, tf->a1, &status, sizeof(status)))
 		return -EFAULT; /* reaped all the same, as Linux does */
 	return ret;
 }
@@ -160,8 +148,7 @@ SYSCALL(brk)
 {
 	struct vmspace *vm = current()->proc->vm;
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	return vm ? (long)vmspace_brk(vm, a0, proc_rlimit(RLIMIT_AS)) : -ENOMEM;
+	return vm ? (long)vmspace_brk(vm, tf->a0, proc_rlimit(RLIMIT_AS)) : -ENOMEM;
 }
 
 /* The process pid names for prlimit64 (0: the caller), or an error. A
@@ -203,22 +190,19 @@ static long rlimit_user(int pid, int r, uint64_t unew, uint64_t uold)
 /* prlimit64(pid, resource, new, old) */
 SYSCALL(prlimit64)
 {
-	(void)a4, (void)a5;
-	return rlimit_user((int)(int64_t)a0, (int)(int64_t)a1, a2, a3);
+	return rlimit_user((int)(int64_t)tf->a0, (int)(int64_t)tf->a1, tf->a2, tf->a3);
 }
 
 SYSCALL(getrlimit)
 {
-	(void)a2, (void)a3, (void)a4, (void)a5;
-	if (!a1)
+	if (!tf->a1)
 		return -EFAULT;
-	return rlimit_user(0, (int)(int64_t)a0, 0, a1);
+	return rlimit_user(0, (int)(int64_t)tf->a0, 0, tf->a1);
 }
 
 SYSCALL(setrlimit)
 {
-	(void)a2, (void)a3, (void)a4, (void)a5;
-	if (!a1)
+	if (!tf->a1)
 		return -EFAULT;
-	return rlimit_user(0, (int)(int64_t)a0, a1, 0);
+	return rlimit_user(0, (int)(int64_t)tf->a0, tf->a1, 0);
 }

@@ -38,8 +38,7 @@ SYSCALL(nanosleep)
 	uint64_t ns, deadline, now;
 	int err;
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
-	if (copy_from_user(uvm(), &ts, a0, sizeof(ts)))
+	if (copy_from_user(uvm(), &ts, tf->a0, sizeof(ts)))
 		return -EFAULT;
 	err = timespec_to_ns(&ts, &ns);
 	if (err)
@@ -52,7 +51,7 @@ SYSCALL(nanosleep)
 				    : clock_counter_to_ns(deadline > now ? deadline - now : 0);
 	ts.tv_sec = (int64_t)(MIN(ns / NSEC_PER_SEC, (uint64_t)INT64_MAX));
 	ts.tv_nsec = (int64_t)(ns % NSEC_PER_SEC);
-	if (a1 && copy_to_user(uvm(), a1, &ts, sizeof(ts)))
+	if (tf->a1 && copy_to_user(uvm(), tf->a1, &ts, sizeof(ts)))
 		return -EFAULT;
 	return -EINTR;
 }
@@ -62,16 +61,15 @@ SYSCALL(clock_gettime)
 	struct kite_timespec ts;
 	uint64_t ns;
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
-	if (a0 == CLOCK_REALTIME)
+	if (tf->a0 == CLOCK_REALTIME)
 		ns = clock_realtime_ns();
-	else if (a0 == CLOCK_MONOTONIC)
+	else if (tf->a0 == CLOCK_MONOTONIC)
 		ns = clock_monotonic_ns();
 	else
 		return -EINVAL;
 	ts.tv_sec = (int64_t)(ns / NSEC_PER_SEC);
 	ts.tv_nsec = (int64_t)(ns % NSEC_PER_SEC);
-	return copy_to_user(uvm(), a1, &ts, sizeof(ts));
+	return copy_to_user(uvm(), tf->a1, &ts, sizeof(ts));
 }
 
 SYSCALL(gettimeofday)
@@ -80,8 +78,7 @@ SYSCALL(gettimeofday)
 	struct kite_timeval tv = { (int64_t)(ns / NSEC_PER_SEC),
 				   (int64_t)(ns % NSEC_PER_SEC / 1000) };
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	return a0 ? copy_to_user(uvm(), a0, &tv, sizeof(tv)) : 0;
+	return tf->a0 ? copy_to_user(uvm(), tf->a0, &tv, sizeof(tv)) : 0;
 }
 
 /* times(buf): ticks of this process and its reaped children; returns
@@ -92,10 +89,9 @@ SYSCALL(times)
 	struct kite_tms t = { 0 };
 	uint64_t now = clock_monotonic_ns() / (NSEC_PER_SEC / clock_hz);
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	t.tms_utime = (int64_t)current()->ticks;
 	t.tms_cutime = (int64_t)__atomic_load_n(&p->ticks, __ATOMIC_RELAXED);
-	if (a0 && copy_to_user(uvm(), a0, &t, sizeof(t)))
+	if (tf->a0 && copy_to_user(uvm(), tf->a0, &t, sizeof(t)))
 		return -EFAULT;
 	return (long)now;
 }
@@ -104,12 +100,11 @@ SYSCALL(uname)
 {
 	struct kite_utsname u;
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	memset(&u, 0, sizeof(u));
 	kstrlcpy(u.sysname, "Kite", sizeof(u.sysname));
 	kstrlcpy(u.nodename, "kite", sizeof(u.nodename));
 	kstrlcpy(u.release, KITE_VERSION, sizeof(u.release));
 	kstrlcpy(u.version, "Kite " KITE_VERSION, sizeof(u.version));
 	kstrlcpy(u.machine, "riscv64", sizeof(u.machine));
-	return copy_to_user(uvm(), a0, &u, sizeof(u));
+	return copy_to_user(uvm(), tf->a0, &u, sizeof(u));
 }

@@ -48,7 +48,6 @@ void syscall_dispatch(struct trapframe *tf)
 	long ret = -ENOSYS;
 
 	if (nr < NR_SYSCALLS && syscall_table[nr])
-		ret = syscall_table[nr](tf->a0, tf->a1, tf->a2, tf->a3, tf->a4,
-					tf->a5);
+		ret = syscall_table[nr](tf);
 	tf->a0 = (uint64_t)ret;
 }

@@ -17,10 +17,10 @@
  * work done per tick follows the host's load, so counts are noisier than
  * ticks; with -icount they are exact.
  *
- * The counts come back through a MAP_SHARED page. Without mmap each child
- * returns the ticks it was charged as its exit code (at most 254 for the
- * 2 s default; 255 = failed) and the parent compares ticks/prio: the CPU
- * share itself, which does not depend on how fast the host runs QEMU.
+ * Each child returns the ticks it was charged as its exit code (at most
+ * 254 for the 2 s default; 255 = failed) and the parent compares
+ * ticks/prio: the CPU share itself, which does not depend on how fast
+ * the host runs QEMU.
  */
 #include "kite.h"
 
@@ -29,7 +29,6 @@
 #define CHUNK 1024               /* loop iterations between clock reads */
 #define START_DELAY_NS 200000000 /* time to fork everyone before start */
 
-static uint64_t *shared; /* count of child i, or NULL: use exit codes */
 
 /* Spin until the monotonic clock reaches end; returns iterations. */
 static uint64_t spin_until(uint64_t end)
@@ -73,10 +72,6 @@ static __attribute__((noreturn)) void child(int i, uint64_t start, uint64_t end)
 	printf("prio=%d count=%llu ratio=%llu ticks=%ld\n", prio,
 	       (unsigned long long)count, (unsigned long long)(count / prio),
 	       (long)t.tms_utime);
-	if (shared) {
-		shared[i] = count;
-		exit(0);
-	}
 	code = (uint64_t)t.tms_utime;
 	exit(code > 254 ? 254 : (int)code);
 }
@@ -117,13 +112,6 @@ int main(int argc, char **argv)
 		run_ns = (uint64_t)ms * 1000000;
 	}
 
-	shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (shared == MAP_FAILED) {
-		shared = NULL;
-		printf("stride: no shared mmap: comparing the ticks each child "
-		       "was charged\n");
-	}
 	restore = use_stride(old_class, sizeof(old_class));
 
 	start = monotonic_ns() + START_DELAY_NS;
@@ -148,11 +136,7 @@ int main(int argc, char **argv)
 			failed = 1;
 			continue;
 		}
-		if (shared)
-			per_prio[i] = shared[i] * 1000 / (PRIO_FIRST + i);
-		else
-			per_prio[i] = WEXITSTATUS(status) * 100000 /
-				      (PRIO_FIRST + i);
+		per_prio[i] = WEXITSTATUS(status) * 100000 / (PRIO_FIRST + i);
 		if (per_prio[i] > max)
 			max = per_prio[i];
 		if (per_prio[i] < min)

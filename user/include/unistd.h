@@ -2,10 +2,10 @@
  * unistd.h - the POSIX-style system call wrappers.
  *
  * Each wrapper makes one system call (user/lib/syscall.c) and follows the
- * C library convention: on failure it sets errno and returns -1 (mmap:
- * MAP_FAILED). Kite's own calls are declared in <kite.h>. For
- * convenience this header also covers what Linux spreads over
- * <signal.h>, <sys/ioctl.h>, <sys/utsname.h> and <sys/mman.h>.
+ * C library convention: on failure it sets errno and returns -1. Only
+ * calls the kernel has get a wrapper. Kite's own calls are declared in
+ * <kite.h>. For convenience this header also covers what Linux spreads
+ * over <signal.h>, <sys/ioctl.h> and <sys/utsname.h>.
  */
 #ifndef KITE_USER_UNISTD_H
 #define KITE_USER_UNISTD_H
@@ -60,19 +60,5 @@ struct utsname {
 		domainname[65];
 };
 int uname(struct utsname *u);
-
-/* mmap: Linux values */
-#define PROT_NONE 0x0
-#define PROT_READ 0x1
-#define PROT_WRITE 0x2
-#define PROT_EXEC 0x4
-#define MAP_SHARED 0x01
-#define MAP_PRIVATE 0x02
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
-#define MAP_ANON MAP_ANONYMOUS
-#define MAP_FAILED ((void *)-1)
-void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
-int munmap(void *addr, size_t len);
 
 #endif

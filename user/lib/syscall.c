@@ -213,22 +213,6 @@ void *sbrk(intptr_t inc)
 	return old;
 }
 
-void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
-{
-	long r = syscall6(SYS_mmap, (long)addr, (long)len, prot, flags, fd, off);
-
-	if (SYSCALL_IS_ERR(r)) {
-		errno = (int)-r;
-		return MAP_FAILED;
-	}
-	return (void *)r;
-}
-
-int munmap(void *addr, size_t len)
-{
-	return __syscall_ret(syscall2(SYS_munmap, addr, len));
-}
-
 int getrlimit(int resource, struct rlimit *rlim)
 {
 	return __syscall_ret(syscall2(SYS_getrlimit, resource, rlim));

@@ -78,9 +78,6 @@ void arch_ipi_clear(void)
 	csr_clear(sip, SIP_SSIP);
 }
 
-void arch_fp_save_regs(uint64_t *area);
-void arch_fp_load_regs(const uint64_t *area);
-
 void arch_fp_switch(uint64_t *prev, const uint64_t *next)
 {
 	unsigned long fs = csr_read(sstatus) & SSTATUS_FS;

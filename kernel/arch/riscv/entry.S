@@ -94,8 +94,6 @@ secondary_entry:
 	call	secondary_main
 3:	wfi
 	j	3b
-2:	wfi
-	j	2b
 
 	.section .data, "aw"
 	.balign 4

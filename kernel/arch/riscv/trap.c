@@ -22,19 +22,19 @@
 #include "syscall/syscall.h"
 
 static const char *const exception_names[] = {
-	[0] = "instruction address misaligned",
-	[1] = "instruction access fault",
-	[2] = "illegal instruction",
-	[3] = "breakpoint",
-	[4] = "load address misaligned",
-	[5] = "load access fault",
-	[6] = "store address misaligned",
-	[7] = "store access fault",
-	[8] = "environment call from U-mode",
-	[9] = "environment call from S-mode",
-	[12] = "instruction page fault",
-	[13] = "load page fault",
-	[15] = "store page fault",
+	[EXC_INST_MISALIGNED] = "instruction address misaligned",
+	[EXC_INST_ACCESS] = "instruction access fault",
+	[EXC_ILLEGAL_INST] = "illegal instruction",
+	[EXC_BREAKPOINT] = "breakpoint",
+	[EXC_LOAD_MISALIGNED] = "load address misaligned",
+	[EXC_LOAD_ACCESS] = "load access fault",
+	[EXC_STORE_MISALIGNED] = "store address misaligned",
+	[EXC_STORE_ACCESS] = "store access fault",
+	[EXC_ECALL_U] = "environment call from U-mode",
+	[EXC_ECALL_S] = "environment call from S-mode",
+	[EXC_INST_PAGE_FAULT] = "instruction page fault",
+	[EXC_LOAD_PAGE_FAULT] = "load page fault",
+	[EXC_STORE_PAGE_FAULT] = "store page fault",
 };
 
 /* Name of an exception cause (scause without the interrupt bit). */
@@ -90,15 +90,17 @@ static void user_fault(struct trapframe *tf, uint64_t cause)
 	int sig;
 
 	switch (cause) {
-	case 0: case 4: case 6:
+	case EXC_INST_MISALIGNED:
+	case EXC_LOAD_MISALIGNED:
+	case EXC_STORE_MISALIGNED:
 		what = "bus error (misaligned access)";
 		sig = SIGBUS;
 		break;
-	case 2:
+	case EXC_ILLEGAL_INST:
 		what = "illegal instruction";
 		sig = SIGILL;
 		break;
-	case 3:
+	case EXC_BREAKPOINT:
 		what = "breakpoint";
 		sig = SIGTRAP;
 		break;
@@ -116,7 +118,7 @@ void user_trap(struct trapframe *tf)
 
 	if (cause & SCAUSE_INTR) {
 		handle_interrupt(cause);
-	} else if (cause == 8) { /* ecall from U-mode */
+	} else if (cause == EXC_ECALL_U) {
 		tf->sepc += 4;
 		arch_intr_on();
 		syscall_dispatch(tf);

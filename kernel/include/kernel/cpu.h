@@ -64,6 +64,17 @@ void pop_off(void);
  * ended; reset clears it. */
 uint64_t cpu_irqoff_max(int h, uintptr_t *pc, bool reset);
 
+struct fdt_info;
+/* Boot: prepare hart's struct cpu before it runs. */
+void cpu_setup(int hart);
+/* Record the calling hart as online and wake boot_hart. */
+void cpu_mark_online(int boot_hart);
+/* Boot: start every other hart of the device tree and wait for them. */
+void smp_boot(const struct fdt_info *fi);
+/* If sp is on a hart's emergency stack, return its top and set *lo;
+ * else 0. */
+uintptr_t cpu_emergency_stack_bounds(uintptr_t sp, uintptr_t *lo);
+
 /* Run fn(arg) on every online hart, each in a kernel thread pinned to
  * that hart, and return when all have finished (the caller sleeps).
  * Returns 0 or the error of a thread that could not be created. */

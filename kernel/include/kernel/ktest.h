@@ -54,5 +54,9 @@ __attribute__((format(printf, 3, 4))) int ktest_fail(const char *file,
 
 /* Run the selected tests; returns the number that failed. */
 int ktest_run_all(void);
+/* Crash on purpose (boot argument crash=stack|fault|assert|lock). */
+void ktest_crash(const char *how);
+/* The benchmarks (boot argument bench): a kernel thread's body. */
+int bench_main(void *unused);
 
 #endif

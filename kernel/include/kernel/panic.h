@@ -12,6 +12,8 @@ struct trapframe;
 
 /* Print the message, registers and a backtrace on this hart, stop the
  * others and power off with a failure status (or halt: bootarg panic=halt). */
+/* True once some hart has begun to panic. */
+bool panic_in_progress(void);
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 
 /* panic() with a trap frame whose registers and pc are shown. */

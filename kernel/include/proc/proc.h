@@ -141,6 +141,10 @@ int proc_prlimit_locked(struct proc *p, int r,
 /* Replace p's address space (the caller is p's only thread): returns
  * the old one, whose reference passes to the caller. */
 struct vmspace *proc_swap_vm(struct proc *p, struct vmspace *vm);
+/* Undo proc_register for a reaped zombie. proc_lock held. */
+void proc_unregister_locked(struct proc *p);
+/* Boot: start init (pid 1), which starts everything else. */
+void init_start(void);
 /* O(1): the process with pid, or NULL. Caller holds proc_lock. */
 struct proc *proc_lookup_locked(int pid);
 int proc_count(void);

@@ -2,9 +2,8 @@
  * syscall/syscall.h - the system call table and its handlers.
  *
  * One table, indexed by the number in a7 (uapi/syscall.h); a handler
- * takes the six argument registers and returns the result or -errno,
- * which goes back in a0. Unknown numbers give -ENOSYS. Handlers that
- * need the registers (clone, execve) read current()->tf.
+ * takes the caller's trap frame (arguments in tf->a0..a5) and returns the
+ * result or -errno, which goes back in a0. Unknown numbers give -ENOSYS.
  */
 #ifndef KITE_SYSCALL_SYSCALL_H
 #define KITE_SYSCALL_SYSCALL_H
@@ -13,12 +12,13 @@
 
 struct trapframe;
 
-typedef long (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
-			   uint64_t);
+/* A handler reads its arguments from the caller's registers, tf->a0 ..
+ * tf->a5, and may change other registers (execve, clone); what it
+ * returns goes to tf->a0. */
+typedef long (*syscall_fn)(struct trapframe *tf);
 
-#define SYSCALL(name)                                                         \
-	long sys_##name(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,   \
-			uint64_t a4, uint64_t a5)
+#define SYSCALL(name) \
+	long sys_##name(struct trapframe *tf __attribute__((unused)))
 
 void syscall_dispatch(struct trapframe *tf);
 

@@ -8,6 +8,7 @@
 #ifndef KITE_ARCH_ARCH_H
 #define KITE_ARCH_ARCH_H
 
+#include "arch/csr.h"
 #include "kernel/types.h"
 
 struct cpu;
@@ -17,17 +18,17 @@ static inline bool arch_intr_get(void)
 	unsigned long s;
 
 	__asm__ volatile("csrr %0, sstatus" : "=r"(s));
-	return (s & 2UL) != 0; /* SSTATUS_SIE */
+	return (s & SSTATUS_SIE) != 0;
 }
 
 static inline void arch_intr_on(void)
 {
-	__asm__ volatile("csrsi sstatus, 2" ::: "memory");
+	__asm__ volatile("csrsi sstatus, %0" ::"i"(SSTATUS_SIE) : "memory");
 }
 
 static inline void arch_intr_off(void)
 {
-	__asm__ volatile("csrci sstatus, 2" ::: "memory");
+	__asm__ volatile("csrci sstatus, %0" ::"i"(SSTATUS_SIE) : "memory");
 }
 
 /* Wait for an interrupt; it wakes even with sstatus.SIE clear. */
@@ -88,6 +89,10 @@ void arch_fp_switch(uint64_t *prev, const uint64_t *next);
 /* Save this hart's floating-point registers into area if they changed
  * (before fork copies them). */
 void arch_fp_save(uint64_t *area);
+
+/* Start hart at the secondary entry point with stack_top (SBI HSM):
+ * 0 or the firmware's error. */
+long arch_start_hart(int hart, uintptr_t stack_top);
 
 /* Ask the firmware to power off (failure status if status != 0). */
 void arch_firmware_power_off(int status);

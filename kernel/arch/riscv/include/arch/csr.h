@@ -1,8 +1,9 @@
 /*
  * arch/csr.h - RISC-V supervisor CSRs and the few instructions Kite needs.
  *
- * Only code under kernel/arch/riscv/ includes this file; the rest of the
- * kernel calls the arch_* helpers declared in arch/arch.h.
+ * Only code under kernel/arch/riscv/ uses what is here (arch/arch.h, whose
+ * inline helpers need it, brings it along); the rest of the kernel calls
+ * the arch_* helpers declared in arch/arch.h.
  */
 #ifndef KITE_ARCH_CSR_H
 #define KITE_ARCH_CSR_H
@@ -22,6 +23,20 @@
 #define SIP_SSIP (1UL << 1)
 
 #define SCAUSE_INTR (1UL << 63)
+/* exception causes (scause without the interrupt bit) */
+#define EXC_INST_MISALIGNED 0
+#define EXC_INST_ACCESS 1
+#define EXC_ILLEGAL_INST 2
+#define EXC_BREAKPOINT 3
+#define EXC_LOAD_MISALIGNED 4
+#define EXC_LOAD_ACCESS 5
+#define EXC_STORE_MISALIGNED 6
+#define EXC_STORE_ACCESS 7
+#define EXC_ECALL_U 8
+#define EXC_ECALL_S 9
+#define EXC_INST_PAGE_FAULT 12
+#define EXC_LOAD_PAGE_FAULT 13
+#define EXC_STORE_PAGE_FAULT 15
 #define IRQ_S_SOFT 1
 #define IRQ_S_TIMER 5
 #define IRQ_S_EXT 9
@@ -61,6 +76,12 @@ static inline uint64_t rdtime(void)
 	__asm__ volatile("rdtime %0" : "=r"(t));
 	return t;
 }
+#endif
+
+#ifndef __ASSEMBLER__
+/* fp.S: store / load f0..f31 and fcsr (the unit must be on). */
+void arch_fp_save_regs(uint64_t *area);
+void arch_fp_load_regs(const uint64_t *area);
 #endif
 
 #endif
