@@ -2,7 +2,8 @@
 #
 # Options: CPUS=1..8 (harts, default 4), MEM=size (default 128M),
 # LOG=error|warn|info|debug (default warn), HZ=ticks per second,
-# BOOTARGS="extra words", TOOLPREFIX=riscv64-unknown-elf-.
+# BOOTARGS="extra words", TOOLPREFIX=riscv64-unknown-elf-,
+# INIT="prog args" and TIMEOUT=seconds (make run).
 
 TOOLPREFIX ?= riscv64-unknown-elf-
 CC := $(TOOLPREFIX)gcc
@@ -27,7 +28,7 @@ KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-I$(K)/include -I$(K)/arch/riscv/include -MMD -MP
 KASFLAGS := $(KCFLAGS) -D__ASSEMBLER__
 # libgcc of the matching multilib (the _zicsr suffix defeats gcc's lookup)
-KLIBGCC := $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name 2>/dev/null)
+KLIBGCC := $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name)
 KLDFLAGS := -nostdlib -static -no-pie -Wl,--no-warn-rwx-segments \
 	-T $(K)/arch/riscv/kernel.ld -Wl,--build-id=none
 
@@ -88,10 +89,15 @@ gdb:
 # Run one program as init: only its output. make succeeds when the program
 # exits 0 (tools/run.py itself exits with the program's status).
 #   make run INIT="fact"      (add CPUS=, MEM=, LOG= as for qemu)
+#   make run INIT=spin TIMEOUT=5   gives up after 5 s (tools/run.py exits 124)
+# The build's own output goes to build/run-build.log (shown if it fails).
 INIT ?= hello
+TIMEOUT ?= 0
 run: ensure-deps
-	@$(MAKE) --no-print-directory all >/dev/null
-	@$(PYTHON) tools/run.py --cpus $(CPUS) --mem $(MEM) \
+	@mkdir -p $(B)
+	@$(MAKE) --no-print-directory all >$(B)/run-build.log 2>&1 || \
+		{ cat $(B)/run-build.log >&2; exit 1; }
+	@$(PYTHON) tools/run.py --cpus $(CPUS) --mem $(MEM) --timeout $(TIMEOUT) \
 		--bootargs '$(QEMU_BOOTARGS)' -- $(INIT)
 
 # In-kernel tests: exits with the kernel's status (0 = all passed).
@@ -162,6 +168,7 @@ help:
 	@echo "make qemu      boot Kite (CPUS=$(CPUS) MEM=$(MEM) LOG=$(or $(LOG),warn)); Ctrl-A X quits"
 	@echo "make test      every test; ends with 'N passed, N failed'"
 	@echo "make run INIT=\"prog args\"  run one program (only its output; make fails if it does)"
+	@echo "               TIMEOUT=S gives up after S seconds (status 124)"
 	@echo "make ktest     in-kernel tests only (exit status 0 = all passed)"
 	@echo "make qemu-gdb  boot halted, waiting for gdb; then 'make gdb' in another terminal"
 	@echo "make bench     micro-benchmarks (instructions and ns per operation)"

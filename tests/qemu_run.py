@@ -9,20 +9,28 @@ boots build/kernel.elf, copies the console (backtraces symbolized by
 tools/symbolize.py) to stdout as it arrives and exits with QEMU's status:
 0 when the kernel powered off cleanly, 1 when its tests failed, 3 after a
 panic. After S seconds QEMU is killed, the last 40 console lines are printed
-again as "console tail" and the status is 124.
+again as "console tail" and the status is 124; 128+N if a signal N ended
+QEMU. The exit status is never 0 unless Kite powered off cleanly.
 
 As a module:
 
     run(cpus, mem, bootargs, timeout, input_script=None, stop_when=None)
         -> Result(status, output, timed_out, seconds, stopped, lines)
 
-`output` is the console as text with "\\r" removed; `status` is QEMU's exit
-status, or None if QEMU was killed (timeout or stop_when). `lines` lists
+`output` is the console as text with "\\r" removed (QEMU's stderr is mixed
+in); `status` is QEMU's exit status, 128+N if a signal N from elsewhere
+ended QEMU (tools/qemu_exit.py: QEMU exits 0 after catching SIGTERM), or
+None if run() killed QEMU itself (timeout or stop_when); never 0 for a
+QEMU that did not power off by itself. `lines` lists
 (seconds since start, line) for every complete console line.
 `input_script` is a list of (expect, send) pairs: once the text `expect`
 has appeared (None: at once) `send` is written to the console.
 `stop_when(output)` is called as output arrives; when it returns true QEMU
 is stopped and `stopped` is set.
+
+QEMU's standard input is always a pipe of its own, kept open until QEMU
+has ended: never /dev/null, which on some machines is a regular file that
+other processes write into (QEMU would read that as typed console input).
 """
 import argparse
 import os
@@ -38,15 +46,18 @@ BUILD = os.path.join(ROOT, "build")
 KERNEL = os.path.join(BUILD, "kernel.elf")
 QEMU = os.environ.get("QEMU", "qemu-system-riscv64")
 TAIL_LINES = 40
-TIMEOUT_STATUS = 124
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import symbolize  # noqa: E402  (tools/ is not a package)
+import qemu_exit  # noqa: E402
+
+TIMEOUT_STATUS = qemu_exit.TIMEOUT_STATUS   # 124
 
 
 @dataclass
 class Result:
-    status: object          # int exit status, or None if QEMU was killed
+    status: object          # exit status (128+N: signal N), or None if
+                            # run() killed QEMU (timeout, stop_when)
     output: str
     timed_out: bool
     seconds: float
@@ -159,19 +170,10 @@ def step_script(proc, script, text, pos):
     return script[1:], pos
 
 
-def run(cpus, mem, bootargs, timeout, input_script=None, stop_when=None,
-        on_line=None, qemu_extra=()):
-    """Boot Kite once; see the module docstring. qemu_extra: more QEMU
-    arguments (e.g. -icount shift=0)."""
-    start = time.monotonic()
-    proc = subprocess.Popen(
-        qemu_cmd(cpus, mem, bootargs, extra=qemu_extra),
-        stdin=subprocess.PIPE if input_script else subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True, cwd=ROOT)
-    con = Console(proc.stdout, start, on_line)
-    script, pos = list(input_script or []), 0
-    timed_out = stopped = False
+def watch(proc, con, start, timeout, script, stop_when):
+    """Follow QEMU until it ends, stop_when says so or timeout passes;
+    feeds the input script. Returns (timed_out, stopped)."""
+    script, pos = list(script or []), 0
     seen, text = -1, ""
     while True:
         with con.cond:
@@ -181,27 +183,43 @@ def run(cpus, mem, bootargs, timeout, input_script=None, stop_when=None,
         if eof:
             try:
                 proc.wait(timeout=0.1)
-                break
+                return False, False
             except subprocess.TimeoutExpired:
                 pass
         if size != seen:
             seen, text = size, con.text()
             script, pos = step_script(proc, script, text, pos)
         if stop_when and seen > 0 and stop_when(text):
-            stopped = True              # asked every 0.1 s: it may time
-            break
+            return False, True          # asked every 0.1 s: it may time
         if time.monotonic() - start > timeout:
-            timed_out = True
-            break
+            return True, False
+
+
+def run(cpus, mem, bootargs, timeout, input_script=None, stop_when=None,
+        on_line=None, qemu_extra=()):
+    """Boot Kite once; see the module docstring. qemu_extra: more QEMU
+    arguments (e.g. -icount shift=0)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        qemu_cmd(cpus, mem, bootargs, extra=qemu_extra),
+        stdin=subprocess.PIPE,          # private; open until QEMU ends
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True, cwd=ROOT)
+    con = Console(proc.stdout, start, on_line)
+    try:
+        timed_out, stopped = watch(proc, con, start, timeout, input_script,
+                                   stop_when)
+    except BaseException:               # Ctrl-C, a harness bug: no QEMU
+        kill_group(proc)                # is left running in its session
+        raise
     if timed_out or stopped:
         kill_group(proc)
     proc.wait()
     con.thread.join(timeout=5)
-    if proc.stdin:
-        proc.stdin.close()
-    status = None if (timed_out or stopped) else proc.returncode
-    if status is not None and status < 0:
-        status = 128 - status           # killed by a signal we did not send
+    proc.stdin.close()                  # only now that QEMU has ended
+    status = None
+    if not (timed_out or stopped):      # a signal we did not send: 128+N
+        status = qemu_exit.exit_status(proc.returncode, con.text())
     return Result(status, con.text(), timed_out, time.monotonic() - start,
                   stopped, list(con.lines))
 
@@ -240,6 +258,17 @@ def main(argv=None):
         sys.stdout.flush()
         return TIMEOUT_STATUS
     sys.stdout.flush()
+    return exit_status(res)
+
+
+def exit_status(res):
+    """The command line's exit status for a Result: 124 after a timeout,
+    1 if QEMU was stopped without a status, else QEMU's (0 only after a
+    clean power-off)."""
+    if res.timed_out:
+        return TIMEOUT_STATUS
+    if not isinstance(res.status, int):
+        return 1
     return res.status
 
 

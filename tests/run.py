@@ -21,6 +21,19 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     the summary line and exit status 0
   static_hello      tests/extra/static_hello.c (no user library) as init:
                     its lines and exit status 42
+  harness/...       the harness itself: run_timeout (tools/run.py --timeout 3
+                    on the silent, endless spin exits 124 in time),
+                    killed_status (a QEMU killed from outside makes
+                    tools/run.py exit 128+N: SIGTERM, which QEMU catches
+                    and exits 0 on, gives 143, SIGKILL 137) and
+                    qemu_run_killed (the same for qemu_run.run: status
+                    143, never 0); these two also check that QEMU's
+                    stdin is a pipe
+
+Every program started here gets a standard input of its own (a pipe, or
+a pseudo-terminal for the console sessions), never /dev/null: on some
+machines that is a regular file other programs write into, and a QEMU
+reading it would take it for typed input.
 
 `make test` builds the kernel with APPS_EXTRA=build/extra (make extra), so
 usertests' bad_elf and static_hello tests and the static_hello job have
@@ -93,7 +106,7 @@ def make_dtbs():
     """Run mkdtb.sh; return test_fdt's arguments and a failure (or None)."""
     out = os.path.join("build", "host", "dtb")
     p = subprocess.run(["sh", "tests/host/mkdtb.sh", out], cwd=ROOT,
-                       capture_output=True, text=True, timeout=120)
+                       input="", capture_output=True, text=True, timeout=120)
     if p.returncode != 0:
         return [], Check("host/mkdtb", False, (p.stderr or p.stdout).strip())
     return ["@" + os.path.join(out, "specs.txt")], None
@@ -110,7 +123,7 @@ def host_job(binary):
         args = [HELLO_ELF]      # a real executable, once user/ builds one
     try:
         p = subprocess.run([binary] + args, cwd=ROOT, capture_output=True,
-                           text=True, errors="replace", timeout=300)
+                           input="", text=True, errors="replace", timeout=300)
         stdout, out, status = p.stdout, p.stdout + p.stderr, p.returncode
     except subprocess.TimeoutExpired:
         stdout, out, status = "", "", "timeout (300 s)"
@@ -411,7 +424,7 @@ def pexpect_eof():
 
 def lint_job():
     p = subprocess.run(["make", "--no-print-directory", "lint"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=600)
+                       input="", capture_output=True, text=True, timeout=600)
     out = (p.stdout + p.stderr).rstrip("\n").split("\n")[-40:]
     ok = p.returncode == 0
     return Outcome([Check("lint/cppcheck", ok, "" if ok else
@@ -475,6 +488,186 @@ def static_hello_job():
     return qemu_outcome([Check("static_hello", not bad, bad)], res)
 
 
+# ---- the harness itself -------------------------------------------------------
+
+RUN_PY = os.path.join(ROOT, "tools", "run.py")
+HARNESS_LIMIT = 20  # seconds any harness check may take
+
+
+def child_pids(parent):
+    """Pids of the processes whose parent is `parent` (from /proc)."""
+    kids = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[-1].split()   # state, ppid, ...
+        if len(fields) > 1 and fields[1] == str(parent):
+            kids.append(int(name))
+    return kids
+
+
+def catches(pid, sig):
+    """True if process pid has a handler installed for signal sig."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("SigCgt:"):
+                    return bool(int(line.split()[1], 16) >> (sig - 1) & 1)
+    except (OSError, ValueError):
+        pass
+    return False
+
+
+def stdin_of(pid):
+    """What process pid's standard input is, e.g. "pipe:[1234]"."""
+    try:
+        return os.readlink("/proc/%d/fd/0" % pid)
+    except OSError as e:
+        return "unknown (%s)" % e.strerror
+
+
+def wait_for_qemu(match, limit=10):
+    """The pid of the first process for which match(pid) is true, once it
+    has set up its SIGTERM handler (QEMU's own: QEMU is running); None if
+    none within limit seconds."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        for pid in match():
+            if catches(pid, signal.SIGTERM):
+                return pid
+        time.sleep(0.05)
+    return None
+
+
+def gone(pid):
+    """True if process pid no longer runs (or is only a zombie)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[-1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def start_run_py(args):
+    """tools/run.py ARGS in a session of its own, with a private stdin."""
+    return subprocess.Popen([sys.executable, RUN_PY] + args, cwd=ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+
+
+def end_run_py(proc, limit):
+    """Wait up to limit s for run.py; returns (status, stderr text), status
+    None if it had to be killed (with any QEMU it left). Its stdin stays
+    open until it has ended; it prints little, so waiting before reading
+    its pipes is safe."""
+    try:
+        status = proc.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        for pid in child_pids(proc.pid) + [proc.pid]:  # QEMU: own session
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        proc.wait()
+        status = None
+    proc.stdin.close()
+    proc.stdout.read()
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.stdout.close()
+    proc.stderr.close()
+    return status, err
+
+
+def harness_run_timeout_job():
+    """tools/run.py --timeout 3 spin: spin prints nothing and never ends
+    (user/apps/spin.c), yet run.py gives up after 3 s, says so on stderr,
+    exits 124 and leaves no QEMU behind."""
+    name = "harness/run_timeout"
+    start = time.monotonic()
+    proc = start_run_py(["--timeout", "3", "spin"])
+    qemu = wait_for_qemu(lambda: child_pids(proc.pid))
+    status, err = end_run_py(proc, HARNESS_LIMIT)
+    took = time.monotonic() - start
+    if status is None:
+        bad = "still running after %d s" % HARNESS_LIMIT
+    elif status != 124:
+        bad = "exit status %s, expected 124" % status
+    elif "run: timed out after 3 s" not in err:
+        bad = "no 'run: timed out after 3 s' on stderr: %r" % err[-200:]
+    elif took < 3:
+        bad = "ended after %.1f s, before its timeout" % took
+    elif qemu is not None and not gone(qemu):
+        bad = "its QEMU (pid %d) still runs" % qemu
+    else:
+        bad = ""
+    return Outcome([Check(name, not bad, bad, "%.1f s" % took)])
+
+
+def harness_killed_job():
+    """A QEMU killed from outside makes tools/run.py fail with 128+N, for
+    SIGTERM (QEMU catches it and exits 0: 143 all the same) and SIGKILL
+    (137). Also checks QEMU's stdin is a pipe."""
+    name = "harness/killed_status"
+    bad = []
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        proc = start_run_py(["--timeout", str(HARNESS_LIMIT), "spin"])
+        qemu = wait_for_qemu(lambda: child_pids(proc.pid))
+        if qemu is None:
+            bad.append("%s: no QEMU started" % sig.name)
+        else:
+            fd0 = stdin_of(qemu)
+            if not fd0.startswith("pipe:"):
+                bad.append("QEMU's stdin is %s, not a pipe" % fd0)
+            os.kill(qemu, sig)
+        status, err = end_run_py(proc, HARNESS_LIMIT)
+        if qemu is not None and status != 128 + sig:
+            bad.append("%s: exit status %s, expected %d" % (sig.name, status,
+                                                            128 + sig))
+    return Outcome([Check(name, not bad, "; ".join(bad))])
+
+
+def harness_qemu_run_killed_job():
+    """qemu_run.run() on a QEMU that gets SIGTERM from outside once Kite
+    has booted: QEMU exits 0, run() must report status 143, not 0."""
+    name = "harness/qemu_run_killed"
+    mark = "harness_mark=%d.%d" % (os.getpid(), time.monotonic_ns())
+    ours = []   # the pid of our QEMU and its stdin, once found
+
+    def ours_now():
+        for pid in child_pids(os.getpid()):
+            try:
+                with open("/proc/%d/cmdline" % pid, "rb") as f:
+                    if mark.encode() in f.read():
+                        return [pid]
+            except OSError:
+                pass
+        return []
+
+    def on_line(line):
+        if not ours and BOOT_RE.match(line):
+            pid = wait_for_qemu(ours_now, limit=5)
+            if pid is not None:
+                ours.append((pid, stdin_of(pid)))
+                os.kill(pid, signal.SIGTERM)
+
+    res = qemu_run.run(1, "128M", 'init="spin" ' + mark, HARNESS_LIMIT,
+                       on_line=on_line)
+    if not ours:
+        bad = "never found its QEMU to kill; " + why_run_failed(res)
+    elif not ours[0][1].startswith("pipe:"):
+        bad = "QEMU's stdin is %s, not a pipe" % ours[0][1]
+    elif res.status != 128 + signal.SIGTERM:
+        bad = "status %s after SIGTERM, expected 143" % res.status
+    else:
+        bad = ""
+    return qemu_outcome([Check(name, not bad, bad)], res)
+
+
 # ---- driver ----------------------------------------------------------------
 
 HOST_TESTS = ("printf", "fdt", "buddy", "kmalloc", "heap", "pid", "elf")  # as in the Makefile
@@ -508,6 +701,9 @@ def jobs(quick):
            for n in (1, 4)]
     js += [("fpcheck[cpus=%d]" % n, fpcheck_job, (n,)) for n in (1, 4)]
     js.append(("static_hello", static_hello_job, ()))
+    js += [("harness/run_timeout", harness_run_timeout_job, ()),
+           ("harness/killed_status", harness_killed_job, ()),
+           ("harness/qemu_run_killed", harness_qemu_run_killed_job, ())]
     return js
 
 

@@ -32,10 +32,15 @@ IRQOFF = []  # (hart, ns, pc) from the plain run of ubench
 
 
 def run(bootargs, extra):
+    """Boot once; the bench lines and the timebase. Exits 1 unless Kite
+    powered off with status 0: a timeout (status None) or a QEMU ended by a
+    signal (128+N, tests/qemu_run.py) is a failed run."""
     res = qemu_run.run(1, "128M", bootargs, TIMEOUT, qemu_extra=extra)
     if res.status != 0 or "bench: done" not in res.output:
-        sys.stderr.write("bench: the kernel run failed (status %s)\n%s\n"
-                         % (res.status, "\n".join(res.output.splitlines()[-30:])))
+        how = ("timed out after %d s" % TIMEOUT if res.timed_out
+               else "status %s" % res.status)
+        sys.stderr.write("bench: the kernel run failed (%s)\n%s\n"
+                         % (how, "\n".join(res.output.splitlines()[-30:])))
         sys.exit(1)
     tb = TIMEBASE_RE.search(res.output)
     if not extra:

@@ -5,10 +5,14 @@
 # As root it runs apt-get; otherwise it prints the one command to run.
 set -e
 
+# Probes keep their output in a variable ("_=$(...)" has the probe's
+# status) rather than sending it to /dev/null, which may be a file that
+# other programs share.
+
 # tool -> package
 need() {
 	missing=""
-	check() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
+	check() { _=$(command -v "$1" 2>&1) || missing="$missing $2"; }
 	check qemu-system-riscv64 qemu-system-misc
 	check riscv64-unknown-elf-gcc gcc-riscv64-unknown-elf
 	check gdb-multiarch gdb-multiarch
@@ -16,10 +20,10 @@ need() {
 	check cc gcc
 	check make make
 	[ -x /usr/bin/python3 ] || missing="$missing python3"
-	/usr/bin/python3 -c 'import pexpect' >/dev/null 2>&1 || missing="$missing python3-pexpect"
+	_=$(/usr/bin/python3 -c 'import pexpect' 2>&1) || missing="$missing python3-pexpect"
 	# the host tests link ASan/UBSan
-	echo 'int main(void){return 0;}' | cc -fsanitize=address,undefined -x c - \
-		-o /tmp/kite-asan-check.$$ >/dev/null 2>&1 || missing="$missing libasan8 libubsan1"
+	_=$(echo 'int main(void){return 0;}' | cc -fsanitize=address,undefined \
+		-x c - -o /tmp/kite-asan-check.$$ 2>&1) || missing="$missing libasan8 libubsan1"
 	rm -f /tmp/kite-asan-check.$$
 	echo "$missing" | tr ' ' '\n' | sort -u | tr '\n' ' ' | sed 's/^ *//; s/ *$//'
 }

@@ -1,26 +1,59 @@
 #!/usr/bin/python3
 """tools/run.py - boot Kite with one program as init and show only its output.
 
-    run.py [--cpus N] [--mem M] [--timeout S] PROGRAM [ARGS...]
+    run.py [--cpus N] [--mem M] [--timeout S] [--bootargs ARGS] PROGRAM [ARGS...]
 
 Boots with boot argument init="PROGRAM ARGS", passes standard input to the
 console, prints the console from the line after Kite's boot line on (so
-neither the firmware's banner nor the boot line appears), and exits with
-QEMU's status, which is the program's exit status (init powers the machine
-off with it; 128+N when a signal N ended it).
+neither the firmware's banner nor the boot line appears; QEMU's own
+messages go to stderr) and exits with QEMU's status, which is the
+program's exit status (init powers the machine off with it; 128+N when a
+signal N ended it).
+
+Exit statuses of run.py itself:
+  124     --timeout S seconds passed (whether or not the program printed
+          anything); "run: timed out after S s" is printed on stderr
+  128+N   QEMU was killed by signal N, or caught it and shut down (QEMU
+          exits 0 then; tools/qemu_exit.py); also when run.py itself gets
+          SIGTERM or SIGHUP (130 for Ctrl-C)
+
+QEMU runs in a session of its own, and every way out of run.py kills its
+whole process group, so no QEMU is left behind.
 """
 import argparse
 import os
+import select
+import signal
 import subprocess
 import sys
 import threading
+import time
+
+import qemu_exit  # tools/qemu_exit.py, next to this file
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BOOT_LINE = b"Kite "
 
 
+class TimedOut(Exception):
+    """The --timeout deadline passed."""
+
+
+class Signalled(Exception):
+    """run.py itself got a terminating signal."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def on_signal(signum, _frame):
+    raise Signalled(signum)
+
+
 def feed(proc):
-    """Copy our standard input to QEMU's, then close it."""
+    """Copy our standard input to QEMU's. QEMU's end of the pipe stays
+    open after our input ends: QEMU never sees end of file."""
     try:
         while True:
             data = os.read(sys.stdin.fileno(), 4096)
@@ -28,71 +61,192 @@ def feed(proc):
                 break
             proc.stdin.write(data)
             proc.stdin.flush()
-    except OSError:
+    except (OSError, ValueError):
         pass
 
 
-def main():
+class StderrCopy:
+    """Copies QEMU's stderr to ours in a thread and keeps its text, where
+    QEMU reports a signal it caught."""
+
+    def __init__(self, stream):
+        self.chunks = []
+        self.thread = threading.Thread(target=self._copy, args=(stream,),
+                                       daemon=True)
+        self.thread.start()
+
+    def _copy(self, stream):
+        fd = stream.fileno()
+        while True:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.chunks.append(chunk)
+            try:
+                sys.stderr.buffer.write(chunk)
+                sys.stderr.flush()
+            except (OSError, ValueError):
+                pass
+
+    def text(self, wait=2.0):
+        """All of QEMU's stderr so far; waits up to `wait` s for its end."""
+        self.thread.join(timeout=wait)
+        return b"".join(self.chunks).decode("utf-8", "replace")
+
+
+def kill_group(proc):
+    """SIGKILL QEMU's process group (its own session) and reap QEMU."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def remaining(deadline):
+    """Seconds left before deadline (None: no deadline); TimedOut if none."""
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimedOut()
+    return left
+
+
+class ConsoleFilter:
+    """Drops the console up to and including Kite's boot line, converts
+    CRLF and writes the rest to our stdout. `booted` is called once the
+    boot line has gone by."""
+
+    def __init__(self, booted):
+        self.seen_boot = False
+        self.pending = b""
+        self.booted = booted
+        self.out = sys.stdout.buffer
+
+    def feed(self, chunk):
+        if self.seen_boot:
+            self._write(chunk)
+            return
+        self.pending += chunk
+        at = self.pending.find(b"\n" + BOOT_LINE)
+        end = self.pending.find(b"\n", at + 1) if at >= 0 else -1
+        if end >= 0:
+            self.seen_boot = True
+            rest, self.pending = self.pending[end + 1:], b""
+            self.booted()
+            self._write(rest)
+
+    def finish(self):
+        """Without a boot line, show what there was (firmware errors)."""
+        if not self.seen_boot and self.pending:
+            self._write(self.pending)
+            self.pending = b""
+
+    def _write(self, data):
+        if data:
+            self.out.write(data.replace(b"\r\n", b"\n"))
+            self.out.flush()
+
+
+def pump(proc, console, deadline):
+    """Copy QEMU's stdout through `console` until QEMU ends; returns its
+    returncode. Raises TimedOut once `deadline` passes, even while QEMU
+    prints nothing."""
+    fd = proc.stdout.fileno()
+    while True:
+        ready, _, _ = select.select([fd], [], [], remaining(deadline))
+        if not ready:
+            raise TimedOut()
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        console.feed(chunk)
+    while True:                         # stdout closed: QEMU is ending
+        try:
+            return proc.wait(timeout=min(remaining(deadline) or 1.0, 1.0))
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def qemu_command(args, bootargs):
+    return [os.environ.get("QEMU", "qemu-system-riscv64"), "-machine", "virt",
+            "-bios", "default", "-display", "none", "-monitor", "none",
+            "-serial", "stdio", "-smp", args.cpus, "-m", args.mem,
+            "-kernel", os.path.join(ROOT, "build", "kernel.elf"),
+            "-append", bootargs]
+
+
+def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cpus", default="1")
     ap.add_argument("--mem", default="128M")
     ap.add_argument("--timeout", type=float, default=0,
-                    help="seconds before giving up (0: none)")
+                    help="seconds before QEMU is killed and run.py exits "
+                    "124 (0: no limit)")
     ap.add_argument("--bootargs", default="", help="more boot arguments")
     ap.add_argument("program", nargs=argparse.REMAINDER)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     if args.program and args.program[0] == "--":
         args.program = args.program[1:]
     if not args.program:
         ap.error("name a program, e.g. run.py hello")
+    if args.timeout < 0:
+        ap.error("--timeout must be 0 (none) or more")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
     init = " ".join(args.program).replace('"', "")
     bootargs = ('init="%s" %s' % (init, args.bootargs)).strip()
-    cmd = [os.environ.get("QEMU", "qemu-system-riscv64"), "-machine", "virt",
-           "-bios", "default", "-display", "none", "-monitor", "none",
-           "-serial", "stdio", "-smp", args.cpus, "-m", args.mem,
-           "-kernel", os.path.join(ROOT, "build", "kernel.elf"),
-           "-append", bootargs]
+    deadline = (time.monotonic() + args.timeout) if args.timeout else None
     # Piped input is held back until Kite has booted: bytes that reach
     # the UART while the firmware sets it up are lost. A terminal is
     # passed straight through (a person types after the boot anyway).
     piped = not sys.stdin.isatty()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, cwd=ROOT,
-                            stdin=subprocess.PIPE if piped else None)
-    seen_boot = False
-    pending = b""
-    out = sys.stdout.buffer
+    tty = None
+    if not piped:
+        import termios
+        tty = termios.tcgetattr(sys.stdin.fileno())
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+    proc = subprocess.Popen(qemu_command(args, bootargs), cwd=ROOT,
+                            stdin=subprocess.PIPE if piped else None,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    errors = StderrCopy(proc.stderr)
+
+    def booted():
+        if piped:
+            threading.Thread(target=feed, args=(proc,), daemon=True).start()
+
+    console = ConsoleFilter(booted)
+    status = None
     try:
-        while True:
-            chunk = os.read(proc.stdout.fileno(), 4096)
-            if not chunk:
-                break
-            if seen_boot:
-                out.write(chunk.replace(b"\r\n", b"\n"))
-                out.flush()
-                continue
-            pending += chunk
-            at = pending.find(b"\n" + BOOT_LINE)
-            if at >= 0:
-                end = pending.find(b"\n", at + 1)
-                if end >= 0:
-                    seen_boot = True
-                    if piped:
-                        threading.Thread(target=feed, args=(proc,),
-                                         daemon=True).start()
-                    rest = pending[end + 1:].replace(b"\r\n", b"\n")
-                    out.write(rest)
-                    out.flush()
-                    pending = b""
-        status = proc.wait(timeout=args.timeout or None)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        sys.stderr.write("run: timed out\n")
-        return 124
+        returncode = pump(proc, console, deadline)
+        status = qemu_exit.exit_status(returncode, errors.text())
+    except TimedOut:
+        sys.stderr.write("run: timed out after %g s\n" % args.timeout)
+        status = qemu_exit.TIMEOUT_STATUS
     except KeyboardInterrupt:
-        proc.kill()
-        return 130
-    if not seen_boot:
-        sys.stdout.write(pending.decode("utf-8", "replace"))
+        status = 128 + signal.SIGINT
+    except Signalled as e:
+        status = 128 + e.signum
+    finally:
+        if proc.returncode is None:
+            kill_group(proc)
+        if tty is not None:             # QEMU put the terminal in raw mode
+            import termios
+            termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, tty)
+        console.finish()
+        sys.stderr.flush()
     return status
 
 

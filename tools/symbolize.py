@@ -67,7 +67,7 @@ def load_symbols(elf):
     if not nm:
         return []
     try:
-        out = subprocess.run([nm, "-n", elf], capture_output=True,
+        out = subprocess.run([nm, "-n", elf], capture_output=True, input="",
                              text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
         return []
@@ -88,7 +88,7 @@ def addr2line(elf, addrs):
         return {}
     args = [exe, "-f", "-e", elf] + ["0x%x" % a for a in addrs]
     try:
-        out = subprocess.run(args, capture_output=True, text=True,
+        out = subprocess.run(args, capture_output=True, text=True, input="",
                              timeout=30).stdout.splitlines()
     except (OSError, subprocess.SubprocessError):
         return {}

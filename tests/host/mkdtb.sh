@@ -5,6 +5,9 @@
 # OUT_DIR/specs.txt describing them for test_fdt, one per line, as
 # FILE:NHARTS:MEM_BYTES_HEX:BOOTARGS (run "test_fdt @OUT_DIR/specs.txt"). QEMU only accepts -append together with
 # -kernel, and refuses an empty kernel file, so a 4-byte stub is passed.
+# QEMU gets no console on stdio (its UART goes to a null chardev), and its
+# messages go to OUT_DIR/NAME.log, shown if it fails: nothing here reads
+# or writes /dev/null, which may be a file other programs share.
 set -eu
 
 out=${1:?usage: mkdtb.sh OUT_DIR}
@@ -18,8 +21,10 @@ dump() # name smp mem [bootargs]
 	name=$1 smp=$2 mem=$3
 	shift 3
 	"$qemu" -machine "virt,dumpdtb=$out/$name.dtb" -smp "$smp" -m "$mem" \
-		-nographic -bios default -kernel "$stub" "$@" >/dev/null 2>&1 || {
-		echo "mkdtb.sh: $qemu failed for $name" >&2
+		-display none -monitor none -serial null -parallel none \
+		-bios default -kernel "$stub" "$@" >"$out/$name.log" 2>&1 || {
+		echo "mkdtb.sh: $qemu failed for $name:" >&2
+		cat "$out/$name.log" >&2
 		exit 1
 	}
 }
