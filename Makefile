@@ -37,7 +37,7 @@ KSRCS := $(sort $(wildcard $(K)/arch/riscv/*.c $(K)/arch/riscv/*.S \
 	$(K)/sched/*.c $(K)/syscall/*.c $(K)/test/*.c))
 KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
 
-.PHONY: all qemu qemu-gdb gdb run ktest bench test host-test extra lint deps ensure-deps clean help
+.PHONY: all qemu qemu-gdb gdb run ktest bench soak test host-test extra lint deps ensure-deps clean help
 
 all: $(B)/kernel.elf
 
@@ -112,6 +112,14 @@ bench: ensure-deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) tools/bench.py
 
+# Minutes of stress and fault injection (outside make test): the fuzzer,
+# failalloc runs, the stress app, ktest, round after round with new seeds.
+SOAK_MINUTES ?= 10
+soak: ensure-deps
+	@$(MAKE) --no-print-directory extra
+	@$(MAKE) --no-print-directory all APPS_EXTRA="$(B)/extra $(APPS_EXTRA)"
+	$(PYTHON) tools/soak.py --minutes $(SOAK_MINUTES) --cpus $(CPUS)
+
 # ---- tests ---------------------------------------------------------------
 HOST_CC ?= cc
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
@@ -172,5 +180,6 @@ help:
 	@echo "make ktest     in-kernel tests only (exit status 0 = all passed)"
 	@echo "make qemu-gdb  boot halted, waiting for gdb; then 'make gdb' in another terminal"
 	@echo "make bench     micro-benchmarks (instructions and ns per operation)"
+	@echo "make soak      SOAK_MINUTES=10 of fuzzing, fault injection and stress"
 	@echo "make lint      cppcheck on kernel/"
 	@echo "make deps      install the Debian packages Kite needs"

@@ -24,7 +24,8 @@ import qemu_run  # noqa: E402
 LINE_RE = re.compile(r"^bench (\S+) iters=(\d+) instret=(\d+) ticks=(\d+)$",
                      re.M)
 TIMEBASE_RE = re.compile(r"^bench: timebase=(\d+)", re.M)
-IRQOFF_RE = re.compile(r"^irqoff hart=(\d+) ns=(\d+) pc=(0x[0-9a-f]+)$", re.M)
+IRQOFF_RE = re.compile(
+    r"^irqoff hart=(\d+) ns=(\d+) pc=(0x[0-9a-f]+) lock=(\S+)$", re.M)
 TIMEOUT = 300
 
 
@@ -91,16 +92,18 @@ def main():
         print("%-28s %10d %14.1f %12.1f" % (r["name"], r["iterations"],
                                              r["instructions_per_op"],
                                              r["ns_per_op"]))
-    for hart, ns, pc in IRQOFF:
-        print("longest interrupts-off stretch, hart %s: %.1f us (ended in %s)"
-              % (hart, int(ns) / 1000, symbol(pc)))
+    for hart, ns, pc, lock in IRQOFF:
+        where = ("releasing spinlock %s" % lock if int(pc, 16) == 0
+                 else "in " + symbol(pc))
+        print("longest interrupts-off stretch, hart %s: %.1f us (ended %s)"
+              % (hart, int(ns) / 1000, where))
     os.makedirs(qemu_run.BUILD, exist_ok=True)
     path = os.path.join(qemu_run.BUILD, "bench.json")
     with open(path, "w") as f:
         json.dump({"harts": 1, "instructions_from": "-icount shift=0",
                    "ns_from": "plain TCG, rdtime, median of repetitions",
                    "ops": rows,
-                   "irqoff_max_ns": {h: int(ns) for h, ns, _ in IRQOFF}},
+                   "irqoff_max_ns": {h: int(ns) for h, ns, _, _ in IRQOFF}},
                   f, indent=2)
     print("(saved %s)" % os.path.relpath(path))
     return 0

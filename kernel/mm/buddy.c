@@ -158,10 +158,6 @@ void buddy_free(struct buddy_zone *z, struct page *p, unsigned order)
 
 uint64_t buddy_free_pages(struct buddy_zone *z)
 {
-	uint64_t n;
-
-	spin_lock(&z->lock);
-	n = z->free_pages;
-	spin_unlock(&z->lock);
-	return n;
+	/* one aligned word: a racy read is a value it had */
+	return READ_ONCE(z->free_pages);
 }

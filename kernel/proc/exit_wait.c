@@ -70,7 +70,7 @@ void proc_exit_wstatus(int wstatus)
 		p->vm = NULL;
 		/* the group's last process: Ctrl-C must not reach the
 		 * pgid once it is reused */
-		if (!proc_pgrp_alive_locked(p->pgid, p))
+		if (!(p->flags & PF_KERNEL) && !proc_pgrp_alive_locked(p->pgid, p))
 			console_pgrp_ended_locked(p->pgid);
 	}
 	spin_unlock(&proc_lock);

@@ -49,7 +49,7 @@ static int user_proc_start(const char *name, struct vmspace *vm,
 	p->pgid = pgid;
 	/* limits are inherited, as with Linux's fork */
 	spin_lock(&proc_lock);
-	memcpy(p->rlim, current()->proc->rlim, sizeof(p->rlim));
+	memcpy(p->rlim, proc_rlimits(current()->proc), sizeof(p->rlim));
 	spin_unlock(&proc_lock);
 	*t->tf = *tf;
 	t->se.prio = prio;

@@ -44,10 +44,13 @@ static int nr_procs;                        /* [proc_lock] not counting pid 0 */
 static int nr_user_procs;                   /* [proc_lock] without PF_KERNEL */
 
 /* Everything not set here starts zero: no parent, vm or caps, pgid 0
- * (the parent's group), not killed, no ticks. */
+ * (the parent's group), not killed, no ticks. The limits are left to
+ * user_proc_start (a user process inherits its parent's; kernel threads
+ * run on rlim_defaults), so creating a kernel thread does not pay for
+ * them. */
 static void proc_fields_init(struct proc *p, const char *name, uint32_t flags)
 {
-	memset(p, 0, sizeof(*p));
+	memset(p, 0, offsetof(struct proc, rlim));
 	p->pid = -1;
 	kstrlcpy(p->name, name, sizeof(p->name));
 	p->state = P_ALIVE;
@@ -57,29 +60,34 @@ static void proc_fields_init(struct proc *p, const char *name, uint32_t flags)
 	list_init(&p->all_link);
 	list_init(&p->threads);
 	wq_init(&p->child_exit, "proc.child_exit");
-	proc_rlimit_defaults(p);
 }
 
-void proc_rlimit_defaults(struct proc *p)
+/* The limits every kernel thread runs on, and the first user process
+ * starts with (as Linux sets them for its first process). */
+struct kite_rlimit rlim_defaults[RLIM_NLIMITS]; /* [const after boot] */
+
+static void rlimit_defaults_init(void)
 {
+	struct kite_rlimit *d = rlim_defaults;
+
 	for (int r = 0; r < RLIM_NLIMITS; r++)
-		p->rlim[r] = (struct kite_rlimit){ RLIM_INF, RLIM_INF };
-	/* as Linux sets them for its first process */
-	p->rlim[RLIMIT_STACK].rlim_cur = RLIMIT_STACK_DEFAULT;
-	p->rlim[RLIMIT_CORE].rlim_cur = 0;
-	p->rlim[RLIMIT_NPROC] = (struct kite_rlimit){ MAX_PROCESS, MAX_PROCESS };
-	p->rlim[RLIMIT_NOFILE] = (struct kite_rlimit){ NOFILE_DEFAULT, NOFILE_MAX };
-	p->rlim[RLIMIT_MEMLOCK] = (struct kite_rlimit){ MEMLOCK_DEFAULT, MEMLOCK_DEFAULT };
-	p->rlim[RLIMIT_SIGPENDING] = (struct kite_rlimit){ MAX_PROCESS, MAX_PROCESS };
-	p->rlim[RLIMIT_MSGQUEUE] = (struct kite_rlimit){ MSGQUEUE_DEFAULT, MSGQUEUE_DEFAULT };
-	p->rlim[RLIMIT_NICE] = (struct kite_rlimit){ 0, 0 };
-	p->rlim[RLIMIT_RTPRIO] = (struct kite_rlimit){ 0, 0 };
+		d[r] = (struct kite_rlimit){ RLIM_INF, RLIM_INF };
+	d[RLIMIT_STACK].rlim_cur = RLIMIT_STACK_DEFAULT;
+	d[RLIMIT_CORE].rlim_cur = 0;
+	d[RLIMIT_NPROC] = (struct kite_rlimit){ MAX_PROCESS, MAX_PROCESS };
+	d[RLIMIT_NOFILE] = (struct kite_rlimit){ NOFILE_DEFAULT, NOFILE_MAX };
+	d[RLIMIT_MEMLOCK] = (struct kite_rlimit){ MEMLOCK_DEFAULT, MEMLOCK_DEFAULT };
+	d[RLIMIT_SIGPENDING] = (struct kite_rlimit){ MAX_PROCESS, MAX_PROCESS };
+	d[RLIMIT_MSGQUEUE] = (struct kite_rlimit){ MSGQUEUE_DEFAULT, MSGQUEUE_DEFAULT };
+	d[RLIMIT_NICE] = (struct kite_rlimit){ 0, 0 };
+	d[RLIMIT_RTPRIO] = (struct kite_rlimit){ 0, 0 };
 }
+
 
 int proc_prlimit_locked(struct proc *p, int r,
 			const struct kite_rlimit *new_lim, struct kite_rlimit *old)
 {
-	assert(spin_holding(&proc_lock));
+	assert(spin_holding(&proc_lock) && !(p->flags & PF_KERNEL));
 	if (r < 0 || r >= RLIM_NLIMITS)
 		return -EINVAL;
 	if (new_lim && new_lim->rlim_cur > new_lim->rlim_max)
@@ -107,6 +115,7 @@ struct vmspace *proc_swap_vm(struct proc *p, struct vmspace *vm)
 
 void proc_init(void)
 {
+	rlimit_defaults_init();
 	pidmap_init(&pids);
 	proc_fields_init(&kernel_proc, "kernel", PF_KERNEL);
 	kernel_proc.pid = 0;
@@ -192,7 +201,7 @@ int proc_register(struct proc *p, struct thread *t, struct proc *parent)
 	spin_lock(&proc_lock);
 	if (nr_procs >= MAX_PROCESS ||
 	    (!(p->flags & PF_KERNEL) &&
-	     (uint64_t)nr_user_procs >= parent->rlim[RLIMIT_NPROC].rlim_cur)) {
+	     (uint64_t)nr_user_procs >= p->rlim[RLIMIT_NPROC].rlim_cur)) {
 		spin_unlock(&proc_lock);
 		return -EAGAIN;
 	}

@@ -50,11 +50,12 @@ static struct spinlock class_switch_lock = SPINLOCK_INIT("sched.class");
 /* Run-queue heap capacity: grow_lock -> rq locks */
 #define RQ_CAPACITY_MIN 64
 static struct spinlock grow_lock = SPINLOCK_INIT("sched.grow");
-static size_t rq_capacity;  /* [grow_lock] room in each rq's heap */
+static size_t rq_capacity;  /* [grow_lock to change; atomic reads] room
+			     * in each rq's heap */
 /* the heaps' storage at their smallest: static, so that shrinking back
  * to it gives every frame of the larger storage back */
 static uint64_t rq_min_storage[NCPU][HEAP_STORAGE(RQ_CAPACITY_MIN) / 8];
-static uint64_t nr_threads; /* [grow_lock] threads that may be queued */
+static uint64_t nr_threads; /* [atomic] threads that may be queued */
 static struct thread idle_threads[NCPU];
 
 static inline struct runqueue *this_rq(void)
@@ -103,87 +104,114 @@ void sched_init(void)
 		 rr_slice_ticks);
 }
 
-/* Move every run queue's heap to new storage for cap threads, if the
- * thread count still allows it (ok(cap, nr_threads) under grow_lock).
- * 0, or -ENOMEM if the storage could not be had. */
-static int rq_resize(size_t cap, bool (*ok)(size_t cap, uint64_t n))
+/* Move every run queue's heap to storage for cap threads. grow_lock
+ * held; storage[] holds the new storage and gets the old. */
+static void rq_move(size_t cap, void *storage[NCPU])
 {
-	void *storage[NCPU];
-	int h;
+	for (int h = 0; h < NCPU; h++) {
+		struct runqueue *rq = &runqueues[h];
 
-	for (h = 0; h < NCPU; h++) {
+		spin_lock(&rq->lock);
+		storage[h] = heap_resize(&rq->stride_heap, storage[h], cap);
+		spin_unlock(&rq->lock);
+	}
+	__atomic_store_n(&rq_capacity, cap, __ATOMIC_SEQ_CST);
+}
+
+/* Storage for cap threads on every hart (the static one at the smallest
+ * size); false if memory ran out (nothing is kept then). */
+static bool rq_storage_alloc(size_t cap, void *storage[NCPU])
+{
+	for (int h = 0; h < NCPU; h++) {
 		storage[h] = cap == RQ_CAPACITY_MIN ? rq_min_storage[h]
 						    : kmalloc(HEAP_STORAGE(cap));
-		if (!storage[h])
-			break;
-	}
-	if (h == NCPU) {
-		spin_lock(&grow_lock);
-		if (ok(cap, nr_threads)) {
-			for (h = 0; h < NCPU; h++) {
-				struct runqueue *rq = &runqueues[h];
-
-				spin_lock(&rq->lock);
-				storage[h] = heap_resize(&rq->stride_heap,
-							 storage[h], cap);
-				spin_unlock(&rq->lock);
-			}
-			rq_capacity = cap;
+		if (!storage[h]) {
+			while (--h >= 0)
+				if (storage[h] != rq_min_storage[h])
+					kfree(storage[h]);
+			return false;
 		}
-		spin_unlock(&grow_lock);
-		h = NCPU;
 	}
-	/* the old storage, or the new if it was not needed or not whole */
-	for (int i = 0; i < h; i++)
-		if (storage[i] != rq_min_storage[i])
-			kfree(storage[i]);
-	return h == NCPU ? 0 : -ENOMEM;
+	return true;
 }
 
-static bool grow_ok(size_t cap, uint64_t n)
+static void rq_storage_free(void *storage[NCPU])
 {
-	return cap > rq_capacity && cap > n;
+	for (int h = 0; h < NCPU; h++)
+		if (storage[h] != rq_min_storage[h])
+			kfree(storage[h]);
 }
 
-static bool shrink_ok(size_t cap, uint64_t n)
+/* Grow every heap to room for at least want threads. */
+static int rq_grow(uint64_t want)
 {
-	return cap < rq_capacity && cap >= 2 * n;
+	void *storage[NCPU];
+	size_t cap = MAX((size_t)want, 2 * READ_ONCE(rq_capacity));
+
+	if (!rq_storage_alloc(cap, storage))
+		return -ENOMEM;
+	spin_lock(&grow_lock);
+	if (cap > rq_capacity)
+		rq_move(cap, storage);
+	spin_unlock(&grow_lock);
+	rq_storage_free(storage); /* the old, or the new if not needed */
+	return 0;
+}
+
+/*
+ * Shrink every heap to cap, if the threads still fit with room to spare.
+ * The smaller capacity is published first and the thread count read
+ * after it (both sequentially consistent, as a reservation's increment
+ * and read are): a reservation either sees the new capacity (and, if it
+ * does not fit, waits for grow_lock and grows) or is seen here, and then
+ * the shrink is called off.
+ */
+static void rq_shrink(size_t cap)
+{
+	void *storage[NCPU];
+	size_t old;
+
+	if (!rq_storage_alloc(cap, storage))
+		return;
+	spin_lock(&grow_lock);
+	old = rq_capacity;
+	if (cap < old) {
+		__atomic_store_n(&rq_capacity, cap, __ATOMIC_SEQ_CST);
+		if (2 * __atomic_load_n(&nr_threads, __ATOMIC_SEQ_CST) <= cap)
+			rq_move(cap, storage);
+		else
+			__atomic_store_n(&rq_capacity, old, __ATOMIC_SEQ_CST);
+	}
+	spin_unlock(&grow_lock);
+	rq_storage_free(storage);
 }
 
 int sched_reserve_thread(void)
 {
-	for (;;) {
-		uint64_t n;
-		size_t cap;
-		bool room;
+	uint64_t n = __atomic_add_fetch(&nr_threads, 1, __ATOMIC_SEQ_CST);
+	size_t cap = __atomic_load_n(&rq_capacity, __ATOMIC_SEQ_CST);
 
-		spin_lock(&grow_lock);
-		n = nr_threads;
-		cap = rq_capacity;
-		room = n < cap;
-		if (room)
-			nr_threads = ++n;
-		spin_unlock(&grow_lock);
-		if (room) {
-			/* far fewer threads than room (after a crowd has
-			 * gone): give the memory back, keeping room for as
-			 * many again */
-			if (cap > RQ_CAPACITY_MIN && 4 * n < cap)
-				rq_resize(2 * n <= RQ_CAPACITY_MIN ? RQ_CAPACITY_MIN
-								  : 2 * n, shrink_ok);
-			return 0;
-		}
-		if (rq_resize(2 * cap, grow_ok))
-			return -ENOMEM;
+	if (likely(n <= cap)) {
+		/* far fewer threads than room (after a crowd has gone):
+		 * give the memory back, keeping room for as many again */
+		if (unlikely(cap > RQ_CAPACITY_MIN && 4 * n < cap))
+			rq_shrink(2 * n <= RQ_CAPACITY_MIN ? RQ_CAPACITY_MIN
+							   : 2 * n);
+		return 0;
 	}
+	while (__atomic_load_n(&nr_threads, __ATOMIC_SEQ_CST) >
+	       __atomic_load_n(&rq_capacity, __ATOMIC_SEQ_CST)) {
+		if (rq_grow(__atomic_load_n(&nr_threads, __ATOMIC_SEQ_CST))) {
+			__atomic_sub_fetch(&nr_threads, 1, __ATOMIC_SEQ_CST);
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 void sched_unreserve_thread(void)
 {
-	spin_lock(&grow_lock);
-	assert(nr_threads > 0);
-	nr_threads--;
-	spin_unlock(&grow_lock);
+	__atomic_sub_fetch(&nr_threads, 1, __ATOMIC_SEQ_CST);
 }
 
 void sched_init_hart(void)
@@ -476,6 +504,7 @@ void sched_idle_loop(void)
 
 	for (;;) {
 		arch_intr_off();
+		cpu_irqoff_mark();
 		if (READ_ONCE(rq->nr_queued) == 0)
 			sched_balance(rq);
 		if (READ_ONCE(rq->nr_queued) > 0 ||

@@ -89,19 +89,24 @@ SYSCALL(kite_cpustat)
 
 	for (size_t h = 0; h < n; h++) {
 		uintptr_t pc;
-		uint64_t max = cpu_irqoff_max((int)h, &pc, false);
+		const char *lock;
+		uint64_t max = cpu_irqoff_max((int)h, &pc, &lock, false);
 
 		st[h].hart = (uint32_t)h;
 		st[h].online = READ_ONCE(cpus[h].online);
 		st[h].ticks = __atomic_load_n(&cpus[h].ticks, __ATOMIC_RELAXED);
 		st[h].irqoff_max_ns = clock_counter_to_ns(max);
 		st[h].irqoff_max_pc = pc;
+		memset(st[h].irqoff_max_lock, 0, sizeof(st[h].irqoff_max_lock));
+		if (lock)
+			kstrlcpy(st[h].irqoff_max_lock, lock,
+				 sizeof(st[h].irqoff_max_lock));
 	}
 	if (n && copy_to_user(uvm(), tf->a0, st, n * sizeof(st[0])))
 		return -EFAULT;
 	if (tf->a2)
 		for (int h = 0; h < NCPU; h++)
-			cpu_irqoff_max(h, NULL, true);
+			cpu_irqoff_max(h, NULL, NULL, true);
 	return NCPU;
 }
 

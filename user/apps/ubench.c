@@ -181,9 +181,10 @@ static void report_irqoff(void)
 
 	for (long h = 0; h < n && h < 16; h++)
 		if (st[h].online)
-			printf("irqoff hart=%u ns=%lu pc=0x%lx\n", st[h].hart,
+			printf("irqoff hart=%u ns=%lu pc=0x%lx lock=%s\n", st[h].hart,
 			       (unsigned long)st[h].irqoff_max_ns,
-			       (unsigned long)st[h].irqoff_max_pc);
+			       (unsigned long)st[h].irqoff_max_pc,
+			       st[h].irqoff_max_lock[0] ? st[h].irqoff_max_lock : "-");
 }
 
 int main(void)

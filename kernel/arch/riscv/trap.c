@@ -68,6 +68,7 @@ void kernel_trap(struct trapframe *tf)
 {
 	uint64_t cause = tf->scause;
 
+	cpu_irqoff_mark();
 	if (cause & SCAUSE_INTR) {
 		if (!handle_interrupt(cause))
 			panic_trap(tf, "unexpected interrupt %lu",
@@ -116,6 +117,7 @@ void user_trap(struct trapframe *tf)
 {
 	uint64_t cause = tf->scause;
 
+	cpu_irqoff_mark();
 	if (cause & SCAUSE_INTR) {
 		handle_interrupt(cause);
 	} else if (cause == EXC_ECALL_U) {
@@ -145,6 +147,7 @@ void arch_return_to_user(struct trapframe *tf)
 			pop_off();
 		}
 		arch_intr_off();
+		cpu_irqoff_mark();
 		if (!READ_ONCE(t->need_resched) && !proc_killed(t->proc))
 			break;
 	}

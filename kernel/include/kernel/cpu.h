@@ -34,7 +34,9 @@ struct cpu {
 				* interrupts off */
 	uint64_t irqoff_max;  /* [atomic] longest such stretch, in time-
 			       * counter ticks (a debug counter) */
-	uintptr_t irqoff_max_pc; /* [atomic] where that stretch ended */
+	uintptr_t irqoff_max_pc; /* [atomic] where that stretch ended (0 if
+				  * at the release of a spinlock) */
+	const char *irqoff_max_lock; /* [atomic] that spinlock's name */
 	struct vmspace *vm;   /* [own] address space installed in satp (it
 			       * has this hart's bit in vm->active); NULL:
 			       * the kernel's page table */
@@ -60,9 +62,15 @@ static inline int cpuid(void)
 void push_off(void);
 void pop_off(void);
 /* The longest stretch hart h spent with interrupts off between a
- * push_off and its pop_off (time-counter ticks), and the pc where it
- * ended; reset clears it. */
-uint64_t cpu_irqoff_max(int h, uintptr_t *pc, bool reset);
+ * push_off and its pop_off (time-counter ticks), and where it ended: a
+ * pc, or the spinlock released then; reset clears it. */
+uint64_t cpu_irqoff_max(int h, uintptr_t *pc, const char **lock, bool reset);
+/* Interrupts just went off other than by push_off (a trap, the idle
+ * loop, the way back to user mode): a stretch starts now. */
+static inline void cpu_irqoff_mark(void)
+{
+	mycpu()->irqoff_since = arch_time_counter();
+}
 
 struct fdt_info;
 /* Boot: prepare hart's struct cpu before it runs. */

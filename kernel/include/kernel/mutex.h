@@ -13,7 +13,11 @@
  * mutex_lock is not ended by a kill: holders never wait for anything
  * unbounded while they hold one, so the wait is bounded too.
  *
- * Lock: m->wait.lock (the wait queue's spinlock) guards locked and owner.
+ * State: m->state is 0 (free), 1 (held) or 2 (held, and a thread may be
+ * asleep on m->wait); it changes only by atomic exchange, so taking and
+ * releasing a free mutex touches no spinlock. Sleepers decide to sleep
+ * under m->wait.lock, which the releaser of a contended mutex takes to
+ * wake one.
  */
 #ifndef KITE_KERNEL_MUTEX_H
 #define KITE_KERNEL_MUTEX_H
@@ -24,9 +28,10 @@
 struct thread;
 
 struct mutex {
-	struct waitqueue wait; /* sleepers; its lock guards the fields below */
-	bool locked;           /* [wait.lock] */
-	struct thread *owner;  /* [wait.lock; racy reads by the owner itself] */
+	struct waitqueue wait; /* sleepers (its lock: deciding to sleep) */
+	uint32_t state;        /* [atomic] 0 free, 1 held, 2 held + sleepers */
+	struct thread *owner;  /* [holder] written by the holder; compared
+				* with current() only (holding, recursion) */
 	const char *name;      /* [const] */
 };
 

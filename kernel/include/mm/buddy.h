@@ -23,7 +23,7 @@ struct buddy_zone {
 	uint64_t npages;                             /* [const] */
 	struct list_node free[BUDDY_MAX_ORDER + 1];  /* [lock] free blocks by order */
 	uint64_t nfree_blocks[BUDDY_MAX_ORDER + 1];  /* [lock] */
-	uint64_t free_pages;                         /* [lock] */
+	uint64_t free_pages;                         /* [lock; racy reads] */
 	uint64_t managed_pages;                      /* [lock] ever added */
 };
 

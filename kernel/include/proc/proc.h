@@ -104,8 +104,10 @@ struct proc {
 	int exit_status;           /* [proc_lock] valid once P_ZOMBIE */
 	struct waitqueue child_exit; /* a child became a zombie or was reparented */
 	uint64_t ticks;            /* [atomic] ticks of threads that exited */
+	/* last: proc_fields_init does not clear it */
 	struct kite_rlimit rlim[RLIM_NLIMITS]; /* [proc_lock; the process
-				    * itself may read a word without] */
+				    * itself may read a word without] unused
+				    * by kernel threads (proc_rlimits) */
 };
 
 extern struct spinlock proc_lock;
@@ -126,12 +128,19 @@ void proc_free(struct proc *p);
 /* Give p a pid, link it under parent and into the table; -EAGAIN when
  * MAX_PROCESS or the pids are exhausted. */
 int proc_register(struct proc *p, struct thread *t, struct proc *parent);
-/* Set p's limits to the defaults (a kernel thread's, and init's). */
-void proc_rlimit_defaults(struct proc *p);
+/* The limits kernel threads run on and the first user process starts
+ * with (Linux's defaults). [const after boot] */
+extern struct kite_rlimit rlim_defaults[RLIM_NLIMITS];
+/* p's limits: its own, or for a kernel thread the defaults. Read them
+ * under proc_lock, or one word at a time if p is the caller's process. */
+static inline const struct kite_rlimit *proc_rlimits(const struct proc *p)
+{
+	return (p->flags & PF_KERNEL) ? rlim_defaults : p->rlim;
+}
 /* The calling process's soft limit for resource r (RLIM_INF: none). */
 static inline uint64_t proc_rlimit(int r)
 {
-	return READ_ONCE(current()->proc->rlim[r].rlim_cur);
+	return READ_ONCE(proc_rlimits(current()->proc)[r].rlim_cur);
 }
 /* prlimit64: p's limit r to *old (if old), then *new (if new). 0,
  * -EINVAL (bad resource, cur > max) or -EPERM (raising the hard limit:

@@ -84,13 +84,15 @@ struct kite_procinfo {
 /* SYS_kite_cpustat: one entry per hart (NCPU of them; offline harts have
  * online = 0). irqoff_max_ns is the longest stretch the hart spent with
  * interrupts off between a push_off and its pop_off since boot or the
- * last reset, and irqoff_max_pc the kernel pc where it ended. */
+ * last reset; it ended at kernel pc irqoff_max_pc, or (pc 0) when the
+ * spinlock named irqoff_max_lock was released. */
 struct kite_cpustat {
 	uint32_t hart;
 	uint32_t online;
 	uint64_t ticks;
 	uint64_t irqoff_max_ns;
 	uint64_t irqoff_max_pc;
+	char irqoff_max_lock[24];
 };
 
 /* Resource limits (prlimit64, getrlimit, setrlimit): Linux's numbers. */
