@@ -137,10 +137,10 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 	pop_off();
 	if (old)
 		vmspace_put(old); /* this hart has left it */
-	spin_lock(&proc_lock);
+	spin_lock(&proc_lock); /* ps reads both names under it */
 	kstrlcpy(p->name, app->name, sizeof(p->name));
-	spin_unlock(&proc_lock);
 	kstrlcpy(me->name, app->name, sizeof(me->name));
+	spin_unlock(&proc_lock);
 	image_regs(tf, &img);
 	return img.argc; /* the syscall return value lands in a0 */
 }

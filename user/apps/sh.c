@@ -187,16 +187,16 @@ static void cmd_ps(void)
 	static struct kite_procinfo info[64];
 	long n = kite_procs(info, ARRAY_SIZE(info));
 
-	printf("  PID  PPID STATE   NAME             CLASS  PRIO     PASS  TICKS CODE DATA HEAP STACK\n");
+	printf("  PID  PPID STATE   NAME             CLASS  PRIO     PASS  TICKS CODE DATA HEAP STACK PT\n");
 	for (long i = 0; i < n && i < (long)ARRAY_SIZE(info); i++) {
 		struct kite_procinfo *p = &info[i];
 
-		printf("%5d %5d %-7s %-16s %-6s %4d %8u %6lu %4lu %4lu %4lu %5lu\n",
+		printf("%5d %5d %-7s %-16s %-6s %4d %8u %6lu %4lu %4lu %4lu %5lu %2lu\n",
 		       p->pid, p->ppid, state_name(p->state), p->name,
 		       p->flags & 1 ? "kernel" : p->sched, p->prio, p->pass,
 		       (unsigned long)p->ticks, (unsigned long)p->pages_code,
 		       (unsigned long)p->pages_data, (unsigned long)p->pages_heap,
-		       (unsigned long)p->pages_stack);
+		       (unsigned long)p->pages_stack, (unsigned long)p->pages_pt);
 	}
 }
 

@@ -62,17 +62,19 @@ struct thread {
 	int tid;                 /* [const] = pid for single-thread processes */
 	enum thread_state state; /* see sched.h: owner or rq lock; wakeup CAS */
 	struct proc *proc;       /* [const] */
-	char name[PROC_NAME_LEN];/* [const after start] */
+	char name[PROC_NAME_LEN];/* [proc_lock] (execve renames it) */
 	uintptr_t kstack;        /* [const] top of the kernel stack */
 	struct context ctx;      /* [owner] saved by switch_to */
 	struct trapframe *tf;    /* [const] at the top of the kernel stack */
 	bool need_resched;       /* [atomic] set by tick/wakeup, cleared by schedule */
 	bool on_cpu;             /* [atomic] its registers are live on a hart */
-	int cpu;                 /* [rq lock] hart it runs or last ran on */
+	int cpu;                 /* [rq lock; racy reads as a hint: ps, the
+				  * kill kick] hart it runs or last ran on */
 	uint64_t allowed;        /* [const after start] harts it may run on */
 	struct sched_entity se;  /* [rq lock] */
 	uint64_t runs;           /* [rq lock] times switched in */
-	uint64_t ticks;          /* [rq lock] timer ticks while running */
+	uint64_t ticks;          /* [rq lock; racy word reads: ps, times]
+				  * timer ticks while running */
 	struct waitqueue *wq;    /* [wq lock] queue it sleeps on */
 	struct list_node wq_link;/* [wq lock] */
 	uint64_t wake_at;        /* [timer lock] sleep deadline, time counter */

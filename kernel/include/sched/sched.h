@@ -34,7 +34,7 @@ struct runqueue;
 struct sched_entity {
 	struct list_node rr_link;   /* [rq lock] RR queue */
 	struct heap_node heap_node; /* [rq lock] stride heap */
-	uint32_t pass;              /* [rq lock] stride pass */
+	uint32_t pass;              /* [rq lock; racy reads: ps] stride pass */
 	int prio;                   /* [atomic] >= 2, read by stride at each charge */
 	int slice_left;             /* [rq lock] RR ticks left in the slice */
 };
