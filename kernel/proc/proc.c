@@ -15,9 +15,10 @@
  * thread exits, holding only pid, name and exit status until the parent
  * (or init, for orphans) reaps it with proc_wait.
  *
- * Creation is one path for kernel threads now and fork later:
- * proc_alloc -> thread_alloc (kernel stack with a guard page, context,
- * trap frame) -> proc_register (pid, links, count) -> sched_start. Each
+ * Creation is one path for kernel threads and user processes (fork,
+ * spawn): proc_alloc -> thread_alloc (a run-queue reservation, a kernel
+ * stack with a guard page, context, trap frame) -> proc_register (pid,
+ * links, counts, RLIMIT_NPROC) -> sched_start. Each
  * step undoes itself on failure, so nothing leaks on -ENOMEM or -EAGAIN.
  *
  * Lock: proc_lock (see proc.h) guards the table; it is never held
