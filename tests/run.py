@@ -21,6 +21,12 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     the summary line and exit status 0
   static_hello      tests/extra/static_hello.c (no user library) as init:
                     its lines and exit status 42
+  stress/NAME[cpus=N]  user/apps/stress.c as init: ps (the process table
+                    while processes fork, exec and exit), kill (every kill
+                    lands, whatever the victim does), stall (timed wakeups
+                    stay on time while others use big address spaces; one
+                    hart under -icount) and sleep (nanosleep's limits); one
+                    check each, passing with its "stress NAME: ok" line
 
 `make test` builds the kernel with APPS_EXTRA=build/extra (make extra), so
 usertests' bad_elf and static_hello tests and the static_hello job have
@@ -438,6 +444,54 @@ def static_hello_job():
     return qemu_outcome([Check("static_hello", not bad, bad)], res)
 
 
+# ---- stress tests (user/apps/stress.c) -------------------------------------
+
+STRESS_FAIL_RE = re.compile(r"^stress \S+: FAIL: .*$", re.M)
+STRESS_SAID_RE = re.compile(r"^stress \S+: (\d+) s$")
+# One hart under -icount: guest time is counted in instructions (1 per
+# 2 ns), so the stall test's 20 ms bound on wakeups measures the kernel,
+# not the host's scheduling of QEMU's threads, which alone makes wakeups
+# tens of ms late on a busy host.
+ICOUNT = ("-icount", "shift=1,sleep=off")
+# name: (harts, arguments, timeout in s, extra QEMU arguments). On one
+# hart a kill can only be lost in the instant its victim enters a
+# blocking call, so kill[cpus=1] weights the l kind (spin, then sleep).
+STRESS = {
+    "ps[cpus=4]": (4, "ps 20", 60, ()),
+    "kill[cpus=1]": (1, "kill 1200 1 snlllwr", 90, ()),
+    "kill[cpus=4]": (4, "kill 1200 2", 90, ()),
+    "stall[cpus=1]": (1, "stall 10", 120, ICOUNT),
+    "sleep[cpus=1]": (1, "sleep", 60, ()),
+}
+
+
+def stress_job(key):
+    """Boot init="stress ARGS": passes with its "stress NAME: ok" line and
+    exit status 0; else the FAIL line, the panic or the time-out."""
+    cpus, args, timeout, extra = STRESS[key]
+    name = "stress/" + key
+    test = args.split()[0]
+    res = qemu_run.run(cpus, "128M", 'init="stress %s"' % args, timeout,
+                       qemu_extra=extra)
+    done = re.search(r"^stress %s: ok \((.*)\)$" % test, res.output, re.M)
+    failed = STRESS_FAIL_RE.search(res.output)
+    if res.status == 0 and done:
+        return qemu_outcome([Check(name, True, note="%s; %.0f s"
+                                   % (done.group(1), res.seconds))], res)
+    if PANIC_RE.search(res.output) or not failed:
+        why = why_run_failed(res)
+        said = [(t, m.group(1)) for t, l in res.lines
+                for m in [STRESS_SAID_RE.match(l)] if m]
+        if res.timed_out and said:   # ps and stall say "N s" every 5 s
+            why += "; it last said '%s s', %.0f s into the run" % (
+                said[-1][1], said[-1][0])
+        elif res.timed_out and test in ("ps", "stall"):
+            why += "; it stopped before saying '5 s'"
+    else:
+        why = failed.group(0)
+    return qemu_outcome([Check(name, False, why)], res)
+
+
 # ---- driver ----------------------------------------------------------------
 
 HOST_TESTS = ("printf", "fdt", "buddy", "kmalloc", "heap", "pid", "elf")  # as in the Makefile
@@ -449,6 +503,7 @@ def jobs(quick):
     js += [] if quick else [("ktest[cpus=1]", ktest_job, (1,)),
                             ("ktest[cpus=8]", ktest_job, (8,))]
     js += [] if quick else [("lint/cppcheck", lint_job, ())]
+    js += [("stress/" + k, stress_job, (k,)) for k in STRESS]
     js += [("usertests[cpus=%d]" % n, usertests_job, (n,))
            for n in ((4,) if quick else (1, 4))]
     for t in HOST_TESTS:  # a missing binary is a failed check, not a skip
