@@ -29,6 +29,21 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     qemu_run_killed (the same for qemu_run.run: status
                     143, never 0); these two also check that QEMU's
                     stdin is a pipe
+  stress/NAME[cpus=N]  user/apps/stress.c as init: ps (the process table
+                    while processes fork, exec and exit), kill (every kill
+                    lands, whatever the victim does), stall (timed wakeups
+                    stay on time while others use big address spaces; one
+                    hart under -icount) and sleep (nanosleep's limits); one
+                    check each, passing with its "stress NAME: ok" line
+  rtests[cpus=N]/X  user/apps/rtests.c as init, like usertests: limits,
+                    doomed memory requests, page tables freed, huge
+                    sleeps, the console's foreground group
+  fuzz[seed=S]      user/apps/fuzz.c: 60,000 random calls by 4 processes
+                    that fork as they go; the kernel survives, every
+                    frame comes back
+  failalloc/...     usertests and the fuzzer with boot argument
+                    failalloc=N,SEED (allocations fail at random): no
+                    panic or hang, every frame back
 
 Every program started here gets a standard input of its own (a pipe, or
 a pseudo-terminal for the console sessions), never /dev/null: on some
@@ -40,7 +55,7 @@ usertests' bad_elf and static_hello tests and the static_hello job have
 their files; without them usertests skips those tests and static_hello
 fails, saying why.
 
-Jobs run two at a time, but ktest and usertests ones alone, first.
+Jobs run two at a time, but ktest, usertests and rtests ones alone, first.
 --quick leaves out the 1-hart ktest and usertests runs, the 8-hart boot
 and lint; -k keeps only the jobs whose name contains SUBSTRING.
 """
@@ -668,6 +683,54 @@ def harness_qemu_run_killed_job():
     return qemu_outcome([Check(name, not bad, bad)], res)
 
 
+# ---- stress tests (user/apps/stress.c) -------------------------------------
+
+STRESS_FAIL_RE = re.compile(r"^stress \S+: FAIL: .*$", re.M)
+STRESS_SAID_RE = re.compile(r"^stress \S+: (\d+) s$")
+# One hart under -icount: guest time is counted in instructions (1 per
+# 2 ns), so the stall test's 20 ms bound on wakeups measures the kernel,
+# not the host's scheduling of QEMU's threads, which alone makes wakeups
+# tens of ms late on a busy host.
+ICOUNT = ("-icount", "shift=1,sleep=off")
+# name: (harts, arguments, timeout in s, extra QEMU arguments). On one
+# hart a kill can only be lost in the instant its victim enters a
+# blocking call, so kill[cpus=1] weights the l kind (spin, then sleep).
+STRESS = {
+    "ps[cpus=4]": (4, "ps 20", 60, ()),
+    "kill[cpus=1]": (1, "kill 1200 1 snlllwr", 90, ()),
+    "kill[cpus=4]": (4, "kill 1200 2", 90, ()),
+    "stall[cpus=1]": (1, "stall 10", 120, ICOUNT),
+    "sleep[cpus=1]": (1, "sleep", 60, ()),
+}
+
+
+def stress_job(key):
+    """Boot init="stress ARGS": passes with its "stress NAME: ok" line and
+    exit status 0; else the FAIL line, the panic or the time-out."""
+    cpus, args, timeout, extra = STRESS[key]
+    name = "stress/" + key
+    test = args.split()[0]
+    res = qemu_run.run(cpus, "128M", 'init="stress %s"' % args, timeout,
+                       qemu_extra=extra)
+    done = re.search(r"^stress %s: ok \((.*)\)$" % test, res.output, re.M)
+    failed = STRESS_FAIL_RE.search(res.output)
+    if res.status == 0 and done:
+        return qemu_outcome([Check(name, True, note="%s; %.0f s"
+                                   % (done.group(1), res.seconds))], res)
+    if PANIC_RE.search(res.output) or not failed:
+        why = why_run_failed(res)
+        said = [(t, m.group(1)) for t, l in res.lines
+                for m in [STRESS_SAID_RE.match(l)] if m]
+        if res.timed_out and said:   # ps and stall say "N s" every 5 s
+            why += "; it last said '%s s', %.0f s into the run" % (
+                said[-1][1], said[-1][0])
+        elif res.timed_out and test in ("ps", "stall"):
+            why += "; it stopped before saying '5 s'"
+    else:
+        why = failed.group(0)
+    return qemu_outcome([Check(name, False, why)], res)
+
+
 # ---- driver ----------------------------------------------------------------
 
 HOST_TESTS = ("printf", "fdt", "buddy", "kmalloc", "heap", "pid", "elf")  # as in the Makefile
@@ -679,6 +742,7 @@ def jobs(quick):
     js += [] if quick else [("ktest[cpus=1]", ktest_job, (1,)),
                             ("ktest[cpus=8]", ktest_job, (8,))]
     js += [] if quick else [("lint/cppcheck", lint_job, ())]
+    js += [("stress/" + k, stress_job, (k,)) for k in STRESS]
     js += [("usertests[cpus=%d]" % n, usertests_job, (n,))
            for n in ((4,) if quick else (1, 4))]
     js += [("rtests[cpus=%d]" % n, usertests_job, (n, "rtests"))
