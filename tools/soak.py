@@ -33,6 +33,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 import qemu_run  # noqa: E402
 
 RUN_TIMEOUT = 300
+# the stall test measures wakeups in guest time: one hart under -icount,
+# as in make test, so the host's load does not count
+ICOUNT = ["-icount", "shift=1,sleep=off"]
 PANIC_RE = re.compile(r"^panic: .*$", re.M)
 FRAMES_RE = re.compile(r"^(ok|FAIL) frames\b.*$", re.M)
 
@@ -63,22 +66,27 @@ def judge(kind, res):
 
 
 def round_runs(rng, cpus, apps):
-    """(name, bootargs, kind) for one round."""
+    """(name, harts, bootargs, extra QEMU arguments, kind) for a round."""
     s = rng.randrange(1, 1 << 30)
     n = rng.randrange(20, 500)
-    runs = [("fuzz seed=%d" % s, 'init="fuzz 200000 %d 4"' % s, "strict"),
-            ("failalloc=%d fuzz seed=%d" % (n, s),
-             'init="fuzz 50000 %d 4" failalloc=%d,%d' % (s, n, s), "strict")]
+    runs = [("fuzz seed=%d" % s, cpus, 'init="fuzz 200000 %d 4"' % s, [],
+             "strict"),
+            ("failalloc=%d fuzz seed=%d" % (n, s), cpus,
+             'init="fuzz 50000 %d 4" failalloc=%d,%d' % (s, n, s), [],
+             "strict")]
     for prog in ("usertests", "rtests"):
-        runs.append(("failalloc=%d %s seed=%d" % (n, prog, s),
+        runs.append(("failalloc=%d %s seed=%d" % (n, prog, s), cpus,
                      'init="%s --harts=%d" failalloc=%d,%d'
-                     % (prog, cpus, n, s), "tolerant"))
+                     % (prog, cpus, n, s), [], "tolerant"))
     if "stress" in apps:
-        runs += [("stress ps", 'init="stress ps 60"', "strict"),
-                 ("stress kill seed=%d" % s,
-                  'init="stress kill 1000 %d"' % s, "strict"),
-                 ("stress stall", 'init="stress stall 30"', "strict")]
-    runs.append(("ktest", "ktest", "strict"))
+        runs += [("stress ps", cpus, 'init="stress ps 60"', [], "strict"),
+                 ("stress kill seed=%d" % s, cpus,
+                  'init="stress kill 1000 %d"' % s, [], "strict"),
+                 ("stress kill seed=%d, 1 hart" % s, 1,
+                  'init="stress kill 1000 %d"' % s, [], "strict"),
+                 ("stress stall", 1, 'init="stress stall 30"', ICOUNT,
+                  "strict")]
+    runs.append(("ktest", cpus, "ktest", [], "strict"))
     return runs
 
 
@@ -99,10 +107,12 @@ def main():
         "" if "stress" in apps else " (stress app not embedded)"))
     sys.stdout.flush()
     while time.monotonic() < end:
-        for name, bootargs, kind in round_runs(rng, args.cpus, apps):
+        for name, harts, bootargs, extra, kind in round_runs(rng, args.cpus,
+                                                            apps):
             if time.monotonic() >= end:
                 break
-            res = qemu_run.run(args.cpus, "128M", bootargs, RUN_TIMEOUT)
+            res = qemu_run.run(harts, "128M", bootargs, RUN_TIMEOUT,
+                               qemu_extra=extra)
             why = judge(kind, res)
             done += 1
             print("%s %s (%.0f s)%s" % ("ok" if not why else "FAIL", name,
