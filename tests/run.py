@@ -29,7 +29,7 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     qemu_run_killed (the same for qemu_run.run: status
                     143, never 0); these two also check that QEMU's
                     stdin is a pipe
-  stress/NAME[cpus=N]  user/apps/stress.c as init: ps (the process table
+  stress/NAME[cpus=N]  user/apps/stress/ as init: ps (the process table
                     while processes fork, exec and exit), kill (every kill
                     lands, whatever the victim does), stall (timed wakeups
                     stay on time while others use big address spaces; one
@@ -683,7 +683,7 @@ def harness_qemu_run_killed_job():
     return qemu_outcome([Check(name, not bad, bad)], res)
 
 
-# ---- stress tests (user/apps/stress.c) -------------------------------------
+# ---- stress tests (user/apps/stress/) --------------------------------------
 
 STRESS_FAIL_RE = re.compile(r"^stress \S+: FAIL: .*$", re.M)
 STRESS_SAID_RE = re.compile(r"^stress \S+: (\d+) s$")

@@ -10,7 +10,7 @@ seeds, until the time is up or a run fails. A round is
     go (user/apps/fuzz.c);
   - the fuzzer and usertests and rtests with allocations failing at random
     (boot argument failalloc=N,SEED, N drawn from 20..500);
-  - the stress tests of user/apps/stress.c (ps while processes come and go,
+  - the stress tests of user/apps/stress/ (ps while processes come and go,
     kill storms, the stall watchdog), when that app is embedded;
   - the in-kernel tests.
 

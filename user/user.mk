@@ -4,12 +4,16 @@
 #
 #   build/user/lib/*.o     user/lib/*.c *.S (crt0.o is linked first)
 #   build/user/klib/*.o    kernel/lib/printf.c and string.c, built for user
-#   build/user/NAME.elf    one static program per user/apps/NAME.c
+#   build/user/NAME.elf    one static program per user/apps/NAME.c, and one
+#                          per directory user/apps/NAME/ (all its *.c, which
+#                          may include .h files beside them; objects in
+#                          build/user/apps/NAME/)
 #   build/apps.S, apps.o   tools/mkapps.py: .incbin of every app + kite_apps
 #
 # The kernel links $(B)/apps.o through KEXTRA_OBJS. APPS_EXTRA="DIR..." embeds
 # every regular file in those directories as well (under its file name);
-# build/apps.cfg records the setting so that changing it rebuilds the table.
+# build/apps.cfg records the setting and the apps so that changing either
+# (an app removed, too) rebuilds the table.
 
 U := user
 UB := $(B)/user
@@ -29,8 +33,16 @@ ULIB_OBJS := $(patsubst $(U)/lib/%,$(UB)/lib/%.o,$(basename \
 	$(sort $(wildcard $(U)/lib/*.c $(U)/lib/*.S)))) \
 	$(UB)/klib/printf.o $(UB)/klib/string.o
 ULIB_OBJS := $(filter-out $(UCRT0),$(ULIB_OBJS))
-UAPP_OBJS := $(patsubst $(U)/apps/%.c,$(UB)/apps/%.o,$(sort $(wildcard $(U)/apps/*.c)))
-UAPPS := $(patsubst $(UB)/apps/%.o,$(UB)/%.elf,$(UAPP_OBJS))
+# An app is a file user/apps/NAME.c or a directory user/apps/NAME/ of .c
+# files (not below it); both link to build/user/NAME.elf.
+UAPP_SRCS := $(sort $(wildcard $(U)/apps/*.c))
+UAPP_DIRS := $(sort $(patsubst $(U)/apps/%/,%,$(dir $(wildcard $(U)/apps/*/*.c))))
+$(foreach a,$(filter $(UAPP_DIRS),$(notdir $(UAPP_SRCS:.c=))),\
+	$(error user/apps/$(a).c and user/apps/$(a)/ are both app $(a)))
+UAPP_OBJS := $(patsubst $(U)/apps/%.c,$(UB)/apps/%.o,$(UAPP_SRCS) \
+	$(sort $(wildcard $(U)/apps/*/*.c)))
+UAPPS := $(sort $(patsubst $(U)/apps/%.c,$(UB)/%.elf,$(UAPP_SRCS)) \
+	$(UAPP_DIRS:%=$(UB)/%.elf))
 
 KEXTRA_OBJS += $(B)/apps.o
 
@@ -61,15 +73,33 @@ $(UB)/apps/%.o: $(U)/apps/%.c
 	@echo "  UCC     $<"
 	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
 
+# crt0 first, then the app's objects (the prerequisites under
+# build/user/apps), then the library
+ULINK = $(Q)$(CC) $(UCFLAGS) $(ULDFLAGS) -o $@ $(UCRT0) \
+	$(filter $(UB)/apps/%.o,$^) $(ULIB_OBJS) $(KLIBGCC)
+
 $(UB)/%.elf: $(UB)/apps/%.o $(UCRT0) $(ULIB_OBJS) $(U)/user.ld
 	@echo "  ULD     $@"
-	$(Q)$(CC) $(UCFLAGS) $(ULDFLAGS) -o $@ $(UCRT0) $< $(ULIB_OBJS) $(KLIBGCC)
+	$(ULINK)
+
+# A directory app: an explicit rule each, which beats the pattern above.
+# The directory is a prerequisite too: its date changes when a file in it
+# is removed or renamed, which relinks the app without that object.
+define UAPP_DIR_RULE
+$(UB)/$(1).elf: $(patsubst $(U)/apps/%.c,$(UB)/apps/%.o,$(sort \
+		$(wildcard $(U)/apps/$(1)/*.c))) $(U)/apps/$(1) \
+		$(UCRT0) $(ULIB_OBJS) $(U)/user.ld
+	@echo "  ULD     $$@"
+	$$(ULINK)
+endef
+$(foreach a,$(UAPP_DIRS),$(eval $(call UAPP_DIR_RULE,$(a))))
 
 -include $(UCRT0:.o=.d) $(ULIB_OBJS:.o=.d) $(UAPP_OBJS:.o=.d)
 
 # ---- the app table linked into the kernel ---------------------------------
 UAPPS_EXTRA_FILES := $(sort $(foreach d,$(APPS_EXTRA),$(wildcard $(d)/*)))
-UAPPS_CFG_TEXT := $(if $(APPS_EXTRA),$(abspath $(APPS_EXTRA)) $(notdir $(UAPPS_EXTRA_FILES)))
+UAPPS_CFG_TEXT := $(notdir $(UAPPS:.elf=)) \
+	$(if $(APPS_EXTRA),$(abspath $(APPS_EXTRA)) $(notdir $(UAPPS_EXTRA_FILES)))
 
 # rewritten only when the text changes, so its date says when it did
 $(B)/apps.cfg: kite-user-force
