@@ -696,6 +696,7 @@ ICOUNT = ("-icount", "shift=1,sleep=off")
 # hart a kill can only be lost in the instant its victim enters a
 # blocking call, so kill[cpus=1] weights the l kind (spin, then sleep).
 STRESS = {
+    "ps[cpus=1]": (1, "ps 10", 60, ()),
     "ps[cpus=4]": (4, "ps 20", 60, ()),
     "kill[cpus=1]": (1, "kill 1200 1 snlllwr", 90, ()),
     "kill[cpus=4]": (4, "kill 1200 2", 90, ()),

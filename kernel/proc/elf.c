@@ -32,7 +32,6 @@
 #include "uapi/errno.h"
 #include "lib/string.h"
 
-#define ELF_PAGE 4096UL
 #define ELF_MAX_PHNUM 64
 
 /* e_ident[] */
@@ -136,7 +135,7 @@ static bool check_load(const struct elf64_phdr *ph, size_t size,
 	    ph->p_memsz > USER_TOP - ph->p_vaddr)
 		return false;
 	if (ph->p_filesz > 0 &&
-	    ph->p_vaddr % ELF_PAGE != ph->p_offset % ELF_PAGE)
+	    ph->p_vaddr % PAGE_SIZE != ph->p_offset % PAGE_SIZE)
 		return false;
 	if (ph->p_align > 1 && (ph->p_align & (ph->p_align - 1)) != 0)
 		return false;
@@ -175,16 +174,16 @@ static bool check_layout(struct elf_image *im)
 		/* end <= USER_TOP: rounding up cannot wrap */
 		uint64_t end = s->vaddr + s->memsz;
 
-		if (i > 0 && ALIGN_DOWN(s->vaddr, ELF_PAGE) < prev_end)
+		if (i > 0 && ALIGN_DOWN(s->vaddr, PAGE_SIZE) < prev_end)
 			return false;
-		prev_end = ALIGN_UP(end, ELF_PAGE);
+		prev_end = ALIGN_UP(end, PAGE_SIZE);
 		if ((s->prot & VM_EXEC) && im->entry >= s->vaddr &&
 		    im->entry < end)
 			entry_ok = true;
 	}
 	if (!entry_ok)
 		return false;
-	im->lowest = ALIGN_DOWN(im->segs[0].vaddr, ELF_PAGE);
+	im->lowest = ALIGN_DOWN(im->segs[0].vaddr, PAGE_SIZE);
 	im->highest = prev_end;
 	return true;
 }
