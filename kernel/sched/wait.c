@@ -148,6 +148,8 @@ int sleep_until(uint64_t deadline)
 	struct list_node *it;
 	int err = 0;
 
+	if (deadline <= arch_time_counter()) /* nothing to wait for */
+		return proc_killed(t->proc) ? -EINTR : 0;
 	push_off();
 	st = &timers[cpuid()];
 	spin_lock(&st->lock);
