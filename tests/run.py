@@ -68,51 +68,27 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu_run  # noqa: E402
 from qemu_run import ROOT, symbolize  # noqa: E402
+from checks import (BOOT_RE, BOOT_TIMEOUT, Check, Outcome,  # noqa: E402
+                    PANIC_RE, qemu_outcome, tail_of, why_run_failed)
+from jobs_harness import (harness_killed_job,  # noqa: E402
+                          harness_qemu_run_killed_job,
+                          harness_run_timeout_job)
+from jobs_user import (FUZZ_SEEDS, STRESS, failalloc_usertests_job,  # noqa: E402
+                       fpcheck_job, fuzz_job, static_hello_job, stress_job,
+                       usertests_job)
 
 BUILD = os.path.join(ROOT, "build")
 HELLO_ELF = os.path.join(BUILD, "user", "hello.elf")
-BOOT_RE = re.compile(r"^Kite \S+: (\d+) harts, (\d+) MiB$", re.M)
 PROMPT = "kite$ "  # the shell is up
 ONLINE_RE = re.compile(r"smp: hart (\d+) online")
-PANIC_RE = re.compile(r"^panic: .*$", re.M)
 KTEST_RE = re.compile(r"^ktest (\S+): (ok|FAIL)\b:? ?(.*)$", re.M)
 KTEST_SUM_RE = re.compile(r"^ktest: (\d+) passed, (\d+) failed$", re.M)
 HOST_RE = re.compile(r"^(ok|FAIL) (\S+?)(?:: (.*))?$")
-BOOT_TIMEOUT, KTEST_TIMEOUT, ONLINE_GRACE = 60, 120, 3.0
-
-
-@dataclass
-class Check:
-    name: str
-    ok: bool
-    why: str = ""
-    note: str = ""
-
-
-@dataclass
-class Outcome:
-    checks: list
-    tail: list = None           # console lines shown if any check failed
-
-
-def tail_of(text, n=qemu_run.TAIL_LINES):
-    lines = symbolize.symbolize_text(text).rstrip("\n").split("\n")
-    return lines[-n:]
-
-
-def why_run_failed(res):
-    """A short reason for an unexpected end of a QEMU run."""
-    panic = PANIC_RE.search(res.output)
-    if panic:
-        return panic.group(0)
-    if res.timed_out:
-        return "timed out after %.0f s" % res.seconds
-    return "QEMU exit status %s" % res.status
+KTEST_TIMEOUT, ONLINE_GRACE = 120, 3.0
 
 
 # ---- host unit tests -----------------------------------------------------
@@ -193,11 +169,6 @@ def interleave_check(name, output, cpus):
     return Check(name + "/console_lines_whole", ok,
                  "" if ok else "%d of %d lines whole, %d harts"
                  % (len(whole), len(lines), len(harts)))
-
-
-def qemu_outcome(checks, res):
-    failed = any(not c.ok for c in checks)
-    return Outcome(checks, tail_of(res.output) if failed else None)
 
 
 def booted_until(want_online):
@@ -370,58 +341,6 @@ def shell_jobs_job():
         ("exit\r", [pexpect_eof()])])
 
 
-FUZZ_CALLS, FUZZ_PROCS, FUZZ_SEEDS = 60000, 4, (1, 2, 3, 4)
-
-
-def fuzz_job(seed, cpus=4, failalloc=None):
-    """Random system calls from FUZZ_PROCS processes at once, forking and
-    exiting as they go: the kernel survives and every frame comes back
-    (user/apps/fuzz.c). failalloc: also fail 1 in N allocations."""
-    name = "fuzz[seed=%d]" % seed
-    args = 'init="fuzz %d %d %d"' % (FUZZ_CALLS, seed, FUZZ_PROCS)
-    if failalloc:
-        name = "failalloc/fuzz[cpus=%d,seed=%d]" % (cpus, seed)
-        args += " failalloc=%d,%d" % (failalloc, seed)
-    res = qemu_run.run(cpus, "128M", args, 180)
-    ok = res.status == 0 and "kernel fine, every frame back" in res.output
-    why = "" if ok else why_run_failed(res)
-    return qemu_outcome([Check(name, ok, why)], res)
-
-
-FAILALLOC_N = 300  # 1 in N allocations of user processes fails
-
-
-def failalloc_usertests_job(cpus, seed):
-    """usertests with allocations failing at random (failalloc=N,SEED):
-    tests may fail for want of memory, but nothing panics or hangs, the
-    run ends with its summary, and every frame comes back."""
-    name = "failalloc/usertests[cpus=%d,seed=%d]" % (cpus, seed)
-    res = qemu_run.run(cpus, "128M", 'init="usertests --harts=%d" '
-                       'failalloc=%d,%d' % (cpus, FAILALLOC_N, seed),
-                       USERTESTS_TIMEOUT)
-    summary = USERTESTS_SUM_RE.search(res.output)
-    frames = re.search(r"^(ok|FAIL) frames\b.*$", res.output, re.M)
-    if PANIC_RE.search(res.output) or res.timed_out or not summary:
-        bad = why_run_failed(res) + ("" if summary else "; no summary")
-    elif res.status not in (0, 1):
-        bad = "exit status %s" % res.status
-    elif not frames or frames.group(1) != "ok":
-        bad = frames.group(0) if frames else "no frames line"
-    else:
-        bad = ""
-    note = summary.group(0) if summary and not bad else ""
-    return qemu_outcome([Check(name, not bad, bad, note)], res)
-
-
-def fpcheck_job(cpus):
-    """Each process has its own floating-point registers: zero at start,
-    inherited by fork, kept across switches (user/apps/fpcheck.c)."""
-    res = qemu_run.run(cpus, "128M", 'init="fpcheck"', 120)
-    ok = res.status == 0 and "fpcheck: ok" in res.output
-    return qemu_outcome([Check("fpcheck[cpus=%d]" % cpus, ok,
-                               "" if ok else why_run_failed(res))], res)
-
-
 def procdump_job():
     """Ctrl-P prints the kernel's process table, and the shell goes on."""
     return console_session("procdump", 2, [
@@ -445,291 +364,6 @@ def lint_job():
     return Outcome([Check("lint/cppcheck", ok, "" if ok else
                           "make lint exit status %d" % p.returncode)],
                    None if ok else out)
-
-
-# ---- user programs as init ---------------------------------------------------
-
-USERTESTS_TIMEOUT = 300
-USERTESTS_RE = re.compile(r"^(ok|FAIL) (\S+)(?: \((.*)\))?(?:: (.*))?$", re.M)
-USERTESTS_SUM_RE = re.compile(r"^(?:usertests|rtests): (\d+) passed, (\d+) failed$",
-                              re.M)
-NOT_EMBEDDED_RE = re.compile(r"init: cannot start '[^']*': error -2$", re.M)
-# what usertests' exec_args test makes echoargs print (user/apps/echoargs.c)
-ECHOARGS_LINES = ["echoargs: argc=3", "argv[0]=echoargs", "argv[1]=one",
-                  "argv[2]=two words", "envp[0]=KITE=1", "envp[1]=EMPTY=",
-                  "echoargs: argc=4", "argv[1]=spawned", "argv[3]="]
-
-
-def usertests_job(cpus, prog="usertests"):
-    """Boot init="PROG --harts=N" (usertests or rtests); each ok/FAIL line
-    is a check."""
-    name = "%s[cpus=%d]" % (prog, cpus)
-    res = qemu_run.run(cpus, "128M", 'init="%s --harts=%d"' % (prog, cpus),
-                       USERTESTS_TIMEOUT)
-    checks = [Check("%s/%s" % (name, m.group(2)), m.group(1) == "ok",
-                    m.group(4) or "", m.group(3) or "")
-              for m in USERTESTS_RE.finditer(res.output)]
-    if prog == "usertests":
-        lines = set(res.output.splitlines())
-        missing = [l for l in ECHOARGS_LINES if l not in lines]
-        checks.append(Check(name + "/echoargs_output", not missing,
-                            "missing lines %r" % missing if missing else ""))
-    summary = USERTESTS_SUM_RE.search(res.output)
-    if res.status == 0 and summary and summary.group(2) == "0":
-        checks.append(Check(name, True, note="%s passed, %.1f s"
-                            % (summary.group(1), res.seconds)))
-    elif not summary:
-        checks.append(Check(name, False, why_run_failed(res) +
-                            "; no usertests summary"))
-    else:
-        checks.append(Check(name, False, "%s; exit status %s"
-                            % (summary.group(0), res.status)))
-    return qemu_outcome(checks, res)
-
-
-def static_hello_job():
-    """A static binary built without Kite's library (tests/extra) as init."""
-    res = qemu_run.run(2, "128M", 'init="static_hello"', BOOT_TIMEOUT)
-    lines = res.output.splitlines()
-    bad = ""
-    if NOT_EMBEDDED_RE.search(res.output):
-        bad = "static_hello not embedded (make extra; APPS_EXTRA=build/extra)"
-    elif not any(re.match(r"^static hello, pid \d+$", l) for l in lines):
-        bad = "no 'static hello, pid N' line; " + why_run_failed(res)
-    elif "Hello, Kite!" not in lines or "child exited 233" not in lines:
-        bad = "the child's 'Hello, Kite!' or 'child exited 233' is missing"
-    elif res.status != 42:
-        bad = "expected exit status 42; " + why_run_failed(res)
-    return qemu_outcome([Check("static_hello", not bad, bad)], res)
-
-
-# ---- the harness itself -------------------------------------------------------
-
-RUN_PY = os.path.join(ROOT, "tools", "run.py")
-HARNESS_LIMIT = 20  # seconds any harness check may take
-
-
-def child_pids(parent):
-    """Pids of the processes whose parent is `parent` (from /proc)."""
-    kids = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % name) as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[-1].split()   # state, ppid, ...
-        if len(fields) > 1 and fields[1] == str(parent):
-            kids.append(int(name))
-    return kids
-
-
-def catches(pid, sig):
-    """True if process pid has a handler installed for signal sig."""
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("SigCgt:"):
-                    return bool(int(line.split()[1], 16) >> (sig - 1) & 1)
-    except (OSError, ValueError):
-        pass
-    return False
-
-
-def stdin_of(pid):
-    """What process pid's standard input is, e.g. "pipe:[1234]"."""
-    try:
-        return os.readlink("/proc/%d/fd/0" % pid)
-    except OSError as e:
-        return "unknown (%s)" % e.strerror
-
-
-def wait_for_qemu(match, limit=10):
-    """The pid of the first process for which match(pid) is true, once it
-    has set up its SIGTERM handler (QEMU's own: QEMU is running); None if
-    none within limit seconds."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        for pid in match():
-            if catches(pid, signal.SIGTERM):
-                return pid
-        time.sleep(0.05)
-    return None
-
-
-def gone(pid):
-    """True if process pid no longer runs (or is only a zombie)."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[-1].split()[0] == "Z"
-    except OSError:
-        return True
-
-
-def start_run_py(args):
-    """tools/run.py ARGS in a session of its own, with a private stdin."""
-    return subprocess.Popen([sys.executable, RUN_PY] + args, cwd=ROOT,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
-
-
-def end_run_py(proc, limit):
-    """Wait up to limit s for run.py; returns (status, stderr text), status
-    None if it had to be killed (with any QEMU it left). Its stdin stays
-    open until it has ended; it prints little, so waiting before reading
-    its pipes is safe."""
-    try:
-        status = proc.wait(timeout=limit)
-    except subprocess.TimeoutExpired:
-        for pid in child_pids(proc.pid) + [proc.pid]:  # QEMU: own session
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        proc.wait()
-        status = None
-    proc.stdin.close()
-    proc.stdout.read()
-    err = proc.stderr.read().decode("utf-8", "replace")
-    proc.stdout.close()
-    proc.stderr.close()
-    return status, err
-
-
-def harness_run_timeout_job():
-    """tools/run.py --timeout 3 spin: spin prints nothing and never ends
-    (user/apps/spin.c), yet run.py gives up after 3 s, says so on stderr,
-    exits 124 and leaves no QEMU behind."""
-    name = "harness/run_timeout"
-    start = time.monotonic()
-    proc = start_run_py(["--timeout", "3", "spin"])
-    qemu = wait_for_qemu(lambda: child_pids(proc.pid))
-    status, err = end_run_py(proc, HARNESS_LIMIT)
-    took = time.monotonic() - start
-    if status is None:
-        bad = "still running after %d s" % HARNESS_LIMIT
-    elif status != 124:
-        bad = "exit status %s, expected 124" % status
-    elif "run: timed out after 3 s" not in err:
-        bad = "no 'run: timed out after 3 s' on stderr: %r" % err[-200:]
-    elif took < 3:
-        bad = "ended after %.1f s, before its timeout" % took
-    elif qemu is not None and not gone(qemu):
-        bad = "its QEMU (pid %d) still runs" % qemu
-    else:
-        bad = ""
-    return Outcome([Check(name, not bad, bad, "%.1f s" % took)])
-
-
-def harness_killed_job():
-    """A QEMU killed from outside makes tools/run.py fail with 128+N, for
-    SIGTERM (QEMU catches it and exits 0: 143 all the same) and SIGKILL
-    (137). Also checks QEMU's stdin is a pipe."""
-    name = "harness/killed_status"
-    bad = []
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        proc = start_run_py(["--timeout", str(HARNESS_LIMIT), "spin"])
-        qemu = wait_for_qemu(lambda: child_pids(proc.pid))
-        if qemu is None:
-            bad.append("%s: no QEMU started" % sig.name)
-        else:
-            fd0 = stdin_of(qemu)
-            if not fd0.startswith("pipe:"):
-                bad.append("QEMU's stdin is %s, not a pipe" % fd0)
-            os.kill(qemu, sig)
-        status, err = end_run_py(proc, HARNESS_LIMIT)
-        if qemu is not None and status != 128 + sig:
-            bad.append("%s: exit status %s, expected %d" % (sig.name, status,
-                                                            128 + sig))
-    return Outcome([Check(name, not bad, "; ".join(bad))])
-
-
-def harness_qemu_run_killed_job():
-    """qemu_run.run() on a QEMU that gets SIGTERM from outside once Kite
-    has booted: QEMU exits 0, run() must report status 143, not 0."""
-    name = "harness/qemu_run_killed"
-    mark = "harness_mark=%d.%d" % (os.getpid(), time.monotonic_ns())
-    ours = []   # the pid of our QEMU and its stdin, once found
-
-    def ours_now():
-        for pid in child_pids(os.getpid()):
-            try:
-                with open("/proc/%d/cmdline" % pid, "rb") as f:
-                    if mark.encode() in f.read():
-                        return [pid]
-            except OSError:
-                pass
-        return []
-
-    def on_line(line):
-        if not ours and BOOT_RE.match(line):
-            pid = wait_for_qemu(ours_now, limit=5)
-            if pid is not None:
-                ours.append((pid, stdin_of(pid)))
-                os.kill(pid, signal.SIGTERM)
-
-    res = qemu_run.run(1, "128M", 'init="spin" ' + mark, HARNESS_LIMIT,
-                       on_line=on_line)
-    if not ours:
-        bad = "never found its QEMU to kill; " + why_run_failed(res)
-    elif not ours[0][1].startswith("pipe:"):
-        bad = "QEMU's stdin is %s, not a pipe" % ours[0][1]
-    elif res.status != 128 + signal.SIGTERM:
-        bad = "status %s after SIGTERM, expected 143" % res.status
-    else:
-        bad = ""
-    return qemu_outcome([Check(name, not bad, bad)], res)
-
-
-# ---- stress tests (user/apps/stress/) --------------------------------------
-
-STRESS_FAIL_RE = re.compile(r"^stress \S+: FAIL: .*$", re.M)
-STRESS_SAID_RE = re.compile(r"^stress \S+: (\d+) s$")
-# One hart under -icount: guest time is counted in instructions (1 per
-# 2 ns), so the stall test's 20 ms bound on wakeups measures the kernel,
-# not the host's scheduling of QEMU's threads, which alone makes wakeups
-# tens of ms late on a busy host.
-ICOUNT = ("-icount", "shift=1,sleep=off")
-# name: (harts, arguments, timeout in s, extra QEMU arguments). On one
-# hart a kill can only be lost in the instant its victim enters a
-# blocking call, so kill[cpus=1] weights the l kind (spin, then sleep).
-STRESS = {
-    "ps[cpus=1]": (1, "ps 10", 60, ()),
-    "ps[cpus=4]": (4, "ps 20", 60, ()),
-    "kill[cpus=1]": (1, "kill 1200 1 snlllwr", 90, ()),
-    "kill[cpus=4]": (4, "kill 1200 2", 90, ()),
-    "stall[cpus=1]": (1, "stall 10", 120, ICOUNT),
-    "sleep[cpus=1]": (1, "sleep", 60, ()),
-}
-
-
-def stress_job(key):
-    """Boot init="stress ARGS": passes with its "stress NAME: ok" line and
-    exit status 0; else the FAIL line, the panic or the time-out."""
-    cpus, args, timeout, extra = STRESS[key]
-    name = "stress/" + key
-    test = args.split()[0]
-    res = qemu_run.run(cpus, "128M", 'init="stress %s"' % args, timeout,
-                       qemu_extra=extra)
-    done = re.search(r"^stress %s: ok \((.*)\)$" % test, res.output, re.M)
-    failed = STRESS_FAIL_RE.search(res.output)
-    if res.status == 0 and done:
-        return qemu_outcome([Check(name, True, note="%s; %.0f s"
-                                   % (done.group(1), res.seconds))], res)
-    if PANIC_RE.search(res.output) or not failed:
-        why = why_run_failed(res)
-        said = [(t, m.group(1)) for t, l in res.lines
-                for m in [STRESS_SAID_RE.match(l)] if m]
-        if res.timed_out and said:   # ps and stall say "N s" every 5 s
-            why += "; it last said '%s s', %.0f s into the run" % (
-                said[-1][1], said[-1][0])
-        elif res.timed_out and test in ("ps", "stall"):
-            why += "; it stopped before saying '5 s'"
-    else:
-        why = failed.group(0)
-    return qemu_outcome([Check(name, False, why)], res)
 
 
 # ---- driver ----------------------------------------------------------------
