@@ -22,8 +22,10 @@
  * Foreground group: Ctrl-C goes to cons.fg_pgid. It is set (TIOCSPGRP,
  * console_set_fg) only by a process of the foreground group, or by any
  * process when there is none, and only to a group that has a live
- * process; when the last process of the group ends it is cleared
- * (console_pgrp_ended), so Ctrl-C never reaches a pgid reused later.
+ * process (or, as Linux allows, a live process's pid); when the last
+ * process of the group (or that process) ends it is cleared
+ * (console_pgrp_ended_locked), so Ctrl-C never reaches a pgid reused
+ * later.
  *
  * Locks: cons.out_mutex (sleeping) -> cons.out_lock (a leaf) serialise
  * output. cons.in_lock guards the line being edited, the ring of bytes

@@ -72,6 +72,10 @@ void proc_exit_wstatus(int wstatus)
 		 * pgid once it is reused */
 		if (!(p->flags & PF_KERNEL) && !proc_pgrp_alive_locked(p->pgid, p))
 			console_pgrp_ended_locked(p->pgid);
+		/* Linux lets TIOCSPGRP name a pid that leads no group */
+		if (!(p->flags & PF_KERNEL) && p->pgid != p->pid &&
+		    !proc_pgrp_alive_locked(p->pid, p))
+			console_pgrp_ended_locked(p->pid);
 	}
 	spin_unlock(&proc_lock);
 	if (vm) {

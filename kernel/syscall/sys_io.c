@@ -75,8 +75,18 @@ SYSCALL(read)
 	return got;
 }
 
+/* A live process of group pgid, or (as Linux accepts too) a live process
+ * whose pid is pgid. proc_lock held. */
+static bool fg_target_alive_locked(int pgid)
+{
+	struct proc *p = proc_lookup_locked(pgid);
+
+	return proc_pgrp_alive_locked(pgid, NULL) ||
+	       (p && pgid > 0 && p->state == P_ALIVE && !(p->flags & PF_KERNEL));
+}
+
 /* TIOCSPGRP: only the foreground group (or anyone when there is none)
- * hands the console to another group, which must have a live process. */
+ * hands the console on, to a live group (or process, see above). */
 static int set_foreground(int pgid)
 {
 	struct proc *me = current()->proc;
@@ -85,7 +95,7 @@ static int set_foreground(int pgid)
 	spin_lock(&proc_lock);
 	if (!console_may_control(me->pgid))
 		err = -EPERM;
-	else if (!proc_pgrp_alive_locked(pgid, NULL))
+	else if (!fg_target_alive_locked(pgid))
 		err = -ESRCH;
 	else
 		err = console_set_fg_locked(me->pgid, pgid);
