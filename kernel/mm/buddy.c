@@ -156,8 +156,3 @@ void buddy_free(struct buddy_zone *z, struct page *p, unsigned order)
 	spin_unlock(&z->lock);
 }
 
-uint64_t buddy_free_pages(struct buddy_zone *z)
-{
-	/* one aligned word: a racy read is a value it had */
-	return READ_ONCE(z->free_pages);
-}

@@ -169,7 +169,7 @@ void pmm_get_stats(struct pmm_stats *st)
 
 uint64_t pmm_free_count(void)
 {
-	return READ_ONCE(zone.free_pages); /* racy: a value it had */
+	return buddy_free_pages(&zone);
 }
 
 uint64_t pmm_free_blocks(unsigned order)

@@ -37,7 +37,11 @@ struct page *buddy_alloc(struct buddy_zone *z, unsigned order);
 /* Free a block from buddy_alloc with the same order. Double frees,
  * wrong orders and foreign pages panic. */
 void buddy_free(struct buddy_zone *z, struct page *p, unsigned order);
-uint64_t buddy_free_pages(struct buddy_zone *z);
+/* Free frames now (a racy read of one aligned word: a value it had). */
+static inline uint64_t buddy_free_pages(const struct buddy_zone *z)
+{
+	return READ_ONCE(z->free_pages);
+}
 
 static inline uint64_t buddy_pfn(const struct buddy_zone *z,
 				 const struct page *p)
