@@ -12,23 +12,31 @@
 
 #define PS_HEAP (2 * MIB) /* the heap a child grows before it goes */
 
+/* Reap child pid (made by `how`, for worker `who`), which must exit with
+ * code; fail the test otherwise. */
+static void reap_exit(pid_t pid, int code, const char *who, const char *how)
+{
+	int st = 0;
+
+	if (pid < 0)
+		fail("%s: %s: %s", who, how, strerror(errno));
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != code)
+		fail("%s: child %d: %s", who, pid, status_text(st));
+}
+
 static int w_fork(uint64_t end)
 {
 	unsigned long n = 0;
 
 	while (now_ns() < end) {
 		pid_t pid = fork();
-		int st = 0;
 
 		if (pid == 0) {
 			sbrk(PS_HEAP); /* more to free: a longer exit */
 			_exit(7);
 		}
-		if (pid < 0)
-			fail("forker: fork: %s", strerror(errno));
-		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
-		    WEXITSTATUS(st) != 7)
-			fail("forker: child %d: %s", pid, status_text(st));
+		reap_exit(pid, 7, "forker", "fork");
 		n++;
 	}
 	say("%lu fork+exit", n);
@@ -41,17 +49,13 @@ static int w_exec(uint64_t end)
 
 	while (now_ns() < end) {
 		pid_t pid = fork();
-		int st = 0;
 
 		if (pid == 0) {
 			sbrk(PS_HEAP); /* more for execve to free */
 			execve("true", true_argv, NULL);
 			_exit(99);
 		}
-		if (pid < 0)
-			fail("execer: fork: %s", strerror(errno));
-		if (waitpid(pid, &st, 0) != pid || st != 0)
-			fail("execer: child %d: %s", pid, status_text(st));
+		reap_exit(pid, 0, "execer", "fork");
 		n++;
 	}
 	say("%lu fork+execve", n);
@@ -63,13 +67,7 @@ static int w_spawn(uint64_t end)
 	unsigned long n = 0;
 
 	while (now_ns() < end) {
-		pid_t pid = spawn("true", true_argv, NULL);
-		int st = 0;
-
-		if (pid < 0)
-			fail("spawner: spawn: %s", strerror(errno));
-		if (waitpid(pid, &st, 0) != pid || st != 0)
-			fail("spawner: child %d: %s", pid, status_text(st));
+		reap_exit(spawn("true", true_argv, NULL), 0, "spawner", "spawn");
 		n++;
 	}
 	say("%lu spawn+wait", n);
