@@ -75,8 +75,14 @@ struct kite_procinfo {
 	uint32_t pass;
 	uint32_t flags;      /* 1: kernel thread */
 	uint64_t ticks;
+	/* resident pages (mapped now) by kind of region, and page tables */
 	uint64_t pages_code, pages_data, pages_heap, pages_stack;
-	uint64_t pages_pt;   /* page-table pages of its address space */
+	uint64_t pages_anon;   /* private anonymous mmap */
+	uint64_t pages_shared; /* MAP_SHARED mappings */
+	uint64_t pages_pt;     /* page-table pages of its address space */
+	uint64_t vsz;          /* bytes of address space its regions cover */
+	uint64_t faults;       /* page faults served since it started */
+	uint64_t cow_copies;   /* pages copied because another space shared them */
 	char name[16];
 	char sched[8];
 };
@@ -124,6 +130,74 @@ struct kite_rlimit {
  * keeps only for reuse (spare kernel stacks, an empty slab per size). */
 struct kite_meminfo {
 	uint64_t total, free, kernel, user;
+	uint64_t shared;     /* user frames mapped by more than one address
+			      * space or held by shared memory (counted once) */
+	uint64_t pagetables; /* page-table pages of user address spaces
+			      * (part of kernel) */
+};
+/* Memory protections, mmap flags and madvise advice (Linux's values). */
+#define PROT_NONE 0x0
+#define PROT_READ 0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC 0x4
+#define PROT_GROWSDOWN 0x01000000
+#define PROT_GROWSUP 0x02000000
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_GROWSDOWN 0x0100
+#define MAP_DENYWRITE 0x0800
+#define MAP_EXECUTABLE 0x1000
+#define MAP_LOCKED 0x2000
+#define MAP_NORESERVE 0x4000
+#define MAP_POPULATE 0x8000
+#define MAP_NONBLOCK 0x10000
+#define MAP_STACK 0x20000
+#define MAP_HUGETLB 0x40000
+#define MAP_SYNC 0x80000
+#define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_FAILED_ADDR (~0UL)
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#define MREMAP_DONTUNMAP 4
+#define MADV_NORMAL 0
+#define MADV_RANDOM 1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+#define MADV_REMOVE 9
+#define MADV_DONTFORK 10
+#define MADV_DOFORK 11
+#define MADV_DONTDUMP 16
+#define MADV_DODUMP 17
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+/* SYS_kite_maps: the regions of an address space, lowest first, like
+ * /proc/PID/maps. */
+#define KITE_VM_CODE 0   /* an app's code (and read-only data) */
+#define KITE_VM_DATA 1   /* an app's writable data and bss */
+#define KITE_VM_HEAP 2   /* brk */
+#define KITE_VM_STACK 3  /* the main stack (grows down) */
+#define KITE_VM_ANON 4   /* private anonymous mmap */
+#define KITE_VM_SHARED 5 /* MAP_SHARED anonymous mmap */
+#define KITE_VM_NKINDS 6
+#define KITE_VMF_SHARED 0x1    /* pages are shared with children */
+#define KITE_VMF_GROWSDOWN 0x2 /* grows down on faults below it */
+struct kite_region {
+	uint64_t start, end; /* [start, end), page-aligned */
+	uint32_t prot;       /* PROT_READ | PROT_WRITE | PROT_EXEC */
+	uint32_t kind;       /* KITE_VM_* */
+	uint32_t flags;      /* KITE_VMF_* */
+	uint32_t pad;
+	uint64_t resident;   /* pages mapped now */
 };
 
 #endif

@@ -29,9 +29,12 @@
 #define SYS_gettid 178
 #define SYS_brk 214
 #define SYS_munmap 215
+#define SYS_mremap 216
 #define SYS_clone 220
 #define SYS_execve 221
 #define SYS_mmap 222
+#define SYS_mprotect 226
+#define SYS_madvise 233
 #define SYS_wait4 260
 #define SYS_prlimit64 261
 #define SYS_spawn 400
@@ -43,6 +46,7 @@
 #define SYS_kite_sched 503     /* (const char *set or NULL, char *buf, size_t len) */
 #define SYS_kite_cpustat 504   /* (struct kite_cpustat *, size_t n, int reset): per hart */
 
-#define NR_SYSCALLS 505
+#define SYS_kite_maps 505      /* (int pid, struct kite_region *, size_t n): regions; returns how many there are */
+#define NR_SYSCALLS 506
 
 #endif
