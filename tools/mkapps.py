@@ -11,7 +11,9 @@ warning printed. The output defines, in .rodata (see proc/apps.h):
     kite_apps:  .quad count
                 .quad name, data, size      (count times, sorted by name)
 
-name is a NUL-terminated string; data is 8-byte aligned, size in bytes.
+name is a NUL-terminated string; data is page-aligned (4096) and the
+page after its last byte is padded with zeroes, so the kernel can map
+an app's pages into user space as they are; size is in bytes.
 """
 import argparse
 import os
@@ -86,10 +88,11 @@ def generate(apps):
         lines.append('app_%d_name:\t.asciz "%s"' % (i, asm_string(name)))
     lines += ["", '\t.section .rodata.kite_apps.data, "a", @progbits']
     for i, (_, path) in enumerate(apps):
-        lines += ["\t.balign 8",
+        lines += ["\t.balign 4096",
                   "app_%d_data:" % i,
                   '\t.incbin "%s"' % asm_string(os.path.abspath(path)),
-                  "app_%d_end:" % i]
+                  "app_%d_end:" % i,
+                  "\t.balign 4096, 0"]
     return "\n".join(lines) + "\n"
 
 

@@ -1,18 +1,14 @@
 /*
- * vmspace.c - user address spaces (see mm/vmspace.h for the model, the
- * lifetime rule and the locks).
+ * vmspace.c - user address spaces: life cycle, copy-on-write fork, the
+ * layout exec builds, and accounting (see mm/vmspace.h for the model,
+ * the lifetime rule and the locks).
  *
- * Frames of user pages are allocated with PMM_USER, so the pmm's user
- * counter says how much memory processes hold, and every one is freed
- * when its region is unmapped or the space destroyed: always after the
- * TLB shootdown of the range on every hart in vs->active, never before,
- * so no hart can still reach a frame through a stale entry once it is
- * reused. Page-table pages that an unmap leaves empty go the same way.
- *
- * Requests that cannot succeed fail before they take anything: a brk or
- * fork needing more frames than are free, or a brk past the address-space
- * limit, returns at once instead of taking every free frame first (and
- * making a bystander's allocation fail meanwhile).
+ * Frames leave a space only through vmr_unmap_pages() and the
+ * destruction of the space: leaves are cleared first, the range is shot
+ * down on every hart in vs->active, and only then are the frames put
+ * (freed when no other mapping or object holds them), so no hart can
+ * reach a frame through a stale TLB entry once it is reused. Page-table
+ * pages that an unmap leaves empty go the same way.
  */
 #include "arch/arch.h"
 #include "kernel/cpu.h"
@@ -21,13 +17,10 @@
 #include "mm/kmalloc.h"
 #include "mm/memlayout.h"
 #include "mm/pmm.h"
+#include "mm/vmo.h"
 #include "mm/vmspace.h"
 #include "uapi/errno.h"
-
-/* Frames a mapping of n pages may need beyond the pages themselves:
- * a leaf table per 512 pages and the tables above (an estimate for the
- * fail-fast checks, not a reservation). */
-#define TABLES_FOR(n) ((n) / 512 + 3)
+#include "uapi/kite.h"
 
 struct vmspace *vmspace_create(void)
 {
@@ -67,8 +60,7 @@ void vmspace_switch(struct vmspace *next)
 		__atomic_fetch_and(&prev->active, ~bit, __ATOMIC_SEQ_CST);
 }
 
-/* Flush [va, va+size) of vs from every hart that has it installed. */
-static void vmspace_shootdown(struct vmspace *vs, vaddr_t va, size_t size)
+void vmspace_shootdown(struct vmspace *vs, vaddr_t va, size_t size)
 {
 	uint64_t mask;
 
@@ -80,21 +72,23 @@ static void vmspace_shootdown(struct vmspace *vs, vaddr_t va, size_t size)
 	pop_off();
 }
 
-/* Unmap [start, end) and free its frames and emptied tables, a batch at
- * a time: clear, shoot down, then free. vs->lock held. */
-static void unmap_range(struct vmspace *vs, vaddr_t start, vaddr_t end)
+void vmr_unmap_pages(struct vmspace *vs, struct vmr *r, vaddr_t start,
+		     vaddr_t end)
 {
 	struct pt_gather g;
 
+	assert(mutex_holding(&vs->lock) && r->start <= start && end <= r->end);
 	while (start < end) {
 		vaddr_t next;
 
 		pt_gather_init(&g);
 		next = pt_clear_range(vs->root, start, end, &g);
-		vmspace_shootdown(vs, start, next - start);
+		if (g.nframes)
+			vmspace_shootdown(vs, start, next - start);
 		for (int i = 0; i < g.nframes; i++)
-			pmm_free_pages(pa_to_page(g.frames[i]), 0);
+			uframe_put(pa_to_page(g.frames[i]));
 		pt_gather_free_tables(&g);
+		WRITE_ONCE(vs->pages[r->kind], vs->pages[r->kind] - g.nframes);
 		start = next;
 	}
 }
@@ -109,9 +103,15 @@ static void vmspace_destroy(struct vmspace *vs)
 		struct vmr *r = list_entry(list_pop_front(&vs->regions),
 					   struct vmr, link);
 
-		unmap_range(vs, r->start, r->end);
+		vmr_unmap_pages(vs, r, r->start, r->end);
+		if (r->obj)
+			vmo_put(r->obj);
 		kfree(r);
 	}
+	/* every leaf lies in a region: none may be left */
+	if (pt_count_range(vs->root, USER_MIN, USER_TOP))
+		panic("vmspace: %lu leaves outside every region",
+		      (unsigned long)pt_count_range(vs->root, USER_MIN, USER_TOP));
 	mutex_unlock(&vs->lock);
 	pt_destroy(vs->root);
 	kfree(vs);
@@ -133,229 +133,182 @@ void vmspace_put(struct vmspace *vs)
 		vmspace_destroy(vs);
 }
 
-/* Map fresh zeroed frames at [start, end). vs->lock held. */
-static int map_fresh(struct vmspace *vs, vaddr_t start, vaddr_t end,
-		     unsigned prot)
-{
-	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
-		struct page *p = pmm_alloc_pages(0, PMM_USER | PMM_ZERO);
+/* ---- the region list --------------------------------------------------- */
 
-		if (!p || pt_map(vs->root, va, page_to_pa(p), PAGE_SIZE, prot)) {
-			if (p)
-				pmm_free_pages(p, 0);
-			unmap_range(vs, start, va);
-			return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-/* First region that ends after va, or the list head. vs->lock held. */
-static struct list_node *region_after(struct vmspace *vs, vaddr_t va)
+struct vmr *vmr_after(struct vmspace *vs, vaddr_t va)
 {
 	struct list_node *it;
+	struct vmr *h = vs->hint;
 
-	list_for_each(it, &vs->regions)
-		if (list_entry(it, struct vmr, link)->end > va)
-			break;
-	return it;
+	/* the hint answers most faults: va inside it, or just below the
+	 * one region above */
+	if (h && h->start <= va && va < h->end)
+		return h;
+	list_for_each(it, &vs->regions) {
+		struct vmr *r = list_entry(it, struct vmr, link);
+
+		if (r->end > va)
+			return r;
+	}
+	return NULL;
 }
 
-/* Pages mapped in all, vs->lock held (or a racy estimate without). */
-static uint64_t pages_total(const struct vmspace *vs)
+struct vmr *vmr_find(struct vmspace *vs, vaddr_t va)
 {
-	uint64_t n = 0;
+	struct vmr *r = vmr_after(vs, va);
 
-	for (int k = 0; k < VMR_NKINDS; k++)
-		n += READ_ONCE(vs->pages[k]);
-	return n;
+	if (!r || r->start > va)
+		return NULL;
+	vs->hint = r;
+	return r;
 }
 
-/* Could n more pages (and their tables) come from free memory now? */
-static bool frames_available(uint64_t n)
+struct vmr *vmr_prev(struct vmspace *vs, struct vmr *r)
 {
-	return n + TABLES_FOR(n) <= pmm_free_count();
+	return r->link.prev == &vs->regions
+		       ? NULL
+		       : list_entry(r->link.prev, struct vmr, link);
 }
 
-int vmspace_map(struct vmspace *vs, vaddr_t start, vaddr_t end, unsigned prot,
-		enum vmr_kind kind)
-{
-	struct vmr *r;
-	struct list_node *next;
-	int err;
+/* ---- fork --------------------------------------------------------------- */
 
-	if (start >= end || end > USER_TOP || start < USER_MIN ||
-	    !IS_ALIGNED(start | end, PAGE_SIZE))
-		return -EINVAL;
-	r = kmalloc(sizeof(*r));
+/* Give child a copy of region pr of parent; both locked. */
+static int fork_region(struct vmspace *vs, struct vmspace *parent,
+		       const struct vmr *pr, uint64_t *dup)
+{
+	struct vmr *r = kmalloc(sizeof(*r));
+	long n = 0;
+
 	if (!r)
 		return -ENOMEM;
-	mutex_lock(&vs->lock);
-	next = region_after(vs, start);
-	if (next != &vs->regions &&
-	    list_entry(next, struct vmr, link)->start < end) {
-		err = -EEXIST;
-		goto fail;
-	}
-	err = -ENOMEM;
-	if (!frames_available((end - start) / PAGE_SIZE))
-		goto fail;
-	err = map_fresh(vs, start, end, prot | VM_USER);
-	if (err)
-		goto fail;
-	r->start = start;
-	r->end = end;
-	r->prot = prot | VM_USER;
-	r->kind = kind;
-	list_insert_between(&r->link, next->prev, next);
-	WRITE_ONCE(vs->pages[kind], vs->pages[kind] + (end - start) / PAGE_SIZE);
-	mutex_unlock(&vs->lock);
-	return 0;
-fail:
-	mutex_unlock(&vs->lock);
-	kfree(r);
-	return err;
-}
+	*r = *pr;
+	if (r->obj)
+		vmo_get(r->obj);
+	list_push_back(&vs->regions, &r->link);
+	vs->nregions++;
+	vs->vsz += r->end - r->start;
+	if (!(pr->flags & VMR_F_WIPEONFORK)) {
+		uint64_t d = 0;
 
-/* Copy the frames of region pr of parent into vs. Both locked (vs is
- * new and private). */
-static int copy_region(struct vmspace *vs, struct vmspace *parent,
-		       const struct vmr *pr)
-{
-	for (vaddr_t va = pr->start; va < pr->end; va += PAGE_SIZE) {
-		struct page *p;
-		paddr_t src;
-
-		if (!pt_walk(parent->root, va, &src, NULL))
-			continue; /* an empty heap region */
-		p = pmm_alloc_pages(0, PMM_USER);
-		if (!p)
-			return -ENOMEM;
-		memcpy(page_to_va(p), P2V(src), PAGE_SIZE);
-		if (pt_map(vs->root, va, page_to_pa(p), PAGE_SIZE, pr->prot)) {
-			pmm_free_pages(p, 0);
-			return -ENOMEM;
-		}
+		n = pt_fork_range(vs->root, parent->root, pr->start, pr->end,
+				  pr->flags & VMR_F_SHARED, &d);
+		*dup += d;
+		if (n < 0)
+			return (int)n;
+		vs->pages[pr->kind] += (uint64_t)n;
 	}
 	return 0;
 }
 
 struct vmspace *vmspace_fork(struct vmspace *parent)
 {
-	struct vmspace *vs;
+	struct vmspace *vs = vmspace_create();
 	struct list_node *it;
+	uint64_t dup = 0;
+	int err = 0;
 
-	if (!frames_available(pages_total(parent)))
-		return NULL; /* fail fast: the copy cannot fit */
-	vs = vmspace_create();
 	if (!vs)
 		return NULL;
 	mutex_lock(&parent->lock);
 	list_for_each(it, &parent->regions) {
 		struct vmr *pr = list_entry(it, struct vmr, link);
-		struct vmr *r = kmalloc(sizeof(*r));
 
-		if (!r)
-			goto fail;
-		*r = *pr;
-		list_push_back(&vs->regions, &r->link);
-		if (copy_region(vs, parent, pr))
-			goto fail;
+		if (pr->flags & VMR_F_DONTFORK)
+			continue;
+		err = fork_region(vs, parent, pr, &dup);
+		if (err)
+			break;
 	}
+	uframe_shared_add(dup);
+	/* the parent's private pages lost W: no hart may keep writing them
+	 * through an old entry */
+	vmspace_shootdown(parent, 0, USER_TOP);
 	vs->heap_start = parent->heap_start;
 	vs->brk = parent->brk;
 	vs->heap_limit = parent->heap_limit;
-	memcpy(vs->pages, parent->pages, sizeof(vs->pages));
+	vs->mmap_base = parent->mmap_base;
 	mutex_unlock(&parent->lock);
+	if (err) {
+		vmspace_put(vs); /* puts whatever it took */
+		return NULL;
+	}
 	return vs;
-fail:
-	mutex_unlock(&parent->lock);
-	vmspace_put(vs); /* frees whatever was copied */
-	return NULL;
 }
 
-int vmspace_init_heap(struct vmspace *vs, vaddr_t start, uint64_t stack_reserve)
-{
-	struct vmr *r = kmalloc(sizeof(*r));
-	struct list_node *next;
-	uint64_t reserve = MIN(MAX(stack_reserve, (uint64_t)USER_STACK_SIZE),
-			       USER_TOP / 4);
+/* ---- exec's layout ------------------------------------------------------ */
 
+int vmr_insert(struct vmspace *vs, vaddr_t start, vaddr_t end, unsigned prot,
+	       enum vmr_kind kind, unsigned flags, struct vmo *obj,
+	       struct vmr **out)
+{
+	struct vmr *next = vmr_after(vs, start), *r;
+
+	assert(mutex_holding(&vs->lock));
+	if (start >= end || start < USER_MIN || end > USER_TOP ||
+	    !IS_ALIGNED(start | end, PAGE_SIZE))
+		return -EINVAL;
+	if (next && next->start < end)
+		return -EEXIST;
+	if (vs->nregions >= VM_MAX_REGIONS)
+		return -ENOMEM;
+	r = kzalloc(sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	assert(IS_ALIGNED(start, PAGE_SIZE));
-	mutex_lock(&vs->lock);
-	next = region_after(vs, start);
-	r->start = r->end = start; /* empty until brk grows it */
-	r->prot = VM_READ | VM_WRITE | VM_USER;
-	r->kind = VMR_HEAP;
-	list_insert_between(&r->link, next->prev, next);
-	vs->heap_start = vs->brk = start;
-	vs->heap_limit = ALIGN_DOWN(USER_STACK_TOP - reserve - STACK_GUARD_GAP,
-				    PAGE_SIZE);
-	mutex_unlock(&vs->lock);
+	r->start = start;
+	r->end = end;
+	r->prot = prot;
+	r->kind = kind;
+	r->flags = flags;
+	r->obj = obj;
+	list_insert_between(&r->link, next ? next->link.prev : vs->regions.prev,
+			    next ? &next->link : &vs->regions);
+	vs->nregions++;
+	WRITE_ONCE(vs->vsz, vs->vsz + (end - start));
+	if (out)
+		*out = r;
 	return 0;
 }
 
-/* The heap region, or NULL. vs->lock held. */
-static struct vmr *heap_region(struct vmspace *vs)
+int vmspace_map_image(struct vmspace *vs, vaddr_t start, vaddr_t end,
+		      unsigned prot, enum vmr_kind kind, const uint8_t *base,
+		      uint64_t lo, uint64_t hi)
 {
-	struct list_node *it;
+	struct vmo *o = vmo_create_image(base, lo, hi, (end - start) / PAGE_SIZE);
+	int err;
 
-	list_for_each(it, &vs->regions) {
-		struct vmr *r = list_entry(it, struct vmr, link);
-
-		if (r->kind == VMR_HEAP)
-			return r;
-	}
-	return NULL;
-}
-
-/* Grow the heap from old_end to new_end; 0 or an error. vs->lock held. */
-static int heap_grow(struct vmspace *vs, vaddr_t old_end, vaddr_t new_end,
-		     uint64_t as_limit)
-{
-	struct list_node *next = region_after(vs, old_end);
-	uint64_t n = (new_end - old_end) / PAGE_SIZE;
-
-	if (next != &vs->regions &&
-	    list_entry(next, struct vmr, link)->start < new_end)
-		return -ENOMEM; /* would run into another region */
-	if (as_limit != RLIM_INF &&
-	    (pages_total(vs) + n) * PAGE_SIZE > as_limit)
+	if (!o)
 		return -ENOMEM;
-	if (!frames_available(n))
-		return -ENOMEM;
-	return map_fresh(vs, old_end, new_end, VM_READ | VM_WRITE | VM_USER);
-}
-
-vaddr_t vmspace_brk(struct vmspace *vs, vaddr_t addr, uint64_t as_limit)
-{
-	vaddr_t ret;
-	vaddr_t old_end, new_end;
-	struct vmr *heap;
-
 	mutex_lock(&vs->lock);
-	ret = vs->brk;
-	if (addr == 0 || addr < vs->heap_start || addr > vs->heap_limit)
-		goto out;
-	heap = heap_region(vs);
-	old_end = ALIGN_UP(vs->brk, PAGE_SIZE);
-	new_end = ALIGN_UP(addr, PAGE_SIZE);
-	if (new_end > old_end) {
-		if (heap_grow(vs, old_end, new_end, as_limit))
-			goto out;
-	} else if (new_end < old_end) {
-		unmap_range(vs, new_end, old_end);
-	}
-	WRITE_ONCE(vs->pages[VMR_HEAP], (new_end - vs->heap_start) / PAGE_SIZE);
-	if (heap)
-		heap->end = new_end > heap->start ? new_end : heap->start;
-	vs->brk = ret = addr;
-out:
+	err = vmr_insert(vs, start, end, prot, kind, 0, o, NULL);
 	mutex_unlock(&vs->lock);
-	return ret;
+	if (err)
+		vmo_put(o);
+	return err;
 }
+
+int vmspace_init_layout(struct vmspace *vs, vaddr_t heap_start,
+			uint64_t stack_limit)
+{
+	uint64_t room = MAX(stack_limit, (uint64_t)STACK_INIT_SIZE);
+	uint64_t gap = MIN(MAX(room, MMAP_MIN_GAP), USER_TOP / 6 * 5);
+	int err;
+
+	assert(IS_ALIGNED(heap_start, PAGE_SIZE));
+	room = MIN(room, USER_TOP / 4);
+	mutex_lock(&vs->lock);
+	vs->heap_start = vs->brk = heap_start;
+	vs->heap_limit = ALIGN_DOWN(USER_STACK_TOP - room - STACK_GUARD_GAP,
+				    PAGE_SIZE);
+	vs->mmap_base = ALIGN_DOWN(USER_STACK_TOP - gap - STACK_GUARD_GAP,
+				   PAGE_SIZE);
+	err = vmr_insert(vs, USER_STACK_TOP - STACK_INIT_SIZE, USER_STACK_TOP,
+			 VM_READ | VM_WRITE, VMR_STACK, VMR_F_GROWSDOWN, NULL,
+			 NULL);
+	mutex_unlock(&vs->lock);
+	return err;
+}
+
+/* ---- accounting ---------------------------------------------------------- */
 
 void vmspace_pages(struct vmspace *vs, uint64_t out[VMR_NKINDS],
 		   uint64_t *tables)
@@ -365,7 +318,51 @@ void vmspace_pages(struct vmspace *vs, uint64_t out[VMR_NKINDS],
 	*tables = pt_nr_tables(vs->root);
 }
 
+uint64_t vmspace_rss(struct vmspace *vs)
+{
+	uint64_t n = 0;
+
+	for (int k = 0; k < VMR_NKINDS; k++)
+		n += READ_ONCE(vs->pages[k]);
+	return n;
+}
+
 uint64_t vmspace_size(struct vmspace *vs)
 {
-	return pages_total(vs) * PAGE_SIZE;
+	return READ_ONCE(vs->vsz);
+}
+
+static uint32_t prot_to_uapi(unsigned prot)
+{
+	return ((prot & VM_READ) ? PROT_READ : 0) |
+	       ((prot & VM_WRITE) ? PROT_WRITE : 0) |
+	       ((prot & VM_EXEC) ? PROT_EXEC : 0);
+}
+
+long vmspace_regions(struct vmspace *vs, size_t skip, struct kite_region *out,
+		     size_t n)
+{
+	struct list_node *it;
+	size_t i = 0;
+
+	mutex_lock(&vs->lock);
+	list_for_each(it, &vs->regions) {
+		struct vmr *r = list_entry(it, struct vmr, link);
+
+		if (i >= skip && i - skip < n) {
+			struct kite_region *e = &out[i - skip];
+
+			memset(e, 0, sizeof(*e));
+			e->start = r->start;
+			e->end = r->end;
+			e->prot = prot_to_uapi(r->prot);
+			e->kind = r->kind;
+			e->flags = ((r->flags & VMR_F_SHARED) ? KITE_VMF_SHARED : 0) |
+				   ((r->flags & VMR_F_GROWSDOWN) ? KITE_VMF_GROWSDOWN : 0);
+			e->resident = pt_count_range(vs->root, r->start, r->end);
+		}
+		i++;
+	}
+	mutex_unlock(&vs->lock);
+	return (long)i;
 }

@@ -110,7 +110,9 @@ int exec_args_from_user(struct vmspace *vm, uint64_t uargv, uint64_t uenvp,
 	return err ? err : args_array_from_user(vm, uenvp, a, true);
 }
 
-/* Map and fill the ELF's segments. */
+/* Map the ELF's segments as regions backed by the app's bytes: nothing
+ * is copied now; pages come in on first touch (read-only ones straight
+ * from the kernel image when the app is page-aligned there). */
 static int load_segments(struct vmspace *vm, const struct app *app,
 			 const struct elf_image *elf)
 {
@@ -118,15 +120,20 @@ static int load_segments(struct vmspace *vm, const struct app *app,
 		const struct elf_segment *s = &elf->segs[i];
 		vaddr_t start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
 		vaddr_t end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
-		int err = vmspace_map(vm, start, end, s->prot,
-				      (s->prot & VM_EXEC) ? VMR_CODE : VMR_DATA);
+		uint64_t lead = s->vaddr - start;
+		/* region byte x is file byte offset - lead + x: the bytes of
+		 * the first page before the segment come from the file too
+		 * (as Linux maps them) when the file has them */
+		const uint8_t *base =
+			(const uint8_t *)((uintptr_t)app->data + s->offset - lead);
+		int err;
 
+		err = vmspace_map_image(vm, start, end, s->prot,
+					(s->prot & VM_WRITE) ? VMR_DATA : VMR_CODE,
+					base, s->offset >= lead ? 0 : lead,
+					lead + s->filesz);
 		if (err)
 			return err;
-		/* the rest of the pages (.bss) is already zero */
-		if (s->filesz && vmspace_write(vm, s->vaddr, app->data + s->offset,
-					       s->filesz))
-			return -ENOEXEC;
 	}
 	return 0;
 }
@@ -149,7 +156,7 @@ static int build_stack(struct vmspace *vm, const struct exec_args *a,
 	str_at = USER_STACK_TOP - strings;
 	sp = ALIGN_DOWN(str_at - words * 8, 16);
 	size = USER_STACK_TOP - sp;
-	if (size > USER_STACK_SIZE / 2)
+	if (size > STACK_INIT_SIZE / 2)
 		return -E2BIG;
 	frame = kzalloc(size);
 	if (!frame)
@@ -185,7 +192,7 @@ static int build_stack(struct vmspace *vm, const struct exec_args *a,
  * the stack. */
 static uint64_t image_bytes(const struct elf_image *elf)
 {
-	uint64_t n = USER_STACK_SIZE;
+	uint64_t n = STACK_INIT_SIZE;
 
 	for (int i = 0; i < elf->nsegs; i++)
 		n += ALIGN_UP(elf->segs[i].vaddr + elf->segs[i].memsz, PAGE_SIZE) -
@@ -213,11 +220,8 @@ int exec_build(const struct app *app, const struct exec_args *a,
 		goto out;
 	err = load_segments(vm, app, elf);
 	if (!err)
-		err = vmspace_init_heap(vm, ALIGN_UP(elf->highest, PAGE_SIZE),
-					proc_rlimit(RLIMIT_STACK));
-	if (!err)
-		err = vmspace_map(vm, USER_STACK_TOP - USER_STACK_SIZE,
-				  USER_STACK_TOP, VM_READ | VM_WRITE, VMR_STACK);
+		err = vmspace_init_layout(vm, ALIGN_UP(elf->highest, PAGE_SIZE),
+					  proc_rlimit(RLIMIT_STACK));
 	if (!err)
 		err = build_stack(vm, a, img);
 	if (err)

@@ -131,12 +131,14 @@ int proc_wait(int pid, int *status, int options)
 	}
 }
 
-void proc_fault(const char *what, int sig, uint64_t addr, uint64_t pc)
+void proc_fault(const char *what, const char *why, int sig, uint64_t addr,
+		uint64_t pc)
 {
 	struct proc *p = current()->proc;
 
-	kprintf("pid %d (%s): %s at 0x%lx pc=0x%lx\n", p->pid, p->name, what,
-		(unsigned long)addr, (unsigned long)pc);
+	kprintf("pid %d (%s): %s at 0x%lx pc=0x%lx%s%s%s\n", p->pid, p->name,
+		what, (unsigned long)addr, (unsigned long)pc, why ? " (" : "",
+		why ? why : "", why ? ")" : "");
 	proc_exit_wstatus(W_EXITCODE(0, sig));
 }
 

@@ -335,14 +335,16 @@ long proc_snapshot(struct kite_procinfo *info, size_t max)
 	list_for_each(it, &all_procs) {
 		struct proc *p = list_entry(it, struct proc, all_link);
 		struct list_node *jt;
-		uint64_t pages[VMR_NKINDS] = { 0 }, tables = 0;
+		uint64_t pages[VMR_NKINDS] = { 0 }, tables = 0, vsz = 0;
 
 		if (p == &kernel_proc)
 			continue;
 		/* p->vm changes only under proc_lock, and its reference is
 		 * dropped after: it lives while we hold the lock */
-		if (p->vm)
+		if (p->vm) {
 			vmspace_pages(p->vm, pages, &tables);
+			vsz = vmspace_size(p->vm);
+		}
 		if (p->state == P_ZOMBIE || list_empty(&p->threads)) {
 			if (n < max) {
 				struct kite_procinfo *e = &info[n];
@@ -353,6 +355,8 @@ long proc_snapshot(struct kite_procinfo *info, size_t max)
 				e->state = T_ZOMBIE;
 				e->hart = -1;
 				e->ticks = p->ticks;
+				e->faults = READ_ONCE(p->faults);
+				e->cow_copies = READ_ONCE(p->cow_copies);
 				kstrlcpy(e->name, p->name, sizeof(e->name));
 			}
 			n++;
@@ -374,11 +378,16 @@ long proc_snapshot(struct kite_procinfo *info, size_t max)
 				e->pass = t->se.pass;
 				e->flags = (p->flags & PF_KERNEL) ? 1 : 0;
 				e->ticks = t->ticks;
+				e->faults = READ_ONCE(p->faults);
+				e->cow_copies = READ_ONCE(p->cow_copies);
 				e->pages_code = pages[VMR_CODE];
 				e->pages_data = pages[VMR_DATA];
 				e->pages_heap = pages[VMR_HEAP];
 				e->pages_stack = pages[VMR_STACK];
+				e->pages_anon = pages[VMR_ANON];
+				e->pages_shared = pages[VMR_SHARED];
 				e->pages_pt = tables;
+				e->vsz = vsz;
 				kstrlcpy(e->name, t->name, sizeof(e->name));
 				kstrlcpy(e->sched, sched_class_name(), sizeof(e->sched));
 			}
@@ -387,6 +396,34 @@ long proc_snapshot(struct kite_procinfo *info, size_t max)
 	}
 	spin_unlock(&proc_lock);
 	return (long)n;
+}
+
+struct proc *proc_oom_pick_locked(uint64_t *pages)
+{
+	struct proc *me = current()->proc, *best = NULL;
+	struct list_node *it;
+	uint64_t most = 0;
+
+	assert(spin_holding(&proc_lock));
+	list_for_each(it, &all_procs) {
+		struct proc *p = list_entry(it, struct proc, all_link);
+		uint64_t n;
+
+		if (!p->vm || (p->flags & PF_KERNEL) ||
+		    (p == init_proc && p != me))
+			continue;
+		n = vmspace_rss(p->vm) + pt_nr_tables(p->vm->root);
+		if (proc_killed(p) && n) {
+			*pages = n; /* dying already: wait for it */
+			return p;
+		}
+		if (!best || n > most) {
+			best = p;
+			most = n;
+		}
+	}
+	*pages = most;
+	return best;
 }
 
 int proc_kill_group_locked(int pgid, int sig)

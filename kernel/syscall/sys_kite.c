@@ -9,6 +9,7 @@
 #include "mm/kmalloc.h"
 #include "mm/kvm.h"
 #include "mm/pmm.h"
+#include "mm/vmo.h"
 #include "mm/vmspace.h"
 #include "proc/apps.h"
 #include "proc/exec.h"
@@ -77,6 +78,8 @@ SYSCALL(kite_meminfo)
 	m.free = st.free + cached;
 	m.kernel = st.kernel - MIN(st.kernel, cached);
 	m.user = st.user;
+	m.shared = uframe_shared_count();
+	m.pagetables = pt_user_table_pages();
 	return copy_to_user(uvm(), tf->a0, &m, sizeof(m));
 }
 

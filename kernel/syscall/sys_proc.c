@@ -144,13 +144,6 @@ SYSCALL(wait4)
 	return ret;
 }
 
-SYSCALL(brk)
-{
-	struct vmspace *vm = current()->proc->vm;
-
-	return vm ? (long)vmspace_brk(vm, tf->a0, proc_rlimit(RLIMIT_AS)) : -ENOMEM;
-}
-
 /* The process pid names for prlimit64 (0: the caller), or an error. A
  * kernel thread's limits are not the user's to change. proc_lock held. */
 static int rlimit_target_locked(int pid, struct proc **out)

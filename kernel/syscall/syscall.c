@@ -28,6 +28,11 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_getppid] = sys_getppid,
 	[SYS_gettid] = sys_gettid,
 	[SYS_brk] = sys_brk,
+	[SYS_mmap] = sys_mmap,
+	[SYS_munmap] = sys_munmap,
+	[SYS_mprotect] = sys_mprotect,
+	[SYS_madvise] = sys_madvise,
+	[SYS_mremap] = sys_mremap,
 	[SYS_prlimit64] = sys_prlimit64,
 	[SYS_getrlimit] = sys_getrlimit,
 	[SYS_setrlimit] = sys_setrlimit,
@@ -40,6 +45,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_kite_meminfo] = sys_kite_meminfo,
 	[SYS_kite_sched] = sys_kite_sched,
 	[SYS_kite_cpustat] = sys_kite_cpustat,
+	[SYS_kite_maps] = sys_kite_maps,
 };
 
 void syscall_dispatch(struct trapframe *tf)

@@ -1,14 +1,17 @@
 /*
  * test_vmspace.c - in-kernel tests of user address spaces: the heap stops
  * short of the stack, page tables an unmap empties are freed, the active
- * mask follows the harts that install a space, and every frame comes back.
+ * mask follows the harts that install a space, copy-on-write fork, the
+ * zero frame and shared memory, and every frame comes back.
  */
 #include "arch/arch.h"
 #include "kernel/cpu.h"
 #include "kernel/ktest.h"
 #include "mm/pmm.h"
+#include "mm/vmo.h"
 #include "mm/vmspace.h"
 #include "uapi/errno.h"
+#include "uapi/kite.h"
 
 #define HEAP_AT 0x100000UL
 
@@ -29,9 +32,7 @@ static struct vmspace *space_with_stack(uint64_t stack_reserve)
 
 	if (!vs)
 		return NULL;
-	if (vmspace_map(vs, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP,
-			VM_READ | VM_WRITE, VMR_STACK) ||
-	    vmspace_init_heap(vs, HEAP_AT, stack_reserve)) {
+	if (vmspace_init_layout(vs, HEAP_AT, stack_reserve)) {
 		vmspace_put(vs);
 		return NULL;
 	}
@@ -50,7 +51,7 @@ KTEST(vmspace_brk_guard)
 	KT_ASSERTF(vs->heap_limit == limit, "heap limit %lx, want %lx",
 		   (unsigned long)vs->heap_limit, (unsigned long)limit);
 	KT_ASSERT(vmspace_brk(vs, limit + PAGE_SIZE, RLIM_INF) == HEAP_AT);
-	KT_ASSERT(vmspace_brk(vs, USER_STACK_TOP - USER_STACK_SIZE, RLIM_INF) ==
+	KT_ASSERT(vmspace_brk(vs, USER_STACK_TOP - STACK_INIT_SIZE, RLIM_INF) ==
 		  HEAP_AT);
 	KT_ASSERT(vmspace_brk(vs, USER_STACK_TOP, RLIM_INF) == HEAP_AT);
 	KT_ASSERT(vmspace_brk(vs, HEAP_AT + 3 * PAGE_SIZE, RLIM_INF) ==
@@ -80,6 +81,9 @@ KTEST(vmspace_tables_freed)
 	before = pt_nr_tables(vs->root);
 	held = frames_held();
 	KT_ASSERT(vmspace_brk(vs, HEAP_AT + big, RLIM_INF) == HEAP_AT + big);
+	KT_ASSERT(pt_nr_tables(vs->root) == before); /* lazy: nothing yet */
+	for (vaddr_t va = HEAP_AT; va < HEAP_AT + big; va += PAGE_SIZE)
+		KT_ASSERT(vm_fault(vs, va, VM_WRITE) == VMF_OK);
 	grown = pt_nr_tables(vs->root);
 	KT_ASSERTF(grown >= before + 4, "tables %lu -> %lu", (unsigned long)before,
 		   (unsigned long)grown);
@@ -116,5 +120,105 @@ KTEST(vmspace_active_and_refs)
 	KT_ASSERT(vmspace_brk(vs, HEAP_AT + PAGE_SIZE, RLIM_INF) ==
 		  HEAP_AT + PAGE_SIZE);
 	vmspace_put(vs);
+	return 0;
+}
+
+/* The word at va of vs, through the page table (0 if unmapped). */
+static uint64_t peek(struct vmspace *vs, vaddr_t va, paddr_t *pa, unsigned *prot)
+{
+	if (!pt_walk(vs->root, va, pa, prot))
+		return 0;
+	return *(uint64_t *)P2V(*pa);
+}
+
+/* fork shares every private page read-only; a write copies it, or takes
+ * it over once no one else maps it; the shared count follows; every
+ * frame comes back. */
+KTEST(vmspace_cow_fork)
+{
+	const int npages = 16;
+	uint64_t held = frames_held(), shared0 = uframe_shared_count();
+	struct vmspace *vs = space_with_stack(8UL << 20), *kid;
+	paddr_t pa, kpa, pa2;
+	unsigned prot, kprot;
+	long at;
+
+	KT_ASSERT(vs != NULL);
+	at = vm_mmap(vs, 0, npages * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, RLIM_INF);
+	KT_ASSERT(at > 0);
+	for (int i = 0; i < npages; i++) {
+		KT_ASSERT(vm_fault(vs, at + i * PAGE_SIZE, VM_WRITE) == VMF_OK);
+		KT_ASSERT(pt_walk(vs->root, at + i * PAGE_SIZE, &pa, NULL));
+		*(uint64_t *)P2V(pa) = 0x1000 + i;
+	}
+	kid = vmspace_fork(vs);
+	KT_ASSERT(kid != NULL);
+	KT_ASSERT(uframe_shared_count() == shared0 + npages);
+	KT_ASSERT(peek(vs, at, &pa, &prot) == 0x1000 && !(prot & VM_WRITE));
+	KT_ASSERT(peek(kid, at, &kpa, &kprot) == 0x1000 && !(kprot & VM_WRITE));
+	KT_ASSERT(pa == kpa);
+	/* the child writes: a copy of its own */
+	KT_ASSERT(vm_fault(kid, at, VM_WRITE) == VMF_OK);
+	KT_ASSERT(peek(kid, at, &kpa, &kprot) == 0x1000 && (kprot & VM_WRITE));
+	KT_ASSERT(kpa != pa);
+	KT_ASSERT(uframe_shared_count() == shared0 + npages - 1);
+	/* the parent writes the page no one else maps now: taken over */
+	KT_ASSERT(vm_fault(vs, at, VM_WRITE) == VMF_OK);
+	KT_ASSERT(peek(vs, at, &pa2, &prot) == 0x1000 && (prot & VM_WRITE));
+	KT_ASSERT(pa2 == pa);
+	/* the child goes: every page is the parent's alone again */
+	vmspace_put(kid);
+	KT_ASSERT(uframe_shared_count() == shared0);
+	KT_ASSERT(vm_fault(vs, at + PAGE_SIZE, VM_WRITE) == VMF_OK);
+	KT_ASSERT(peek(vs, at + PAGE_SIZE, &pa, &prot) == 0x1001 &&
+		  (prot & VM_WRITE));
+	vmspace_put(vs);
+	KT_ASSERTF(frames_held() == held, "%ld frames not back",
+		   (long)(frames_held() - held));
+	return 0;
+}
+
+/* Reads of untouched anonymous memory share the zero frame; a write
+ * then gets a zeroed frame of its own. MAP_SHARED pages are the same
+ * frame in parent and child, writable in both. */
+KTEST(vmspace_zero_and_shared)
+{
+	uint64_t held = frames_held();
+	struct vmspace *vs = space_with_stack(8UL << 20), *kid;
+	paddr_t pa, kpa;
+	unsigned prot;
+	long anon, shm;
+
+	KT_ASSERT(vs != NULL);
+	anon = vm_mmap(vs, 0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, RLIM_INF);
+	shm = vm_mmap(vs, 0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, RLIM_INF);
+	KT_ASSERT(anon > 0 && shm > 0 && anon != shm);
+	KT_ASSERT(vm_fault(vs, anon, VM_READ) == VMF_OK);
+	KT_ASSERT(peek(vs, anon, &pa, &prot) == 0 && pa == zero_frame_pa() &&
+		  !(prot & VM_WRITE));
+	KT_ASSERT(vm_fault(vs, anon, VM_WRITE) == VMF_OK);
+	KT_ASSERT(peek(vs, anon, &pa, &prot) == 0 && pa != zero_frame_pa() &&
+		  (prot & VM_WRITE));
+	KT_ASSERT(vm_fault(vs, shm, VM_WRITE) == VMF_OK);
+	KT_ASSERT(pt_walk(vs->root, shm, &pa, NULL));
+	*(uint64_t *)P2V(pa) = 42;
+	kid = vmspace_fork(vs);
+	KT_ASSERT(kid != NULL);
+	KT_ASSERT(peek(kid, shm, &kpa, &prot) == 42 && kpa == pa &&
+		  (prot & VM_WRITE));
+	/* a page the parent never touched: the child makes it, the
+	 * parent then sees the same frame */
+	KT_ASSERT(vm_fault(kid, shm + PAGE_SIZE, VM_WRITE) == VMF_OK);
+	KT_ASSERT(pt_walk(kid->root, shm + PAGE_SIZE, &kpa, NULL));
+	*(uint64_t *)P2V(kpa) = 7;
+	vmspace_put(kid);
+	KT_ASSERT(vm_fault(vs, shm + PAGE_SIZE, VM_READ) == VMF_OK);
+	KT_ASSERT(peek(vs, shm + PAGE_SIZE, &pa, NULL) == 7 && pa == kpa);
+	vmspace_put(vs);
+	KT_ASSERTF(frames_held() == held, "%ld frames not back",
+		   (long)(frames_held() - held));
 	return 0;
 }

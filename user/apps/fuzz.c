@@ -49,6 +49,9 @@ static long arg(void)
 	}
 }
 
+#define SANDBOX 0x2000000000UL /* 128 GiB up: between heap and mmap */
+#define SANDBOX_SIZE (1UL << 30)
+
 static const int numbers[] = {
 	SYS_ioctl, SYS_read, SYS_write, SYS_exit, SYS_exit_group, SYS_nanosleep,
 	SYS_clock_gettime, SYS_sched_yield, SYS_kill, SYS_set_priority,
@@ -56,7 +59,7 @@ static const int numbers[] = {
 	SYS_gettid, SYS_brk, SYS_munmap, SYS_clone, SYS_execve, SYS_mmap,
 	SYS_wait4, SYS_spawn, SYS_kite_apps, SYS_kite_procs, SYS_kite_meminfo,
 	SYS_kite_sched, SYS_prlimit64, SYS_getrlimit, SYS_setrlimit,
-	SYS_kite_cpustat,
+	SYS_kite_cpustat, SYS_mprotect, SYS_madvise, SYS_mremap,
 };
 
 static void one_call(void)
@@ -102,6 +105,21 @@ static void one_call(void)
 		break;
 	case SYS_kite_sched:
 		a[0] = 0; /* do not switch the class under other tests */
+		break;
+	case SYS_mmap:
+	case SYS_munmap:
+	case SYS_mprotect:
+	case SYS_madvise:
+	case SYS_mremap:
+		/* keep changes to the address space off the fuzzer's own
+		 * code, data and stack: a window nothing else uses */
+		a[0] = SANDBOX + (a[0] & (SANDBOX_SIZE - 1));
+		a[4] = SANDBOX + (a[4] & (SANDBOX_SIZE - 1)); /* mremap's new */
+		if (n == SYS_mmap && (a[3] & 3) == 0)
+			a[3] |= 2; /* MAP_PRIVATE: otherwise -EINVAL */
+		a[1] &= SANDBOX_SIZE - 1;
+		if (n == SYS_mremap)
+			a[2] &= SANDBOX_SIZE - 1;
 		break;
 	}
 	syscall6(n, a[0], a[1], a[2], a[3], a[4], a[5]);
@@ -154,6 +172,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fuzz: PROCS must be 1..%d\n", MAX_PROCS);
 		return 2;
 	}
+	kite_prefault_self(); /* the count below must not see our first touches */
 	if (kite_meminfo(&before) < 0) {
 		perror("fuzz: kite_meminfo");
 		return 1;
@@ -188,8 +207,12 @@ int main(int argc, char **argv)
 		return 1;
 	kite_meminfo(&after);
 	if (after.free != before.free) {
-		printf("fuzz: %ld frames not back\n",
-		       (long)before.free - (long)after.free);
+		printf("fuzz: %ld frames not back (user %ld, kernel %ld, "
+		       "page tables %ld more)\n",
+		       (long)before.free - (long)after.free,
+		       (long)after.user - (long)before.user,
+		       (long)after.kernel - (long)before.kernel,
+		       (long)after.pagetables - (long)before.pagetables);
 		return 1;
 	}
 	printf("fuzz: %ld calls by %d processes, kernel fine, every frame back\n",

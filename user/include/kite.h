@@ -45,6 +45,9 @@ long kite_apps(char *buf, size_t len);
 long kite_procs(struct kite_procinfo *info, size_t n);
 /* Physical memory in 4 KiB frames. */
 int kite_meminfo(struct kite_meminfo *mi);
+/* Fault in every page of the caller's own regions now (tests that count
+ * frames call it before the first count). 0 or -1 with errno. */
+int kite_prefault_self(void);
 /* Scheduling class: switch every hart to class set ("rr", "stride") if
  * set != NULL, then copy the active class's name (NUL-terminated) to buf
  * if buf != NULL (ERANGE if len is too small). Returns 0. */

@@ -28,7 +28,7 @@ void arch_tlb_flush_all(void)
 /* Past this many pages one full flush beats flushing page by page. */
 #define FLUSH_ALL_PAGES 64
 
-static void tlb_flush_local(uintptr_t va, size_t size)
+void arch_tlb_flush_local(uintptr_t va, size_t size)
 {
 	if (size >= FLUSH_ALL_PAGES * PAGE_SIZE)
 		sfence_vma_all();
@@ -42,7 +42,7 @@ void arch_tlb_shootdown_mask(uint64_t mask, uintptr_t va, size_t size)
 	uint64_t me = 1UL << cpuid();
 
 	if (mask & me)
-		tlb_flush_local(va, size);
+		arch_tlb_flush_local(va, size);
 	mask &= ~me & READ_ONCE(online_mask);
 	if (mask)
 		sbi_remote_sfence_vma(mask, 0, va, size);
@@ -60,6 +60,20 @@ void arch_set_pagetable(uint64_t root_pa)
 	sfence_vma_all();
 	csr_write(satp, SATP_SV39 | (root_pa >> 12));
 	sfence_vma_all();
+}
+
+uint64_t arch_user_probe(uintptr_t va, bool write)
+{
+	volatile uint64_t *p = (volatile uint64_t *)va;
+	uint64_t v = 0;
+
+	csr_set(sstatus, SSTATUS_SUM);
+	if (write)
+		*p = 0;
+	else
+		v = *p;
+	csr_clear(sstatus, SSTATUS_SUM);
+	return v;
 }
 
 /* Point stvec at the trap vector and enable this hart's interrupt

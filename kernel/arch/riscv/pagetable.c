@@ -7,9 +7,23 @@
  * level 1 a 2 MiB page, at level 0 a 4 KiB page; otherwise it points to
  * the next table. Addresses must be canonical: bits 63..39 equal bit 38.
  *
- * A and D are set in every leaf we create, so the hardware (QEMU) never
- * has to and we never take faults just to set them; swap (still to come) will
- * clear A to age pages. Kernel-half leaves get G.
+ * Accessed and dirty bits: kernel leaves are created with A and D set.
+ * User leaves are created without them, so that page replacement can see
+ * which pages were used and written. The privileged spec lets hardware
+ * either set A/D itself or raise a page fault; QEMU (7.2, and later
+ * versions by default) sets them itself, atomically, during the walk
+ * (test_vm.c's pt_user_ad_bits shows it). pt_mark_accessed() is the
+ * other half: the fault path calls it when a fault hits a leaf that
+ * allows the access, so hardware that faults instead works too.
+ *
+ * PROT_NONE: a leaf with R, W and X all clear would be a pointer to the
+ * next table, so a user page with no access is a valid leaf with R set
+ * but U clear: user mode cannot touch it, the frame stays mapped, and
+ * the kernel never reaches user pages through user addresses anyway (it
+ * uses the direct map). pte_to_prot() reports such a leaf without
+ * VM_USER.
+ *
+ * Kernel-half leaves get G.
  *
  * The kernel half: pt_kernel_half_init() fills root entries 256..511 with
  * tables at boot; pt_create() copies those entries into new roots, so
@@ -45,6 +59,7 @@
 
 pte_t *kernel_root;
 static uint64_t nr_tables; /* [atomic] table pages below every root */
+static uint64_t nr_user_tables; /* [atomic] user roots and their user-half tables */
 
 #define ROOT_USER_ENTRIES 256 /* root entries 0..255: the user half */
 
@@ -64,16 +79,20 @@ static void *pt_table_alloc(pte_t *root)
 	__atomic_add_fetch(&nr_tables, 1, __ATOMIC_RELAXED);
 	table_page(t)->pt_used = 0;
 	table_page(t)->pt_tables = 1;
-	if (root)
+	if (root) {
 		__atomic_add_fetch(&table_page(root)->pt_tables, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&nr_user_tables, 1, __ATOMIC_RELAXED);
+	}
 	return t;
 }
 
 static void pt_table_uncount(pte_t *root)
 {
 	__atomic_sub_fetch(&nr_tables, 1, __ATOMIC_RELAXED);
-	if (root)
+	if (root) {
 		__atomic_sub_fetch(&table_page(root)->pt_tables, 1, __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&nr_user_tables, 1, __ATOMIC_RELAXED);
+	}
 }
 
 static void pt_table_free(pte_t *root, void *t)
@@ -111,6 +130,11 @@ uint64_t pt_table_pages(void)
 	return __atomic_load_n(&nr_tables, __ATOMIC_RELAXED);
 }
 
+uint64_t pt_user_table_pages(void)
+{
+	return __atomic_load_n(&nr_user_tables, __ATOMIC_RELAXED);
+}
+
 static bool va_canonical(vaddr_t va)
 {
 	int64_t s = (int64_t)va;
@@ -120,7 +144,14 @@ static bool va_canonical(vaddr_t va)
 
 static pte_t prot_to_pte(unsigned prot)
 {
-	pte_t pte = PTE_V | PTE_A | PTE_D;
+	pte_t pte = PTE_V;
+
+	if (prot & VM_USER) {
+		if (!(prot & (VM_READ | VM_WRITE | VM_EXEC)))
+			return PTE_V | PTE_R; /* PROT_NONE: not for user mode */
+	} else {
+		pte |= PTE_A | PTE_D;
+	}
 
 	if (prot & VM_READ)
 		pte |= PTE_R;
@@ -192,7 +223,7 @@ static int pt_map_level(pte_t *root, vaddr_t va, paddr_t pa, size_t size,
 
 	if (!size || !IS_ALIGNED(va | pa | size, step) || !va_canonical(va) ||
 	    va + size - 1 < va || !va_canonical(va + size - 1) ||
-	    !(prot & (VM_READ | VM_WRITE | VM_EXEC)))
+	    !(prot & (VM_READ | VM_WRITE | VM_EXEC | VM_USER)))
 		return -EINVAL;
 	for (done = 0; done < size; done += step) {
 		pte_t *e = pt_entry_alloc(root, va + done, level, &err);
@@ -297,9 +328,10 @@ static vaddr_t next_mapped(pte_t *root, vaddr_t va, vaddr_t end)
 		}
 		if (level == 0)
 			return va;
-		/* nothing mapped up to the end of this entry's span */
-		va = ALIGN_DOWN(va, PAGE_SIZE << (9 * (level + 1))) +
-		     (PAGE_SIZE << (9 * (level + 1)));
+		/* the entry at this level is empty: nothing is mapped up
+		 * to the end of its span (PAGE_SIZE << 9 * level) */
+		va = ALIGN_DOWN(va, PAGE_SIZE << (9 * level)) +
+		     (PAGE_SIZE << (9 * level));
 		if (va == 0)
 			break; /* wrapped */
 	}
@@ -400,6 +432,7 @@ pte_t *pt_create(void)
 
 	if (!root)
 		return NULL;
+	__atomic_add_fetch(&nr_user_tables, 1, __ATOMIC_RELAXED);
 	memcpy(&root[256], &kernel_root[256], 256 * sizeof(pte_t));
 	return root;
 }
@@ -424,6 +457,7 @@ void pt_destroy(pte_t *root)
 		if ((e & PTE_V) && !(e & PTE_LEAF))
 			pt_free_level(root, P2V(PTE_PA(e)), 1);
 	}
+	__atomic_sub_fetch(&nr_user_tables, 1, __ATOMIC_RELAXED);
 	pt_table_free(NULL, root);
 }
 
@@ -460,4 +494,168 @@ int pt_kernel_half_init(pte_t *root)
 		pt_used_inc(&root[i]);
 	}
 	return 0;
+}
+
+/* ---- user address spaces: what the memory manager needs -------------- */
+
+int pt_set(pte_t *root, vaddr_t va, paddr_t pa, unsigned prot, paddr_t *old)
+{
+	int err = 0;
+	pte_t *e;
+
+	assert(va_user_half(va) && IS_ALIGNED(va | pa, PAGE_SIZE));
+	e = pt_entry_alloc(root, va, 0, &err);
+	if (!e)
+		return err;
+	if (*e & PTE_V)
+		*old = PTE_PA(*e);
+	else {
+		*old = 0;
+		pt_used_inc(e);
+	}
+	*e = PA_PTE(pa) | prot_to_pte(prot);
+	return 0;
+}
+
+bool pt_mark_accessed(pte_t *root, vaddr_t va, bool write)
+{
+	pte_t *e = pt_leaf(root, va, NULL);
+	pte_t want;
+
+	if (!e || !(*e & PTE_U) || (write && !(*e & PTE_W)))
+		return false;
+	want = *e | PTE_A | (write ? PTE_D : 0);
+	if (want == *e)
+		return false;
+	*e = want;
+	return true;
+}
+
+bool pt_accessed(pte_t *root, vaddr_t va, bool *dirty)
+{
+	pte_t *e = pt_leaf(root, va, NULL);
+
+	if (!e)
+		return false;
+	if (dirty)
+		*dirty = *e & PTE_D;
+	return *e & PTE_A;
+}
+
+/* The level-0 table covering va, or NULL if there is none. */
+static pte_t *leaf_table(pte_t *root, vaddr_t va)
+{
+	pte_t e = root[VPN(va, 2)];
+
+	if (!(e & PTE_V) || (e & PTE_LEAF))
+		return NULL;
+	e = ((pte_t *)P2V(PTE_PA(e)))[VPN(va, 1)];
+	if (!(e & PTE_V) || (e & PTE_LEAF))
+		return NULL;
+	return P2V(PTE_PA(e));
+}
+
+/* End of the level-0 table's span that holds va, capped at end. */
+static vaddr_t table_span_end(vaddr_t va, vaddr_t end)
+{
+	vaddr_t next = ALIGN_DOWN(va, PT_HUGE_SIZE) + PT_HUGE_SIZE;
+
+	return next < end ? next : end;
+}
+
+long pt_fork_range(pte_t *dst, pte_t *src, vaddr_t start, vaddr_t end,
+		   bool shared, uint64_t *newly_shared)
+{
+	long n = 0;
+	uint64_t dup = 0;
+	vaddr_t va = next_mapped(src, start, end);
+
+	assert(va_user_half(start) && (end == start || va_user_half(end - 1)));
+	while (va < end) {
+		vaddr_t stop = table_span_end(va, end);
+		pte_t *s = leaf_table(src, va), *d = NULL;
+		unsigned used = 0;
+
+		for (; s && va < stop; va += PAGE_SIZE) {
+			pte_t *se = &s[VPN(va, 0)], e = *se;
+			struct page *pg;
+			int err;
+
+			if (!(e & PTE_V))
+				continue;
+			if (!d) {
+				d = pt_entry_alloc(dst, va, 0, &err);
+				if (!d) {
+					*newly_shared = dup;
+					return err;
+				}
+				d -= VPN(va, 0); /* the table itself */
+				used = table_page(d)->pt_used;
+			}
+			pg = pa_to_page(PTE_PA(e));
+			if (pg && !(pg->flags & PG_RESERVED) &&
+			    __atomic_fetch_add(&pg->refcount, 1, __ATOMIC_RELAXED) == 1)
+				dup++;
+			if (!shared && (e & PTE_W)) {
+				e &= ~PTE_W;
+				*se = e;
+			}
+			d[VPN(va, 0)] = e;
+			used++;
+			n++;
+		}
+		if (d)
+			table_page(d)->pt_used = used;
+		va = next_mapped(src, stop, end);
+	}
+	*newly_shared = dup;
+	return n;
+}
+
+void pt_protect_range(pte_t *root, vaddr_t start, vaddr_t end, unsigned prot,
+		      bool private)
+{
+	pte_t flags = prot_to_pte(prot | VM_USER);
+	vaddr_t va = next_mapped(root, start, end);
+
+	while (va < end) {
+		vaddr_t stop = table_span_end(va, end);
+		pte_t *t = leaf_table(root, va);
+
+		for (; t && va < stop; va += PAGE_SIZE) {
+			pte_t *e = &t[VPN(va, 0)], f = flags;
+			struct page *pg;
+
+			if (!(*e & PTE_V))
+				continue;
+			/* keep what hardware recorded */
+			f |= *e & (PTE_A | PTE_D);
+			if (private && (f & PTE_W)) {
+				/* a private page may be written in place
+				 * only while no one else maps it */
+				pg = pa_to_page(PTE_PA(*e));
+				if (!pg || (pg->flags & PG_RESERVED) ||
+				    __atomic_load_n(&pg->refcount, __ATOMIC_RELAXED) != 1)
+					f &= ~PTE_W;
+			}
+			*e = PA_PTE(PTE_PA(*e)) | f;
+		}
+		va = next_mapped(root, stop, end);
+	}
+}
+
+uint64_t pt_count_range(pte_t *root, vaddr_t start, vaddr_t end)
+{
+	uint64_t n = 0;
+	vaddr_t va = next_mapped(root, start, end);
+
+	while (va < end) {
+		vaddr_t stop = table_span_end(va, end);
+		pte_t *t = leaf_table(root, va);
+
+		for (; t && va < stop; va += PAGE_SIZE)
+			n += t[VPN(va, 0)] & PTE_V;
+		va = next_mapped(root, stop, end);
+	}
+	return n;
 }

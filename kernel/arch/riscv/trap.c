@@ -17,6 +17,7 @@
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "mm/memlayout.h"
+#include "mm/vmspace.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
 #include "syscall/syscall.h"
@@ -110,7 +111,7 @@ static void user_fault(struct trapframe *tf, uint64_t cause)
 		sig = SIGSEGV;
 		break;
 	}
-	proc_fault(what, sig, tf->stval, tf->sepc);
+	proc_fault(what, NULL, sig, tf->stval, tf->sepc);
 }
 
 void user_trap(struct trapframe *tf)
@@ -124,6 +125,15 @@ void user_trap(struct trapframe *tf)
 		tf->sepc += 4;
 		arch_intr_on();
 		syscall_dispatch(tf);
+	} else if (cause == EXC_LOAD_PAGE_FAULT || cause == EXC_STORE_PAGE_FAULT ||
+		   cause == EXC_INST_PAGE_FAULT) {
+		/* faults may sleep (allocation, later disk I/O) */
+		arch_intr_on();
+		vm_user_fault(tf->stval,
+			      cause == EXC_STORE_PAGE_FAULT ? VM_WRITE
+			      : cause == EXC_INST_PAGE_FAULT ? VM_EXEC
+							     : VM_READ,
+			      tf->sepc, tf->sp);
 	} else {
 		arch_intr_on();
 		user_fault(tf, cause);

@@ -78,6 +78,40 @@ int pt_protect(pte_t *root, vaddr_t va, size_t size, unsigned prot);
 size_t pt_count_tables(pte_t *root);
 /* Page-table frames in use in every address space together. */
 uint64_t pt_table_pages(void);
+/* Of those, the roots made by pt_create and their user-half tables. */
+uint64_t pt_user_table_pages(void);
+
+/*
+ * User address spaces (the memory manager's needs; the owner of the
+ * space serialises calls, see mm/vmspace.h). User leaves carry no A/D
+ * bits when made; a user leaf with prot VM_USER alone (no R/W/X) is a
+ * PROT_NONE page: mapped, but user mode cannot touch it.
+ */
+/* Map va (user half, 4 KiB) to pa, replacing any leaf there; *old is the
+ * frame the old leaf mapped (0: none). The caller shoots va down before
+ * the old frame is reused. 0 or -ENOMEM. */
+int pt_set(pte_t *root, vaddr_t va, paddr_t pa, unsigned prot, paddr_t *old);
+/* Set A (and D when write) on va's user leaf if it allows the access;
+ * true if a bit was missing (hardware that faults instead of setting
+ * them). */
+bool pt_mark_accessed(pte_t *root, vaddr_t va, bool write);
+/* A of va's leaf (false if unmapped), and D in *dirty. */
+bool pt_accessed(pte_t *root, vaddr_t va, bool *dirty);
+/* Copy-on-write fork of the leaves of [start, end) from src into dst:
+ * each frame gains a reference (*newly_shared counts the frames that
+ * had one before); unless shared, W is cleared in both. The caller
+ * shoots src's range down afterwards. Returns the leaves copied, or
+ * -ENOMEM (dst may hold part of the range). */
+long pt_fork_range(pte_t *dst, pte_t *src, vaddr_t start, vaddr_t end,
+		   bool shared, uint64_t *newly_shared);
+/* Give every leaf of [start, end) the protection prot (VM_USER implied);
+ * holes are skipped. private: W only on frames no one else holds
+ * (refcount 1), so the rest still copy on write. The caller shoots the
+ * range down. */
+void pt_protect_range(pte_t *root, vaddr_t start, vaddr_t end, unsigned prot,
+		      bool private);
+/* Leaves mapped in [start, end). */
+uint64_t pt_count_range(pte_t *root, vaddr_t start, vaddr_t end);
 
 /* The kernel's root and its satp value (read by entry.S). */
 extern pte_t *kernel_root;

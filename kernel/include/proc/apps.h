@@ -8,7 +8,9 @@
  *	offset 8    count entries of 24 bytes: name, data, size
  *
  * name is a NUL-terminated app name ("hello"), data the ELF file's bytes
- * (8-byte aligned, read-only, in the kernel image) and size its length.
+ * (read-only, in the kernel image, page-aligned and zero-padded to a page
+ * boundary, so whole pages can be mapped into user space) and size its
+ * length.
  * Entries are sorted by name (strcmp order) and names are unique.
  */
 #ifndef KITE_PROC_APPS_H

@@ -106,6 +106,9 @@ struct proc {
 	int exit_status;           /* [proc_lock] valid once P_ZOMBIE */
 	struct waitqueue child_exit; /* a child became a zombie or was reparented */
 	uint64_t ticks;            /* [atomic] ticks of threads that exited */
+	uint64_t faults;           /* [atomic] page faults served */
+	uint64_t cow_copies;       /* [atomic] pages copied because another
+				    * address space shared them */
 	/* last: proc_fields_init does not clear it */
 	struct kite_rlimit rlim[RLIM_NLIMITS]; /* [proc_lock; the process
 				    * itself may read a word without] unused
@@ -186,9 +189,15 @@ int kernel_thread_mask(int (*fn)(void *), void *arg, const char *name,
 __attribute__((noreturn)) void proc_exit(int status);
 /* The same with a raw wait status (W_EXITCODE(code, signal)). */
 __attribute__((noreturn)) void proc_exit_wstatus(int wstatus);
-/* A user-mode fault: say so on the console and end with signal sig. */
-__attribute__((noreturn)) void proc_fault(const char *what, int sig,
-					  uint64_t addr, uint64_t pc);
+/* A user-mode fault: say so on the console ("pid 7 (a): what at 0x..
+ * pc=0x.. (why)"; why may be NULL) and end with signal sig. */
+__attribute__((noreturn)) void proc_fault(const char *what, const char *why,
+					  int sig, uint64_t addr, uint64_t pc);
+/* The user process holding the most resident pages, other than init
+ * unless it is the caller's (the OOM killer's choice), with that number
+ * in *pages; NULL if there is none. A process already dying is returned
+ * first: its memory is on its way back. proc_lock held. */
+struct proc *proc_oom_pick_locked(uint64_t *pages);
 /* Ask p to end with signal sig: wakes it if it sleeps. */
 void proc_kill_locked(struct proc *p, int sig);
 /* kill(2): pid > 0 one process, pid < -1 a process group. 0 or -ESRCH,

@@ -35,10 +35,17 @@ SYSCALL(clone);
 SYSCALL(execve);
 SYSCALL(wait4);
 SYSCALL(spawn);
-SYSCALL(brk);
 SYSCALL(prlimit64);
 SYSCALL(getrlimit);
 SYSCALL(setrlimit);
+/* sys_mm.c */
+SYSCALL(brk);
+SYSCALL(mmap);
+SYSCALL(munmap);
+SYSCALL(mprotect);
+SYSCALL(madvise);
+SYSCALL(mremap);
+SYSCALL(kite_maps);
 /* sys_io.c */
 SYSCALL(read);
 SYSCALL(write);

@@ -76,9 +76,15 @@ void arch_tlb_shootdown(uintptr_t va, size_t size);
 /* Flush [va, va+size) on the harts in mask (bit h: hart h), this one
  * included if it is there; returns when all have flushed. Interrupts off. */
 void arch_tlb_shootdown_mask(uint64_t mask, uintptr_t va, size_t size);
+/* Flush [va, va+size) from this hart's TLB only (a leaf gained rights). */
+void arch_tlb_flush_local(uintptr_t va, size_t size);
 
 /* Install root page table (physical address) on this hart. */
 void arch_set_pagetable(uint64_t root_pa);
+/* For tests only: load (or store 0 to) the word at user address va from
+ * the kernel, with sstatus.SUM set just for that access. A fault there
+ * is a kernel fault. */
+uint64_t arch_user_probe(uintptr_t va, bool write);
 
 #define ARCH_FP_WORDS 33 /* f0..f31 and fcsr */
 

@@ -1,0 +1,112 @@
+/*
+ * mm/vmo.h - what user pages are made of: user frames and memory objects.
+ *
+ * User frames: every frame mapped into user space is either a counted
+ * frame from the allocator (PMM_USER) or a reserved one that is never
+ * freed (the shared zero page, an app's bytes in the kernel image). A
+ * counted frame's struct page refcount is its map count: one for each
+ * page-table entry that maps it plus one for a shared object that holds
+ * it. It is freed when the count drops to zero; a private page whose
+ * count is 1 belongs to one address space alone, so a write may take it
+ * over instead of copying it. Frames whose count is 2 or more are
+ * "shared" in the memory figures (each counted once).
+ *
+ * Memory objects (struct vmo) back the regions that are not plain
+ * anonymous memory:
+ *   VMO_IMAGE   an ELF segment: page i holds the segment's file bytes
+ *               (zero past them). When the app's bytes are page-aligned
+ *               in the kernel image, whole pages are mapped straight from
+ *               there, read-only and shared by every process running the
+ *               app; a write copies the page.
+ *   VMO_SHARED  MAP_SHARED anonymous memory: a table of frames, filled
+ *               with zeroed frames on first touch, the same frames in
+ *               every address space that maps the object.
+ * Anonymous regions (heap, stack, private mmap) have no object: their
+ * pages live only in the page tables, zero-filled on first touch.
+ *
+ * Locks and lifetimes: an object is reference-counted (refs: one per
+ * region that points at it, atomic) and freed with its frames when the
+ * last region goes. A shared object's frame table is guarded by its
+ * mutex (order: vs->lock -> vmo->lock -> buddy). Image objects are
+ * immutable after creation.
+ */
+#ifndef KITE_MM_VMO_H
+#define KITE_MM_VMO_H
+
+#include "kernel/mutex.h"
+#include "kernel/types.h"
+#include "mm/memlayout.h"
+#include "mm/page.h"
+
+/* ---- user frames ------------------------------------------------------ */
+
+/* A counted user frame with one reference, zeroed if zero; NULL when
+ * memory is short. */
+struct page *uframe_alloc(bool zero);
+/* One more / one less reference; the last put frees the frame. Reserved
+ * frames are not counted. */
+void uframe_get(struct page *pg);
+void uframe_put(struct page *pg);
+/* Add n to the count of frames held more than once (fork's batch). */
+void uframe_shared_add(uint64_t n);
+/* Frames with two or more references now. */
+uint64_t uframe_shared_count(void);
+/* True if no one but the caller's one mapping holds pg. */
+static inline bool uframe_exclusive(const struct page *pg)
+{
+	return !(pg->flags & PG_RESERVED) &&
+	       __atomic_load_n(&pg->refcount, __ATOMIC_ACQUIRE) == 1;
+}
+/* The shared, always-zero frame (mapped read-only for read faults on
+ * untouched anonymous memory). */
+paddr_t zero_frame_pa(void);
+
+/* Page operations, a word at a time and unrolled (the fault path's
+ * zero-fill and copy-on-write). */
+void page_zero(void *dst);
+void page_copy(void *dst, const void *src);
+
+/* ---- memory objects --------------------------------------------------- */
+
+enum vmo_type { VMO_IMAGE, VMO_SHARED };
+
+#define VMO_DIR_SHIFT 9 /* a frame table is a directory of 512-entry leaves */
+#define VMO_MAX_PAGES (1UL << 24) /* 64 GiB of shared memory per object */
+
+struct vmo {
+	enum vmo_type type;    /* [const] */
+	uint32_t refs;         /* [atomic] regions pointing here */
+	uint64_t npages;       /* [const] size */
+	/* VMO_IMAGE: byte x of the object is base[x] for lo <= x < hi,
+	 * zero elsewhere */
+	const uint8_t *base;   /* [const] */
+	uint64_t lo, hi;       /* [const] */
+	bool direct;           /* [const] base page-aligned, lo 0: whole
+				* pages below hi can be mapped from base */
+	/* VMO_SHARED */
+	struct mutex lock;
+	struct page ***dir;    /* [lock] leaves of 512 frame pointers */
+	uint64_t resident;     /* [lock; racy single-word reads] frames held */
+};
+
+/* An image object of npages whose bytes [lo, hi) are base[lo .. hi). */
+struct vmo *vmo_create_image(const uint8_t *base, uint64_t lo, uint64_t hi,
+			     uint64_t npages);
+/* Fill dst with page idx of image object o. */
+void vmo_image_fill(const struct vmo *o, uint64_t idx, void *dst);
+/* The frame holding page idx of o if it can be mapped as it is (a whole
+ * page of an aligned image), else 0. */
+paddr_t vmo_image_frame(const struct vmo *o, uint64_t idx);
+/* An empty shared object of npages (<= VMO_MAX_PAGES), or NULL. */
+struct vmo *vmo_create_shared(uint64_t npages);
+void vmo_get(struct vmo *o);
+/* Drop a reference; the last frees the object and puts its frames. May
+ * sleep. */
+void vmo_put(struct vmo *o);
+/* The frame of shared page idx, allocating a zeroed one on first use;
+ * with a reference for the caller's mapping. NULL when memory is short. */
+struct page *vmo_shared_page(struct vmo *o, uint64_t idx);
+/* Drop shared pages [first, first+n) from the object (MADV_REMOVE). */
+void vmo_shared_drop(struct vmo *o, uint64_t first, uint64_t n);
+
+#endif

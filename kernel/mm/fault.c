@@ -1,0 +1,294 @@
+/*
+ * fault.c - the page-fault path: one entry, vm_fault(), for user traps
+ * and for the kernel's user-access helpers.
+ *
+ *   fault at va ──> region containing va? ── no ──> a grows-down region
+ *        │                                          just above? grow it
+ *        │                                          (RLIMIT_STACK, guard
+ *        ▼                                          gap) or fail
+ *   access allowed by the region? ── no ──> VMF_ACCESS
+ *        ▼
+ *   leaf present? ── yes ─> allows it already: set A/D (hardware that
+ *        │                  faults for them), done
+ *        │                  a write to a read-only leaf: shared region:
+ *        │                  make it writable; private: take the frame
+ *        │                  over if no one else holds it, else copy it
+ *        ▼ no
+ *   commit by object:  anonymous  read: the zero frame, read-only
+ *                                 write: a fresh zeroed frame
+ *                      image      a whole aligned page: the image's own
+ *                                 frame, read-only; else a filled copy
+ *                      shared     the object's frame (made on first use)
+ *
+ * Everything runs under vs->lock (a mutex): faults may allocate, zero and
+ * copy, and later read swap. When no frame can be had, the lock is let go
+ * while the OOM policy gets memory back (proc/oom.c), then the fault is
+ * tried again from the start, since the regions may have changed.
+ *
+ * A/D: leaves start without them; QEMU sets them during its walk. If a
+ * fault arrives for a leaf that already allows the access, the hardware
+ * wants software to set them: pt_mark_accessed() does.
+ */
+#include "arch/arch.h"
+#include "kernel/panic.h"
+#include "lib/printf.h"
+#include "mm/pmm.h"
+#include "mm/vmo.h"
+#include "mm/vmspace.h"
+#include "proc/oom.h"
+#include "proc/proc.h"
+#include "uapi/kite.h"
+
+#define VMF_NOFRAME (-1) /* internal: no frame; get memory back, retry */
+/* A fault below the stack limit this far under sp is a stack access;
+ * further down it is a wild pointer ("no mapping"). */
+#define STACK_SLACK (64 * 1024)
+
+static bool prot_allows(unsigned prot, unsigned access)
+{
+	if (prot & VM_WRITE)
+		prot |= VM_READ; /* W implies R on RISC-V */
+	return (access & (VM_READ | VM_WRITE | VM_EXEC) & ~prot) == 0;
+}
+
+static void count_fault(bool copied)
+{
+	struct proc *p = current()->proc;
+
+	__atomic_add_fetch(&p->faults, 1, __ATOMIC_RELAXED);
+	if (copied)
+		__atomic_add_fetch(&p->cow_copies, 1, __ATOMIC_RELAXED);
+}
+
+/* va lies in no region: grow the grows-down region above it down to va,
+ * if limits allow. */
+static int stack_grow(struct vmspace *vs, vaddr_t va, struct vmr **rp)
+{
+	struct vmr *s = vmr_after(vs, va), *below;
+	vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
+
+	if (!s || !(s->flags & VMR_F_GROWSDOWN) || va >= s->start)
+		return VMF_NOMAP;
+	if (s->end - page > proc_rlimit(RLIMIT_STACK) ||
+	    vs->vsz + (s->start - page) > proc_rlimit(RLIMIT_AS))
+		return VMF_STACK_LIMIT;
+	below = vmr_prev(vs, s);
+	if (page < USER_MIN || (below && page < below->end + STACK_GUARD_GAP))
+		return VMF_STACK_GAP;
+	WRITE_ONCE(vs->vsz, vs->vsz + (s->start - page));
+	s->start = page;
+	*rp = s;
+	return VMF_OK;
+}
+
+/* Install pa at page with prot; a new leaf counts for r's kind. */
+static int install(struct vmspace *vs, struct vmr *r, vaddr_t page,
+		   paddr_t pa, unsigned prot)
+{
+	paddr_t old;
+
+	if (pt_set(vs->root, page, pa, prot | VM_USER, &old))
+		return VMF_NOFRAME; /* no page-table page */
+	assert(old == 0);
+	WRITE_ONCE(vs->pages[r->kind], vs->pages[r->kind] + 1);
+	return VMF_OK;
+}
+
+/* Nothing is mapped at page: commit it as r's object says. */
+static int fault_missing(struct vmspace *vs, struct vmr *r, vaddr_t page,
+			 unsigned access, paddr_t *pa_out)
+{
+	uint64_t idx = r->pgoff + (page - r->start) / PAGE_SIZE;
+	bool write = access & VM_WRITE;
+	unsigned prot = r->prot;
+	struct page *pg = NULL;
+	paddr_t pa;
+	int err;
+
+	if (r->obj && r->obj->type == VMO_SHARED) {
+		pg = vmo_shared_page(r->obj, idx);
+		if (!pg)
+			return VMF_NOFRAME;
+		pa = page_to_pa(pg);
+	} else if (!write && r->obj && (pa = vmo_image_frame(r->obj, idx))) {
+		prot &= ~VM_WRITE; /* the app's own page: copy on write */
+	} else if (!write && !r->obj) {
+		pa = zero_frame_pa(); /* untouched memory reads as zero */
+		prot &= ~VM_WRITE;
+	} else {
+		pg = uframe_alloc(false);
+		if (!pg)
+			return VMF_NOFRAME;
+		if (r->obj)
+			vmo_image_fill(r->obj, idx, page_to_va(pg));
+		else
+			page_zero(page_to_va(pg));
+		pa = page_to_pa(pg);
+	}
+	err = install(vs, r, page, pa, prot);
+	if (err) {
+		if (pg)
+			uframe_put(pg);
+		return err;
+	}
+	count_fault(false);
+	*pa_out = pa;
+	return VMF_OK;
+}
+
+/* A write to page, mapped read-only at pa although r allows writing (or
+ * the loader writes): make it writable, taking the frame over or
+ * copying it. */
+static int fault_write(struct vmspace *vs, struct vmr *r, vaddr_t page,
+		       paddr_t pa, paddr_t *pa_out)
+{
+	struct page *old = pa_to_page(pa), *pg;
+	paddr_t prev;
+	bool counted;
+
+	if ((r->flags & VMR_F_SHARED) || (old && uframe_exclusive(old))) {
+		/* shared memory, or a private page no one else holds */
+		pt_set(vs->root, page, pa, r->prot | VM_USER, &prev);
+		arch_tlb_flush_local(page, PAGE_SIZE);
+		count_fault(false);
+		*pa_out = pa;
+		return VMF_OK;
+	}
+	pg = uframe_alloc(false);
+	if (!pg)
+		return VMF_NOFRAME;
+	if (pa == zero_frame_pa())
+		page_zero(page_to_va(pg));
+	else
+		page_copy(page_to_va(pg), P2V(pa));
+	pt_set(vs->root, page, page_to_pa(pg), r->prot | VM_USER, &prev);
+	/* every hart must drop the old frame before it goes */
+	vmspace_shootdown(vs, page, PAGE_SIZE);
+	counted = old && !(old->flags & PG_RESERVED);
+	if (old)
+		uframe_put(old);
+	count_fault(counted);
+	*pa_out = page_to_pa(pg);
+	return VMF_OK;
+}
+
+static int fault_once(struct vmspace *vs, vaddr_t va, unsigned access,
+		      paddr_t *pa_out)
+{
+	vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
+	bool force = access & VM_FORCE, write = access & VM_WRITE;
+	struct vmr *r;
+	unsigned pprot;
+	paddr_t pa;
+	int err;
+
+	if (va < USER_MIN || va >= USER_TOP)
+		return VMF_NOMAP;
+	r = vmr_find(vs, va);
+	if (!r) {
+		err = stack_grow(vs, va, &r);
+		if (err)
+			return err;
+	}
+	if (!force && !prot_allows(r->prot, access))
+		return VMF_ACCESS;
+	if (!pt_walk(vs->root, page, &pa, &pprot))
+		return fault_missing(vs, r, page, access, pa_out);
+	*pa_out = pa;
+	if (write && !(pprot & VM_WRITE)) {
+		if (force && !(r->flags & VMR_F_SHARED) &&
+		    pa_to_page(pa) && uframe_exclusive(pa_to_page(pa)))
+			return VMF_OK; /* the loader may write its own copy */
+		return fault_write(vs, r, page, pa, pa_out);
+	}
+	if (!force && (!(pprot & VM_USER) || !prot_allows(pprot, access))) {
+		/* a leaf the region's protection has outgrown */
+		pt_protect_range(vs->root, page, page + PAGE_SIZE, r->prot,
+				 !(r->flags & VMR_F_SHARED));
+	} else if (!force) {
+		/* another thread served it, or the hardware wants A/D */
+		pt_mark_accessed(vs->root, page, write);
+	}
+	arch_tlb_flush_local(page, PAGE_SIZE);
+	return VMF_OK;
+}
+
+int vm_fault_locked(struct vmspace *vs, vaddr_t va, unsigned access,
+		    paddr_t *pa)
+{
+	paddr_t dummy;
+
+	assert(mutex_holding(&vs->lock));
+	for (;;) {
+		int err = fault_once(vs, va, access, pa ? pa : &dummy);
+		bool retry;
+
+		if (err != VMF_NOFRAME)
+			return err;
+		/* let others use the space while memory comes back; the
+		 * regions may change meanwhile, so start over */
+		mutex_unlock(&vs->lock);
+		retry = oom_reclaim_wait();
+		mutex_lock(&vs->lock);
+		if (!retry)
+			return VMF_OOM;
+	}
+}
+
+int vm_fault(struct vmspace *vs, vaddr_t va, unsigned access)
+{
+	int err;
+
+	mutex_lock(&vs->lock);
+	err = vm_fault_locked(vs, va, access, NULL);
+	mutex_unlock(&vs->lock);
+	return err;
+}
+
+const char *vm_fault_reason(int err, unsigned access, char *buf, size_t len)
+{
+	uint64_t lim;
+
+	switch (err) {
+	case VMF_NOMAP:
+		return "no mapping";
+	case VMF_ACCESS:
+		if (access & VM_WRITE)
+			return "write to a read-only mapping";
+		if (access & VM_EXEC)
+			return "execution of a non-executable mapping";
+		return "read of a PROT_NONE mapping";
+	case VMF_STACK_LIMIT:
+		lim = proc_rlimit(RLIMIT_STACK);
+		if (lim >= (1UL << 20) && !(lim & ((1UL << 20) - 1)))
+			ksnprintf(buf, len, "stack limit of %lu MiB exceeded",
+				  (unsigned long)(lim >> 20));
+		else
+			ksnprintf(buf, len, "stack limit of %lu KiB exceeded",
+				  (unsigned long)(lim >> 10));
+		return buf;
+	case VMF_STACK_GAP:
+		return "stack ran into the mapping below it";
+	case VMF_OOM:
+		return "out of memory";
+	}
+	return "unknown";
+}
+
+void vm_user_fault(vaddr_t va, unsigned access, vaddr_t pc, vaddr_t sp)
+{
+	struct proc *p = current()->proc;
+	char buf[48];
+	int err;
+
+	assert(p->vm);
+	err = vm_fault(p->vm, va, access);
+	if (err == VMF_OK)
+		return;
+	if (err == VMF_OOM) /* oom_reclaim_wait said why */
+		proc_exit_wstatus(W_EXITCODE(0, SIGKILL));
+	if (err == VMF_STACK_LIMIT && va + STACK_SLACK < sp)
+		err = VMF_NOMAP; /* far below the stack: a wild pointer */
+	proc_fault("segmentation fault", vm_fault_reason(err, access, buf, sizeof(buf)),
+		   SIGSEGV, va, pc);
+}

@@ -1,0 +1,245 @@
+/*
+ * vmo.c - user frames and memory objects (see mm/vmo.h for the model,
+ * the counts and the locks).
+ */
+#include "kernel/panic.h"
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+#include "mm/pmm.h"
+#include "mm/vmo.h"
+
+#define DIR_LEAF (1UL << VMO_DIR_SHIFT)
+
+static uint64_t nr_shared;  /* [atomic] counted frames with refcount >= 2 */
+static char zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+/* ---- user frames ------------------------------------------------------ */
+
+struct page *uframe_alloc(bool zero)
+{
+	struct page *pg = pmm_alloc_pages(0, PMM_USER);
+
+	if (pg && zero)
+		page_zero(page_to_va(pg));
+	return pg;
+}
+
+void uframe_get(struct page *pg)
+{
+	if (pg->flags & PG_RESERVED)
+		return;
+	if (__atomic_fetch_add(&pg->refcount, 1, __ATOMIC_RELAXED) == 1)
+		__atomic_add_fetch(&nr_shared, 1, __ATOMIC_RELAXED);
+}
+
+void uframe_put(struct page *pg)
+{
+	uint32_t old;
+
+	if (pg->flags & PG_RESERVED)
+		return;
+	old = __atomic_fetch_sub(&pg->refcount, 1, __ATOMIC_ACQ_REL);
+	assert(old > 0);
+	if (old == 2)
+		__atomic_sub_fetch(&nr_shared, 1, __ATOMIC_RELAXED);
+	else if (old == 1)
+		pmm_free_pages(pg, 0);
+}
+
+void uframe_shared_add(uint64_t n)
+{
+	__atomic_add_fetch(&nr_shared, n, __ATOMIC_RELAXED);
+}
+
+uint64_t uframe_shared_count(void)
+{
+	return __atomic_load_n(&nr_shared, __ATOMIC_RELAXED);
+}
+
+paddr_t zero_frame_pa(void)
+{
+	return V2P(zero_page);
+}
+
+void page_zero(void *dst)
+{
+	uint64_t *d = dst;
+
+	for (int i = 0; i < (int)(PAGE_SIZE / 8); i += 8) {
+		d[i] = 0, d[i + 1] = 0, d[i + 2] = 0, d[i + 3] = 0;
+		d[i + 4] = 0, d[i + 5] = 0, d[i + 6] = 0, d[i + 7] = 0;
+	}
+}
+
+void page_copy(void *dst, const void *src)
+{
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+
+	for (int i = 0; i < (int)(PAGE_SIZE / 8); i += 8) {
+		uint64_t a = s[i], b = s[i + 1], c = s[i + 2], e = s[i + 3];
+		uint64_t f = s[i + 4], g = s[i + 5], h = s[i + 6], k = s[i + 7];
+
+		d[i] = a, d[i + 1] = b, d[i + 2] = c, d[i + 3] = e;
+		d[i + 4] = f, d[i + 5] = g, d[i + 6] = h, d[i + 7] = k;
+	}
+}
+
+/* ---- memory objects --------------------------------------------------- */
+
+static struct vmo *vmo_alloc(enum vmo_type type, uint64_t npages)
+{
+	struct vmo *o = kzalloc(sizeof(*o));
+
+	if (!o)
+		return NULL;
+	o->type = type;
+	o->refs = 1;
+	o->npages = npages;
+	mutex_init(&o->lock, "vmo");
+	return o;
+}
+
+struct vmo *vmo_create_image(const uint8_t *base, uint64_t lo, uint64_t hi,
+			     uint64_t npages)
+{
+	struct vmo *o = vmo_alloc(VMO_IMAGE, npages);
+
+	if (!o)
+		return NULL;
+	o->base = base;
+	o->lo = lo;
+	o->hi = hi;
+	o->direct = lo == 0 && IS_ALIGNED((uintptr_t)base, PAGE_SIZE);
+	return o;
+}
+
+void vmo_image_fill(const struct vmo *o, uint64_t idx, void *dst)
+{
+	uint64_t first = idx * PAGE_SIZE, last = first + PAGE_SIZE;
+	uint64_t from = MAX(first, o->lo), to = MIN(last, o->hi);
+
+	assert(o->type == VMO_IMAGE);
+	if (from >= to) { /* bss, or past the object (mremap grew it) */
+		page_zero(dst);
+		return;
+	}
+	if (from == first && to == last && IS_ALIGNED((uintptr_t)(o->base + from), 8)) {
+		page_copy(dst, o->base + from);
+		return;
+	}
+	memset(dst, 0, from - first);
+	memcpy((char *)dst + (from - first), o->base + from, to - from);
+	memset((char *)dst + (to - first), 0, last - to);
+}
+
+paddr_t vmo_image_frame(const struct vmo *o, uint64_t idx)
+{
+	assert(o->type == VMO_IMAGE);
+	if (!o->direct || (idx + 1) * PAGE_SIZE > o->hi)
+		return 0;
+	return V2P(o->base + idx * PAGE_SIZE);
+}
+
+struct vmo *vmo_create_shared(uint64_t npages)
+{
+	struct vmo *o;
+	uint64_t nleaves = (npages + DIR_LEAF - 1) >> VMO_DIR_SHIFT;
+
+	if (npages == 0 || npages > VMO_MAX_PAGES)
+		return NULL;
+	o = vmo_alloc(VMO_SHARED, npages);
+	if (!o)
+		return NULL;
+	o->dir = kzalloc(nleaves * sizeof(*o->dir));
+	if (!o->dir) {
+		kfree(o);
+		return NULL;
+	}
+	return o;
+}
+
+void vmo_get(struct vmo *o)
+{
+	uint32_t old = __atomic_fetch_add(&o->refs, 1, __ATOMIC_RELAXED);
+
+	assert(old > 0);
+}
+
+/* Put the frames of one directory leaf, from index first on. */
+static void leaf_drop(struct vmo *o, struct page **leaf, uint64_t first,
+		      uint64_t end)
+{
+	for (uint64_t i = first; i < end; i++)
+		if (leaf[i]) {
+			uframe_put(leaf[i]);
+			leaf[i] = NULL;
+			o->resident--;
+		}
+}
+
+void vmo_shared_drop(struct vmo *o, uint64_t first, uint64_t n)
+{
+	uint64_t end = MIN(first + n, o->npages);
+
+	assert(o->type == VMO_SHARED);
+	mutex_lock(&o->lock);
+	for (uint64_t i = first; i < end;) {
+		struct page **leaf = o->dir[i >> VMO_DIR_SHIFT];
+		uint64_t leaf_end = MIN(ALIGN_DOWN(i, DIR_LEAF) + DIR_LEAF, end);
+
+		if (leaf)
+			leaf_drop(o, leaf, i & (DIR_LEAF - 1),
+				  leaf_end - ALIGN_DOWN(i, DIR_LEAF));
+		i = leaf_end;
+	}
+	mutex_unlock(&o->lock);
+}
+
+void vmo_put(struct vmo *o)
+{
+	uint32_t old = __atomic_fetch_sub(&o->refs, 1, __ATOMIC_ACQ_REL);
+
+	assert(old > 0);
+	if (old != 1)
+		return;
+	if (o->type == VMO_SHARED) {
+		uint64_t nleaves = (o->npages + DIR_LEAF - 1) >> VMO_DIR_SHIFT;
+
+		vmo_shared_drop(o, 0, o->npages);
+		for (uint64_t i = 0; i < nleaves; i++)
+			if (o->dir[i])
+				pmm_free_page(o->dir[i]);
+		kfree(o->dir);
+	}
+	kfree(o);
+}
+
+struct page *vmo_shared_page(struct vmo *o, uint64_t idx)
+{
+	struct page **leaf, *pg;
+
+	assert(o->type == VMO_SHARED && idx < o->npages);
+	mutex_lock(&o->lock);
+	leaf = o->dir[idx >> VMO_DIR_SHIFT];
+	if (!leaf) {
+		leaf = pmm_alloc_page(PMM_ZERO);
+		if (!leaf)
+			goto nomem;
+		o->dir[idx >> VMO_DIR_SHIFT] = leaf;
+	}
+	pg = leaf[idx & (DIR_LEAF - 1)];
+	if (!pg) {
+		pg = uframe_alloc(true);
+		if (!pg)
+			goto nomem;
+		leaf[idx & (DIR_LEAF - 1)] = pg;
+		o->resident++;
+	}
+	uframe_get(pg); /* the caller's mapping */
+	mutex_unlock(&o->lock);
+	return pg;
+nomem:
+	mutex_unlock(&o->lock);
+	return NULL;
+}

@@ -1,0 +1,64 @@
+/*
+ * oom.c - the out-of-memory policy.
+ *
+ * Memory runs out on touch, not on request (regions are filled lazily),
+ * so the page-fault path is where it shows: a fault that finds no free
+ * frame lets go of its address space and calls oom_reclaim_wait(). If a
+ * transient failure or another exit has left frames free, it simply
+ * retries. Otherwise one process must go: the user process holding the
+ * most resident pages and page tables (init only if it is the one
+ * faulting) is killed with SIGKILL, unless a process chosen earlier is
+ * still dying, in which case the fault waits for its memory instead of
+ * choosing a second victim. The waiting is a killable sleep, a few
+ * milliseconds at a time, bounded in all: a fault never waits forever.
+ * If the faulting process is the choice, it ends itself.
+ */
+#include "kernel/log.h"
+#include "lib/printf.h"
+#include "kernel/spinlock.h"
+#include "lib/string.h"
+#include "mm/pmm.h"
+#include "proc/oom.h"
+#include "proc/proc.h"
+#include "sched/sched.h"
+
+#define OOM_FREE_RETRY 8 /* free frames that make a retry worth it */
+#define OOM_WAIT_MS 10   /* a victim's memory takes a moment to come back */
+#define OOM_MAX_WAITS 500 /* give up after about five seconds */
+
+bool oom_reclaim_wait(void)
+{
+	struct proc *me = current()->proc;
+
+	for (int i = 0; i < OOM_MAX_WAITS; i++) {
+		struct proc *v;
+		uint64_t pages;
+		char name[PROC_NAME_LEN];
+		int pid = 0;
+		bool fresh = false;
+
+		if (pmm_free_count() >= OOM_FREE_RETRY)
+			return true;
+		if (proc_killed(me))
+			return false;
+		spin_lock(&proc_lock);
+		v = proc_oom_pick_locked(&pages);
+		if (v && !proc_killed(v)) {
+			proc_kill_locked(v, SIGKILL);
+			fresh = true;
+		}
+		if (v) {
+			pid = v->pid;
+			kstrlcpy(name, v->name, sizeof(name));
+		}
+		spin_unlock(&proc_lock);
+		if (fresh)
+			kprintf("out of memory: killed pid %d (%s), %lu KiB\n", pid,
+				name, (unsigned long)(pages * (PAGE_SIZE / 1024)));
+		if (v == me || !v)
+			return false;
+		if (sleep_ms(OOM_WAIT_MS))
+			return false; /* killed while waiting */
+	}
+	return false;
+}
