@@ -141,7 +141,7 @@ VM_CASES = os.path.join(qemu_run.BUILD, "extra", "vm_cases")
 QEMU_USER = os.environ.get("QEMU_USER", "qemu-riscv64-static")
 VM_LINUX_TIMEOUT = 120
 VM_KITE_TIMEOUT = 300
-VM_LINE_RE = re.compile(r"^(ok|FAIL) (\S+)(?: \((.*)\)|: (.*))?$")
+VM_LINE_RE = re.compile(r"^(ok|FAIL) (\S+)($|: .*| \(.*)")
 VM_SUM_RE = re.compile(r"^vm_cases: (\d+) passed, (\d+) failed$", re.M)
 
 
@@ -150,9 +150,11 @@ def vm_case_lines(output):
     found = []
     for line in output.splitlines():
         m = VM_LINE_RE.match(line)
-        if m:
-            found.append((m.group(2), m.group(1) == "ok",
-                          m.group(4) or m.group(3) or ""))
+        if m:       # "ok NAME", "ok NAME (note)" or "FAIL NAME: why"
+            why = m.group(3)[2:]
+            if m.group(3).startswith(" (") and why.endswith(")"):
+                why = why[:-1]
+            found.append((m.group(2), m.group(1) == "ok", why))
     return found
 
 

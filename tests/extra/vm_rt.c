@@ -1,8 +1,6 @@
 /*
  * vm_rt.c - the freestanding runtime of vm_cases (see vm_cases.c): _start,
- * raw system calls, message formatting, the checks, fault probes and
- * main(), which runs each case of the table in a child process of its own
- * and prints its line.
+ * raw system calls, message formatting, the checks and fault probes.
  *
  * Built for RISC-V (what Kite and qemu-riscv64-static run) and, to compare
  * with a real Linux kernel on an x86-64 host, for x86-64: only _start, the
@@ -122,7 +120,6 @@ static const unsigned char ret_insn[] = { 0xc3 }; /* ret */
 #define CLOCK_MONOTONIC 1
 #define RLIMIT_CORE 4
 #define SIGCHLD 17
-#define CASE_SECONDS 60   /* one case, all its children included */
 #define CHILD_SECONDS 20  /* one probe or helper child */
 
 /* gcc may call these for loops and copies even in freestanding code */
@@ -276,7 +273,7 @@ static int is_err(long v)
 
 /* A system call's result without its address: -ENAME, a small number
  * or "an address". */
-static void str_result(struct str *b, long v)
+void str_result(struct str *b, long v)
 {
 	if (is_err(v)) {
 		unsigned long e = (unsigned long)-v;
@@ -299,6 +296,11 @@ static void str_result(struct str *b, long v)
 
 static struct str failure;    /* the case's first failed check */
 static int failed;
+
+const char *case_failure(void)
+{
+	return failed ? failure.s : 0;
+}
 
 int fail(const char *what, const char *got, const char *want)
 {
@@ -498,7 +500,7 @@ int wait_child(long pid, int seconds)
 }
 
 /* a wait status (or wait_child's -1, -2) in words */
-static void str_status(struct str *b, int st)
+void str_status(struct str *b, int st)
 {
 	if (st == -1) {
 		str_put(b, "no end in time");
@@ -598,117 +600,9 @@ void put_ret_insn(char *p)
 	memcpy(p, ret_insn, sizeof(ret_insn));
 }
 
-/* ---- main: each case in a child process of its own ---- */
-
-static int qemu_user;   /* argv[1] == "--qemu-user" */
-
-static int streq(const char *a, const char *b)
+void no_core_dumps(void)
 {
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
+	const long none[2] = { 0, 0 };
 
-/* Print the case's line; 0 ok, 1 failed, 2 differs under qemu-user. */
-static int report(const struct vm_case *c, const char *msg)
-{
-	struct str b = { "", 0 };
-	int ret;
-
-	if (!msg) {
-		str_put(&b, "ok ");
-		str_put(&b, c->name);
-		ret = 0;
-	} else if (qemu_user && (c->flags & QEMU_DIFFERS)) {
-		str_put(&b, "ok ");
-		str_put(&b, c->name);
-		str_put(&b, " (qemu-user differs, ");
-		str_put(&b, c->why);
-		str_put(&b, ": ");
-		str_put(&b, msg);
-		str_put(&b, ")");
-		ret = 2;
-	} else {
-		str_put(&b, "FAIL ");
-		str_put(&b, c->name);
-		str_put(&b, ": ");
-		str_put(&b, msg);
-		ret = 1;
-	}
-	b.s[b.n++] = '\n';
-	b.s[b.n] = 0;
-	put_line(b.s);
-	return ret;
-}
-
-/* 1 if the case failed */
-static int run_case(const struct vm_case *c)
-{
-	long pid = sys_fork();
-	struct str b = { "", 0 };
-	int st;
-
-	if (pid == 0) {
-		c->fn();
-		sys_exit(report(c, failed ? failure.s : 0));
-	}
-	if (pid < 0) {
-		str_put(&b, "fork for the case: ");
-		str_result(&b, pid);
-		return report(c, b.s) == 1;
-	}
-	st = wait_child(pid, CASE_SECONDS);
-	if (st >= 0 && (st & 0x7f) == 0 && ((st >> 8) & 0xff) <= 2)
-		return ((st >> 8) & 0xff) == 1;
-	str_put(&b, "the case's process: ");
-	str_status(&b, st);
-	return report(c, b.s) == 1;
-}
-
-static int selected(const char *name, int argc, char **argv, int first)
-{
-	int i;
-
-	if (first >= argc)
-		return 1;
-	for (i = first; i < argc; i++)
-		if (streq(argv[i], name))
-			return 1;
-	return 0;
-}
-
-int main(int argc, char **argv)
-{
-	static const struct vm_case *const tables[] = { vm_cases_map,
-							vm_cases_more };
-	const long no_core[2] = { 0, 0 };
-	int first = 1, nfailed = 0, npassed = 0;
-	unsigned t;
-	struct str b = { "", 0 };
-
-	if (argc > 1 && streq(argv[1], "--qemu-user")) {
-		qemu_user = 1;
-		first = 2;
-	}
-	/* children die of SIGSEGV on purpose: no core files */
-	sc(NR_prlimit64, 0, RLIMIT_CORE, (long)no_core, 0, 0, 0);
-	for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
-		const struct vm_case *c;
-
-		for (c = tables[t]; c->name; c++) {
-			if (!selected(c->name, argc, argv, first))
-				continue;
-			if (run_case(c))
-				nfailed++;
-			else
-				npassed++;
-		}
-	}
-	str_put(&b, "vm_cases: ");
-	str_num(&b, npassed);
-	str_put(&b, " passed, ");
-	str_num(&b, nfailed);
-	str_put(&b, " failed\n");
-	put_line(b.s);
-	return nfailed > 255 ? 255 : nfailed;
+	sc(NR_prlimit64, 0, RLIMIT_CORE, (long)none, 0, 0, 0);
 }

@@ -130,24 +130,21 @@ int wait_flag(volatile int *flag, int value, int seconds);
 /* run code in a child: if (child()) { ...; sys_exit(0 or 1); } */
 long child(void);
 
-/* ---- the case table ---- */
-#define QEMU_DIFFERS 1  /* qemu-user's emulation differs from Linux here */
-struct vm_case {
-	const char *name;
-	void (*fn)(void);
-	int flags;
-	const char *why;  /* for QEMU_DIFFERS: what qemu-user does instead */
-};
-extern const struct vm_case vm_cases_map[];   /* mmap, mprotect, munmap */
-extern const struct vm_case vm_cases_more[];  /* fork, madvise, mremap, brk */
+/* ---- for main (vm_cases.c) ---- */
+/* after a case ran: its first failed check, or 0 if all held */
+const char *case_failure(void);
+/* RLIMIT_CORE 0: children die of SIGSEGV on purpose */
+void no_core_dumps(void);
 
 /* little string helpers for messages */
 struct str {
-	char s[200];
+	char s[512];
 	unsigned n;
 };
 void str_put(struct str *b, const char *s);
 void str_num(struct str *b, long v);
+void str_result(struct str *b, long v);  /* -ENAME, a number, "an address" */
+void str_status(struct str *b, int st);  /* a wait status in words */
 void put_line(const char *s);
 
 #endif
