@@ -161,7 +161,8 @@ def vm_case_lines(output):
 def run_held(cmd, timeout):
     """Run cmd with a standard input pipe held open until it ends (never
     /dev/null); (status, stdout, stderr, timed_out). status is -N after
-    a signal N; on a time-out the process group is killed."""
+    a signal N. Its process group is killed when it ends or times out,
+    so nothing it forked is left behind."""
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, start_new_session=True,
                             cwd=qemu_run.BUILD)
@@ -180,12 +181,11 @@ def run_held(cmd, timeout):
     except subprocess.TimeoutExpired:
         timed_out = True
     finally:
-        if timed_out or proc.returncode is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            proc.wait()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        proc.wait()
         for t in readers:
             t.join(timeout=10)
         proc.stdin.close()              # only now that it has ended
