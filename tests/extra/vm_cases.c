@@ -55,6 +55,7 @@
 #define QEMU_NOREPLACE "qemu-user takes MAP_FIXED_NOREPLACE for a hint"
 #define QEMU_LEN_ZERO "qemu-user says ENOMEM for length 0"
 #define QEMU_DONTNEED "older qemu-user ignores MADV_DONTNEED"
+#define QEMU_OLD_MADVISE "older qemu-user returns 0 for any madvise"
 #define QEMU_ADVICE "qemu-user returns 0 for any advice"
 #define QEMU_HOLES "qemu-user does not look for holes"
 #define QEMU_IGNORES "qemu-user returns 0 and does nothing"
@@ -126,7 +127,7 @@
 	Q(madvise_dontneed_cow, QEMU_DONTNEED)                             \
 	C(madvise_dontneed_shared)                                         \
 	Q(madvise_bad_advice, QEMU_ADVICE)                                 \
-	C(madvise_unaligned)                                               \
+	Q(madvise_unaligned, QEMU_OLD_MADVISE)                             \
 	Q(madvise_hole, QEMU_HOLES)                                        \
 	C(madvise_len_zero)                                                \
 	C(madvise_hints)                                                   \

@@ -1,6 +1,7 @@
 /*
- * vm_fork_madvise.c - vm_cases' fork (shared and copy-on-write memory) and madvise cases (vm_cases.c has the table and says
- * how they run; vm_rt.h the checks they make).
+ * vm_fork_madvise.c - vm_cases' cases of memory across fork (MAP_SHARED
+ * is shared, MAP_PRIVATE copied on write) and of madvise. vm_cases.c has
+ * the table and says how the cases run; vm_rt.h has the checks they make.
  */
 #include "vm_rt.h"
 

@@ -1,6 +1,6 @@
 /*
- * vm_mmap.c - vm_cases' mmap cases (vm_cases.c has the table and says
- * how they run; vm_rt.h the checks they make).
+ * vm_mmap.c - vm_cases' mmap cases. vm_cases.c has the table and says
+ * how the cases run; vm_rt.h has the checks they make.
  */
 #include "vm_rt.h"
 

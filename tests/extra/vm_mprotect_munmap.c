@@ -1,6 +1,7 @@
 /*
- * vm_mprotect_munmap.c - vm_cases' mprotect and munmap cases (vm_cases.c has the table and says
- * how they run; vm_rt.h the checks they make).
+ * vm_mprotect_munmap.c - vm_cases' mprotect and munmap cases. vm_cases.c
+ * has the table and says how the cases run; vm_rt.h has the checks they
+ * make.
  */
 #include "vm_rt.h"
 

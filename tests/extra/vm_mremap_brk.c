@@ -1,6 +1,6 @@
 /*
- * vm_mremap_brk.c - vm_cases' mremap and brk cases (vm_cases.c has the table and says
- * how they run; vm_rt.h the checks they make).
+ * vm_mremap_brk.c - vm_cases' mremap and brk cases. vm_cases.c has the
+ * table and says how the cases run; vm_rt.h has the checks they make.
  */
 #include "vm_rt.h"
 
