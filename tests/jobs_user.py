@@ -2,16 +2,22 @@
 """tests/jobs_user.py - tests/run.py's jobs that boot a user program as init:
 usertests and rtests (a check per ok/FAIL line), the fuzzer, the same
 under fault injection (failalloc=), fpcheck, the static binary built
-outside Kite and the stress tests (user/apps/stress/).
+outside Kite, the stress tests (user/apps/stress/) and vm_cases (the
+table of what Linux does with mmap and friends, under qemu-user and on
+Kite).
 """
 import os
 import re
+import shutil
+import signal
+import subprocess
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu_run  # noqa: E402
-from checks import (BOOT_TIMEOUT, Check, PANIC_RE, qemu_outcome,  # noqa: E402
-                    why_run_failed)
+from checks import (BOOT_TIMEOUT, Check, Outcome, PANIC_RE,  # noqa: E402
+                    qemu_outcome, why_run_failed)
 
 
 FUZZ_CALLS, FUZZ_PROCS, FUZZ_SEEDS = 60000, 4, (1, 2, 3, 4)
@@ -120,6 +126,169 @@ def static_hello_job():
     elif res.status != 42:
         bad = "expected exit status 42; " + why_run_failed(res)
     return qemu_outcome([Check("static_hello", not bad, bad)], res)
+
+
+# ---- vm_cases: Linux's answers, under qemu-user and on Kite ------------------
+#
+# tests/extra/vm_cases.c (build/extra/vm_cases) prints "ok NAME" or
+# "FAIL NAME: got X want Y (what)" per case, then "vm_cases: N passed, M
+# failed", and exits M. Under qemu-riscv64-static, which stands for Linux,
+# it runs with --qemu-user: a case marked QEMU_DIFFERS that disagrees
+# prints "ok NAME (qemu-user differs, ...)" instead of failing. On Kite
+# every case is held to Linux's value.
+
+VM_CASES = os.path.join(qemu_run.BUILD, "extra", "vm_cases")
+QEMU_USER = os.environ.get("QEMU_USER", "qemu-riscv64-static")
+VM_LINUX_TIMEOUT = 120
+VM_KITE_TIMEOUT = 300
+VM_LINE_RE = re.compile(r"^(ok|FAIL) (\S+)($|: .*| \(.*)")
+VM_SUM_RE = re.compile(r"^vm_cases: (\d+) passed, (\d+) failed$", re.M)
+
+
+def vm_case_lines(output):
+    """[(name, ok, why)] for every case line of vm_cases' output."""
+    found = []
+    for line in output.splitlines():
+        m = VM_LINE_RE.match(line)
+        if m:       # "ok NAME", "ok NAME (note)" or "FAIL NAME: why"
+            why = m.group(3)[2:]
+            if m.group(3).startswith(" (") and why.endswith(")"):
+                why = why[:-1]
+            found.append((m.group(2), m.group(1) == "ok", why))
+    return found
+
+
+def run_held(cmd, timeout):
+    """Run cmd with a standard input pipe held open until it ends (never
+    /dev/null); (status, stdout, stderr, timed_out). status is -N after
+    a signal N. Its process group is killed when it ends or times out,
+    so nothing it forked is left behind."""
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True,
+                            cwd=qemu_run.BUILD)
+    got = {}
+
+    def drain(key, stream):
+        got[key] = stream.read().decode("utf-8", "replace")
+
+    readers = [threading.Thread(target=drain, args=("out", proc.stdout)),
+               threading.Thread(target=drain, args=("err", proc.stderr))]
+    for t in readers:
+        t.start()
+    timed_out = False
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        proc.wait()
+        for t in readers:
+            t.join(timeout=10)
+        proc.stdin.close()              # only now that it has ended
+    return proc.returncode, got.get("out", ""), got.get("err", ""), timed_out
+
+
+_linux_lock = threading.Lock()
+_linux_run = []
+
+
+def vm_cases_linux():
+    """vm_cases under qemu-riscv64-static, run once and shared by the
+    jobs: (status, stdout, why it could not run or "")."""
+    with _linux_lock:
+        if not _linux_run:
+            _linux_run.append(_run_linux())
+        return _linux_run[0]
+
+
+def _run_linux():
+    qemu = shutil.which(QEMU_USER)
+    if not qemu:
+        return None, "", ("%s not found: tools/deps.sh installs it "
+                          "(Debian package qemu-user-static)" % QEMU_USER)
+    if not os.path.isfile(VM_CASES):
+        return None, "", "%s missing (make extra)" % VM_CASES
+    status, out, err, timed_out = run_held([qemu, VM_CASES, "--qemu-user"],
+                                           VM_LINUX_TIMEOUT)
+    if timed_out:
+        return None, out, "timed out after %d s" % VM_LINUX_TIMEOUT
+    if err.strip():
+        out += "".join("stderr: " + l + "\n" for l in err.splitlines())
+    return status, out, ""
+
+
+def vm_cases_linux_job():
+    """vm_cases[linux]: the table passes under qemu-riscv64-static, so it
+    encodes Linux's behaviour (but for the cases marked QEMU_DIFFERS,
+    which it reports and tolerates)."""
+    name = "vm_cases[linux]"
+    status, out, why = vm_cases_linux()
+    lines = out.rstrip("\n").split("\n")[-40:] if out.strip() else None
+    if why:
+        return Outcome([Check(name, False, why)], lines)
+    cases = vm_case_lines(out)
+    failed = [c for c in cases if not c[1]]
+    summary = VM_SUM_RE.search(out)
+    if failed:
+        bad = "%d of %d cases fail under qemu-user: %s" % (
+            len(failed), len(cases),
+            "; ".join("%s: %s" % (n, w) for n, _, w in failed))
+    elif not summary or int(summary.group(1)) != len(cases):
+        bad = "no summary line for its %d cases" % len(cases)
+    elif status != 0:
+        bad = "exit status %s" % status
+    else:
+        differs = sum("qemu-user differs" in w for _, _, w in cases)
+        return Outcome([Check(name, True, note="%d cases, %d where qemu-user "
+                              "differs from Linux" % (len(cases), differs))])
+    return Outcome([Check(name, False, bad)], lines)
+
+
+def vm_cases_kite_job(cpus):
+    """vm_cases[cpus=N]: Kite boots init=vm_cases; a check per case line
+    (each failing case with its got/want), and vm_cases[cpus=N] itself:
+    every line ok, exit status 0, and the same cases in the same order
+    as the qemu-user run."""
+    name = "vm_cases[cpus=%d]" % cpus
+    res = qemu_run.run(cpus, "128M", 'init="vm_cases"', VM_KITE_TIMEOUT)
+    if NOT_EMBEDDED_RE.search(res.output):
+        return qemu_outcome([Check(name, False, "vm_cases not embedded "
+                                   "(make extra; APPS_EXTRA=build/extra)")], res)
+    cases = vm_case_lines(res.output)
+    checks = [Check("%s/%s" % (name, n), ok, why) for n, ok, why in cases]
+    _, linux_out, linux_why = vm_cases_linux()
+    want = [n for n, _, _ in vm_case_lines(linux_out)]
+    got = [n for n, _, _ in cases]
+    failed = [n for n, ok, _ in cases if not ok]
+    summary = VM_SUM_RE.search(res.output)
+    problems = []
+    if PANIC_RE.search(res.output) or res.timed_out or not summary:
+        problems.append(why_run_failed(res) +
+                        ("" if summary else "; no vm_cases summary"))
+    elif res.status != 0:
+        problems.append("exit status %s" % res.status)
+    if linux_why or not want:
+        problems.append("no qemu-user run to compare with (%s)"
+                        % (linux_why or "it printed no cases"))
+    elif got != want:
+        missing = [n for n in want if n not in got]
+        extra = [n for n in got if n not in want]
+        problems.append("cases differ from the qemu-user run's: %s" % (
+            "missing %s" % ", ".join(missing) if missing else
+            "extra %s" % ", ".join(extra) if extra else "another order"))
+    if failed:
+        problems.append("%d of %d cases fail: %s" % (len(failed), len(cases),
+                                                     ", ".join(failed)))
+    if problems:
+        checks.append(Check(name, False, "; ".join(problems)))
+    else:
+        checks.append(Check(name, True, note="%d cases as Linux, %.1f s"
+                            % (len(cases), res.seconds)))
+    return qemu_outcome(checks, res)
 
 
 # ---- stress tests (user/apps/stress/) --------------------------------------

@@ -21,6 +21,15 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     the summary line and exit status 0
   static_hello      tests/extra/static_hello.c (no user library) as init:
                     its lines and exit status 42
+  vm_cases[linux]   tests/extra/vm_cases.c, what Linux does with mmap,
+                    munmap, mprotect, madvise, mremap and brk, run on the
+                    host under qemu-riscv64-static (standing for Linux):
+                    exit status 0, every case ok (cases marked
+                    QEMU_DIFFERS may say "qemu-user differs")
+  vm_cases[cpus=N]/X  the same table as Kite's init on 1 and 4 harts, one
+                    check per case line, plus vm_cases[cpus=N]: every case
+                    ok, exit status 0, the same cases in the same order as
+                    the qemu-user run
   harness/...       the harness itself: run_timeout (tools/run.py --timeout 3
                     on the silent, endless spin exits 124 in time),
                     killed_status (a QEMU killed from outside makes
@@ -51,9 +60,10 @@ machines that is a regular file other programs write into, and a QEMU
 reading it would take it for typed input.
 
 `make test` builds the kernel with APPS_EXTRA=build/extra (make extra), so
-usertests' bad_elf and static_hello tests and the static_hello job have
-their files; without them usertests skips those tests and static_hello
-fails, saying why.
+usertests' bad_elf and static_hello tests and the static_hello and
+vm_cases jobs have their files; without them usertests skips those tests
+and static_hello and vm_cases fail, saying why. vm_cases[linux] needs
+qemu-riscv64-static (tools/deps.sh installs qemu-user-static).
 
 Jobs run two at a time, but ktest, usertests and rtests ones alone, first.
 --quick leaves out the 1-hart ktest and usertests runs, the 8-hart boot
@@ -79,7 +89,7 @@ from jobs_harness import (harness_killed_job,  # noqa: E402
                           harness_run_timeout_job)
 from jobs_user import (FUZZ_SEEDS, STRESS, failalloc_usertests_job,  # noqa: E402
                        fpcheck_job, fuzz_job, static_hello_job, stress_job,
-                       usertests_job)
+                       usertests_job, vm_cases_kite_job, vm_cases_linux_job)
 
 BUILD = os.path.join(ROOT, "build")
 HELLO_ELF = os.path.join(BUILD, "user", "hello.elf")
@@ -400,6 +410,8 @@ def jobs(quick):
            for n in (1, 4)]
     js += [("fpcheck[cpus=%d]" % n, fpcheck_job, (n,)) for n in (1, 4)]
     js.append(("static_hello", static_hello_job, ()))
+    js.append(("vm_cases[linux]", vm_cases_linux_job, ()))
+    js += [("vm_cases[cpus=%d]" % n, vm_cases_kite_job, (n,)) for n in (1, 4)]
     js += [("harness/run_timeout", harness_run_timeout_job, ()),
            ("harness/killed_status", harness_killed_job, ()),
            ("harness/qemu_run_killed", harness_qemu_run_killed_job, ())]

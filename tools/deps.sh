@@ -14,6 +14,8 @@ need() {
 	missing=""
 	check() { _=$(command -v "$1" 2>&1) || missing="$missing $2"; }
 	check qemu-system-riscv64 qemu-system-misc
+	# vm_cases[linux] (tests/run.py): Linux's answers, under qemu-user
+	check qemu-riscv64-static qemu-user-static
 	check riscv64-unknown-elf-gcc gcc-riscv64-unknown-elf
 	check gdb-multiarch gdb-multiarch
 	check cppcheck cppcheck

@@ -9,6 +9,11 @@
 #   static_hello   tests/extra/static_hello.c, built OUTSIDE Kite's user
 #                  library: -nostdlib -static with the toolchain's own
 #                  linker script, its own _start and ecall stubs
+#   vm_cases       tests/extra/vm_cases.c with vm_rt.c and the vm_*.c cases,
+#                  built the same way: what Linux does with mmap, munmap,
+#                  mprotect, madvise, mremap and brk, a case per line
+#                  (tests/run.py runs it under qemu-riscv64-static and on
+#                  Kite and compares)
 #   bad_truncated, bad_machine, bad_overlap, bad_entry
 #                  malformed copies of build/user/hello.elf made by
 #                  tests/extra/mkbad.py (the loader must refuse them)
@@ -39,6 +44,10 @@ mkdir -p "$tmp"
 "$cc" -nostdlib -static -march=rv64imac_zicsr -mabi=lp64 -O2 \
 	-fno-builtin -ffreestanding -Wall -Wextra -Werror \
 	-o "$tmp/static_hello" "$here/static_hello.c"
+"$cc" -nostdlib -static -march=rv64imac_zicsr_zifencei -mabi=lp64 -O2 \
+	-fno-builtin -ffreestanding -fno-tree-loop-distribute-patterns \
+	-Wall -Wextra -Werror -o "$tmp/vm_cases" \
+	"$here"/vm_*.c
 "$python" "$here/mkbad.py" "$hello" "$tmp"
 for f in "$tmp"/*; do
 	name=$(basename "$f")
