@@ -211,7 +211,7 @@ vaddr_t vm_find_area(struct vmspace *vs, vaddr_t hint, size_t size)
 	struct list_node *it;
 	vaddr_t top = vs->mmap_base;
 
-	hint = ALIGN_UP(hint, PAGE_SIZE);
+	hint = ALIGN_DOWN(hint, PAGE_SIZE); /* as Linux: the hint's page */
 	if (hint >= USER_MIN && hint + size > hint && hint + size <= USER_TOP &&
 	    range_free(vs, hint, hint + size))
 		return hint;
@@ -442,9 +442,14 @@ static long advise_piece(struct vmspace *vs, struct vmr *r, void *arg)
 	case MADV_REMOVE:
 		if (!shared)
 			return -EINVAL;
-		vmr_unmap_pages(vs, r, r->start, r->end);
-		vmo_shared_drop(r->obj, r->pgoff, (r->end - r->start) / PAGE_SIZE);
+		/* a hole in the object: every space that maps it reads zero
+		 * there from now on */
+		vmo_shared_zero(r->obj, r->pgoff, (r->end - r->start) / PAGE_SIZE);
 		return 0;
+	case MADV_FREE:
+		/* private anonymous pages only; they may keep their data
+		 * until reclaimed, which (without swap) is never */
+		return shared || r->obj ? -EINVAL : 0;
 	case MADV_DONTFORK:
 		r->flags |= VMR_F_DONTFORK;
 		return 0;

@@ -166,33 +166,42 @@ void vmo_get(struct vmo *o)
 	assert(old > 0);
 }
 
-/* Put the frames of one directory leaf, from index first on. */
-static void leaf_drop(struct vmo *o, struct page **leaf, uint64_t first,
-		      uint64_t end)
-{
-	for (uint64_t i = first; i < end; i++)
-		if (leaf[i]) {
-			uframe_put(leaf[i]);
-			leaf[i] = NULL;
-			o->resident--;
-		}
-}
-
-void vmo_shared_drop(struct vmo *o, uint64_t first, uint64_t n)
+/* Call fn on every frame the shared object holds in [first, first+n);
+ * o->lock held. */
+static void shared_each(struct vmo *o, uint64_t first, uint64_t n,
+			void (*fn)(struct vmo *, struct page **))
 {
 	uint64_t end = MIN(first + n, o->npages);
 
-	assert(o->type == VMO_SHARED);
-	mutex_lock(&o->lock);
 	for (uint64_t i = first; i < end;) {
 		struct page **leaf = o->dir[i >> VMO_DIR_SHIFT];
 		uint64_t leaf_end = MIN(ALIGN_DOWN(i, DIR_LEAF) + DIR_LEAF, end);
 
-		if (leaf)
-			leaf_drop(o, leaf, i & (DIR_LEAF - 1),
-				  leaf_end - ALIGN_DOWN(i, DIR_LEAF));
+		for (; leaf && i < leaf_end; i++)
+			if (leaf[i & (DIR_LEAF - 1)])
+				fn(o, &leaf[i & (DIR_LEAF - 1)]);
 		i = leaf_end;
 	}
+}
+
+static void slot_zero(struct vmo *o, struct page **slot)
+{
+	(void)o;
+	page_zero(page_to_va(*slot));
+}
+
+static void slot_drop(struct vmo *o, struct page **slot)
+{
+	uframe_put(*slot);
+	*slot = NULL;
+	o->resident--;
+}
+
+void vmo_shared_zero(struct vmo *o, uint64_t first, uint64_t n)
+{
+	assert(o->type == VMO_SHARED);
+	mutex_lock(&o->lock);
+	shared_each(o, first, n, slot_zero);
 	mutex_unlock(&o->lock);
 }
 
@@ -206,7 +215,8 @@ void vmo_put(struct vmo *o)
 	if (o->type == VMO_SHARED) {
 		uint64_t nleaves = (o->npages + DIR_LEAF - 1) >> VMO_DIR_SHIFT;
 
-		vmo_shared_drop(o, 0, o->npages);
+		/* the last reference: nobody else can look */
+		shared_each(o, 0, o->npages, slot_drop);
 		for (uint64_t i = 0; i < nleaves; i++)
 			if (o->dir[i])
 				pmm_free_page(o->dir[i]);

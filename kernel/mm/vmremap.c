@@ -7,7 +7,9 @@
  * half-way), the old leaves are cleared and shot down, and the frames
  * keep their counts. Growing a mapping backed by a shared object past
  * the object's size is not supported (-ENOMEM); anonymous and image
- * mappings grow with zero pages.
+ * mappings grow with zero pages. MREMAP_DONTUNMAP moves the pages and
+ * leaves the old range mapped but empty (it reads zero, or the app's
+ * bytes again for an image mapping).
  */
 #include "kernel/panic.h"
 #include "mm/kmalloc.h"
@@ -57,9 +59,10 @@ static bool can_grow(const struct vmr *r, size_t new_size)
 }
 
 /* Move [old, old+old_size) of region r (isolated: r is exactly that) to
- * [to, to+new_size); the target range is free. */
+ * [to, to+new_size); the target range is free. keep: r stays, empty
+ * (MREMAP_DONTUNMAP). */
 static long move_region(struct vmspace *vs, struct vmr *r, vaddr_t to,
-			size_t old_size, size_t new_size)
+			size_t old_size, size_t new_size, bool keep)
 {
 	struct vmr *n;
 	long err;
@@ -74,6 +77,10 @@ static long move_region(struct vmspace *vs, struct vmr *r, vaddr_t to,
 		vmo_get(r->obj);
 	n->pgoff = r->pgoff;
 	move_leaves(vs, r->start, to, MIN(old_size, new_size));
+	if (keep) {
+		vmr_merge(vs, n);
+		return (long)to;
+	}
 	/* r's pages are in n now: what is left of r goes */
 	if (new_size < old_size)
 		vmr_unmap_pages(vs, r, r->start + new_size, r->end);
@@ -95,13 +102,14 @@ long vm_mremap(struct vmspace *vs, vaddr_t old, size_t old_len,
 {
 	size_t old_size = ALIGN_UP(old_len, PAGE_SIZE);
 	size_t new_size = ALIGN_UP(new_len, PAGE_SIZE);
+	bool keep = flags & MREMAP_DONTUNMAP;
 	struct vmr *r;
 	long ret;
 
 	if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) ||
 	    ((flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) &&
 	     !(flags & MREMAP_MAYMOVE)) ||
-	    (flags & MREMAP_DONTUNMAP) || /* not supported */
+	    ((flags & MREMAP_DONTUNMAP) && old_len != new_len) ||
 	    !IS_ALIGNED(old, PAGE_SIZE) || new_size == 0 || old_size == 0 ||
 	    (new_len && !new_size) || (old_len && !old_size))
 		return -EINVAL;
@@ -123,14 +131,25 @@ long vm_mremap(struct vmspace *vs, vaddr_t old, size_t old_len,
 	if (flags & MREMAP_FIXED) {
 		ret = -ENOMEM;
 		if (!can_grow(r, old - r->start + new_size) ||
-		    vs->vsz - old_size + new_size > as_limit)
+		    vs->vsz - (keep ? 0 : old_size) + new_size > as_limit)
 			goto out;
 		ret = vm_unmap_locked(vs, new_addr, new_addr + new_size);
 		if (!ret)
 			ret = vmr_isolate(vs, old, old + old_size);
 		if (!ret)
 			ret = move_region(vs, vmr_find(vs, old), new_addr,
-					  old_size, new_size);
+					  old_size, new_size, keep);
+		goto out;
+	}
+	if (keep) {
+		vaddr_t to = vm_find_area(vs, 0, new_size);
+
+		ret = -ENOMEM;
+		if (to && vs->vsz + new_size <= as_limit)
+			ret = vmr_isolate(vs, old, old + old_size);
+		if (!ret)
+			ret = move_region(vs, vmr_find(vs, old), to, old_size,
+					  new_size, true);
 		goto out;
 	}
 	if (new_size <= old_size) {
@@ -159,7 +178,7 @@ long vm_mremap(struct vmspace *vs, vaddr_t old, size_t old_len,
 		ret = to ? vmr_isolate(vs, old, old + old_size) : -ENOMEM;
 		if (!ret)
 			ret = move_region(vs, vmr_find(vs, old), to, old_size,
-					  new_size);
+					  new_size, false);
 	}
 out:
 	mutex_unlock(&vs->lock);

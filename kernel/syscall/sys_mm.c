@@ -19,6 +19,15 @@
 #include "uapi/kite.h"
 
 #define CONSOLE_FDS 3 /* 0, 1, 2: the console */
+/* The flags every kernel knows, which MAP_SHARED_VALIDATE accepts for a
+ * file (Linux's LEGACY_MAP_MASK); anything else is -EOPNOTSUPP there. */
+#define MAP_UNINITIALIZED 0x4000000
+#define MAP_HUGE_MASK (0x3fUL << 26)
+#define LEGACY_MAP_MASK                                                   \
+	(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | \
+	 MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED |     \
+	 MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK |             \
+	 MAP_HUGETLB | MAP_HUGE_MASK)
 #define MAPS_CHUNK 32 /* regions copied out at a time */
 
 static struct vmspace *uvm(void)
@@ -43,8 +52,13 @@ SYSCALL(mmap)
 
 	if (off & PAGE_MASK)
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return fd >= 0 && fd < CONSOLE_FDS ? -ENODEV : -EBADF;
+	if (!(flags & MAP_ANONYMOUS)) {
+		if (fd < 0 || fd >= CONSOLE_FDS)
+			return -EBADF;
+		if (type == MAP_SHARED_VALIDATE && (flags & ~LEGACY_MAP_MASK))
+			return -EOPNOTSUPP;
+		return -ENODEV; /* a terminal cannot be mapped */
+	}
 	if (len == 0)
 		return -EINVAL;
 	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && (addr & PAGE_MASK))

@@ -35,6 +35,8 @@ static const char *const messages[] = {
 	[ERANGE] = "Numerical result out of range",
 	[ENAMETOOLONG] = "File name too long",
 	[ENOSYS] = "Function not implemented",
+	[EOVERFLOW] = "Value too large for defined data type",
+	[EOPNOTSUPP] = "Operation not supported",
 };
 
 char *strerror(int err)

@@ -106,7 +106,8 @@ void vmo_put(struct vmo *o);
 /* The frame of shared page idx, allocating a zeroed one on first use;
  * with a reference for the caller's mapping. NULL when memory is short. */
 struct page *vmo_shared_page(struct vmo *o, uint64_t idx);
-/* Drop shared pages [first, first+n) from the object (MADV_REMOVE). */
-void vmo_shared_drop(struct vmo *o, uint64_t first, uint64_t n);
+/* Zero shared pages [first, first+n) of the object (MADV_REMOVE: the
+ * frames stay, mapped wherever they are, and read zero). */
+void vmo_shared_zero(struct vmo *o, uint64_t first, uint64_t n);
 
 #endif

@@ -32,5 +32,7 @@
 #define ERANGE 34  /* result out of range */
 #define ENAMETOOLONG 36 /* file name too long */
 #define ENOSYS 38  /* function not implemented */
+#define EOVERFLOW 75 /* value too large for its type */
+#define EOPNOTSUPP 95 /* operation not supported */
 
 #endif
