@@ -124,7 +124,8 @@ soak: ensure-deps
 HOST_CC ?= cc
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -DKITE_HOST_TEST -Itests/host/shim -I$(K)/include
+	-fno-omit-frame-pointer -DKITE_HOST_TEST -Itests/host/shim -I$(K)/include \
+	-I$(K)/arch/riscv/include
 HOST_TESTS := printf fdt buddy kmalloc heap pid elf
 HOST_BINS := $(addprefix $(B)/host/test_,$(HOST_TESTS))
 # every host test is rebuilt when any header changes (four small programs)

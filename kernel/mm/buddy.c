@@ -102,6 +102,47 @@ void buddy_add_range(struct buddy_zone *z, uint64_t pfn, uint64_t n)
 	spin_unlock(&z->lock);
 }
 
+/* One order-0 block, the zone locked. */
+static struct page *alloc_one_locked(struct buddy_zone *z)
+{
+	struct page *p;
+	unsigned k;
+
+	for (k = 0; k <= BUDDY_MAX_ORDER; k++)
+		if (!list_empty(&z->free[k]))
+			break;
+	if (k > BUDDY_MAX_ORDER)
+		return NULL;
+	p = list_entry(z->free[k].next, struct page, link);
+	free_list_del(z, p, k);
+	while (k > 0) {
+		k--;
+		free_list_add(z, p + (1UL << k), k);
+	}
+	p->flags = PG_ALLOC;
+	p->order = 0;
+	p->refcount = 1;
+	z->free_pages--;
+	return p;
+}
+
+unsigned buddy_alloc_bulk(struct buddy_zone *z, unsigned n,
+			  struct list_node *out)
+{
+	unsigned got = 0;
+
+	spin_lock(&z->lock);
+	for (; got < n; got++) {
+		struct page *p = alloc_one_locked(z);
+
+		if (!p)
+			break;
+		list_push_back(out, &p->link);
+	}
+	spin_unlock(&z->lock);
+	return got;
+}
+
 struct page *buddy_alloc(struct buddy_zone *z, unsigned order)
 {
 	struct page *p = NULL;

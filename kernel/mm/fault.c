@@ -81,29 +81,15 @@ static int stack_grow(struct vmspace *vs, vaddr_t va, struct vmr **rp)
 	return VMF_OK;
 }
 
-/* Install pa at page with prot; a new leaf counts for r's kind. */
-static int install(struct vmspace *vs, struct vmr *r, vaddr_t page,
-		   paddr_t pa, unsigned prot)
-{
-	paddr_t old;
-
-	if (pt_set(vs->root, page, pa, prot | VM_USER, &old))
-		return VMF_NOFRAME; /* no page-table page */
-	assert(old == 0);
-	WRITE_ONCE(vs->pages[r->kind], vs->pages[r->kind] + 1);
-	return VMF_OK;
-}
-
-/* Nothing is mapped at page: commit it as r's object says. */
+/* Nothing is mapped at page (slot empty): commit it as r's object says. */
 static int fault_missing(struct vmspace *vs, struct vmr *r, vaddr_t page,
-			 unsigned access, paddr_t *pa_out)
+			 pte_t *slot, unsigned access, paddr_t *pa_out)
 {
 	uint64_t idx = r->pgoff + (page - r->start) / PAGE_SIZE;
 	bool write = access & VM_WRITE;
 	unsigned prot = r->prot;
-	struct page *pg = NULL;
+	struct page *pg;
 	paddr_t pa;
-	int err;
 
 	if (r->obj && r->obj->type == VMO_SHARED) {
 		pg = vmo_shared_page(r->obj, idx);
@@ -125,30 +111,27 @@ static int fault_missing(struct vmspace *vs, struct vmr *r, vaddr_t page,
 			page_zero(page_to_va(pg));
 		pa = page_to_pa(pg);
 	}
-	err = install(vs, r, page, pa, prot);
-	if (err) {
-		if (pg)
-			uframe_put(pg);
-		return err;
-	}
+	pt_slot_set(slot, pte_make(pa, prot | VM_USER));
+	WRITE_ONCE(vs->pages[r->kind], vs->pages[r->kind] + 1);
 	count_fault(false);
 	*pa_out = pa;
 	return VMF_OK;
 }
 
-/* A write to page, mapped read-only at pa although r allows writing (or
- * the loader writes): make it writable, taking the frame over or
- * copying it. */
+/* A write to page, whose leaf e maps it read-only although r allows
+ * writing (or the loader writes): make it writable, taking the frame
+ * over or copying it. */
 static int fault_write(struct vmspace *vs, struct vmr *r, vaddr_t page,
-		       paddr_t pa, paddr_t *pa_out)
+		       pte_t *slot, pte_t e, paddr_t *pa_out)
 {
+	paddr_t pa = pte_frame(e);
 	struct page *old = pa_to_page(pa), *pg;
-	paddr_t prev;
 	bool counted;
 
 	if ((r->flags & VMR_F_SHARED) || (old && uframe_exclusive(old))) {
 		/* shared memory, or a private page no one else holds */
-		pt_set(vs->root, page, pa, r->prot | VM_USER, &prev);
+		pt_slot_set(slot, pte_mkaccessed(pte_make(pa, r->prot | VM_USER),
+						 true));
 		arch_tlb_flush_local(page, PAGE_SIZE);
 		count_fault(false);
 		*pa_out = pa;
@@ -161,7 +144,7 @@ static int fault_write(struct vmspace *vs, struct vmr *r, vaddr_t page,
 		page_zero(page_to_va(pg));
 	else
 		page_copy(page_to_va(pg), P2V(pa));
-	pt_set(vs->root, page, page_to_pa(pg), r->prot | VM_USER, &prev);
+	pt_slot_set(slot, pte_make(page_to_pa(pg), r->prot | VM_USER));
 	/* every hart must drop the old frame before it goes */
 	vmspace_shootdown(vs, page, PAGE_SIZE);
 	counted = old && !(old->flags & PG_RESERVED);
@@ -178,8 +161,7 @@ static int fault_once(struct vmspace *vs, vaddr_t va, unsigned access,
 	vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
 	bool force = access & VM_FORCE, write = access & VM_WRITE;
 	struct vmr *r;
-	unsigned pprot;
-	paddr_t pa;
+	pte_t *slot, e;
 	int err;
 
 	if (va < USER_MIN || va >= USER_TOP)
@@ -192,22 +174,34 @@ static int fault_once(struct vmspace *vs, vaddr_t va, unsigned access,
 	}
 	if (!force && !prot_allows(r->prot, access))
 		return VMF_ACCESS;
-	if (!pt_walk(vs->root, page, &pa, &pprot))
-		return fault_missing(vs, r, page, access, pa_out);
-	*pa_out = pa;
-	if (write && !(pprot & VM_WRITE)) {
-		if (force && !(r->flags & VMR_F_SHARED) &&
-		    pa_to_page(pa) && uframe_exclusive(pa_to_page(pa)))
-			return VMF_OK; /* the loader may write its own copy */
-		return fault_write(vs, r, page, pa, pa_out);
+	slot = pt_slot(vs->root, page, true);
+	if (!slot)
+		return VMF_NOFRAME; /* no page-table page */
+	e = *slot;
+	if (!pte_valid(e))
+		return fault_missing(vs, r, page, slot, access, pa_out);
+	*pa_out = pte_frame(e);
+	if (force) {
+		struct page *pg = pa_to_page(pte_frame(e));
+
+		/* the loader writes through the direct map: the frame just
+		 * has to be this space's own */
+		if (!write || (r->flags & VMR_F_SHARED) ||
+		    (pg && uframe_exclusive(pg)))
+			return VMF_OK;
+		return fault_write(vs, r, page, slot, e, pa_out);
 	}
-	if (!force && (!(pprot & VM_USER) || !prot_allows(pprot, access))) {
+	if (pte_user_allows(e, access)) {
+		/* another thread served it, or the hardware wants A/D set */
+		pt_slot_set(slot, pte_mkaccessed(e, write));
+	} else if (write && pte_user_allows(e, access & ~VM_WRITE)) {
+		return fault_write(vs, r, page, slot, e, pa_out);
+	} else {
 		/* a leaf the region's protection has outgrown */
 		pt_protect_range(vs->root, page, page + PAGE_SIZE, r->prot,
 				 !(r->flags & VMR_F_SHARED));
-	} else if (!force) {
-		/* another thread served it, or the hardware wants A/D */
-		pt_mark_accessed(vs->root, page, write);
+		if (write && !pte_user_allows(*slot, VM_WRITE))
+			return fault_write(vs, r, page, slot, *slot, pa_out);
 	}
 	arch_tlb_flush_local(page, PAGE_SIZE);
 	return VMF_OK;

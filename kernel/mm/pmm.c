@@ -7,8 +7,19 @@
  * the end of the kernel image (OpenSBI lives there), the page array, the
  * device tree blob and /reserved-memory regions.
  *
- * Locks: the zone lock (buddy.c); the kernel/user counters are atomics.
+ * Single frames, the common case (page faults, page tables, exits), go
+ * through a small cache per hart in front of the buddy allocator: a hart
+ * takes CACHE_BATCH frames from the zone at once and gives CACHE_BATCH
+ * back when it holds more than CACHE_HIGH, so most allocations and frees
+ * of one frame take no zone lock and split or merge nothing. Cached
+ * frames count as free. When the zone runs dry, an allocation takes
+ * frames from the other harts' caches before it fails.
+ *
+ * Locks: the zone lock (buddy.c); each hart's cache has a spinlock of its
+ * own (taken by its hart, and by another only to drain it); the
+ * kernel/user counters are atomics. Order: cache lock -> zone lock.
  */
+#include "kernel/cpu.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "lib/fdt.h"
@@ -16,36 +27,28 @@
 #include "mm/buddy.h"
 #include "mm/failalloc.h"
 #include "mm/pmm.h"
+#include "mm/vmo.h"
 
 extern char __kernel_end[];
+
+#define CACHE_BATCH 16 /* frames moved between a cache and the zone at once */
+#define CACHE_HIGH 64  /* a cache holding more gives a batch back */
 
 static struct buddy_zone zone;
 static uint64_t nr_kernel; /* [atomic] */
 static uint64_t nr_user;   /* [atomic] */
+static uint64_t nr_total;  /* [const after boot] frames managed */
 
-paddr_t page_to_pa(const struct page *p)
-{
-	return buddy_pfn(&zone, p) << PAGE_SHIFT;
-}
+/* A hart's cache of free single frames (allocated from the zone's view:
+ * PG_ALLOC, order 0). */
+static struct frame_cache {
+	struct spinlock lock;
+	struct list_node frames; /* [lock] */
+	uint64_t n;              /* [lock; racy reads] */
+} __attribute__((aligned(64))) caches[NCPU];
 
-struct page *pa_to_page(paddr_t pa)
-{
-	uint64_t pfn = pa >> PAGE_SHIFT;
-
-	if (pfn < zone.base_pfn || pfn >= zone.base_pfn + zone.npages)
-		return NULL;
-	return &zone.pages[pfn - zone.base_pfn];
-}
-
-void *page_to_va(const struct page *p)
-{
-	return P2V(page_to_pa(p));
-}
-
-struct page *va_to_page(const void *va)
-{
-	return pa_to_page(V2P(va));
-}
+struct page *pmm_pages;
+uint64_t pmm_base_pfn, pmm_npages;
 
 /* Remove [start, end) from the free list being built. */
 static void range_subtract(struct fdt_region *free, int *n, uint64_t start,
@@ -94,6 +97,9 @@ void pmm_init(const struct fdt_info *fi, paddr_t dtb_pa)
 		panic("pmm: no room for the page array");
 
 	buddy_init(&zone, P2V(arr_pa), lo >> PAGE_SHIFT, npages);
+	pmm_pages = zone.pages;
+	pmm_base_pfn = zone.base_pfn;
+	pmm_npages = zone.npages;
 	range_subtract(free, &n, 0, arr_end); /* firmware, kernel, page array */
 	range_subtract(free, &n, ALIGN_DOWN(dtb_pa, PAGE_SIZE),
 		       ALIGN_UP(dtb_pa + fdt_totalsize(P2V(dtb_pa)), PAGE_SIZE));
@@ -108,10 +114,95 @@ void pmm_init(const struct fdt_info *fi, paddr_t dtb_pa)
 		if (e > b)
 			buddy_add_range(&zone, b >> PAGE_SHIFT, (e - b) >> PAGE_SHIFT);
 	}
+	nr_total = zone.managed_pages;
+	for (int i = 0; i < NCPU; i++) {
+		spin_init(&caches[i].lock, "frame cache");
+		list_init(&caches[i].frames);
+	}
 	log_info("pmm: %lu MiB RAM at %p, %lu frames free, page array %lu KiB",
 		 (unsigned long)((hi - lo) / MiB), (void *)lo,
 		 (unsigned long)zone.free_pages,
 		 (unsigned long)((arr_end - arr_pa) / KiB));
+}
+
+/* Move up to n frames from cache c to the zone. c->lock held. */
+static void cache_spill(struct frame_cache *c, uint64_t n)
+{
+	while (n-- && c->n) {
+		struct page *p = list_entry(list_pop_front(&c->frames),
+					    struct page, link);
+
+		c->n--;
+		buddy_free(&zone, p, 0);
+	}
+}
+
+/* A frame from the caches of other harts, or NULL. */
+static struct page *cache_steal(void)
+{
+	for (int i = 0; i < NCPU; i++) {
+		struct frame_cache *c = &caches[i];
+		struct page *p = NULL;
+
+		if (!READ_ONCE(c->n))
+			continue;
+		spin_lock(&c->lock);
+		if (c->n) {
+			p = list_entry(list_pop_front(&c->frames), struct page, link);
+			c->n--;
+		}
+		spin_unlock(&c->lock);
+		if (p)
+			return p;
+	}
+	return NULL;
+}
+
+/* One frame: from this hart's cache, refilled from the zone a batch at a
+ * time; failing those, from another hart's cache. */
+static struct page *frame_alloc(void)
+{
+	/* the hart may change before the lock is taken: then another
+	 * hart's cache serves, which is only slower */
+	struct frame_cache *c = &caches[mycpu()->id];
+	struct page *p = NULL;
+
+	spin_lock(&c->lock);
+	if (!c->n)
+		c->n += buddy_alloc_bulk(&zone, CACHE_BATCH, &c->frames);
+	if (c->n) {
+		p = list_entry(list_pop_front(&c->frames), struct page, link);
+		c->n--;
+	}
+	spin_unlock(&c->lock);
+	return p ? p : cache_steal();
+}
+
+static void frame_free(struct page *p)
+{
+	struct frame_cache *c;
+
+	if (p->flags & PG_FREE || !(p->flags & PG_ALLOC) || p->order)
+		panic("pmm: bad free of frame %lx (flags %x, order %u)",
+		      (unsigned long)page_to_pa(p) >> PAGE_SHIFT, p->flags,
+		      p->order);
+	p->flags = PG_ALLOC;
+	p->refcount = 0;
+	c = &caches[mycpu()->id]; /* as in frame_alloc */
+	spin_lock(&c->lock);
+	list_push_front(&c->frames, &p->link);
+	if (++c->n > CACHE_HIGH)
+		cache_spill(c, CACHE_BATCH);
+	spin_unlock(&c->lock);
+}
+
+void pmm_cache_drain(void)
+{
+	for (int i = 0; i < NCPU; i++) {
+		spin_lock(&caches[i].lock);
+		cache_spill(&caches[i], ~0UL);
+		spin_unlock(&caches[i].lock);
+	}
 }
 
 struct page *pmm_alloc_pages(unsigned order, unsigned flags)
@@ -120,17 +211,22 @@ struct page *pmm_alloc_pages(unsigned order, unsigned flags)
 
 	if (failalloc_hit())
 		return NULL;
-	p = buddy_alloc(&zone, order);
+	p = order == 0 ? frame_alloc() : buddy_alloc(&zone, order);
 	if (!p)
 		return NULL;
+	p->refcount = 1;
 	if (flags & PMM_USER) {
 		p->flags |= PG_USER;
 		__atomic_add_fetch(&nr_user, 1UL << order, __ATOMIC_RELAXED);
 	} else {
 		__atomic_add_fetch(&nr_kernel, 1UL << order, __ATOMIC_RELAXED);
 	}
-	if (flags & PMM_ZERO)
-		memset(page_to_va(p), 0, PAGE_SIZE << order);
+	if (flags & PMM_ZERO) {
+		if (order == 0)
+			page_zero(page_to_va(p));
+		else
+			memset(page_to_va(p), 0, PAGE_SIZE << order);
+	}
 	return p;
 }
 
@@ -138,8 +234,11 @@ void pmm_free_pages(struct page *p, unsigned order)
 {
 	uint64_t *counter = (p->flags & PG_USER) ? &nr_user : &nr_kernel;
 
-	buddy_free(&zone, p, order);
 	__atomic_sub_fetch(counter, 1UL << order, __ATOMIC_RELAXED);
+	if (order == 0)
+		frame_free(p);
+	else
+		buddy_free(&zone, p, order);
 }
 
 void *pmm_alloc_page(unsigned flags)
@@ -159,17 +258,24 @@ void pmm_free_page(void *va)
 
 void pmm_get_stats(struct pmm_stats *st)
 {
-	spin_lock(&zone.lock);
-	st->total = zone.managed_pages;
-	st->free = zone.free_pages;
-	spin_unlock(&zone.lock);
+	st->total = nr_total;
+	st->free = pmm_free_count();
 	st->kernel = __atomic_load_n(&nr_kernel, __ATOMIC_RELAXED);
 	st->user = __atomic_load_n(&nr_user, __ATOMIC_RELAXED);
 }
 
 uint64_t pmm_free_count(void)
 {
-	return buddy_free_pages(&zone);
+	uint64_t n = buddy_free_pages(&zone);
+
+	for (int i = 0; i < NCPU; i++)
+		n += READ_ONCE(caches[i].n);
+	return n;
+}
+
+uint64_t pmm_total(void)
+{
+	return nr_total;
 }
 
 uint64_t pmm_free_blocks(unsigned order)

@@ -37,10 +37,7 @@ unsigned vm_prot_from_uapi(unsigned prot)
 
 bool vm_fits_in_ram(uint64_t bytes)
 {
-	struct pmm_stats st;
-
-	pmm_get_stats(&st);
-	return bytes / PAGE_SIZE <= st.total;
+	return bytes / PAGE_SIZE <= pmm_total();
 }
 
 /* ---- splitting, merging, removing ------------------------------------ */

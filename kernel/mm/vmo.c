@@ -63,25 +63,27 @@ paddr_t zero_frame_pa(void)
 
 void page_zero(void *dst)
 {
-	uint64_t *d = dst;
+	uint64_t *d = dst, *end = d + PAGE_SIZE / 8;
 
-	for (int i = 0; i < (int)(PAGE_SIZE / 8); i += 8) {
-		d[i] = 0, d[i + 1] = 0, d[i + 2] = 0, d[i + 3] = 0;
-		d[i + 4] = 0, d[i + 5] = 0, d[i + 6] = 0, d[i + 7] = 0;
+	for (; d < end; d += 16) {
+		d[0] = 0, d[1] = 0, d[2] = 0, d[3] = 0;
+		d[4] = 0, d[5] = 0, d[6] = 0, d[7] = 0;
+		d[8] = 0, d[9] = 0, d[10] = 0, d[11] = 0;
+		d[12] = 0, d[13] = 0, d[14] = 0, d[15] = 0;
 	}
 }
 
 void page_copy(void *dst, const void *src)
 {
-	uint64_t *d = dst;
+	uint64_t *d = dst, *end = d + PAGE_SIZE / 8;
 	const uint64_t *s = src;
 
-	for (int i = 0; i < (int)(PAGE_SIZE / 8); i += 8) {
-		uint64_t a = s[i], b = s[i + 1], c = s[i + 2], e = s[i + 3];
-		uint64_t f = s[i + 4], g = s[i + 5], h = s[i + 6], k = s[i + 7];
+	for (; d < end; d += 8, s += 8) {
+		uint64_t a = s[0], b = s[1], c = s[2], e = s[3];
+		uint64_t f = s[4], g = s[5], h = s[6], k = s[7];
 
-		d[i] = a, d[i + 1] = b, d[i + 2] = c, d[i + 3] = e;
-		d[i + 4] = f, d[i + 5] = g, d[i + 6] = h, d[i + 7] = k;
+		d[0] = a, d[1] = b, d[2] = c, d[3] = e;
+		d[4] = f, d[5] = g, d[6] = h, d[7] = k;
 	}
 }
 

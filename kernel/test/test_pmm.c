@@ -25,7 +25,7 @@ static uint64_t rnd_next(uint64_t *s)
 KTEST(pmm_every_frame)
 {
 	uint64_t before = pmm_free_count(), n = 0;
-	uint64_t top_before = pmm_free_blocks(BUDDY_MAX_ORDER);
+	uint64_t top_before = (pmm_cache_drain(), pmm_free_blocks(BUDDY_MAX_ORDER));
 	struct page *head = NULL, *p;
 
 	/* chain the pages through their first word so we need no memory */
@@ -43,6 +43,7 @@ KTEST(pmm_every_frame)
 		pmm_free_pages(p, 0);
 	}
 	KT_ASSERT(pmm_free_count() == before);
+	pmm_cache_drain();
 	KT_ASSERTF(pmm_free_blocks(BUDDY_MAX_ORDER) == top_before,
 		   "%lu max-order blocks after, %lu before (no coalescing?)",
 		   (unsigned long)pmm_free_blocks(BUDDY_MAX_ORDER),
@@ -60,7 +61,7 @@ KTEST(pmm_random_coalesce)
 	static struct page *blk[RANDOM_SLOTS];
 	static unsigned ord[RANDOM_SLOTS];
 	uint64_t before = pmm_free_count(), seed = 0x9e3779b97f4a7c15UL;
-	uint64_t top_before = pmm_free_blocks(BUDDY_MAX_ORDER);
+	uint64_t top_before = (pmm_cache_drain(), pmm_free_blocks(BUDDY_MAX_ORDER));
 
 	memset(blk, 0, sizeof(blk));
 	for (int step = 0; step < 4000; step++) {
@@ -93,6 +94,7 @@ KTEST(pmm_random_coalesce)
 		if (blk[i])
 			pmm_free_pages(blk[i], ord[i]);
 	KT_ASSERT(pmm_free_count() == before);
+	pmm_cache_drain();
 	KT_ASSERT(pmm_free_blocks(BUDDY_MAX_ORDER) == top_before);
 	return 0;
 }

@@ -189,9 +189,17 @@ void *sys_brk(void *addr)
 	return (void *)syscall1(SYS_brk, addr);
 }
 
+/* The break as brk() and sbrk() last saw it (0: not asked yet), so sbrk
+ * costs one system call, as in other C libraries. A program that moves
+ * the break with the raw system call confuses it, as it would theirs. */
+static char *cur_brk;
+
 int brk(void *addr)
 {
-	if (sys_brk(addr) != addr) {
+	char *now = sys_brk(addr);
+
+	cur_brk = now;
+	if (now != addr) {
 		errno = ENOMEM;
 		return -1;
 	}
@@ -200,13 +208,13 @@ int brk(void *addr)
 
 void *sbrk(intptr_t inc)
 {
-	char *old = sys_brk(NULL);
+	char *old = cur_brk ? cur_brk : (cur_brk = sys_brk(NULL));
 
 	if (inc == 0)
 		return old;
 	if ((inc > 0 && (uintptr_t)old + (uintptr_t)inc < (uintptr_t)old) ||
 	    (inc < 0 && (uintptr_t)-inc > (uintptr_t)old) ||
-	    sys_brk(old + inc) != old + inc) {
+	    (cur_brk = sys_brk(old + inc)) != old + inc) {
 		errno = ENOMEM;
 		return (void *)-1;
 	}

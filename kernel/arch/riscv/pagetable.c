@@ -43,18 +43,6 @@
 #include "mm/pmm.h"
 #include "uapi/errno.h"
 
-#define PTE_V (1UL << 0)
-#define PTE_R (1UL << 1)
-#define PTE_W (1UL << 2)
-#define PTE_X (1UL << 3)
-#define PTE_U (1UL << 4)
-#define PTE_G (1UL << 5)
-#define PTE_A (1UL << 6)
-#define PTE_D (1UL << 7)
-#define PTE_LEAF (PTE_R | PTE_W | PTE_X)
-
-#define PTE_PA(pte) (((pte) >> 10) << 12)
-#define PA_PTE(pa) (((pa) >> 12) << 10)
 #define VPN(va, level) (((va) >> (12 + 9 * (level))) & 511)
 
 pte_t *kernel_root;
@@ -144,26 +132,7 @@ static bool va_canonical(vaddr_t va)
 
 static pte_t prot_to_pte(unsigned prot)
 {
-	pte_t pte = PTE_V;
-
-	if (prot & VM_USER) {
-		if (!(prot & (VM_READ | VM_WRITE | VM_EXEC)))
-			return PTE_V | PTE_R; /* PROT_NONE: not for user mode */
-	} else {
-		pte |= PTE_A | PTE_D;
-	}
-
-	if (prot & VM_READ)
-		pte |= PTE_R;
-	if (prot & VM_WRITE)
-		pte |= PTE_W | PTE_R; /* W without R is reserved in Sv39 */
-	if (prot & VM_EXEC)
-		pte |= PTE_X;
-	if (prot & VM_USER)
-		pte |= PTE_U;
-	if (prot & VM_GLOBAL)
-		pte |= PTE_G;
-	return pte;
+	return pte_make(0, prot);
 }
 
 static unsigned pte_to_prot(pte_t pte)
@@ -338,39 +307,63 @@ static vaddr_t next_mapped(pte_t *root, vaddr_t va, vaddr_t end)
 	return end;
 }
 
+/* End of the level-0 table's span that holds va, capped at end. */
+static vaddr_t table_span_end(vaddr_t va, vaddr_t end)
+{
+	vaddr_t next = ALIGN_DOWN(va, PT_HUGE_SIZE) + PT_HUGE_SIZE;
+
+	return next < end ? next : end;
+}
+
+/* Unlink the empty level-0 table under *l1e (and the level-1 table
+ * above it, if that empties too) into g. */
+static void gather_empty_tables(pte_t *root, pte_t *l2e, pte_t *l1e,
+				struct pt_gather *g)
+{
+	pte_t *t0 = P2V(PTE_PA(*l1e));
+
+	*l1e = 0;
+	pt_table_uncount(root);
+	list_push_back(&g->tables, &table_page(t0)->link);
+	if (pt_used_dec(l1e) == 0) {
+		pte_t *t1 = (pte_t *)ALIGN_DOWN((uintptr_t)l1e, PAGE_SIZE);
+
+		*l2e = 0;
+		pt_used_dec(l2e); /* the root stays */
+		pt_table_uncount(root);
+		list_push_back(&g->tables, &table_page(t1)->link);
+	}
+}
+
 vaddr_t pt_clear_range(pte_t *root, vaddr_t va, vaddr_t end,
 		       struct pt_gather *g)
 {
 	assert(IS_ALIGNED(va | end, PAGE_SIZE) && va_user_half(va) &&
 	       (end == va || va_user_half(end - 1)));
+	/* a level-0 table at a time: the walk from the root is made once
+	 * per table, not once per page */
 	for (va = next_mapped(root, va, end); va < end;
-	     va = next_mapped(root, va + PAGE_SIZE, end)) {
-		pte_t *path[3];
-		pte_t *table = root;
+	     va = next_mapped(root, va, end)) {
+		vaddr_t stop = table_span_end(va, end);
+		pte_t *l2e = &root[VPN(va, 2)];
+		pte_t *l1e = &((pte_t *)P2V(PTE_PA(*l2e)))[VPN(va, 1)];
+		pte_t *t0 = P2V(PTE_PA(*l1e));
+		struct page *tp = table_page(t0);
 
-		if (g->nframes == PT_GATHER_MAX)
-			return va;
-		for (int level = 2; level >= 0; level--) {
-			path[level] = &table[VPN(va, level)];
-			if (level)
-				table = P2V(PTE_PA(*path[level]));
-		}
-		if (!(*path[0] & PTE_V))
-			continue;
-		assert(!(*path[1] & PTE_LEAF) && !(*path[2] & PTE_LEAF));
-		g->frames[g->nframes++] = PTE_PA(*path[0]);
-		*path[0] = 0;
-		/* free the tables this leaves empty, bottom up; the root
-		 * stays */
-		for (int level = 0; level < 2 && pt_used_dec(path[level]) == 0;
-		     level++) {
-			pte_t *empty = (pte_t *)ALIGN_DOWN((uintptr_t)path[level],
-							  PAGE_SIZE);
+		assert(!(*l2e & PTE_LEAF) && !(*l1e & PTE_LEAF));
+		for (; va < stop; va += PAGE_SIZE) {
+			pte_t *e = &t0[VPN(va, 0)];
 
-			*path[level + 1] = 0;
-			pt_table_uncount(root);
-			list_push_back(&g->tables, &table_page(empty)->link);
+			if (!(*e & PTE_V))
+				continue;
+			if (g->nframes == PT_GATHER_MAX)
+				return va;
+			g->frames[g->nframes++] = PTE_PA(*e);
+			*e = 0;
+			tp->pt_used--;
 		}
+		if (tp->pt_used == 0)
+			gather_empty_tables(root, l2e, l1e, g);
 	}
 	return end;
 }
@@ -498,6 +491,37 @@ int pt_kernel_half_init(pte_t *root)
 
 /* ---- user address spaces: what the memory manager needs -------------- */
 
+pte_t *pt_slot(pte_t *root, vaddr_t va, bool alloc)
+{
+	pte_t *table = root;
+	int err;
+
+	if (alloc)
+		return pt_entry_alloc(root, va, 0, &err);
+	for (int level = 2; level > 0; level--) {
+		pte_t e = table[VPN(va, level)];
+
+		if (!(e & PTE_V) || (e & PTE_LEAF))
+			return NULL;
+		table = P2V(PTE_PA(e));
+	}
+	return &table[VPN(va, 0)];
+}
+
+pte_t pt_slot_set(pte_t *slot, pte_t e)
+{
+	pte_t old = *slot;
+
+	*slot = e;
+	if ((old ^ e) & PTE_V) {
+		if (e & PTE_V)
+			pt_used_inc(slot);
+		else
+			pt_used_dec(slot);
+	}
+	return old;
+}
+
 int pt_set(pte_t *root, vaddr_t va, paddr_t pa, unsigned prot, paddr_t *old)
 {
 	int err = 0;
@@ -555,13 +579,6 @@ static pte_t *leaf_table(pte_t *root, vaddr_t va)
 	return P2V(PTE_PA(e));
 }
 
-/* End of the level-0 table's span that holds va, capped at end. */
-static vaddr_t table_span_end(vaddr_t va, vaddr_t end)
-{
-	vaddr_t next = ALIGN_DOWN(va, PT_HUGE_SIZE) + PT_HUGE_SIZE;
-
-	return next < end ? next : end;
-}
 
 long pt_fork_range(pte_t *dst, pte_t *src, vaddr_t start, vaddr_t end,
 		   bool shared, uint64_t *newly_shared)
@@ -659,3 +676,8 @@ uint64_t pt_count_range(pte_t *root, vaddr_t start, vaddr_t end)
 	}
 	return n;
 }
+
+_Static_assert(VM_READ == PTE_VM_READ && VM_WRITE == PTE_VM_WRITE &&
+		       VM_EXEC == PTE_VM_EXEC && VM_USER == PTE_VM_USER &&
+		       VM_GLOBAL == PTE_VM_GLOBAL,
+	       "arch/pte.h and mm/pagetable.h agree on the VM_* bits");

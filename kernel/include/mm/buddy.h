@@ -34,6 +34,10 @@ void buddy_init(struct buddy_zone *z, struct page *pages, uint64_t base_pfn,
 void buddy_add_range(struct buddy_zone *z, uint64_t pfn, uint64_t n);
 /* A block of 2^order frames (head page, PG_ALLOC, refcount 1), or NULL. */
 struct page *buddy_alloc(struct buddy_zone *z, unsigned order);
+/* Up to n single frames (as buddy_alloc(z, 0) gives them) onto the list
+ * out, under one acquisition of the lock; returns how many. */
+unsigned buddy_alloc_bulk(struct buddy_zone *z, unsigned n,
+			  struct list_node *out);
 /* Free a block from buddy_alloc with the same order. Double frees,
  * wrong orders and foreign pages panic. */
 void buddy_free(struct buddy_zone *z, struct page *p, unsigned order);

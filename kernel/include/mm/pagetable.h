@@ -10,10 +10,9 @@
 #ifndef KITE_MM_PAGETABLE_H
 #define KITE_MM_PAGETABLE_H
 
+#include "arch/pte.h"
 #include "kernel/types.h"
 #include "lib/list.h"
-
-typedef uint64_t pte_t;
 
 #define VM_READ 0x01
 #define VM_WRITE 0x02
@@ -87,6 +86,14 @@ uint64_t pt_user_table_pages(void);
  * bits when made; a user leaf with prot VM_USER alone (no R/W/X) is a
  * PROT_NONE page: mapped, but user mode cannot touch it.
  */
+/* The level-0 entry for user address va, or NULL if its table does not
+ * exist; with alloc the tables on the way are made (NULL then means
+ * memory is short). Read it with the pte_* helpers (arch/pte.h) and
+ * change it only with pt_slot_set. */
+pte_t *pt_slot(pte_t *root, vaddr_t va, bool alloc);
+/* Store e in a slot from pt_slot, keeping its table's count of valid
+ * entries; returns the entry it replaced. */
+pte_t pt_slot_set(pte_t *slot, pte_t e);
 /* Map va (user half, 4 KiB) to pa, replacing any leaf there; *old is the
  * frame the old leaf mapped (0: none). The caller shoots va down before
  * the old frame is reused. 0 or -ENOMEM. */

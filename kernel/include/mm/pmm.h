@@ -37,14 +37,52 @@ void *pmm_alloc_page(unsigned flags);
 void pmm_free_page(void *va);
 
 void pmm_get_stats(struct pmm_stats *st);
+/* Free frames now, the harts' caches included (racy: a value it had). */
 uint64_t pmm_free_count(void);
+/* Frames the allocator manages (fixed after boot). */
+uint64_t pmm_total(void);
+/* Give the frames every hart keeps cached back to the zone, so its
+ * blocks can merge (tests that look at the block structure). */
+void pmm_cache_drain(void);
 /* Free blocks of exactly 2^order frames (to check coalescing). */
 uint64_t pmm_free_blocks(unsigned order);
 
-/* Conversions between struct page, physical and direct-map addresses. */
+#ifdef KITE_HOST_TEST
+/* The host unit tests' stand-in (tests/host/fake_pmm.c) has its own. */
 paddr_t page_to_pa(const struct page *p);
-struct page *pa_to_page(paddr_t pa); /* NULL if pa is not RAM */
+struct page *pa_to_page(paddr_t pa);
 void *page_to_va(const struct page *p);
 struct page *va_to_page(const void *va);
+#else
+/* The struct page array: pmm_pages[i] describes frame pmm_base_pfn + i.
+ * [const after boot] */
+extern struct page *pmm_pages;
+extern uint64_t pmm_base_pfn, pmm_npages;
+
+/* Conversions between struct page, physical and direct-map addresses
+ * (inline: the fault and fork paths use them per page). */
+static inline paddr_t page_to_pa(const struct page *p)
+{
+	return (pmm_base_pfn + (uint64_t)(p - pmm_pages)) << PAGE_SHIFT;
+}
+
+/* NULL if pa is not RAM. */
+static inline struct page *pa_to_page(paddr_t pa)
+{
+	uint64_t i = (pa >> PAGE_SHIFT) - pmm_base_pfn;
+
+	return i < pmm_npages ? &pmm_pages[i] : NULL;
+}
+
+static inline void *page_to_va(const struct page *p)
+{
+	return P2V(page_to_pa(p));
+}
+
+static inline struct page *va_to_page(const void *va)
+{
+	return pa_to_page(V2P(va));
+}
+#endif
 
 #endif
