@@ -38,6 +38,13 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   rtests[cpus=N]/X  user/apps/rtests.c as init, like usertests: limits,
                     doomed memory requests, page tables freed, huge
                     sleeps, the console's foreground group
+  vmtests[cpus=N]/X  user/apps/vmtests/ as init, like usertests:
+                    copy-on-write fork, demand-zero pages, lazy brk,
+                    growing stacks and RLIMIT_STACK, mmap, munmap,
+                    mprotect, madvise, mremap, MAP_SHARED across fork,
+                    kite_maps, the OOM killer; plus /stack_message,
+                    /rlimit_message and /oom_message (the kernel's
+                    console line for each kill, when its test passed)
   fuzz[seed=S]      user/apps/fuzz.c: 60,000 random calls by 4 processes
                     that fork as they go; the kernel survives, every
                     frame comes back
@@ -381,6 +388,8 @@ def jobs(quick):
     js += [("usertests[cpus=%d]" % n, usertests_job, (n,))
            for n in ((4,) if quick else (1, 4))]
     js += [("rtests[cpus=%d]" % n, usertests_job, (n, "rtests"))
+           for n in ((4,) if quick else (1, 4))]
+    js += [("vmtests[cpus=%d]" % n, usertests_job, (n, "vmtests"))
            for n in ((4,) if quick else (1, 4))]
     for t in HOST_TESTS:  # a missing binary is a failed check, not a skip
         b = os.path.join(BUILD, "host", "test_" + t)

@@ -162,8 +162,8 @@ static void t_stack_rlimit(void)
 		int fits = run_low_limit(s, 512), over = run_low_limit(s, 2048);
 
 		CHECK(WIFEXITED(fits) && WEXITSTATUS(fits) == 0, "%s under a 1 MiB "
-		      "RLIMIT_STACK: a 512 KiB array: status 0x%x (exit 3: the "
-		      "limit was not inherited)", how, fits);
+		      "RLIMIT_STACK: a 512 KiB array: status 0x%x, want exit 0 "
+		      "(exit 3: the limit was not inherited)", how, fits);
 		if (s)
 			CHECK(WIFEXITED(over) && WEXITSTATUS(over) == 128 + SIGSEGV,
 			      "spawn under a 1 MiB RLIMIT_STACK: a 2 MiB array: "
