@@ -20,14 +20,17 @@ FUZZ_CALLS, FUZZ_PROCS, FUZZ_SEEDS = 60000, 4, (1, 2, 3, 4)
 
 
 def fuzz_job(seed, cpus=4, failalloc=None):
-    """Random system calls from FUZZ_PROCS processes at once, forking and
-    exiting as they go: the kernel survives and every frame comes back
-    (user/apps/fuzz.c). failalloc: also fail 1 in N allocations."""
+    """Random system calls, mappings and touches from FUZZ_PROCS
+    processes at once, forking and exiting as they go: the kernel
+    survives and every frame comes back (user/apps/fuzz.c). failalloc:
+    also fail 1 in N allocations (and tell the fuzzer, which then takes
+    a process killed for want of memory as no error)."""
     name = "fuzz[seed=%d]" % seed
     args = 'init="fuzz %d %d %d"' % (FUZZ_CALLS, seed, FUZZ_PROCS)
     if failalloc:
         name = "failalloc/fuzz[cpus=%d,seed=%d]" % (cpus, seed)
-        args += " failalloc=%d,%d" % (failalloc, seed)
+        args = 'init="fuzz %d %d %d failalloc" failalloc=%d,%d' % (
+            FUZZ_CALLS, seed, FUZZ_PROCS, failalloc, seed)
     res = qemu_run.run(cpus, "128M", args, 180)
     ok = res.status == 0 and "kernel fine, every frame back" in res.output
     why = "" if ok else why_run_failed(res)
