@@ -26,26 +26,6 @@
 #include "stack.h"
 #include "mmap.h"
 
-/*
- * Fault in what the driver itself will use between its two readings of
- * the free frames (the stack below us, its globals), so that a kernel
- * that maps pages on demand gives it none of them in between: the
- * frames check is about the tests' memory coming back.
- */
-static __attribute__((noinline)) void prefault_driver(void)
-{
-	volatile char stack[16 * 1024];
-	static struct kite_region r[64];
-	long n = kite_maps(0, r, ARRAY_SIZE(r));
-
-	for (size_t i = 0; i < sizeof(stack); i += PAGE)
-		stack[i] = 0;
-	for (long i = 0; i < n && i < (long)ARRAY_SIZE(r); i++)
-		if (r[i].kind == KITE_VM_DATA)
-			for (uintptr_t a = r[i].start; a < r[i].end; a += PAGE)
-				*(volatile char *)a = *(volatile char *)a;
-}
-
 static const struct test tests[] = {
 	T(cow_tree), T(cow_sides), T(cow_exec), T(demand_zero), T(brk_lazy),
 	T(stack_32k), T(stack_4m), T(stack_deep), T(stack_overflow),
@@ -62,6 +42,5 @@ int main(int argc, char **argv)
 	if (helper >= 0)
 		return helper;
 	stack_top = &top;
-	prefault_driver();
 	return tests_main(PROG, tests, ARRAY_SIZE(tests), argc, argv);
 }
