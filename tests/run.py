@@ -15,6 +15,10 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   boot[cpus=N]      1, 2, 4, 8 harts: boot line, every secondary hart online
   boot/mem256, boot/hz250, ktest_broken, crash/{stack,fault,lock,assert},
   echo (typed keys come back), lint/cppcheck (`make lint`)
+  shell/...         sessions typed into the shell: basics (apps, exit
+                    status, input, ps), jobs (background, kill, Ctrl-C,
+                    history, exit) and vm (ps's RSS and VSZ, pmap of the
+                    shell, mem)
   usertests[cpus=N]/X   user/apps/usertests.c booted as init on 1 and 4
                     harts, one check per ok/FAIL line, plus /echoargs_output
                     (the lines echoargs printed) and usertests[cpus=N] for
@@ -333,6 +337,26 @@ def shell_basics_job():
                    r"\n\s+2\s+1 running sh\s+rr\s+16\s+\d+\s+\d+\s+[1-9]", P])])
 
 
+def shell_vm_job():
+    """The memory views: ps's RSS and VSZ with units, pmap of the shell
+    (its code, data and stack regions, a total), mem's figures."""
+    size = r"(?:\d+K|\d\.\d[MG]|\d+[MG])"  # not 0: the shell has memory
+    region = r"\n[0-9a-f]{16}-[0-9a-f]{16} %s %s +\d+ +\d+\b"
+    return console_session("shell/vm", 2, [
+        ("ps\r", [r"PID\s+PPID\s+STATE\s+NAME\s+.*\s+PT\s+RSS\s+VSZ\b",
+                   r"\n\s+2\s+1 running sh\s+rr\s.*\s%s\s+%s\r*\n"
+                   % (size, size), P]),
+        ("pmap 2\r", [r"pmap 2 \(sh\)",
+                       r"START\s+END\s+PERM\s+KIND\s+SIZE KiB\s+RSS KiB",
+                       region % ("r-xp", "code"), region % ("rw-p", "data"),
+                       region % ("rw-p", "stack"),
+                       r"total: \d+ regions, \d+ KiB, \d+ KiB resident", P]),
+        ("pmap 99999\r", [r"pmap: 99999: No such process", P]),
+        ("mem\r", [r"total \d+ KiB, free \d+ KiB, kernel \d+ KiB \(page "
+                   r"tables [1-9]\d* KiB\), user \d+ KiB \(shared \d+ KiB\)",
+                   P])])
+
+
 def shell_jobs_job():
     """A background spin killed by pid, Ctrl-C on a foreground spin,
     history recall with the Up key, and exit powering off."""
@@ -401,6 +425,7 @@ def jobs(quick):
     js += [("crash/" + k, crash_job, (k,)) for k in CRASHES]
     js.append(("shell/basics", shell_basics_job, ()))
     js.append(("shell/jobs", shell_jobs_job, ()))
+    js.append(("shell/vm", shell_vm_job, ()))
     js.append(("procdump", procdump_job, ()))
     js += [("fuzz[seed=%d]" % s, fuzz_job, (s,)) for s in FUZZ_SEEDS]
     js += [("failalloc/usertests[cpus=%d]" % n, failalloc_usertests_job,

@@ -207,7 +207,7 @@ static void t_shared_pingpong(void)
 {
 	volatile uint64_t *c = (volatile uint64_t *)map(P, RW, SHARED);
 	uint64_t end = now_ms() + 30000;
-	struct kite_meminfo mi;
+	struct kite_meminfo mi = { 0 };
 	struct kite_region r;
 	pid_t pid = fork(), g;
 
