@@ -81,11 +81,10 @@ static void tree_node(unsigned node, int depth)
 		pid_t pid = fork();
 
 		if (pid == 0) {
-			uint64_t took = free0 - free_frames();
+			long took = taken_since(free0);
 
-			CHECK(took < FORK_FRAMES, "fork of node %u took %lu "
-			      "frames: the buffer was copied", node,
-			      (unsigned long)took);
+			CHECK(took < FORK_FRAMES, "fork of node %u took %ld "
+			      "frames: the buffer was copied", node, took);
 			tree_expect(node, want, "seen by its child");
 			tree_node(kid, depth + 1);
 			exit(0);

@@ -42,7 +42,8 @@ static void t_demand_zero(void)
 	uint64_t anon0 = self_info().pages_anon, free0 = free_frames();
 	char *p = map(LAZY_BYTES, RW, PRIV);
 	struct kite_region r = region_at(p);
-	uint64_t anon, took;
+	uint64_t anon;
+	long took;
 
 	CHECK(r.start == (uintptr_t)p && r.end == (uintptr_t)p + LAZY_BYTES &&
 	      r.kind == KITE_VM_ANON && r.prot == RW, "region [0x%lx, 0x%lx) "
@@ -50,25 +51,24 @@ static void t_demand_zero(void)
 	      r.kind, r.prot);
 	CHECK(r.resident == 0, "a new 64 MiB mapping has %lu pages resident",
 	      (unsigned long)r.resident);
-	CHECK(free0 - free_frames() < 64, "mapping 64 MiB took %lu frames",
-	      (unsigned long)(free0 - free_frames()));
+	took = taken_since(free0);
+	CHECK(took < 64, "mapping 64 MiB took %ld frames", took);
 	touch_per_mib(p);
 	anon = self_info().pages_anon - anon0;
-	took = free0 - free_frames();
+	took = taken_since(free0);
 	r = region_at(p);
 	CHECK(r.resident == LAZY_TOUCHED, "%lu pages touched, %lu resident",
 	      LAZY_TOUCHED, (unsigned long)r.resident);
 	CHECK(anon >= LAZY_TOUCHED && anon <= LAZY_TOUCHED + 2, "%lu pages "
 	      "touched, pages_anon grew by %lu", LAZY_TOUCHED,
 	      (unsigned long)anon);
-	CHECK(took >= LAZY_TOUCHED && took < LAZY_FRAMES, "%lu pages touched "
-	      "took %lu frames", LAZY_TOUCHED, (unsigned long)took);
+	CHECK(took >= (long)LAZY_TOUCHED && took < (long)LAZY_FRAMES, "%lu "
+	      "pages touched took %ld frames", LAZY_TOUCHED, took);
 	expect_per_mib(p, "64 MiB mapping");
 	EQ(munmap(p, LAZY_BYTES), 0);
 	CHECK(!find_region(p, &r), "the mapping is still there after munmap");
 	EQ(self_info().pages_anon, anon0);
-	pass_note("%lu KiB for 64 touched pages of 64 MiB",
-		  (unsigned long)took * 4);
+	pass_note("%ld KiB for 64 touched pages of 64 MiB", took * 4);
 }
 
 /* The heap grown by 64 MiB costs nothing until touched. */
@@ -77,24 +77,24 @@ static void t_brk_lazy(void)
 	char *b0 = sys_brk(NULL), *base = (char *)PG_UP(b0);
 	char *top = base + LAZY_BYTES;
 	uint64_t heap0 = self_info().pages_heap, free0 = free_frames();
-	uint64_t grown, took;
+	uint64_t grown;
+	long took;
 
 	EQ(sys_brk(top), top);
 	grown = self_info().pages_heap - heap0;
-	took = free0 - free_frames();
+	took = taken_since(free0);
 	CHECK(grown == 0 && took < 64, "growing the heap by 64 MiB made %lu "
-	      "pages resident and took %lu frames", (unsigned long)grown,
-	      (unsigned long)took);
+	      "pages resident and took %ld frames", (unsigned long)grown, took);
 	CHECK(region_at(top - 1).kind == KITE_VM_HEAP, "no heap region at %p",
 	      top - 1);
 	touch_per_mib(base);
 	grown = self_info().pages_heap - heap0;
-	took = free0 - free_frames();
+	took = taken_since(free0);
 	CHECK(grown >= LAZY_TOUCHED && grown <= LAZY_TOUCHED + 1, "%lu pages "
 	      "touched, pages_heap grew by %lu", LAZY_TOUCHED,
 	      (unsigned long)grown);
-	CHECK(took >= LAZY_TOUCHED && took < LAZY_FRAMES, "%lu pages touched "
-	      "took %lu frames", LAZY_TOUCHED, (unsigned long)took);
+	CHECK(took >= (long)LAZY_TOUCHED && took < (long)LAZY_FRAMES, "%lu "
+	      "pages touched took %ld frames", LAZY_TOUCHED, took);
 	expect_per_mib(base, "64 MiB of heap");
 	EQ(sys_brk(b0), b0);
 	EQ(self_info().pages_heap, heap0);
@@ -141,8 +141,8 @@ static void t_oom(void)
 	      "touched 256 MiB)", st);
 	CHECK(by_alive, "the bystander died too: status 0x%x", by_st);
 	EQ(getppid(), main_pid);
-	CHECK(free_frames() + 16 >= free0, "%lu frames not back after the OOM "
-	      "kill", (unsigned long)(free0 - free_frames()));
+	CHECK(taken_since(free0) <= 16, "%ld frames not back after the OOM "
+	      "kill", taken_since(free0));
 }
 
 #endif

@@ -47,6 +47,13 @@ static uint64_t free_frames(void)
 	return m.free;
 }
 
+/* Frames taken since free_frames() said free0 (negative if more are
+ * free now). */
+static long taken_since(uint64_t free0)
+{
+	return (long)free0 - (long)free_frames();
+}
+
 /* The regions of process pid (0: this one) into r (n of them at most);
  * returns how many there are. */
 static long regions(pid_t pid, struct kite_region *r, size_t n)
