@@ -296,15 +296,6 @@ static void record(char *p, size_t len, int st)
 	munmap(p, len);
 }
 
-/* A fresh mapping reads as zero. */
-static void expect_zero(const char *p)
-{
-	char c = *(volatile const char *)p;
-
-	if (c)
-		PROBLEM("a fresh mapping reads 0x%x at %p\n", c & 0xff, p);
-}
-
 static void arena_map(void)
 {
 	size_t first, n;
@@ -319,9 +310,12 @@ static void arena_map(void)
 	flags |= rnd() % 8 ? 0 : MAP_POPULATE;
 	got = mmap(want, n * PAGE, prot, flags, -1, 0);
 	if (got == want) {
+		volatile char *at = want + rnd() % (n * PAGE);
+
 		arena_set(first, n, prot | (shared ? SHARED_BIT : 0));
-		if (prot & PROT_READ)
-			expect_zero(want + rnd() % (n * PAGE));
+		if ((prot & PROT_READ) && *at) /* fresh memory reads zero */
+			PROBLEM("a fresh mapping reads 0x%x at %p\n", *at & 0xff,
+				(void *)at);
 	} else if (got == MAP_FAILED) {
 		if (flags & MAP_FIXED) /* it may have unmapped what was there */
 			arena_set(first, n, UNKNOWN);
@@ -341,9 +335,9 @@ static void arena_unmap(void)
 			    ? UNMAPPED : UNKNOWN);
 }
 
-/* On success every page was mapped (shared or not: unknown pages are
- * taken as shared, so never read back); on failure some may have
- * changed. */
+/* Known pages get the new protection; unknown ones stay unknown (one
+ * may be shared memory grown past its size, which faults); on failure
+ * some may have changed. */
 static void arena_protect(void)
 {
 	size_t first, n;
@@ -355,8 +349,8 @@ static void arena_protect(void)
 		return;
 	}
 	for (size_t i = first; i < first + n; i++)
-		arena[i] = (signed char)(prot | (arena[i] >= 0 ? arena[i] & SHARED_BIT
-							      : SHARED_BIT));
+		if (arena[i] >= 0)
+			arena[i] = (signed char)(prot | (arena[i] & SHARED_BIT));
 }
 
 /* Advice never changes what is mapped or how (MADV_DONTFORK would, for
@@ -570,6 +564,29 @@ static void toucher(void)
 		PROBLEM("a toucher ended with status 0x%x\n", st);
 }
 
+/* Unmap each anonymous or shared mapping outside the arena that the
+ * fuzzer does not track (what random mmap and mremap calls left), so
+ * that its memory stays bounded. */
+static void sweep(void)
+{
+	static struct kite_region r[64];
+	long n = kite_maps(0, r, ARRAY_SIZE(r));
+	uintptr_t lo = (uintptr_t)ARENA, hi = lo + ARENA_BYTES;
+
+	for (long i = 0; i < n && i < (long)ARRAY_SIZE(r); i++) {
+		bool keep = (r[i].kind != KITE_VM_ANON &&
+			     r[i].kind != KITE_VM_SHARED) ||
+			    (r[i].start < hi && r[i].end > lo);
+
+		for (int k = 0; k < OUTSIDE_MAX && !keep; k++)
+			keep = outside[k].addr &&
+			       r[i].start < (uintptr_t)outside[k].addr + outside[k].len &&
+			       r[i].end > (uintptr_t)outside[k].addr;
+		if (!keep)
+			munmap((void *)r[i].start, r[i].end - r[i].start);
+	}
+}
+
 static void vm_op(void)
 {
 	switch (rnd() % 16) {
@@ -586,6 +603,7 @@ static void vm_op(void)
 }
 
 #define FORK_EVERY 500  /* calls between two grandchildren */
+#define SWEEP_EVERY 250 /* calls between two sweeps */
 #define GRANDCHILD_CALLS 100
 #define MAX_PROCS 16
 
@@ -629,6 +647,8 @@ static void fuzz_child(long n)
 				bad++;
 			}
 		}
+		if (i % SWEEP_EVERY == SWEEP_EVERY - 1)
+			sweep();
 		one_op();
 	}
 	_exit(bad || vm_bad ? 1 : 0);
