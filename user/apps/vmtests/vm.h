@@ -5,7 +5,7 @@
  * program's helper modes that tests start with execve or spawn.
  *
  * Like usertests.h, it holds static functions and is included once, by
- * main.c, before the tests (cow.h, stack.h, mmap.h).
+ * main.c, before the tests (cow.h, lazy.h, stack.h, mmap.h).
  */
 #ifndef KITE_VMTESTS_VM_H
 #define KITE_VMTESTS_VM_H
