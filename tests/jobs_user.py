@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """tests/jobs_user.py - tests/run.py's jobs that boot a user program as init:
-usertests and rtests (a check per ok/FAIL line), the fuzzer, the same
+usertests, rtests and vmtests (a check per ok/FAIL line; for vmtests
+also the kernel's console messages of its stack overflows and OOM kill),
+the fuzzer, the same
 under fault injection (failalloc=), fpcheck, the static binary built
 outside Kite, the stress tests (user/apps/stress/) and vm_cases (the
 table of what Linux does with mmap and friends, under qemu-user and on
@@ -24,14 +26,17 @@ FUZZ_CALLS, FUZZ_PROCS, FUZZ_SEEDS = 60000, 4, (1, 2, 3, 4)
 
 
 def fuzz_job(seed, cpus=4, failalloc=None):
-    """Random system calls from FUZZ_PROCS processes at once, forking and
-    exiting as they go: the kernel survives and every frame comes back
-    (user/apps/fuzz.c). failalloc: also fail 1 in N allocations."""
+    """Random system calls, mappings and touches from FUZZ_PROCS
+    processes at once, forking and exiting as they go: the kernel
+    survives and every frame comes back (user/apps/fuzz.c). failalloc:
+    also fail 1 in N allocations (and tell the fuzzer, which then takes
+    a process killed for want of memory as no error)."""
     name = "fuzz[seed=%d]" % seed
     args = 'init="fuzz %d %d %d"' % (FUZZ_CALLS, seed, FUZZ_PROCS)
     if failalloc:
         name = "failalloc/fuzz[cpus=%d,seed=%d]" % (cpus, seed)
-        args += " failalloc=%d,%d" % (failalloc, seed)
+        args = 'init="fuzz %d %d %d failalloc" failalloc=%d,%d' % (
+            FUZZ_CALLS, seed, FUZZ_PROCS, failalloc, seed)
     res = qemu_run.run(cpus, "128M", args, 180)
     ok = res.status == 0 and "kernel fine, every frame back" in res.output
     why = "" if ok else why_run_failed(res)
@@ -76,8 +81,8 @@ def fpcheck_job(cpus):
 
 USERTESTS_TIMEOUT = 300
 USERTESTS_RE = re.compile(r"^(ok|FAIL) (\S+)(?: \((.*)\))?(?:: (.*))?$", re.M)
-USERTESTS_SUM_RE = re.compile(r"^(?:usertests|rtests): (\d+) passed, (\d+) failed$",
-                              re.M)
+USERTESTS_SUM_RE = re.compile(
+    r"^(?:usertests|rtests|vmtests): (\d+) passed, (\d+) failed$", re.M)
 NOT_EMBEDDED_RE = re.compile(r"init: cannot start '[^']*': error -2$", re.M)
 # what usertests' exec_args test makes echoargs print (user/apps/echoargs.c)
 ECHOARGS_LINES = ["echoargs: argc=3", "argv[0]=echoargs", "argv[1]=one",
@@ -85,9 +90,41 @@ ECHOARGS_LINES = ["echoargs: argc=3", "argv[0]=echoargs", "argv[1]=one",
                   "echoargs: argc=4", "argv[1]=spawned", "argv[3]="]
 
 
+# What the kernel prints when vmtests' tests make it kill a process
+# (user/apps/vmtests/): test -> (check, pattern, what the line says).
+# Checked only when the test itself passed (else its FAIL line says
+# enough); not anchored, as a kernel line may follow a piece of a user
+# line.
+SEGV_RE = (r"pid \d+ \(vmtests\): segmentation fault at 0x[0-9a-f]+ "
+           r"pc=0x[0-9a-f]+ \(stack limit of %d MiB exceeded\)")
+VM_MESSAGES = {
+    "stack_overflow": ("stack_message", SEGV_RE % 8,
+                       "segmentation fault ... (stack limit of 8 MiB exceeded)"),
+    "stack_rlimit": ("rlimit_message", SEGV_RE % 1,
+                     "segmentation fault ... (stack limit of 1 MiB exceeded)"),
+    "oom": ("oom_message", r"out of memory: killed pid \d+ \(vmtests\), "
+            r"\d+ KiB", "out of memory: killed pid N (vmtests), M KiB"),
+}
+
+
+def vm_message_checks(name, output):
+    """A check per VM_MESSAGES test that passed: its console line is
+    there."""
+    passed = {m.group(2) for m in USERTESTS_RE.finditer(output)
+              if m.group(1) == "ok"}
+    checks = []
+    for test, (check, pattern, says) in VM_MESSAGES.items():
+        if test in passed:
+            found = re.search(pattern, output)
+            checks.append(Check("%s/%s" % (name, check), bool(found),
+                                "" if found else "%s passed, but the kernel "
+                                "printed no '%s' line" % (test, says)))
+    return checks
+
+
 def usertests_job(cpus, prog="usertests"):
-    """Boot init="PROG --harts=N" (usertests or rtests); each ok/FAIL line
-    is a check."""
+    """Boot init="PROG --harts=N" (usertests, rtests or vmtests); each
+    ok/FAIL line is a check."""
     name = "%s[cpus=%d]" % (prog, cpus)
     res = qemu_run.run(cpus, "128M", 'init="%s --harts=%d"' % (prog, cpus),
                        USERTESTS_TIMEOUT)
@@ -99,6 +136,8 @@ def usertests_job(cpus, prog="usertests"):
         missing = [l for l in ECHOARGS_LINES if l not in lines]
         checks.append(Check(name + "/echoargs_output", not missing,
                             "missing lines %r" % missing if missing else ""))
+    if prog == "vmtests":
+        checks += vm_message_checks(name, res.output)
     summary = USERTESTS_SUM_RE.search(res.output)
     if res.status == 0 and summary and summary.group(2) == "0":
         checks.append(Check(name, True, note="%s passed, %.1f s"

@@ -15,6 +15,10 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   boot[cpus=N]      1, 2, 4, 8 harts: boot line, every secondary hart online
   boot/mem256, boot/hz250, ktest_broken, crash/{stack,fault,lock,assert},
   echo (typed keys come back), lint/cppcheck (`make lint`)
+  shell/...         sessions typed into the shell: basics (apps, exit
+                    status, input, ps), jobs (background, kill, Ctrl-C,
+                    history, exit) and vm (ps's RSS and VSZ, pmap of the
+                    shell, mem)
   usertests[cpus=N]/X   user/apps/usertests.c booted as init on 1 and 4
                     harts, one check per ok/FAIL line, plus /echoargs_output
                     (the lines echoargs printed) and usertests[cpus=N] for
@@ -47,9 +51,16 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   rtests[cpus=N]/X  user/apps/rtests.c as init, like usertests: limits,
                     doomed memory requests, page tables freed, huge
                     sleeps, the console's foreground group
-  fuzz[seed=S]      user/apps/fuzz.c: 60,000 random calls by 4 processes
-                    that fork as they go; the kernel survives, every
-                    frame comes back
+  vmtests[cpus=N]/X  user/apps/vmtests/ as init, like usertests:
+                    copy-on-write fork, demand-zero pages, lazy brk,
+                    growing stacks and RLIMIT_STACK, mmap, munmap,
+                    mprotect, madvise, mremap, MAP_SHARED across fork,
+                    kite_maps, the OOM killer; plus /stack_message,
+                    /rlimit_message and /oom_message (the kernel's
+                    console line for each kill, when its test passed)
+  fuzz[seed=S]      user/apps/fuzz.c: 60,000 random calls, mappings
+                    and touches by 4 processes that fork as they go;
+                    the kernel survives, every frame comes back
   failalloc/...     usertests and the fuzzer with boot argument
                     failalloc=N,SEED (allocations fail at random): no
                     panic or hang, every frame back
@@ -336,6 +347,26 @@ def shell_basics_job():
                    r"\n\s+2\s+1 running sh\s+rr\s+16\s+\d+\s+\d+\s+[1-9]", P])])
 
 
+def shell_vm_job():
+    """The memory views: ps's RSS and VSZ with units, pmap of the shell
+    (its code, data and stack regions, a total), mem's figures."""
+    size = r"(?:\d+K|\d\.\d[MG]|\d+[MG])"  # not 0: the shell has memory
+    region = r"\n[0-9a-f]{16}-[0-9a-f]{16} %s %s +\d+ +\d+\b"
+    return console_session("shell/vm", 2, [
+        ("ps\r", [r"PID\s+PPID\s+STATE\s+NAME\s+.*\s+PT\s+RSS\s+VSZ\b",
+                   r"\n\s+2\s+1 running sh\s+rr\s.*\s%s\s+%s\r*\n"
+                   % (size, size), P]),
+        ("pmap 2\r", [r"pmap 2 \(sh\)",
+                       r"START\s+END\s+PERM\s+KIND\s+SIZE KiB\s+RSS KiB",
+                       region % ("r-xp", "code"), region % ("rw-p", "data"),
+                       region % ("rw-p", "stack"),
+                       r"total: \d+ regions, \d+ KiB, \d+ KiB resident", P]),
+        ("pmap 99999\r", [r"pmap: 99999: No such process", P]),
+        ("mem\r", [r"total \d+ KiB, free \d+ KiB, kernel \d+ KiB \(page "
+                   r"tables [1-9]\d* KiB\), user \d+ KiB \(shared \d+ KiB\)",
+                   P])])
+
+
 def shell_jobs_job():
     """A background spin killed by pid, Ctrl-C on a foreground spin,
     history recall with the Up key, and exit powering off."""
@@ -392,6 +423,8 @@ def jobs(quick):
            for n in ((4,) if quick else (1, 4))]
     js += [("rtests[cpus=%d]" % n, usertests_job, (n, "rtests"))
            for n in ((4,) if quick else (1, 4))]
+    js += [("vmtests[cpus=%d]" % n, usertests_job, (n, "vmtests"))
+           for n in ((4,) if quick else (1, 4))]
     for t in HOST_TESTS:  # a missing binary is a failed check, not a skip
         b = os.path.join(BUILD, "host", "test_" + t)
         js.append(("host/test_" + t, host_job, (b,)))
@@ -402,6 +435,7 @@ def jobs(quick):
     js += [("crash/" + k, crash_job, (k,)) for k in CRASHES]
     js.append(("shell/basics", shell_basics_job, ()))
     js.append(("shell/jobs", shell_jobs_job, ()))
+    js.append(("shell/vm", shell_vm_job, ()))
     js.append(("procdump", procdump_job, ()))
     js += [("fuzz[seed=%d]" % s, fuzz_job, (s,)) for s in FUZZ_SEEDS]
     js += [("failalloc/usertests[cpus=%d]" % n, failalloc_usertests_job,

@@ -9,7 +9,9 @@ ones (the ubench app as init), each booted twice on one hart:
   2. plainly, for wall time from rdtime: the ns-per-operation column,
      the median of the kernel's repetitions (noisy; compare only figures
      from the same run).
-Prints the table and writes it as JSON to build/bench.json.
+Prints the table and writes it as JSON to build/bench.json. For the
+operations in LINUX the table also shows Linux's instructions per
+operation for the same work, as a yardstick.
 """
 import json
 import os
@@ -30,6 +32,18 @@ TIMEOUT = 300
 
 
 IRQOFF = []  # (hart, ns, pc) from the plain run of ubench
+
+# Linux's instructions per operation for the same user-level work (the
+# reference figures the virtual-memory work was given): fork+exit+wait
+# with 16 MiB of touched heap and without, fork+execve+wait, a page
+# mmap'ed and touched, a page of brk heap grown and touched.
+LINUX = {
+    "fork_16m_exit_wait": 1684110,
+    "fork_exit_wait": 111300,
+    "fork_execve_wait": 242791,
+    "mmap_touch_page": 9108,
+    "brk_grow_touch_page": 7986,
+}
 
 
 def run(bootargs, extra):
@@ -85,13 +99,16 @@ def main():
             "instructions_per_op": round(statistics.median(instr[name]), 1),
             "ns_per_op": round(statistics.median(ticks.get(name, [0]))
                                * 1e9 / timebase, 1),
+            "linux_instructions_per_op": LINUX.get(name),
         })
-    print("%-28s %10s %14s %12s" % ("operation", "iterations", "instr/op",
-                                     "ns/op"))
+    print("%-28s %10s %14s %12s %14s" % ("operation", "iterations",
+                                          "instr/op", "ns/op",
+                                          "Linux instr/op"))
     for r in rows:
-        print("%-28s %10d %14.1f %12.1f" % (r["name"], r["iterations"],
-                                             r["instructions_per_op"],
-                                             r["ns_per_op"]))
+        linux = r["linux_instructions_per_op"]
+        print("%-28s %10d %14.1f %12.1f %14s" % (
+            r["name"], r["iterations"], r["instructions_per_op"],
+            r["ns_per_op"], "{:,}".format(linux) if linux else ""))
     for hart, ns, pc, lock in IRQOFF:
         where = ("releasing spinlock %s" % lock if int(pc, 16) == 0
                  else "in " + symbol(pc))

@@ -1,24 +1,49 @@
 /*
- * fuzz.c - throw random arguments at the system calls.
+ * fuzz.c - throw random arguments at the system calls, and random
+ * mappings, protections and touches at the memory system.
  *
- *	fuzz [N [SEED [PROCS]]]
+ *	fuzz [N [SEED [PROCS [failalloc]]]]
  *
- * Makes N (default 20000) system calls in all with random numbers and
- * random arguments - small integers, -1, huge values, NULL, kernel
- * addresses, unmapped and barely mapped user addresses - from PROCS
- * (default 1) forked children at once, each with its own seed; every
- * FORK_EVERY calls a child also forks a short-lived fuzzing grandchild
- * and reaps it, so processes come and go while the calls run. It checks
- * that the kernel answers each call with a result or an error and never
- * dies, and that every process is reaped with every frame back. Calls that would block or end the fuzzer
- * (exit, read of the console, blocking wait, long sleeps) or multiply it
- * (clone, spawn) get tamer arguments instead of being skipped. Exits 0 if
- * all went well.
+ * Makes N (default 20000) operations in all from PROCS (default 1)
+ * forked children at once, each with its own seed; every FORK_EVERY
+ * operations a child also forks a short-lived fuzzing grandchild and
+ * reaps it, so processes come and go meanwhile. It checks that the
+ * kernel answers each call with a result or an error and never dies,
+ * that every process ends as it should, and that every frame is back.
+ *
+ * Most operations are system calls with random numbers and arguments -
+ * small integers, -1, huge values, NULL, kernel addresses, unmapped and
+ * barely mapped user addresses. Calls that would block or end the
+ * fuzzer (exit, a console read, a blocking wait, long sleeps) or
+ * multiply it (clone, spawn) get tamer arguments instead of being
+ * skipped; the memory calls' user addresses are moved into the arena
+ * below, so that the fuzzer's own code, data and stack stay mapped.
+ *
+ * One operation in four works on memory (vm_op): mmap (MAP_FIXED or
+ * MAP_FIXED_NOREPLACE into the arena, private or shared, any protection,
+ * PROT_NONE too; or where the kernel chooses), munmap, mprotect,
+ * madvise, mremap and brk of random sizes, and touches. The fuzzer
+ * tracks each arena page (unmapped, its protection, or unknown after a
+ * random call or a failure) and touches only what it knows to be
+ * readable (reads) or writable (writes, read back if private); a fresh
+ * mapping must read zero. Touches that may fault - anywhere in the user
+ * half, after MAP_FIXED, munmap and mprotect at random user addresses,
+ * its own text and stack included - happen in a forked "toucher",
+ * which may end by SIGSEGV, SIGBUS or SIGILL.
+ *
+ * With "failalloc" (the kernel fails allocations at random) a process
+ * killed for want of memory (SIGKILL, or SIGSEGV or SIGBUS from a fault
+ * that could not be served) is no error. Exits 0 if all went well.
  */
 #include "kite.h"
 #include "uapi/syscall.h"
 
+#define PAGE 4096UL
+#define MIB (1UL << 20)
+#define USER_TOP 0x4000000000UL /* end of the user half (Sv39) */
+
 static uint64_t state;
+static bool lenient; /* "failalloc": kills for want of memory are fine */
 
 static uint64_t rnd(void)
 {
@@ -49,8 +74,63 @@ static long arg(void)
 	}
 }
 
-#define SANDBOX 0x2000000000UL /* 128 GiB up: between heap and mmap */
-#define SANDBOX_SIZE (1UL << 30)
+/* ---- the arena: memory the fuzzer keeps track of ------------------------ */
+
+/* Far from the code, the heap and the stack; the kernel may put
+ * mappings of its choice here too, which the table then records. */
+#define ARENA ((char *)0x1000000000UL)
+#define ARENA_PAGES 256 /* 1 MiB */
+#define ARENA_BYTES (ARENA_PAGES * PAGE)
+/* a page's state: its PROT_* bits (and SHARED), or one of these */
+#define UNMAPPED (-1)
+#define UNKNOWN (-2)
+#define SHARED_BIT 0x10
+#define OUTSIDE_MAX 4    /* mappings the kernel placed outside the arena */
+#define OUTSIDE_PAGES 256
+#define HEAP_MAX (4 * MIB)   /* brk stays below heap0 + this */
+#define HEAP_TOUCH (2 * MIB) /* touches stay below heap0 + this */
+
+static signed char arena[ARENA_PAGES];
+static struct { char *addr; size_t len; int state; } outside[OUTSIDE_MAX];
+static char *heap0, *heap_top; /* start of the heap, the break last seen */
+
+static bool in_user(long a) { return a >= 0 && (unsigned long)a < USER_TOP; }
+
+static void arena_set(size_t first, size_t n, int st)
+{
+	for (size_t i = first; i < first + n && i < ARENA_PAGES; i++)
+		arena[i] = (signed char)st;
+}
+
+/* Mark what [addr, addr+len) covers of the arena as st. */
+static void arena_mark(uintptr_t addr, size_t len, int st)
+{
+	uintptr_t lo = (uintptr_t)ARENA, hi = lo + ARENA_BYTES;
+	uintptr_t end = addr + len < addr ? UINTPTR_MAX : addr + len;
+
+	if (end <= lo || addr >= hi)
+		return;
+	addr = addr < lo ? lo : addr & ~(PAGE - 1);
+	end = end > hi ? hi : end;
+	arena_set((addr - lo) / PAGE, (end - addr + PAGE - 1) / PAGE, st);
+}
+
+/* A user address moved into the arena, keeping its offset in a page
+ * (so misaligned ones stay misaligned); others are left as they are. */
+static long into_arena(long a)
+{
+	return in_user(a) ? (long)(ARENA + (unsigned long)a % ARENA_BYTES) : a;
+}
+
+/* A length from a that ends at the arena's end at the latest. */
+static long clamp_len(long a, long len)
+{
+	long room = (long)(ARENA + ARENA_BYTES) - a;
+
+	return in_user(a) && (unsigned long)len > (unsigned long)room ? room : len;
+}
+
+/* ---- random system calls ------------------------------------------------- */
 
 static const int numbers[] = {
 	SYS_ioctl, SYS_read, SYS_write, SYS_exit, SYS_exit_group, SYS_nanosleep,
@@ -59,14 +139,43 @@ static const int numbers[] = {
 	SYS_gettid, SYS_brk, SYS_munmap, SYS_clone, SYS_execve, SYS_mmap,
 	SYS_wait4, SYS_spawn, SYS_kite_apps, SYS_kite_procs, SYS_kite_meminfo,
 	SYS_kite_sched, SYS_prlimit64, SYS_getrlimit, SYS_setrlimit,
-	SYS_kite_cpustat, SYS_mprotect, SYS_madvise, SYS_mremap,
+	SYS_kite_cpustat, SYS_mprotect, SYS_madvise, SYS_mremap, SYS_kite_maps,
 };
+
+/* Memory calls with random arguments, tamed: user addresses go into the
+ * arena and stop at its end; what they cover becomes unknown. */
+static void tame_vm_call(long n, long a[6])
+{
+	if (n == SYS_mmap || n == SYS_munmap || n == SYS_mprotect ||
+	    n == SYS_madvise || n == SYS_mremap) {
+		a[0] = into_arena(a[0]); /* for mmap a fixed address or a hint */
+		a[1] = clamp_len(a[0], a[1]);
+	}
+	switch (n) {
+	case SYS_mmap:
+		a[3] &= ~(long)(MAP_POPULATE | MAP_LOCKED); /* lazy: no hog */
+		break;
+	case SYS_madvise:
+		if (a[2] == MADV_DONTFORK)
+			a[2] = MADV_DOFORK; /* children must see what we see */
+		break;
+	case SYS_mremap:
+		a[4] = into_arena(a[4]);
+		if (in_user(a[4]))
+			a[2] = clamp_len(a[4], a[2]);
+		break;
+	case SYS_brk:
+		if (in_user(a[0]) && (char *)a[0] > heap0 + HEAP_MAX)
+			a[0] = (long)(heap0 + (unsigned long)a[0] % HEAP_MAX);
+		break;
+	}
+}
 
 static void one_call(void)
 {
 	long n = rnd() % 4 ? numbers[rnd() % ARRAY_SIZE(numbers)]
 			   : (long)(rnd() % 1024);
-	long a[6];
+	long a[6], r;
 
 	for (int i = 0; i < 6; i++)
 		a[i] = arg();
@@ -106,48 +215,443 @@ static void one_call(void)
 	case SYS_kite_sched:
 		a[0] = 0; /* do not switch the class under other tests */
 		break;
-	case SYS_mmap:
-	case SYS_munmap:
-	case SYS_mprotect:
-	case SYS_madvise:
-	case SYS_mremap:
-		/* keep changes to the address space off the fuzzer's own
-		 * code, data and stack: a window nothing else uses */
-		a[0] = SANDBOX + (a[0] & (SANDBOX_SIZE - 1));
-		a[4] = SANDBOX + (a[4] & (SANDBOX_SIZE - 1)); /* mremap's new */
-		if (n == SYS_mmap && (a[3] & 3) == 0)
-			a[3] |= 2; /* MAP_PRIVATE: otherwise -EINVAL */
-		a[1] &= SANDBOX_SIZE - 1;
-		if (n == SYS_mremap)
-			a[2] &= SANDBOX_SIZE - 1;
-		break;
+	default:
+		tame_vm_call(n, a);
 	}
-	syscall6(n, a[0], a[1], a[2], a[3], a[4], a[5]);
+	r = syscall6(n, a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (n == SYS_mmap || n == SYS_munmap || n == SYS_mprotect ||
+	    n == SYS_madvise || n == SYS_mremap) {
+		/* what it covered, and where a mapping went, are unknown */
+		arena_mark((uintptr_t)a[0], (size_t)a[1], UNKNOWN);
+		if ((n == SYS_mmap || n == SYS_mremap) && !SYSCALL_IS_ERR(r))
+			arena_mark((uintptr_t)r, (size_t)a[n == SYS_mmap ? 1 : 2],
+				   UNKNOWN);
+	} else if (n == SYS_brk) {
+		heap_top = sys_brk(NULL);
+	}
+}
+
+/* ---- memory operations --------------------------------------------------- */
+
+static int vm_bad; /* problems found; the first few are printed */
+
+#define PROBLEM(...) \
+	do { if (vm_bad++ < 5) printf("fuzz: " __VA_ARGS__); } while (0)
+
+/* Touch 32 KiB of stack below us now, so that the stack need not grow
+ * later, when a fuzzed setrlimit or prlimit may have lowered
+ * RLIMIT_STACK. */
+static __attribute__((noinline)) void prefault_stack(void)
+{
+	volatile char pad[32 * 1024];
+
+	for (size_t i = 0; i < sizeof(pad); i += PAGE)
+		pad[i] = 0;
+}
+
+/* The heap as it is and an empty arena (unknown if munmap fails). */
+static void vm_init(void)
+{
+	heap0 = heap_top = sys_brk(NULL);
+	arena_set(0, ARENA_PAGES,
+		  munmap(ARENA, ARENA_BYTES) == 0 ? UNMAPPED : UNKNOWN);
+}
+
+static int rnd_prot(void)
+{
+	static const int prots[] = {
+		PROT_NONE, PROT_READ, PROT_READ | PROT_WRITE,
+		PROT_READ | PROT_EXEC, PROT_WRITE,
+		PROT_READ | PROT_WRITE | PROT_EXEC,
+	};
+
+	return prots[rnd() % ARRAY_SIZE(prots)];
+}
+
+/* A run of arena pages: mostly a few, now and then up to all. */
+static void arena_range(size_t *first, size_t *n)
+{
+	*first = rnd() % ARENA_PAGES;
+	*n = 1 + rnd() % (rnd() % 4 ? 8 : ARENA_PAGES);
+	if (*first + *n > ARENA_PAGES)
+		*n = ARENA_PAGES - *first;
+}
+
+/* A mapping made where the kernel chose: recorded in the arena if it is
+ * there; otherwise in a free outside slot, or unmapped again. */
+static void record(char *p, size_t len, int st)
+{
+	if ((uintptr_t)p < (uintptr_t)ARENA + ARENA_BYTES &&
+	    (uintptr_t)p + len > (uintptr_t)ARENA) {
+		arena_mark((uintptr_t)p, len, st);
+		return;
+	}
+	for (int k = 0; k < OUTSIDE_MAX; k++)
+		if (!outside[k].addr) {
+			outside[k].addr = p;
+			outside[k].len = len;
+			outside[k].state = st;
+			return;
+		}
+	munmap(p, len);
+}
+
+static void arena_map(void)
+{
+	size_t first, n;
+	int prot = rnd_prot(), shared = rnd() % 3 == 0;
+	int flags = (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS;
+	char *want, *got;
+
+	arena_range(&first, &n);
+	want = ARENA + first * PAGE;
+	flags |= rnd() % 4 ? MAP_FIXED : MAP_FIXED_NOREPLACE;
+	flags |= rnd() % 4 ? 0 : MAP_NORESERVE;
+	flags |= rnd() % 8 ? 0 : MAP_POPULATE;
+	got = mmap(want, n * PAGE, prot, flags, -1, 0);
+	if (got == want) {
+		volatile char *at = want + rnd() % (n * PAGE);
+
+		arena_set(first, n, prot | (shared ? SHARED_BIT : 0));
+		if ((prot & PROT_READ) && *at) /* fresh memory reads zero */
+			PROBLEM("a fresh mapping reads 0x%x at %p\n", *at & 0xff,
+				(void *)at);
+	} else if (got == MAP_FAILED) {
+		if (flags & MAP_FIXED) /* it may have unmapped what was there */
+			arena_set(first, n, UNKNOWN);
+	} else {
+		PROBLEM("mmap(%p, flags 0x%x) = %p, not where asked\n", want,
+			flags, got);
+		arena_mark((uintptr_t)got, n * PAGE, UNKNOWN);
+	}
+}
+
+static void arena_unmap(void)
+{
+	size_t first, n;
+
+	arena_range(&first, &n);
+	arena_set(first, n, munmap(ARENA + first * PAGE, n * PAGE) == 0
+			    ? UNMAPPED : UNKNOWN);
+}
+
+/* Known pages get the new protection; unknown ones stay unknown (one
+ * may be shared memory grown past its size, which faults); on failure
+ * some may have changed. */
+static void arena_protect(void)
+{
+	size_t first, n;
+	int prot = rnd_prot();
+
+	arena_range(&first, &n);
+	if (mprotect(ARENA + first * PAGE, n * PAGE, prot) < 0) {
+		arena_set(first, n, UNKNOWN);
+		return;
+	}
+	for (size_t i = first; i < first + n; i++)
+		if (arena[i] >= 0)
+			arena[i] = (signed char)(prot | (arena[i] & SHARED_BIT));
+}
+
+/* Advice never changes what is mapped or how (MADV_DONTFORK would, for
+ * children: left out). */
+static void arena_advise(void)
+{
+	static const int advice[] = {
+		MADV_DONTNEED, MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL,
+		MADV_WILLNEED, MADV_FREE, MADV_REMOVE, MADV_DOFORK,
+		MADV_DONTDUMP, MADV_DODUMP, MADV_WIPEONFORK, MADV_KEEPONFORK,
+		MADV_COLD, MADV_PAGEOUT, MADV_POPULATE_READ,
+		MADV_POPULATE_WRITE, 12345,
+	};
+	size_t first, n;
+
+	arena_range(&first, &n);
+	madvise(ARENA + first * PAGE, n * PAGE, advice[rnd() % ARRAY_SIZE(advice)]);
+}
+
+/* Grow, shrink or move a run; what it covered and where it went are
+ * unknown after. */
+static void arena_remap(void)
+{
+	size_t first, n, to = rnd() % ARENA_PAGES, new_n = 1 + rnd() % 8;
+	int flags = (int)(rnd() % 3); /* 0, MAYMOVE, FIXED (invalid alone) */
+	char *got;
+
+	arena_range(&first, &n);
+	if (flags == MREMAP_FIXED)
+		flags |= MREMAP_MAYMOVE;
+	if (to + new_n > ARENA_PAGES)
+		new_n = ARENA_PAGES - to;
+	got = mremap(ARENA + first * PAGE, n * PAGE, new_n * PAGE, flags,
+		     ARENA + to * PAGE);
+	arena_set(first, n, UNKNOWN);
+	if (got != MAP_FAILED)
+		arena_mark((uintptr_t)got, new_n * PAGE, UNKNOWN);
+}
+
+/* A mapping where the kernel chooses, or one of those unmapped or
+ * resized. */
+static void outside_op(void)
+{
+	int k = (int)(rnd() % OUTSIDE_MAX), prot = rnd_prot();
+	int shared = rnd() % 3 == 0;
+	size_t len = (1 + rnd() % OUTSIDE_PAGES) * PAGE;
+	char *p;
+
+	if (!outside[k].addr) {
+		p = mmap(NULL, len, prot, (shared ? MAP_SHARED : MAP_PRIVATE) |
+			 MAP_ANONYMOUS, -1, 0);
+		if (p != MAP_FAILED)
+			record(p, len, prot | (shared ? SHARED_BIT : 0));
+	} else if (rnd() % 2) {
+		if (munmap(outside[k].addr, outside[k].len) < 0)
+			PROBLEM("munmap(%p, %zu) of its own mapping: %s\n",
+				outside[k].addr, outside[k].len, strerror(errno));
+		outside[k].addr = NULL;
+	} else {
+		/* shared memory past its size at mmap is SIGBUS: shrink it */
+		if ((outside[k].state & SHARED_BIT) && len > outside[k].len)
+			len = outside[k].len;
+		p = mremap(outside[k].addr, outside[k].len, len, MREMAP_MAYMOVE);
+		if (p != MAP_FAILED) {
+			outside[k].addr = NULL;
+			record(p, len, outside[k].state);
+		}
+	}
+}
+
+static void heap_move(void)
+{
+	char *want = heap0 + rnd() % HEAP_MAX;
+
+	if (rnd() % 8 == 0)
+		want = heap0 - rnd() % (64 * 1024); /* maybe below its start */
+	sys_brk(want);
+	heap_top = sys_brk(NULL);
+}
+
+/* A read, or a write read back (private memory only), at a place known
+ * to allow it: an arena page, an outside mapping or the heap. */
+static void touch_known(void)
+{
+	char *top = heap_top < heap0 + HEAP_TOUCH ? heap_top : heap0 + HEAP_TOUCH;
+	int k = (int)(rnd() % OUTSIDE_MAX), st = UNMAPPED;
+	volatile char *p = NULL;
+	size_t i;
+
+	switch (rnd() % 4) {
+	case 0:
+	case 1:
+		i = rnd() % ARENA_PAGES;
+		p = ARENA + i * PAGE + rnd() % PAGE;
+		st = arena[i];
+		break;
+	case 2:
+		if (outside[k].addr) {
+			p = outside[k].addr + rnd() % outside[k].len;
+			st = outside[k].state;
+		}
+		break;
+	default:
+		if (top > heap0) {
+			p = heap0 + rnd() % (size_t)(top - heap0);
+			st = PROT_READ | PROT_WRITE;
+		}
+	}
+	if (!p || st < 0)
+		return;
+	if ((st & (PROT_READ | PROT_WRITE)) == (PROT_READ | PROT_WRITE) &&
+	    rnd() % 2) {
+		char v = (char)rnd();
+
+		*p = v;
+		if (!(st & SHARED_BIT) && *p != v)
+			PROBLEM("wrote 0x%x at %p, read back 0x%x\n", v & 0xff,
+				(void *)p, *p & 0xff);
+	} else if (st & PROT_READ) {
+		(void)*p;
+	}
+}
+
+/* ---- the toucher: faults allowed ------------------------------------------- */
+
+/* A page anywhere in the user half: the arena, around the stack, the
+ * data, the text, the heap, or anything. */
+static char *random_user_page(void)
+{
+	char here, *p;
+
+	switch (rnd() % 6) {
+	case 0: p = ARENA + rnd() % ARENA_BYTES; break;
+	case 1: p = &here + (long)(rnd() % (32 * PAGE)) - (long)(16 * PAGE); break;
+	case 2: p = page + (long)(rnd() % (8 * PAGE)) - (long)(4 * PAGE); break;
+	case 3: p = (char *)vm_init + rnd() % (4 * PAGE); break;
+	case 4: p = heap0 + rnd() % HEAP_MAX; break;
+	default: p = (char *)(0x10000 + rnd() % (USER_TOP - 0x10000)); break;
+	}
+	return (char *)((uintptr_t)p & ~(PAGE - 1));
+}
+
+/* MAP_FIXED, munmap or mprotect at a random user page, its own text,
+ * data and stack included. */
+static void wreck(void)
+{
+	char *p = random_user_page();
+	size_t len = (1 + rnd() % 16) * PAGE;
+	int shared = rnd() % 2;
+
+	switch (rnd() % 3) {
+	case 0:
+		mmap(p, len, rnd_prot(), (shared ? MAP_SHARED : MAP_PRIVATE) |
+		     MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		break;
+	case 1: munmap(p, len); break;
+	default: mprotect(p, len, rnd_prot()); break;
+	}
+}
+
+/* A read or a write of zero (zeroes are no instruction: overwritten
+ * code ends in SIGILL, never in random system calls). */
+static void touch_any(void)
+{
+	volatile char *p = random_user_page() + rnd() % PAGE;
+
+	if (rnd() % 2)
+		*p = 0;
+	else
+		(void)*p;
+}
+
+/* Reap pid within 10 s; false if it had to be killed. */
+static bool reap_bounded(int pid, int *st)
+{
+	uint64_t end = monotonic_ns() + 10ULL * NSEC_PER_SEC;
+	struct timespec ms = { 0, 1000000 };
+	int r;
+
+	while ((r = waitpid(pid, st, WNOHANG)) == 0 && monotonic_ns() < end)
+		nanosleep(&ms, NULL);
+	if (r != 0)
+		return r == pid;
+	kill(pid, SIGKILL);
+	waitpid(pid, st, 0);
+	return false;
+}
+
+/* In a child: a few wrecking calls, then touches anywhere. It may end
+ * by a fault (SIGSEGV, SIGBUS, or SIGILL when its code was replaced). */
+static void toucher(void)
+{
+	int pid = fork(), st = 0, sig;
+
+	if (pid < 0)
+		return;
+	if (pid == 0) {
+		for (int i = (int)(rnd() % 3); i > 0; i--)
+			wreck();
+		for (int i = 1 + (int)(rnd() % 8); i > 0; i--)
+			touch_any();
+		_exit(0);
+	}
+	if (!reap_bounded(pid, &st)) {
+		PROBLEM("a toucher still ran after 10 s\n");
+		return;
+	}
+	sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	if (st != 0 && sig != SIGSEGV && sig != SIGBUS && sig != SIGILL &&
+	    !(lenient && sig == SIGKILL))
+		PROBLEM("a toucher ended with status 0x%x\n", st);
+}
+
+/* Unmap each anonymous or shared mapping outside the arena that the
+ * fuzzer does not track (what random mmap and mremap calls left), so
+ * that its memory stays bounded. */
+static void sweep(void)
+{
+	static struct kite_region r[64];
+	long n = kite_maps(0, r, ARRAY_SIZE(r));
+	uintptr_t lo = (uintptr_t)ARENA, hi = lo + ARENA_BYTES;
+
+	for (long i = 0; i < n && i < (long)ARRAY_SIZE(r); i++) {
+		bool keep = (r[i].kind != KITE_VM_ANON &&
+			     r[i].kind != KITE_VM_SHARED) ||
+			    (r[i].start < hi && r[i].end > lo);
+
+		for (int k = 0; k < OUTSIDE_MAX && !keep; k++)
+			keep = outside[k].addr &&
+			       r[i].start < (uintptr_t)outside[k].addr + outside[k].len &&
+			       r[i].end > (uintptr_t)outside[k].addr;
+		if (!keep)
+			munmap((void *)r[i].start, r[i].end - r[i].start);
+	}
+}
+
+static void vm_op(void)
+{
+	switch (rnd() % 16) {
+	case 0: case 1: case 2: arena_map(); break;
+	case 3: arena_unmap(); break;
+	case 4: arena_protect(); break;
+	case 5: arena_advise(); break;
+	case 6: arena_remap(); break;
+	case 7: outside_op(); break;
+	case 8: heap_move(); break;
+	case 9: toucher(); break;
+	default: touch_known(); break;
+	}
 }
 
 #define FORK_EVERY 500  /* calls between two grandchildren */
+#define SWEEP_EVERY 250 /* calls between two sweeps */
 #define GRANDCHILD_CALLS 100
 #define MAX_PROCS 16
 
-/* One fuzzing child: n calls, with a grandchild now and then. */
+/* One operation: a random call, or (one in four) a memory operation. */
+static void one_op(void)
+{
+	if (rnd() % 4)
+		one_call();
+	else
+		vm_op();
+}
+
+/* The status of a fuzzing process: 0 exit 0, or in lenient mode a kill
+ * for want of memory. */
+static bool fine(int status)
+{
+	return status == 0 || (lenient && WIFSIGNALED(status) &&
+			       (WTERMSIG(status) == SIGKILL ||
+				WTERMSIG(status) == SIGSEGV ||
+				WTERMSIG(status) == SIGBUS));
+}
+
+/* One fuzzing child: n operations, with a grandchild now and then. */
 static void fuzz_child(long n)
 {
+	int bad = 0;
+
+	vm_init();
 	for (long i = 0; i < n; i++) {
 		if (i % FORK_EVERY == FORK_EVERY - 1) {
-			int pid = fork();
+			int pid = fork(), st = 0;
 
 			if (pid == 0) {
 				state = state * 31 + 7;
 				for (int j = 0; j < GRANDCHILD_CALLS; j++)
-					one_call();
+					one_op();
 				_exit(0);
 			}
-			if (pid > 0)
-				waitpid(pid, NULL, 0);
+			if (pid > 0 && waitpid(pid, &st, 0) == pid && !fine(st)) {
+				printf("fuzz: a grandchild ended with status 0x%x\n", st);
+				bad++;
+			}
 		}
-		one_call();
+		if (i % SWEEP_EVERY == SWEEP_EVERY - 1)
+			sweep();
+		one_op();
 	}
-	_exit(0);
+	_exit(bad || vm_bad ? 1 : 0);
 }
 
 /* Fork a child; under fault injection (failalloc=) a fork may fail for
@@ -168,11 +672,13 @@ int main(int argc, char **argv)
 	uint64_t seed = argc > 2 ? (uint64_t)atol(argv[2]) : 0x5eed5eedULL;
 	struct kite_meminfo before, after;
 
+	lenient = argc > 4 && !strcmp(argv[4], "failalloc");
 	if (procs < 1 || procs > MAX_PROCS) {
 		fprintf(stderr, "fuzz: PROCS must be 1..%d\n", MAX_PROCS);
 		return 2;
 	}
-	kite_prefault_self(); /* the count below must not see our first touches */
+	prefault_stack();
+	kite_prefault_self(); /* our own first touches are not the kids' */
 	if (kite_meminfo(&before) < 0) {
 		perror("fuzz: kite_meminfo");
 		return 1;
@@ -196,8 +702,8 @@ int main(int argc, char **argv)
 			perror("fuzz: waitpid");
 			return 1;
 		}
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			printf("fuzz: child %d ended with status %#x\n", c, status);
+		if (!fine(status)) {
+			printf("fuzz: child %d ended with status 0x%x\n", c, status);
 			bad++;
 		}
 	}
@@ -207,8 +713,8 @@ int main(int argc, char **argv)
 		return 1;
 	kite_meminfo(&after);
 	if (after.free != before.free) {
-		printf("fuzz: %ld frames not back (user %ld, kernel %ld, "
-		       "page tables %ld more)\n",
+		printf("fuzz: %ld frames not back (user %+ld, kernel %+ld, "
+		       "page tables %+ld)\n",
 		       (long)before.free - (long)after.free,
 		       (long)after.user - (long)before.user,
 		       (long)after.kernel - (long)before.kernel,

@@ -182,21 +182,50 @@ static const char *state_name(int s)
 	return s >= 0 && s < 5 ? names[s] : "?";
 }
 
+/* A size in bytes for people, as ps -h would: "0", "640K", "1023K",
+ * "1.2M", "12M", "3.5G" (one decimal under 10 of M, G or T). */
+static const char *human(uint64_t bytes, char buf[16])
+{
+	static const char units[] = "KMGT";
+	uint64_t tenths = bytes * 10 / 1024; /* of the unit */
+	int u = 0;
+
+	if (bytes == 0)
+		return "0";
+	while (tenths >= 1024 * 10 && u < 3) {
+		tenths /= 1024;
+		u++;
+	}
+	if (u && tenths < 100)
+		snprintf(buf, 16, "%lu.%lu%c", (unsigned long)tenths / 10,
+			 (unsigned long)tenths % 10, units[u]);
+	else
+		snprintf(buf, 16, "%lu%c", tenths >= 10 ? (unsigned long)tenths / 10
+			 : 1UL, units[u]);
+	return buf;
+}
+
 static void cmd_ps(void)
 {
 	static struct kite_procinfo info[64];
 	long n = kite_procs(info, ARRAY_SIZE(info));
+	char rss[16], vsz[16];
 
-	printf("  PID  PPID STATE   NAME             CLASS  PRIO     PASS  TICKS CODE DATA HEAP STACK PT\n");
+	printf("  PID  PPID STATE   NAME             CLASS  PRIO     PASS  TICKS CODE DATA HEAP STACK PT   RSS   VSZ\n");
 	for (long i = 0; i < n && i < (long)ARRAY_SIZE(info); i++) {
 		struct kite_procinfo *p = &info[i];
+		uint64_t pages = p->pages_code + p->pages_data + p->pages_heap +
+				 p->pages_stack + p->pages_anon + p->pages_shared;
+		bool kernel = p->flags & 1;
 
-		printf("%5d %5d %-7s %-16s %-6s %4d %8u %6lu %4lu %4lu %4lu %5lu %2lu\n",
+		printf("%5d %5d %-7s %-16s %-6s %4d %8u %6lu %4lu %4lu %4lu %5lu %2lu %5s %5s\n",
 		       p->pid, p->ppid, state_name(p->state), p->name,
-		       p->flags & 1 ? "kernel" : p->sched, p->prio, p->pass,
+		       kernel ? "kernel" : p->sched, p->prio, p->pass,
 		       (unsigned long)p->ticks, (unsigned long)p->pages_code,
 		       (unsigned long)p->pages_data, (unsigned long)p->pages_heap,
-		       (unsigned long)p->pages_stack, (unsigned long)p->pages_pt);
+		       (unsigned long)p->pages_stack, (unsigned long)p->pages_pt,
+		       kernel ? "-" : human(pages * 4096, rss),
+		       kernel ? "-" : human(p->vsz, vsz));
 	}
 }
 
@@ -206,12 +235,12 @@ static void cmd_help(void)
 	     "Built-ins:\n"
 	     "  help              this text\n"
 	     "  lsapp             the apps you can run\n"
-	     "  ps                processes: state, class, priority, ticks, pages\n"
+	     "  ps                processes: state, class, priority, ticks, pages, RSS, VSZ\n"
 	     "  exec APP [ARGS]   run an app (same as typing its name)\n"
 	     "  kill PID [SIG]    end a process (default SIGTERM; 9 = SIGKILL)\n"
 	     "  prio N            set the shell's stride priority (N >= 2; children inherit)\n"
 	     "  sched [rr|stride] show or change the scheduling class\n"
-	     "  mem               memory in use\n"
+	     "  mem               memory: free, kernel, page tables, user, shared\n"
 	     "  time APP [ARGS]   run an app and print how long it took\n"
 	     "  echo ARGS         print ARGS ($? is the last exit status)\n"
 	     "  clear             clear the screen\n"
@@ -237,15 +266,17 @@ static void cmd_lsapp(void)
 
 static void cmd_mem(void)
 {
-	struct kite_meminfo m;
+	struct kite_meminfo m = { 0 }; /* an older kernel fills fewer fields */
 
 	if (kite_meminfo(&m) < 0) {
 		perror("mem");
 		return;
 	}
-	printf("total %lu KiB, free %lu KiB, kernel %lu KiB, user %lu KiB\n",
+	printf("total %lu KiB, free %lu KiB, kernel %lu KiB (page tables %lu "
+	       "KiB), user %lu KiB (shared %lu KiB)\n",
 	       (unsigned long)m.total * 4, (unsigned long)m.free * 4,
-	       (unsigned long)m.kernel * 4, (unsigned long)m.user * 4);
+	       (unsigned long)m.kernel * 4, (unsigned long)m.pagetables * 4,
+	       (unsigned long)m.user * 4, (unsigned long)m.shared * 4);
 }
 
 /* Built-ins; returns false if argv[0] is not one. */

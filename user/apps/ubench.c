@@ -8,12 +8,22 @@
  * and, in the ping-pong, the other process's. tools/bench.py runs this
  * on one hart and turns the lines into per-operation figures.
  *
+ * The memory benchmarks: fork+exit+wait of a process with 16 MiB of
+ * touched heap (with copy-on-write the pages are shared, not copied);
+ * a page mapped (mmap) or added to the heap (brk) and touched; a
+ * demand-zero fault; a copy-on-write fault (a forked child writes one
+ * byte per page of a 4 MiB buffer its parent filled; the child reports).
+ * A benchmark whose call the kernel lacks says so and prints no line.
+ *
  * Last, heavy memory work (a doomed brk of 8 GiB, a 24 MiB heap grown,
  * touched, forked and shrunk, and an exec) and then, for each hart,
  * "irqoff hart=<h> ns=<n> pc=<kernel pc>": the longest stretch it spent
  * with interrupts off during the whole run and where it ended.
  */
 #include "kite.h"
+
+#define PAGE 4096L
+#define MIB (1L << 20)
 
 static inline uint64_t rdinstret(void)
 {
@@ -143,6 +153,110 @@ static void bench_brk(void)
 	brk(start);
 }
 
+/* Grow the heap by len and write every page; NULL if it cannot. */
+static char *heap_touched(long len)
+{
+	char *p = sbrk(len);
+
+	if (p == (void *)-1) {
+		printf("ubench: no memory for %ld MiB of heap\n", len / MIB);
+		return NULL;
+	}
+	for (long off = 0; off < len; off += PAGE)
+		p[off] = 1;
+	return p;
+}
+
+/* fork+exit+wait while the parent has 16 MiB of touched heap. */
+static void bench_fork_16m(void)
+{
+	const long n = 20;
+	char *start = sbrk(0);
+	struct mark a;
+
+	if (!heap_touched(16 * MIB))
+		return;
+	a = mark();
+	for (long i = 0; i < n; i++) {
+		int pid = fork();
+
+		if (pid == 0)
+			_exit(0);
+		waitpid(pid, NULL, 0);
+	}
+	report("fork_16m_exit_wait", n, a);
+	brk(start);
+}
+
+/* An anonymous page mapped and touched, per page (unmapped after). */
+static void bench_mmap(void)
+{
+	enum { N = 256 };
+	static char *pages[N];
+	struct mark a = mark();
+
+	for (long i = 0; i < N; i++) {
+		char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			printf("ubench: mmap_touch_page: mmap: %s\n", strerror(errno));
+			while (i > 0)
+				munmap(pages[--i], PAGE);
+			return;
+		}
+		p[0] = 1;
+		p[PAGE - 1] = 1;
+		pages[i] = p;
+	}
+	report("mmap_touch_page", N, a);
+	for (long i = 0; i < N; i++)
+		munmap(pages[i], PAGE);
+}
+
+/* A demand-zero fault: the first write to each page of a new 4 MiB
+ * anonymous mapping. */
+static void bench_fault_zero(void)
+{
+	const long len = 4 * MIB, n = len / PAGE;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct mark a;
+
+	if (p == MAP_FAILED) {
+		printf("ubench: fault_zero: mmap: %s\n", strerror(errno));
+		return;
+	}
+	a = mark();
+	for (long off = 0; off < len; off += PAGE)
+		p[off] = 1;
+	report("fault_zero", n, a);
+	munmap(p, len);
+}
+
+/* A copy-on-write fault: after a fork, the child's first write to each
+ * page of a 4 MiB heap buffer the parent filled. */
+static void bench_fault_cow(void)
+{
+	const long len = 4 * MIB, n = len / PAGE;
+	char *start = sbrk(0), *p = heap_touched(len);
+	struct mark a;
+	int pid;
+
+	if (!p)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		a = mark();
+		for (long off = 0; off < len; off += PAGE)
+			p[off] = 2;
+		report("fault_cow", n, a);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	brk(start);
+}
+
 /* Memory work whose cost grows with the request: none of it may keep
  * interrupts off for long. */
 static void heavy_memory_work(void)
@@ -195,6 +309,10 @@ int main(void)
 	bench_fork_exec();
 	bench_pingpong();
 	bench_brk();
+	bench_fork_16m();
+	bench_mmap();
+	bench_fault_zero();
+	bench_fault_cow();
 	heavy_memory_work();
 	report_irqoff();
 	printf("bench: done\n");

@@ -3,7 +3,8 @@
  * rtests.c) share, included once by each: how a test child ends (ok,
  * FAIL, a note), checks of results and errno, small helpers (sleeping,
  * sleeper children, addresses nothing is mapped at) and the driver that
- * runs each test in a forked child and checks that every frame came back.
+ * runs each test in a forked child and checks that every frame came back
+ * (vmtests, in user/apps/vmtests/, includes it too).
  */
 #ifndef KITE_USERTESTS_H
 #define KITE_USERTESTS_H

@@ -19,6 +19,7 @@
 #include "errno.h"
 #include "stdio.h"
 #include "stdlib.h"
+#include "sys/mman.h"
 #include "sys/resource.h"
 #include "string.h"
 #include "sys/types.h"
@@ -55,5 +56,9 @@ long kite_sched(const char *set, char *buf, size_t len);
 /* Per-hart counters (up to n entries); reset clears the interrupts-off
  * maxima after reading. Returns the number of hart slots. */
 long kite_cpustat(struct kite_cpustat *st, size_t n, int reset);
+/* The regions of process pid's address space (0: the caller), lowest
+ * first: up to n entries into buf; returns how many regions there are
+ * (may exceed n). ESRCH for no such process, EFAULT for a bad buf. */
+long kite_maps(pid_t pid, struct kite_region *buf, size_t n);
 
 #endif

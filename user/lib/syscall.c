@@ -221,6 +221,47 @@ void *sbrk(intptr_t inc)
 	return old;
 }
 
+/* mmap and mremap return an address, or MAP_FAILED with errno set. */
+static void *map_ret(long r)
+{
+	return SYSCALL_IS_ERR(r) ? (__syscall_ret(r), MAP_FAILED) : (void *)r;
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return map_ret(syscall6(SYS_mmap, (long)addr, (long)len, prot, flags, fd,
+				off));
+}
+
+int munmap(void *addr, size_t len)
+{
+	return __syscall_ret(syscall2(SYS_munmap, addr, len));
+}
+
+int mprotect(void *addr, size_t len, int prot)
+{
+	return __syscall_ret(syscall3(SYS_mprotect, addr, len, prot));
+}
+
+int madvise(void *addr, size_t len, int advice)
+{
+	return __syscall_ret(syscall3(SYS_madvise, addr, len, advice));
+}
+
+void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
+{
+	void *new_address = NULL;
+	va_list ap;
+
+	if (flags & MREMAP_FIXED) {
+		va_start(ap, flags);
+		new_address = va_arg(ap, void *);
+		va_end(ap);
+	}
+	return map_ret(syscall5(SYS_mremap, old, old_size, new_size, flags,
+				new_address));
+}
+
 int getrlimit(int resource, struct rlimit *rlim)
 {
 	return __syscall_ret(syscall2(SYS_getrlimit, resource, rlim));
@@ -263,4 +304,9 @@ long kite_cpustat(struct kite_cpustat *st, size_t n, int reset)
 long kite_sched(const char *set, char *buf, size_t len)
 {
 	return __syscall_ret(syscall3(SYS_kite_sched, set, buf, len));
+}
+
+long kite_maps(pid_t pid, struct kite_region *buf, size_t n)
+{
+	return __syscall_ret(syscall3(SYS_kite_maps, pid, buf, n));
 }
