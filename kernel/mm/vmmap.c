@@ -74,8 +74,7 @@ static bool vmr_mergeable(const struct vmr *a, const struct vmr *b)
 	       !(a->flags & VMR_F_GROWSDOWN);
 }
 
-/* Unlink r (its pages already gone) and free it. */
-static void vmr_free(struct vmspace *vs, struct vmr *r)
+void vmr_free(struct vmspace *vs, struct vmr *r)
 {
 	list_remove(&r->link);
 	vs->nregions--;

@@ -12,7 +12,6 @@
  * bytes again for an image mapping).
  */
 #include "kernel/panic.h"
-#include "mm/kmalloc.h"
 #include "mm/pmm.h"
 #include "mm/vmmap.h"
 #include "mm/vmo.h"
@@ -85,13 +84,7 @@ static long move_region(struct vmspace *vs, struct vmr *r, vaddr_t to,
 	if (new_size < old_size)
 		vmr_unmap_pages(vs, r, r->start + new_size, r->end);
 	WRITE_ONCE(vs->vsz, vs->vsz - old_size);
-	list_remove(&r->link);
-	vs->nregions--;
-	if (vs->hint == r)
-		vs->hint = NULL;
-	if (r->obj)
-		vmo_put(r->obj);
-	kfree(r);
+	vmr_free(vs, r);
 	vmr_merge(vs, n);
 	return (long)to;
 }

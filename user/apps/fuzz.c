@@ -713,8 +713,8 @@ int main(int argc, char **argv)
 		return 1;
 	kite_meminfo(&after);
 	if (after.free != before.free) {
-		printf("fuzz: %ld frames not back (user %+ld, kernel %+ld, "
-		       "page tables %+ld)\n",
+		printf("fuzz: %ld frames not back (user %ld more, kernel %ld more, "
+		       "page tables %ld more)\n",
 		       (long)before.free - (long)after.free,
 		       (long)after.user - (long)before.user,
 		       (long)after.kernel - (long)before.kernel,

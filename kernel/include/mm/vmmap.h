@@ -16,6 +16,8 @@ bool vm_fits_in_ram(uint64_t bytes);
 bool vm_advice_known(int advice);
 /* Split the regions that straddle start or end. -ENOMEM. */
 int vmr_isolate(struct vmspace *vs, vaddr_t start, vaddr_t end);
+/* Unlink r (its pages gone, its bytes off vs->vsz) and free it. */
+void vmr_free(struct vmspace *vs, struct vmr *r);
 /* Join r with its neighbours where they are alike (r may be freed). */
 void vmr_merge(struct vmspace *vs, struct vmr *r);
 /* The region after r, or NULL. */
