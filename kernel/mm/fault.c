@@ -21,9 +21,9 @@
  *                      shared     the object's frame (made on first use)
  *
  * Everything runs under vs->lock (a mutex): faults may allocate, zero and
- * copy, and later read swap. When no frame can be had, the lock is let go
- * while the OOM policy gets memory back (proc/oom.c), then the fault is
- * tried again from the start, since the regions may have changed.
+ * copy, and later read swap. When no frame can be had, the OOM policy gets
+ * memory back (proc/oom.c; it may sleep, the lock still held, which keeps
+ * the caller's view of the regions valid) and the fault is tried again.
  *
  * A/D: leaves start without them; QEMU sets them during its walk. If a
  * fault arrives for a leaf that already allows the access, the hardware
@@ -219,11 +219,10 @@ int vm_fault_locked(struct vmspace *vs, vaddr_t va, unsigned access,
 
 		if (err != VMF_NOFRAME)
 			return err;
-		/* let others use the space while memory comes back; the
-		 * regions may change meanwhile, so start over */
-		mutex_unlock(&vs->lock);
+		/* wait for memory with the space still locked, so callers'
+		 * regions stay as they were; the victim's exit needs no lock
+		 * of ours (if the victim is us, we return at once) */
 		retry = oom_reclaim_wait();
-		mutex_lock(&vs->lock);
 		if (!retry)
 			return VMF_OOM;
 	}
@@ -279,8 +278,10 @@ void vm_user_fault(vaddr_t va, unsigned access, vaddr_t pc, vaddr_t sp)
 	err = vm_fault(p->vm, va, access);
 	if (err == VMF_OK)
 		return;
-	if (err == VMF_OOM) /* oom_reclaim_wait said why */
-		proc_exit_wstatus(W_EXITCODE(0, SIGKILL));
+	if (err == VMF_OOM) /* the OOM policy chose us (and said so), or a
+			     * kill came while we waited for memory */
+		proc_exit_wstatus(W_EXITCODE(0, proc_killed(p) ? proc_killed(p)
+							       : SIGKILL));
 	if (err == VMF_STACK_LIMIT && va + STACK_SLACK < sp)
 		err = VMF_NOMAP; /* far below the stack: a wild pointer */
 	proc_fault("segmentation fault", vm_fault_reason(err, access, buf, sizeof(buf)),

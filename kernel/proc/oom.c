@@ -3,7 +3,8 @@
  *
  * Memory runs out on touch, not on request (regions are filled lazily),
  * so the page-fault path is where it shows: a fault that finds no free
- * frame lets go of its address space and calls oom_reclaim_wait(). If a
+ * frame calls oom_reclaim_wait(), its address space still locked (a
+ * victim's exit needs only its own). If a
  * transient failure or another exit has left frames free, it simply
  * retries. Otherwise one process must go: the user process holding the
  * most resident pages and page tables (init only if it is the one

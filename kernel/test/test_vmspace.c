@@ -222,3 +222,41 @@ KTEST(vmspace_zero_and_shared)
 		   (long)(frames_held() - held));
 	return 0;
 }
+
+/* A stack grows on faults below it, down to RLIMIT_STACK (8 MiB for a
+ * kernel thread), and never to within STACK_GUARD_GAP of the region
+ * below it. */
+KTEST(vmspace_stack_growth)
+{
+	uint64_t held = frames_held();
+	struct vmspace *vs = space_with_stack(8UL << 20);
+	const vaddr_t top = USER_STACK_TOP;
+	long below;
+
+	KT_ASSERT(vs != NULL);
+	/* grows: a 1 MiB frame far below the initial 128 KiB */
+	KT_ASSERT(vm_fault(vs, top - (1UL << 20), VM_WRITE) == VMF_OK);
+	KT_ASSERT(vm_fault(vs, top - (8UL << 20), VM_WRITE) == VMF_OK);
+	/* past the limit (the region would be more than 8 MiB) */
+	KT_ASSERT(vm_fault(vs, top - (8UL << 20) - PAGE_SIZE, VM_WRITE) ==
+		  VMF_STACK_LIMIT);
+	vmspace_put(vs);
+	/* a mapping inside the stack's room: the stack stops a guard gap
+	 * above it */
+	vs = space_with_stack(8UL << 20);
+	KT_ASSERT(vs != NULL);
+	below = vm_mmap(vs, top - (4UL << 20), 1UL << 20, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, RLIM_INF);
+	KT_ASSERT(below == (long)(top - (4UL << 20)));
+	KT_ASSERT(vm_fault(vs, top - (2UL << 20), VM_WRITE) == VMF_OK);
+	KT_ASSERT(vm_fault(vs, top - (3UL << 20) + STACK_GUARD_GAP - PAGE_SIZE,
+			   VM_WRITE) == VMF_STACK_GAP);
+	KT_ASSERT(vm_fault(vs, top - (3UL << 20) + STACK_GUARD_GAP, VM_WRITE) ==
+		  VMF_OK);
+	/* and an address inside no region and under no stack: no mapping */
+	KT_ASSERT(vm_fault(vs, 0x40000000UL, VM_READ) == VMF_NOMAP);
+	vmspace_put(vs);
+	KT_ASSERTF(frames_held() == held, "%ld frames not back",
+		   (long)(frames_held() - held));
+	return 0;
+}

@@ -6,7 +6,8 @@
  * ("head") page. Locks: free-list links, PG_FREE, PG_ALLOC and order are
  * guarded by the buddy zone lock; slab fields by the kmalloc class lock
  * of the slab; page-table fields as the page-table code says; refcount
- * is atomic.
+ * is atomic. A free frame in a hart's cache (pmm.c) is PG_ALLOC with
+ * refcount 0, on that cache's list.
  */
 #ifndef KITE_MM_PAGE_H
 #define KITE_MM_PAGE_H
@@ -23,7 +24,10 @@
 
 struct page {
 	struct list_node link; /* [zone lock] free list, or [class lock] slab list */
-	uint32_t refcount;     /* [atomic] users of the frame */
+	uint32_t refcount;     /* [atomic] users of the frame; for a user
+				* frame its map count: page-table entries
+				* mapping it plus a shared object holding
+				* it (mm/vmo.h) */
 	uint16_t flags;        /* PG_*: see above */
 	uint8_t order;         /* [zone lock] order of the block at its head */
 	union {

@@ -6,7 +6,8 @@
 
 #include "kernel/types.h"
 
-/* Called by a faulting thread that got no frame (holding no lock). Gets
+/* Called by a faulting thread that got no frame (holding no spinlock;
+ * its own address space's mutex may be held). Gets
  * memory back: if a process is already dying it waits for it, else it
  * kills the process holding the most memory (saying so on the console:
  * "out of memory: killed pid N (name), M KiB") and waits. true: try the
