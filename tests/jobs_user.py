@@ -28,7 +28,7 @@ FUZZ_CALLS, FUZZ_PROCS, FUZZ_SEEDS = 60000, 4, (1, 2, 3, 4)
 def fuzz_job(seed, cpus=4, failalloc=None):
     """Random system calls, mappings and touches from FUZZ_PROCS
     processes at once, forking and exiting as they go: the kernel
-    survives and every frame comes back (user/apps/fuzz.c). failalloc:
+    survives and every frame comes back (user/apps/fuzz/). failalloc:
     also fail 1 in N allocations (and tell the fuzzer, which then takes
     a process killed for want of memory as no error)."""
     name = "fuzz[seed=%d]" % seed

@@ -58,7 +58,7 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     kite_maps, the OOM killer; plus /stack_message,
                     /rlimit_message and /oom_message (the kernel's
                     console line for each kill, when its test passed)
-  fuzz[seed=S]      user/apps/fuzz.c: 60,000 random calls, mappings
+  fuzz[seed=S]      user/apps/fuzz/: 60,000 random calls, mappings
                     and touches by 4 processes that fork as they go;
                     the kernel survives, every frame comes back
   failalloc/...     usertests and the fuzzer with boot argument

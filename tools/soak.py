@@ -7,7 +7,7 @@
 seeds, until the time is up or a run fails. A round is
 
   - the system-call fuzzer: 200,000 calls by 4 processes that fork as they
-    go (user/apps/fuzz.c);
+    go (user/apps/fuzz/);
   - the fuzzer and usertests and rtests with allocations failing at random
     (boot argument failalloc=N,SEED, N drawn from 20..500);
   - the stress tests of user/apps/stress/ (ps while processes come and go,
