@@ -22,7 +22,10 @@ extern uint64_t state; /* xorshift state: one seed per process */
 extern bool lenient;   /* "failalloc": kills for want of memory are fine */
 /* Random arguments point into it and past its end (main.c), the toucher
  * around it (vm.c, which defines it where overruns do no harm). */
-extern char page[8192];
+#define SCRATCH_BYTES 8192
+extern char *page; /* SCRATCH_BYTES, then a PROT_NONE page */
+/* Map the scratch area (before the first random call). */
+void scratch_init(void);
 
 static inline uint64_t rnd(void)
 {
@@ -42,6 +45,7 @@ static inline uint64_t rnd(void)
 
 extern char *heap0, *heap_top; /* start of the heap, the break last seen */
 extern int vm_bad;             /* problems found; the first few are printed */
+extern char first_problem[160]; /* the first, repeated at the end */
 
 /* a in the user half */
 bool in_user(long a);

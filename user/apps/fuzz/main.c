@@ -57,8 +57,8 @@ static long arg(void)
 	case 3: return (long)0xffffffc080000000UL;      /* kernel direct map */
 	case 4: return (long)0xffffffff80200000UL;      /* kernel text */
 	case 5: return (long)0x3ffffff000UL;            /* top of user space */
-	case 6: return (long)(page + rnd() % sizeof(page));
-	case 7: return (long)(page + sizeof(page) - 3); /* straddles onward */
+	case 6: return (long)(page + rnd() % SCRATCH_BYTES);
+	case 7: return (long)(page + SCRATCH_BYTES - 3); /* straddles onward */
 	case 8: return (long)0x1000;                    /* unmapped low page */
 	case 9: return (long)(rnd() >> (rnd() % 64));
 	case 10: return (long)0x7fffffffffffffffL;
@@ -227,6 +227,9 @@ static void fuzz_child(long n)
 			sweep();
 		one_op();
 	}
+	if (vm_bad)
+		printf("fuzz: pid %d found %d problem(s), the first: %s", getpid(),
+		       vm_bad, first_problem);
 	_exit(bad || vm_bad ? 1 : 0);
 }
 
@@ -253,6 +256,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fuzz: PROCS must be 1..%d\n", MAX_PROCS);
 		return 2;
 	}
+	scratch_init();
 	prefault_stack();
 	kite_prefault_self(); /* our own first touches are not the kids' */
 	if (kite_meminfo(&before) < 0) {

@@ -12,12 +12,22 @@
 
 /* ---- the arena: memory the fuzzer keeps track of ------------------------ */
 
-/* Random calls write into page and past its end (fuzz.h). It is
- * defined before the tables below, so that GCC, which emits a file's
- * variables last first, puts it after them in .bss, as in the fuzzer's
- * single file before: what follows it is the library's and the heap,
- * never the tables (written over, they would report false problems). */
-char page[8192] __attribute__((aligned(4096)));
+/* Random calls write into page and past its end (fuzz.h): it is a
+ * mapping of its own with a PROT_NONE page after it, so what they write
+ * stays there and a write past the end fails with -EFAULT instead of
+ * landing in the fuzzer's own tables. */
+char *page;
+
+void scratch_init(void)
+{
+	page = mmap(NULL, SCRATCH_BYTES + PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED ||
+	    mprotect(page + SCRATCH_BYTES, PAGE, PROT_NONE) < 0) {
+		perror("fuzz: the scratch mapping");
+		exit(1);
+	}
+}
 
 /* Far from the code, the heap and the stack; the kernel may put
  * mappings of its choice here too, which the table then records. */
@@ -72,8 +82,18 @@ long clamp_len(long a, long len)
 
 int vm_bad; /* problems found; the first few are printed */
 
-#define PROBLEM(...) \
-	do { if (vm_bad++ < 5) printf("fuzz: " __VA_ARGS__); } while (0)
+char first_problem[160];
+
+/* Say what is wrong (the first few times), and keep the first, which the
+ * process repeats as it ends. */
+#define PROBLEM(...)                                                       \
+	do {                                                               \
+		if (!vm_bad)                                               \
+			snprintf(first_problem, sizeof(first_problem),     \
+				 __VA_ARGS__);                             \
+		if (vm_bad++ < 5)                                          \
+			printf("fuzz: " __VA_ARGS__);                      \
+	} while (0)
 
 /* The heap as it is and an empty arena (unknown if munmap fails). */
 void vm_init(void)
@@ -231,7 +251,11 @@ static void outside_op(void)
 		if (p != MAP_FAILED)
 			record(p, len, prot | (shared ? SHARED_BIT : 0));
 	} else if (rnd() % 2) {
-		if (munmap(outside[k].addr, outside[k].len) < 0)
+		/* splitting a region (it may have joined a neighbour) needs
+		 * memory: under fault injection that may fail, as on Linux;
+		 * a sweep takes what is left */
+		if (munmap(outside[k].addr, outside[k].len) < 0 &&
+		    !(lenient && errno == ENOMEM))
 			PROBLEM("munmap(%p, %zu) of its own mapping: %s\n",
 				outside[k].addr, outside[k].len, strerror(errno));
 		outside[k].addr = NULL;
@@ -349,10 +373,11 @@ static void touch_any(void)
 		(void)*p;
 }
 
-/* Reap pid within 10 s; false if it had to be killed. */
+/* Reap pid within 30 s (a loaded host may be slow); false if it had to
+ * be killed. */
 static bool reap_bounded(int pid, int *st)
 {
-	uint64_t end = monotonic_ns() + 10ULL * NSEC_PER_SEC;
+	uint64_t end = monotonic_ns() + 30ULL * NSEC_PER_SEC;
 	struct timespec ms = { 0, 1000000 };
 	int r;
 
@@ -366,10 +391,11 @@ static bool reap_bounded(int pid, int *st)
 }
 
 /* In a child: a few wrecking calls, then touches anywhere. It may end
- * by a fault (SIGSEGV, SIGBUS, or SIGILL when its code was replaced). */
+ * by a fault (SIGSEGV, SIGBUS, or SIGILL, SIGTRAP or whatever its random
+ * code does when its code was replaced). */
 static void toucher(void)
 {
-	int pid = fork(), st = 0, sig;
+	int pid = fork(), st = 0;
 
 	if (pid < 0)
 		return;
@@ -381,13 +407,12 @@ static void toucher(void)
 		_exit(0);
 	}
 	if (!reap_bounded(pid, &st)) {
-		PROBLEM("a toucher still ran after 10 s\n");
+		PROBLEM("a toucher still ran after 30 s\n");
 		return;
 	}
-	sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-	if (st != 0 && sig != SIGSEGV && sig != SIGBUS && sig != SIGILL &&
-	    !(lenient && sig == SIGKILL))
-		PROBLEM("a toucher ended with status 0x%x\n", st);
+	/* Any end is fine otherwise: a toucher that rewrote its own code
+	 * may run into an ebreak (SIGTRAP), or an ecall that exits with any
+	 * status; the point is that the kernel survives and it ends. */
 }
 
 /* Unmap each anonymous or shared mapping outside the arena that the
@@ -402,7 +427,9 @@ void sweep(void)
 	for (long i = 0; i < n && i < (long)ARRAY_SIZE(r); i++) {
 		bool keep = (r[i].kind != KITE_VM_ANON &&
 			     r[i].kind != KITE_VM_SHARED) ||
-			    (r[i].start < hi && r[i].end > lo);
+			    (r[i].start < hi && r[i].end > lo) ||
+			    (r[i].start < (uintptr_t)page + SCRATCH_BYTES + PAGE &&
+			     r[i].end > (uintptr_t)page);
 
 		for (int k = 0; k < OUTSIDE_MAX && !keep; k++)
 			keep = outside[k].addr &&
