@@ -151,6 +151,37 @@ def usertests_job(cpus, prog="usertests"):
     return qemu_outcome(checks, res)
 
 
+USERMEM = "16M"
+USERMEM_TESTS = "oom demand_zero stack_4m mmap_basic shared_pingpong"
+OOM_KIB_RE = re.compile(r"out of memory: killed pid \d+ \(vmtests\), (\d+) KiB")
+
+
+def usermem_job(cpus):
+    """vmtests' memory-hungry tests with user pages capped at 16 MiB
+    (boot argument usermem=): the OOM kill comes at the cap, not at the
+    end of RAM, and everything else still works within it."""
+    name = "usermem=%s/vmtests[cpus=%d]" % (USERMEM, cpus)
+    res = qemu_run.run(cpus, "128M", 'init="vmtests --harts=%d %s" '
+                       'usermem=%s' % (cpus, USERMEM_TESTS, USERMEM),
+                       USERTESTS_TIMEOUT)
+    checks = [Check("%s/%s" % (name, m.group(2)), m.group(1) == "ok",
+                    m.group(4) or "", m.group(3) or "")
+              for m in USERTESTS_RE.finditer(res.output)]
+    kib = [int(k) for k in OOM_KIB_RE.findall(res.output)]
+    cap_kib = 16 * 1024
+    checks.append(Check(name + "/killed_at_cap",
+                        bool(kib) and all(k <= cap_kib + 1024 for k in kib),
+                        "" if kib and all(k <= cap_kib + 1024 for k in kib)
+                        else "OOM kills of %r KiB (want one, at most the "
+                        "16 MiB cap and its page tables)" % kib))
+    summary = USERTESTS_SUM_RE.search(res.output)
+    ok = res.status == 0 and summary and summary.group(2) == "0"
+    checks.append(Check(name, bool(ok), "" if ok else
+                        (summary.group(0) if summary else
+                         why_run_failed(res) + "; no summary")))
+    return qemu_outcome(checks, res)
+
+
 def static_hello_job():
     """A static binary built without Kite's library (tests/extra) as init."""
     res = qemu_run.run(2, "128M", 'init="static_hello"', BOOT_TIMEOUT)

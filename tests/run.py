@@ -51,6 +51,9 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   rtests[cpus=N]/X  user/apps/rtests.c as init, like usertests: limits,
                     doomed memory requests, page tables freed, huge
                     sleeps, the console's foreground group
+  usermem=16M/vmtests[cpus=N]/X
+                    vmtests' memory-hungry tests with user pages capped
+                    (usermem=16M): the OOM kill comes at the cap
   vmtests[cpus=N]/X  user/apps/vmtests/ as init, like usertests:
                     copy-on-write fork, demand-zero pages, lazy brk,
                     growing stacks and RLIMIT_STACK, mmap, munmap,
@@ -100,7 +103,8 @@ from jobs_harness import (harness_killed_job,  # noqa: E402
                           harness_run_timeout_job)
 from jobs_user import (FUZZ_SEEDS, STRESS, failalloc_usertests_job,  # noqa: E402
                        fpcheck_job, fuzz_job, static_hello_job, stress_job,
-                       usertests_job, vm_cases_kite_job, vm_cases_linux_job)
+                       usermem_job, usertests_job, vm_cases_kite_job,
+                       vm_cases_linux_job)
 
 BUILD = os.path.join(ROOT, "build")
 HELLO_ELF = os.path.join(BUILD, "user", "hello.elf")
@@ -424,6 +428,8 @@ def jobs(quick):
     js += [("rtests[cpus=%d]" % n, usertests_job, (n, "rtests"))
            for n in ((4,) if quick else (1, 4))]
     js += [("vmtests[cpus=%d]" % n, usertests_job, (n, "vmtests"))
+           for n in ((4,) if quick else (1, 4))]
+    js += [("usermem/vmtests[cpus=%d]" % n, usermem_job, (n,))
            for n in ((4,) if quick else (1, 4))]
     for t in HOST_TESTS:  # a missing binary is a failed check, not a skip
         b = os.path.join(BUILD, "host", "test_" + t)

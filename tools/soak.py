@@ -8,15 +8,17 @@ seeds, until the time is up or a run fails. A round is
 
   - the system-call fuzzer: 200,000 calls by 4 processes that fork as they
     go (user/apps/fuzz/);
-  - the fuzzer and usertests and rtests with allocations failing at random
-    (boot argument failalloc=N,SEED, N drawn from 20..500);
+  - vmtests (virtual memory: copy-on-write, demand paging, stacks, mmap,
+    OOM);
+  - the fuzzer, usertests, rtests and vmtests with allocations failing at
+    random (boot argument failalloc=N,SEED, N drawn from 20..500);
   - the stress tests of user/apps/stress/ (ps while processes come and go,
     kill storms, the stall watchdog), when that app is embedded;
   - the in-kernel tests.
 
 Every run is one boot under tests/qemu_run.py with a timeout. A run fails
-if the kernel panics, hangs, or the program says it failed (usertests and
-rtests may fail tests for want of memory under failalloc: then only a
+if the kernel panics, hangs, or the program says it failed (usertests,
+rtests and vmtests may fail tests for want of memory under failalloc: then only a
 panic, a hang or frames not coming back count). The first failure stops
 the soak and prints the console tail; the exit status is 0 only if every
 run passed. `make test` runs a short version of each of these.
@@ -72,9 +74,11 @@ def round_runs(rng, cpus, apps):
     runs = [("fuzz seed=%d" % s, cpus, 'init="fuzz 200000 %d 4"' % s, [],
              "strict"),
             ("failalloc=%d fuzz seed=%d" % (n, s), cpus,
-             'init="fuzz 50000 %d 4" failalloc=%d,%d' % (s, n, s), [],
+             'init="fuzz 50000 %d 4 failalloc" failalloc=%d,%d' % (s, n, s),
+             [], "strict"),
+            ("vmtests", cpus, 'init="vmtests --harts=%d"' % cpus, [],
              "strict")]
-    for prog in ("usertests", "rtests"):
+    for prog in ("usertests", "rtests", "vmtests"):
         runs.append(("failalloc=%d %s seed=%d" % (n, prog, s), cpus,
                      'init="%s --harts=%d" failalloc=%d,%d'
                      % (prog, cpus, n, s), [], "tolerant"))

@@ -93,6 +93,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 			 lvl);
 	clock_init(fdt.timebase_freq, (unsigned)bootarg_long("hz", HZ_DEFAULT));
 	failalloc_init();
+	pmm_usermem_init();
 	log_info("boot: hart %lu, dtb at %p, bootargs \"%s\"", hartid,
 		 (void *)dtb_pa, bootargs_line());
 	log_info("clock: timebase %lu Hz, %u ticks/s", (unsigned long)clock_timebase,

@@ -19,6 +19,7 @@
  * own (taken by its hart, and by another only to drain it); the
  * kernel/user counters are atomics. Order: cache lock -> zone lock.
  */
+#include "kernel/bootargs.h"
 #include "kernel/cpu.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"
@@ -31,6 +32,7 @@
 
 extern char __kernel_end[];
 
+#define USERMEM_MIN (1UL << 20) /* smaller caps leave no room to run */
 #define CACHE_BATCH 16 /* frames moved between a cache and the zone at once */
 #define CACHE_HIGH 64  /* a cache holding more gives a batch back */
 
@@ -38,6 +40,8 @@ static struct buddy_zone zone;
 static uint64_t nr_kernel; /* [atomic] */
 static uint64_t nr_user;   /* [atomic] */
 static uint64_t nr_total;  /* [const after boot] frames managed */
+static uint64_t user_cap = ~0UL; /* [const after boot] usermem=: the most
+				  * frames user pages may hold */
 
 /* A hart's cache of free single frames (allocated from the zone's view:
  * PG_ALLOC, order 0). */
@@ -207,17 +211,26 @@ void pmm_cache_drain(void)
 
 struct page *pmm_alloc_pages(unsigned order, unsigned flags)
 {
+	uint64_t n = 1UL << order;
 	struct page *p;
 
 	if (failalloc_hit())
 		return NULL;
-	p = order == 0 ? frame_alloc() : buddy_alloc(&zone, order);
-	if (!p)
+	/* user frames are counted first, so the cap holds on every hart */
+	if ((flags & PMM_USER) &&
+	    __atomic_add_fetch(&nr_user, n, __ATOMIC_RELAXED) > user_cap) {
+		__atomic_sub_fetch(&nr_user, n, __ATOMIC_RELAXED);
 		return NULL;
+	}
+	p = order == 0 ? frame_alloc() : buddy_alloc(&zone, order);
+	if (!p) {
+		if (flags & PMM_USER)
+			__atomic_sub_fetch(&nr_user, n, __ATOMIC_RELAXED);
+		return NULL;
+	}
 	p->refcount = 1;
 	if (flags & PMM_USER) {
 		p->flags |= PG_USER;
-		__atomic_add_fetch(&nr_user, 1UL << order, __ATOMIC_RELAXED);
 	} else {
 		__atomic_add_fetch(&nr_kernel, 1UL << order, __ATOMIC_RELAXED);
 	}
@@ -276,6 +289,54 @@ uint64_t pmm_free_count(void)
 uint64_t pmm_total(void)
 {
 	return nr_total;
+}
+
+uint64_t pmm_user_available(void)
+{
+	uint64_t free = pmm_free_count();
+	uint64_t used = __atomic_load_n(&nr_user, __ATOMIC_RELAXED);
+	uint64_t room = used < user_cap ? user_cap - used : 0;
+
+	return MIN(free, room);
+}
+
+uint64_t pmm_user_cap(void)
+{
+	return user_cap;
+}
+
+/* "16M", "65536K", "1G" or a number of bytes; 0 if malformed. */
+static uint64_t parse_size(const char *s)
+{
+	uint64_t v = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (uint64_t)(*s - '0');
+	switch (*s) {
+	case 'G': case 'g': v <<= 10; /* fall through */
+	case 'M': case 'm': v <<= 10; /* fall through */
+	case 'K': case 'k': v <<= 10; s++; break;
+	}
+	return *s ? 0 : v;
+}
+
+void pmm_usermem_init(void)
+{
+	char arg[24];
+	uint64_t bytes;
+
+	if (!bootarg_get("usermem", arg, sizeof(arg)))
+		return;
+	bytes = parse_size(arg);
+	if (bytes < USERMEM_MIN) {
+		log_warn("pmm: usermem=%s ignored: give a size of at least %lu "
+			 "KiB, like usermem=16M", arg,
+			 (unsigned long)(USERMEM_MIN >> 10));
+		return;
+	}
+	user_cap = bytes / PAGE_SIZE;
+	log_info("pmm: user pages capped at %lu KiB (usermem=%s)",
+		 (unsigned long)(user_cap * (PAGE_SIZE >> 10)), arg);
 }
 
 uint64_t pmm_free_blocks(unsigned order)

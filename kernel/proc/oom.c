@@ -38,7 +38,7 @@ bool oom_reclaim_wait(void)
 		int pid = 0;
 		bool fresh = false;
 
-		if (pmm_free_count() >= OOM_FREE_RETRY)
+		if (pmm_user_available() >= OOM_FREE_RETRY)
 			return true;
 		if (proc_killed(me))
 			return false;

@@ -41,6 +41,13 @@ void pmm_get_stats(struct pmm_stats *st);
 uint64_t pmm_free_count(void);
 /* Frames the allocator manages (fixed after boot). */
 uint64_t pmm_total(void);
+/* Boot argument usermem=SIZE (16M, 65536K, 1G): cap the frames user
+ * pages may hold, so that a small workload meets memory pressure. */
+void pmm_usermem_init(void);
+/* The cap in frames (~0: none). */
+uint64_t pmm_user_cap(void);
+/* Frames a user allocation could get now: the free ones, within the cap. */
+uint64_t pmm_user_available(void);
 /* Give the frames every hart keeps cached back to the zone, so its
  * blocks can merge (tests that look at the block structure). */
 void pmm_cache_drain(void);
