@@ -3,7 +3,7 @@
 
 Command line (what `make ktest` uses):
 
-    tests/qemu_run.py [--cpus N] [--mem M] [--timeout S] -- BOOTARGS...
+    tests/qemu_run.py [--cpus N] [--mem M] [--timeout S] [--swap SIZE] -- BOOTARGS...
 
 boots build/kernel.elf, copies the console (backtraces symbolized by
 tools/symbolize.py) to stdout as it arrives and exits with QEMU's status:

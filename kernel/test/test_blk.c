@@ -243,7 +243,7 @@ static int count_harts(uint64_t mask)
 KTEST(blk_concurrent)
 {
 	struct blkdev *d = test_disk();
-	struct blk_stats before, full, squeezed;
+	struct blk_stats before = { 0 }, full = { 0 }, squeezed = { 0 };
 	struct page *pages[2 * CONC_THREADS] = { 0 };
 	uint64_t harts_full = 0, harts_sq = 0, t_full = 0;
 	unsigned was;
