@@ -35,6 +35,7 @@
 #define CONC_MAX_SECTORS ((PAGE_SIZE << CONC_ORDER) / BLK_SECTOR_SIZE)
 #define SQUEEZE_LIMIT 2        /* requests in flight in the squeezed phase */
 #define KILL_ROUNDS 32
+#define KILL_MAX_ROUNDS 4096    /* the kill never came: give up */
 #define LATENCY_REQUESTS 256   /* one-page requests timed one by one */
 #define PAGE_SECTORS (PAGE_SIZE / BLK_SECTOR_SIZE)
 #define KILL_AFTER_MS 5
@@ -181,15 +182,19 @@ static int worker_main(void *arg)
 	return 0;
 }
 
-/* Rounds until killed, then w->rounds more: every one must succeed. */
+/* Rounds until killed, then w->rounds more: every one must succeed.
+ * w->rounds becomes the number done after the kill. */
 static int victim_main(void *arg)
 {
 	struct worker *w = arg;
 	int after = 0;
 
-	while (after < w->rounds && worker_round(w))
+	for (int r = 0; r < KILL_MAX_ROUNDS && after < w->rounds; r++) {
+		if (!worker_round(w))
+			break;
 		if (proc_killed(current()->proc))
 			after++;
+	}
 	w->rounds = after;
 	return 0;
 }
