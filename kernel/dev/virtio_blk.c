@@ -46,7 +46,7 @@
 #include "dev/blk.h"
 #include "dev/virtio.h"
 #include "dev/virtq.h"
-#include "kernel/cpu.h"
+#include "kernel/cpu.h" /* cpuid */
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "kernel/spinlock.h"
@@ -156,7 +156,9 @@ static int blk_request(struct blkdev *d, uint32_t type, uint64_t sector,
 	struct blk_req_hdr *hdr;
 	bool notify;
 
-	assert(arch_intr_get() && mycpu()->noff == 0); /* we sleep */
+	/* we sleep: interrupts on means no spinlock is held (taking one
+	 * turns them off) */
+	assert(arch_intr_get());
 	wq_init(&w.wq, "blk.request");
 	spin_lock(&d->lock);
 	while (d->st.inflight >= d->limit ||
