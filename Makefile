@@ -1,6 +1,7 @@
 # Kite - build, run and test. `make help` lists the targets.
 #
 # Options: CPUS=1..8 (harts, default 4), MEM=size (default 128M),
+# SWAP=size of the swap disk (default 64M, 0: none),
 # LOG=error|warn|info|debug (default warn), HZ=ticks per second,
 # BOOTARGS="extra words", TOOLPREFIX=riscv64-unknown-elf-,
 # INIT="prog args" and TIMEOUT=seconds (make run).
@@ -14,6 +15,12 @@ PYTHON ?= /usr/bin/python3
 
 CPUS ?= 4
 MEM ?= 128M
+# The swap disk: `qemu` and `run` attach build/swap.img, made afresh
+# (sparse) each time; every other QEMU (ktest, test, bench, soak) gets a
+# private image of this size from tools/qemu_disk.py, which reads SWAP
+# from the environment.
+SWAP ?= 64M
+export SWAP
 LOG ?=
 HZ ?=
 BOOTARGS ?=
@@ -37,7 +44,7 @@ KSRCS := $(sort $(wildcard $(K)/arch/riscv/*.c $(K)/arch/riscv/*.S \
 	$(K)/sched/*.c $(K)/syscall/*.c $(K)/test/*.c))
 KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
 
-.PHONY: all qemu qemu-gdb gdb run ktest bench soak test host-test extra lint deps ensure-deps clean help
+.PHONY: all qemu qemu-gdb gdb run ktest bench soak test host-test extra lint deps ensure-deps clean help swap-image
 
 all: $(B)/kernel.elf
 
@@ -69,16 +76,28 @@ $(B)/%.o: %.S
 
 # ---- running -------------------------------------------------------------
 QEMU_BOOTARGS := $(strip $(if $(LOG),log=$(LOG)) $(if $(HZ),hz=$(HZ)) $(BOOTARGS))
+SWAP_IMG := $(B)/swap.img
+NO_SWAP := $(filter 0 0K 0M 0G,$(SWAP))
+QEMU_DISK := $(if $(NO_SWAP),,-global virtio-mmio.force-legacy=false \
+	-drive file=$(SWAP_IMG),if=none,format=raw,id=swap \
+	-device virtio-blk-device,drive=swap)
 QEMUOPTS = -machine virt -bios default -nographic -smp $(CPUS) -m $(MEM) \
-	-kernel $(B)/kernel.elf -append "$(QEMU_BOOTARGS)"
+	-kernel $(B)/kernel.elf -append "$(QEMU_BOOTARGS)" $(QEMU_DISK)
 
-qemu: ensure-deps
+# A fresh sparse image each time: a new file, so a QEMU still running on
+# the old one (which it locks) keeps it and never clashes with this one.
+swap-image:
+	@mkdir -p $(B)
+	@rm -f $(SWAP_IMG)
+	$(if $(NO_SWAP),,@truncate -s $(SWAP) $(SWAP_IMG))
+
+qemu: ensure-deps swap-image
 	@$(MAKE) --no-print-directory all
 	$(QEMU) $(QEMUOPTS)
 
 # Waits for gdb on localhost:1234; in another terminal: make gdb
 # (gdb-multiarch with .gdbinit: loads build/kernel.elf and connects).
-qemu-gdb: ensure-deps
+qemu-gdb: ensure-deps swap-image
 	@$(MAKE) --no-print-directory all
 	@echo "*** waiting for gdb: run 'make gdb' in another terminal here"
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::1234
@@ -93,11 +112,12 @@ gdb:
 # The build's own output goes to build/run-build.log (shown if it fails).
 INIT ?= hello
 TIMEOUT ?= 0
-run: ensure-deps
+run: ensure-deps swap-image
 	@mkdir -p $(B)
 	@$(MAKE) --no-print-directory all >$(B)/run-build.log 2>&1 || \
 		{ cat $(B)/run-build.log >&2; exit 1; }
 	@$(PYTHON) tools/run.py --cpus $(CPUS) --mem $(MEM) --timeout $(TIMEOUT) \
+		$(if $(NO_SWAP),--swap 0,--swap-image $(SWAP_IMG)) \
 		--bootargs '$(QEMU_BOOTARGS)' -- $(INIT)
 
 # In-kernel tests: exits with the kernel's status (0 = all passed).
@@ -126,7 +146,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -DKITE_HOST_TEST -Itests/host/shim -I$(K)/include \
 	-I$(K)/arch/riscv/include
-HOST_TESTS := printf fdt buddy kmalloc heap pid elf
+HOST_TESTS := printf fdt buddy kmalloc heap pid elf virtq
 HOST_BINS := $(addprefix $(B)/host/test_,$(HOST_TESTS))
 # every host test is rebuilt when any header changes (four small programs)
 HOST_COMMON := tests/host/check.c $(wildcard $(K)/include/*/*.h tests/host/*.h tests/host/shim/*/*.h)
@@ -137,6 +157,7 @@ $(B)/host/test_buddy: tests/host/test_buddy.c $(K)/mm/buddy.c $(HOST_COMMON)
 $(B)/host/test_heap: tests/host/test_heap.c tests/host/test_heap_wrap.c $(K)/lib/heap.c $(HOST_COMMON)
 $(B)/host/test_pid: tests/host/test_pid.c $(K)/proc/pid.c $(HOST_COMMON)
 $(B)/host/test_elf: tests/host/test_elf.c $(K)/proc/elf.c $(HOST_COMMON)
+$(B)/host/test_virtq: tests/host/test_virtq.c $(K)/dev/virtq.c $(K)/lib/string.c $(HOST_COMMON)
 $(B)/host/test_kmalloc: tests/host/test_kmalloc.c tests/host/fake_pmm.c \
 	$(K)/mm/buddy.c $(K)/mm/kmalloc.c $(K)/lib/string.c $(HOST_COMMON)
 
@@ -174,7 +195,7 @@ clean:
 	rm -rf $(B)
 
 help:
-	@echo "make qemu      boot Kite (CPUS=$(CPUS) MEM=$(MEM) LOG=$(or $(LOG),warn)); Ctrl-A X quits"
+	@echo "make qemu      boot Kite (CPUS=$(CPUS) MEM=$(MEM) SWAP=$(SWAP) LOG=$(or $(LOG),warn)); Ctrl-A X quits"
 	@echo "make test      every test; ends with 'N passed, N failed'"
 	@echo "make run INIT=\"prog args\"  run one program (only its output; make fails if it does)"
 	@echo "               TIMEOUT=S gives up after S seconds (status 124)"

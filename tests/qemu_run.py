@@ -3,7 +3,7 @@
 
 Command line (what `make ktest` uses):
 
-    tests/qemu_run.py [--cpus N] [--mem M] [--timeout S] -- BOOTARGS...
+    tests/qemu_run.py [--cpus N] [--mem M] [--timeout S] [--swap SIZE] -- BOOTARGS...
 
 boots build/kernel.elf, copies the console (backtraces symbolized by
 tools/symbolize.py) to stdout as it arrives and exits with QEMU's status:
@@ -14,7 +14,8 @@ QEMU. The exit status is never 0 unless Kite powered off cleanly.
 
 As a module:
 
-    run(cpus, mem, bootargs, timeout, input_script=None, stop_when=None)
+    run(cpus, mem, bootargs, timeout, input_script=None, stop_when=None,
+        swap=None)
         -> Result(status, output, timed_out, seconds, stopped, lines)
 
 `output` is the console as text with "\\r" removed (QEMU's stderr is mixed
@@ -27,6 +28,11 @@ QEMU that did not power off by itself. `lines` lists
 has appeared (None: at once) `send` is written to the console.
 `stop_when(output)` is called as output arrives; when it returns true QEMU
 is stopped and `stopped` is set.
+
+Every QEMU gets a swap disk of its own (tools/qemu_disk.py): a sparse
+image of `swap` bytes (default: the SWAP environment variable, which make
+exports, else 64M; 0: no disk) in a temporary directory, deleted when
+QEMU has ended, so QEMUs running at once never share (and lock) one.
 
 QEMU's standard input is always a pipe of its own, kept open until QEMU
 has ended: never /dev/null, which on some machines is a regular file that
@@ -50,6 +56,7 @@ TAIL_LINES = 40
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import symbolize  # noqa: E402  (tools/ is not a package)
 import qemu_exit  # noqa: E402
+import qemu_disk  # noqa: E402
 
 TIMEOUT_STATUS = qemu_exit.TIMEOUT_STATUS   # 124
 
@@ -196,9 +203,16 @@ def watch(proc, con, start, timeout, script, stop_when):
 
 
 def run(cpus, mem, bootargs, timeout, input_script=None, stop_when=None,
-        on_line=None, qemu_extra=()):
+        on_line=None, qemu_extra=(), swap=None):
     """Boot Kite once; see the module docstring. qemu_extra: more QEMU
-    arguments (e.g. -icount shift=0)."""
+    arguments (e.g. -icount shift=0); swap: the disk's size (None: SWAP)."""
+    with qemu_disk.private_disk(swap) as disk:
+        return _run(cpus, mem, bootargs, timeout, input_script, stop_when,
+                    on_line, list(qemu_extra) + disk)
+
+
+def _run(cpus, mem, bootargs, timeout, input_script, stop_when, on_line,
+         qemu_extra):
     start = time.monotonic()
     proc = subprocess.Popen(
         qemu_cmd(cpus, mem, bootargs, extra=qemu_extra),
@@ -231,6 +245,9 @@ def parse_args(argv):
     ap.add_argument("--mem", default="128M", help="RAM size (default 128M)")
     ap.add_argument("--timeout", type=float, default=120,
                     help="seconds before QEMU is killed (default 120)")
+    ap.add_argument("--swap", default=None,
+                    help="size of the private swap disk (default: $SWAP "
+                    "or 64M; 0: none)")
     ap.add_argument("bootargs", nargs="*", help="kernel command line")
     return ap.parse_args(argv)
 
@@ -244,7 +261,7 @@ def main(argv=None):
             print(done, flush=True)
 
     res = run(args.cpus, args.mem, args.bootargs, args.timeout,
-              on_line=show)
+              on_line=show, swap=args.swap)
     for done in sym.flush():
         print(done)
     last = res.output.rsplit("\n", 1)[-1]

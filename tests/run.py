@@ -11,8 +11,12 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     (test_fdt gets QEMU DTBs from tests/host/mkdtb.sh)
                     (test_elf gets build/user/hello.elf if it exists)
   ktest[cpus=N]/X   in-kernel tests on 1, 4 and 8 harts, plus ktest[cpus=N]
-                    for the summary line and exit status
-  boot[cpus=N]      1, 2, 4, 8 harts: boot line, every secondary hart online
+                    for the summary line and exit status, and
+                    ktest[cpus=N]/blk_found_disk: the blk_* tests (the
+                    virtio-blk driver) found the swap disk
+  boot[cpus=N]      1, 2, 4, 8 harts: boot line, every secondary hart
+                    online, the "virtio-blk: N MiB disk" line
+  boot/noswap       no disk (SWAP=0): boots, says "virtio-blk: no disk"
   boot/mem256, boot/hz250, ktest_broken, crash/{stack,fault,lock,assert},
   echo (typed keys come back), lint/cppcheck (`make lint`)
   shell/...         sessions typed into the shell: basics (apps, exit
@@ -71,7 +75,10 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
 Every program started here gets a standard input of its own (a pipe, or
 a pseudo-terminal for the console sessions), never /dev/null: on some
 machines that is a regular file other programs write into, and a QEMU
-reading it would take it for typed input.
+reading it would take it for typed input. Every QEMU also gets a swap disk
+of its own (tools/qemu_disk.py: a sparse image of SWAP bytes, default
+64M, in a temporary directory, deleted afterwards): QEMU locks its image,
+so QEMUs running at once must never share one.
 
 `make test` builds the kernel with APPS_EXTRA=build/extra (make extra), so
 usertests' bad_elf and static_hello tests and the static_hello and
@@ -165,6 +172,7 @@ def ktest_job(cpus):
     checks = [Check("%s/%s" % (name, m.group(1)), m.group(2) == "ok",
                     m.group(3)) for m in KTEST_RE.finditer(res.output)]
     checks.append(interleave_check(name, res.output, cpus))
+    checks.append(disk_used_check(name, res.output))
     summary = KTEST_SUM_RE.search(res.output)
     if res.status == 0 and summary and summary.group(2) == "0":
         checks.append(Check(name, True, note="%s passed, %.1f s"
@@ -176,6 +184,21 @@ def ktest_job(cpus):
         checks.append(Check(name, False, "%s; exit status %s"
                             % (summary.group(0), res.status)))
     return qemu_outcome(checks, res)
+
+
+def swap_mib():
+    """MiB of the swap disk every QEMU here gets (SWAP; 0: none)."""
+    return qemu_run.qemu_disk.size_bytes(qemu_run.qemu_disk.swap_size()) >> 20
+
+
+def disk_used_check(name, output):
+    """With a disk attached (SWAP not 0) the blk_* ktests found it and
+    did not skip themselves."""
+    skipped = "blk: no disk" in output
+    ok = swap_mib() == 0 or not skipped
+    return Check(name + "/blk_found_disk", ok,
+                 "" if ok else "a %d MiB disk was attached, the blk tests "
+                 "found none" % swap_mib())
 
 
 INTERLEAVE_RE = re.compile(
@@ -247,6 +270,10 @@ def boot_smp_job(cpus):
             "every hart said online: no boot hart"
     elif not re.search(r"smp: %d harts online" % cpus, res.output):
         bad = "no 'smp: %d harts online' line" % cpus
+    mib = swap_mib()
+    if mib and not re.search(r"virtio-blk: %d MiB disk, irq \d+" % mib,
+                             res.output):
+        bad = "no 'virtio-blk: %d MiB disk' line" % mib
     if bad:
         return qemu_outcome([Check(name, False, bad)], res)
     t = res.first_time(lambda l: BOOT_RE.match(l) is not None)
@@ -258,6 +285,17 @@ def boot_mem_job():
     res = boot(2, "256M", "")
     bad = check_boot_line("boot/mem256", res, 2, 256)
     return qemu_outcome([bad or Check("boot/mem256", True)], res)
+
+
+def boot_noswap_job():
+    """No disk attached (SWAP=0): Kite boots to the shell and says there
+    is no disk."""
+    res = qemu_run.run(2, "128M", "log=info", BOOT_TIMEOUT, swap=0,
+                       stop_when=booted_until(1))
+    bad = check_boot_line("boot/noswap", res, 2, 128)
+    if not bad and "virtio-blk: no disk" not in res.output:
+        bad = Check("boot/noswap", False, "no 'virtio-blk: no disk' line")
+    return qemu_outcome([bad or Check("boot/noswap", True)], res)
 
 
 def boot_hz_job():
@@ -307,8 +345,13 @@ def crash_job(kind):
 def console_session(name, cpus, steps):
     """Boot, wait for the monitor, then for each (send, [expected regexes])
     send the text and expect each pattern in turn. One check, `name`."""
+    with qemu_run.qemu_disk.private_disk() as disk:
+        return _console_session(name, cpus, steps, disk)
+
+
+def _console_session(name, cpus, steps, disk):
     import pexpect
-    cmd = qemu_run.qemu_cmd(cpus, "128M", "")
+    cmd = qemu_run.qemu_cmd(cpus, "128M", "", extra=disk)
     log = io.StringIO()
     child = pexpect.spawn(cmd[0], cmd[1:], cwd=ROOT, echo=False,
                           encoding="utf-8", codec_errors="replace")
@@ -413,7 +456,8 @@ def lint_job():
 
 # ---- driver ----------------------------------------------------------------
 
-HOST_TESTS = ("printf", "fdt", "buddy", "kmalloc", "heap", "pid", "elf")  # as in the Makefile
+HOST_TESTS = ("printf", "fdt", "buddy", "kmalloc", "heap", "pid", "elf",
+              "virtq")  # as in the Makefile
 
 
 def jobs(quick):
@@ -437,6 +481,7 @@ def jobs(quick):
     for n in (1, 2, 4) if quick else (1, 2, 4, 8):
         js.append(("boot[cpus=%d]" % n, boot_smp_job, (n,)))
     js += [("boot/mem256", boot_mem_job, ()), ("boot/hz250", boot_hz_job, ()),
+           ("boot/noswap", boot_noswap_job, ()),
            ("ktest_broken", ktest_broken_job, ())]
     js += [("crash/" + k, crash_job, (k,)) for k in CRASHES]
     js.append(("shell/basics", shell_basics_job, ()))

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """tools/run.py - boot Kite with one program as init and show only its output.
 
-    run.py [--cpus N] [--mem M] [--timeout S] [--bootargs ARGS] PROGRAM [ARGS...]
+    run.py [--cpus N] [--mem M] [--timeout S] [--bootargs ARGS]
+           [--swap SIZE | --swap-image FILE] PROGRAM [ARGS...]
 
 Boots with boot argument init="PROGRAM ARGS", passes standard input to the
 console, prints the console from the line after Kite's boot line on (so
@@ -17,6 +18,11 @@ Exit statuses of run.py itself:
           exits 0 then; tools/qemu_exit.py); also when run.py itself gets
           SIGTERM or SIGHUP (130 for Ctrl-C)
 
+The swap disk (tools/qemu_disk.py): by default a private sparse image of
+--swap SIZE bytes (default $SWAP, else 64M; 0: no disk), deleted when QEMU
+is done, so that several run.py at once never share an image (QEMU locks
+it); --swap-image FILE attaches FILE instead (`make run`: build/swap.img).
+
 QEMU runs in a session of its own, and every way out of run.py kills its
 whole process group, so no QEMU is left behind.
 """
@@ -29,7 +35,8 @@ import sys
 import threading
 import time
 
-import qemu_exit  # tools/qemu_exit.py, next to this file
+import qemu_disk  # tools/qemu_disk.py, next to this file
+import qemu_exit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BOOT_LINE = b"Kite "
@@ -175,12 +182,12 @@ def pump(proc, console, deadline):
             continue
 
 
-def qemu_command(args, bootargs):
+def qemu_command(args, bootargs, disk):
     return [os.environ.get("QEMU", "qemu-system-riscv64"), "-machine", "virt",
             "-bios", "default", "-display", "none", "-monitor", "none",
             "-serial", "stdio", "-smp", args.cpus, "-m", args.mem,
             "-kernel", os.path.join(ROOT, "build", "kernel.elf"),
-            "-append", bootargs]
+            "-append", bootargs] + disk
 
 
 def parse_args(argv):
@@ -191,6 +198,11 @@ def parse_args(argv):
                     help="seconds before QEMU is killed and run.py exits "
                     "124 (0: no limit)")
     ap.add_argument("--bootargs", default="", help="more boot arguments")
+    ap.add_argument("--swap", default=None,
+                    help="size of a private swap disk (default: $SWAP or "
+                    "64M; 0: none)")
+    ap.add_argument("--swap-image", default=None, metavar="FILE",
+                    help="attach FILE as the swap disk instead")
     ap.add_argument("program", nargs=argparse.REMAINDER)
     args = ap.parse_args(argv)
     if args.program and args.program[0] == "--":
@@ -199,11 +211,24 @@ def parse_args(argv):
         ap.error("name a program, e.g. run.py hello")
     if args.timeout < 0:
         ap.error("--timeout must be 0 (none) or more")
+    try:
+        qemu_disk.size_bytes(qemu_disk.swap_size() if args.swap is None
+                             else args.swap)
+    except ValueError as e:
+        ap.error(str(e))
     return args
 
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.swap_image:
+        return run(args, qemu_disk.disk_args(args.swap_image))
+    with qemu_disk.private_disk(args.swap) as disk:
+        return run(args, disk)
+
+
+def run(args, disk):
+    """Boot with the disk arguments `disk`; returns run.py's status."""
     init = " ".join(args.program).replace('"', "")
     bootargs = ('init="%s" %s' % (init, args.bootargs)).strip()
     deadline = (time.monotonic() + args.timeout) if args.timeout else None
@@ -217,7 +242,7 @@ def main(argv=None):
         tty = termios.tcgetattr(sys.stdin.fileno())
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, on_signal)
-    proc = subprocess.Popen(qemu_command(args, bootargs), cwd=ROOT,
+    proc = subprocess.Popen(qemu_command(args, bootargs, disk), cwd=ROOT,
                             stdin=subprocess.PIPE if piped else None,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)

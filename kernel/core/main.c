@@ -4,7 +4,8 @@
  * Boot hart: kmain() on the boot stack with the boot page table reads the
  * device tree, sets up the console, the frame allocator and the kernel
  * page table, then moves to a guarded kernel stack (kmain_stacked) where
- * traps, the PLIC, the timer, the scheduler and the other harts start,
+ * traps, the PLIC, the virtio devices, the timer, the scheduler and the
+ * other harts start,
  * and init (pid 1) is created; the boot context then becomes the hart's
  * idle thread. Other harts enter at secondary_main() already on their own
  * stack and page table and become idle threads too.
@@ -13,6 +14,7 @@
 #include "dev/console.h"
 #include "dev/platform.h"
 #include "dev/power.h"
+#include "dev/virtio.h"
 #include "kernel/bootargs.h"
 #include "kernel/clock.h"
 #include "kernel/cpu.h"
@@ -55,6 +57,7 @@ static __attribute__((noreturn)) void kmain_stacked(void *unused)
 	(void)unused;
 	hart_start_common();
 	irq_enable_on_hart(UART0_IRQ, boot_hart);
+	virtio_probe_all(&fdt); /* disks: before interrupts are on */
 	proc_init();
 	sched_init();
 	sched_init_hart();

@@ -43,7 +43,7 @@ void uart_init(void)
 	*uart_reg(LCR) = LCR_8N1;
 	*uart_reg(FCR) = FCR_ENABLE_CLEAR_TX;
 	*uart_reg(IER) = IER_RX;
-	irq_register(UART0_IRQ, uart_intr);
+	irq_register(UART0_IRQ, uart_intr, NULL);
 }
 
 void uart_putc_sync(int c)
@@ -53,8 +53,9 @@ void uart_putc_sync(int c)
 	*uart_reg(THR) = (uint8_t)c;
 }
 
-void uart_intr(void)
+void uart_intr(void *unused)
 {
+	(void)unused;
 	while (*uart_reg(LSR) & LSR_DR)
 		console_input(*uart_reg(RBR));
 }

@@ -20,9 +20,16 @@
  * or with device_type "memory" -> mem; the reservation block, then
  * /reserved-memory children -> reserved; /cpus timebase-frequency, else
  * the first cpu node's; /cpus children with device_type "cpu" (or none
- * and named "cpu@...") -> nharts and hartids from reg; /chosen bootargs.
- * Nodes whose status is neither absent, "okay" nor "ok" are skipped;
- * other nodes' properties are bounds-checked only.
+ * and named "cpu@...") -> nharts and hartids from reg; /chosen bootargs;
+ * nodes anywhere whose compatible list has "virtio,mmio" -> virtio, from
+ * the first (address, size) of reg and the first cell of interrupts
+ * (the interrupt parent is taken to be the PLIC and every bus between
+ * the node and the root to map addresses 1:1, as on QEMU virt).
+ * Nodes whose status is neither absent, "okay" nor "ok" are skipped.
+ * Of other nodes only compatible, interrupts, reg, status and the cell
+ * counts are noted, leniently: they are checked only if the node turns
+ * out to be (or to be the parent of) a virtio node, so an odd property
+ * elsewhere never makes the blob unreadable.
  *
  * All reads are byte loads, so the blob need not be aligned. totalsize is
  * trusted as the buffer size; every offset is checked against it, every
@@ -58,10 +65,16 @@ struct fdt_level {
 	bool disabled;          /* status present and not "okay"/"ok" */
 	bool has_child;         /* a subnode began: no more properties */
 	bool has_reg;
+	bool virtio;            /* compatible has "virtio,mmio" */
+	bool has_irq;
+	bool bad_cells;         /* a malformed #address-/#size-cells (noted) */
+	bool bad_status;        /* a malformed status (noted) */
 	uint64_t addr_cells;    /* #address-cells for the children */
 	uint64_t size_cells;    /* #size-cells for the children */
 	uint32_t reg_off;       /* reg value: offset in the blob, length */
 	uint32_t reg_len;
+	uint32_t irq_off;       /* interrupts value: offset, length */
+	uint32_t irq_len;
 };
 
 struct fdt_walk {
@@ -269,6 +282,34 @@ static int fdt_add_cpu(struct fdt_walk *w, const struct fdt_level *lv,
 	return 0;
 }
 
+/* A "virtio,mmio" node: its window and interrupt. */
+static int fdt_add_virtio(struct fdt_walk *w, const struct fdt_level *lv,
+			  const struct fdt_level *parent)
+{
+	struct fdt_info *info = w->info;
+	struct fdt_device *d;
+	uint64_t base, size;
+
+	if (!parent || parent->bad_cells || lv->bad_status || !lv->has_reg ||
+	    lv->reg_len == 0 || fdt_reg_check(lv, parent, true) ||
+	    !lv->has_irq || lv->irq_len == 0 || lv->irq_len % 4)
+		return -EINVAL;
+	if (lv->disabled)
+		return 0;
+	base = fdt_cells(w->blob + lv->reg_off, parent->addr_cells);
+	size = fdt_cells(w->blob + lv->reg_off + parent->addr_cells * 4,
+			 parent->size_cells);
+	if (base + size < base)
+		return -EINVAL;
+	if (info->nvirtio >= FDT_MAX_VIRTIO)
+		return 0;
+	d = &info->virtio[info->nvirtio++];
+	d->base = base;
+	d->size = size;
+	d->irq = fdt_be32(w->blob + lv->irq_off);
+	return 0;
+}
+
 /* Take what Kite wants from a node that has just closed. */
 static int fdt_commit(struct fdt_walk *w, const struct fdt_level *lv,
 		      const struct fdt_level *parent)
@@ -276,6 +317,8 @@ static int fdt_commit(struct fdt_walk *w, const struct fdt_level *lv,
 	struct fdt_info *info = w->info;
 	bool by_name = lv->type == FDT_T_NONE && lv->named;
 
+	if (lv->virtio)
+		return fdt_add_virtio(w, lv, parent);
 	if (lv->disabled)
 		return 0;
 	if (lv->kind == FDT_K_TOP && (lv->type == FDT_T_MEMORY || by_name))
@@ -331,6 +374,53 @@ static int fdt_prop_string(struct fdt_walk *w, struct fdt_level *lv,
 	return 0;
 }
 
+/* Does the string list v (len bytes) hold s? */
+static bool fdt_has_string(const uint8_t *v, uint32_t len, const char *s)
+{
+	size_t want = strlen(s), n;
+
+	for (uint32_t off = 0; off < len; off += (uint32_t)n + 1) {
+		n = strnlen((const char *)v + off, len - off);
+		if (n == want && !memcmp(v + off, s, n))
+			return true;
+	}
+	return false;
+}
+
+/* Note what a virtio node needs: compatible and interrupts of any node;
+ * of a node Kite does not otherwise read (FDT_K_OTHER) also reg, status
+ * and the cell counts, which fdt_apply reads strictly for the others.
+ * Never fails: what is malformed is only flagged. */
+static void fdt_note(struct fdt_walk *w, struct fdt_level *lv,
+		     const char *name, uint32_t off, uint32_t len)
+{
+	const uint8_t *v = w->blob + off;
+	bool other = lv->kind == FDT_K_OTHER;
+
+	if (!strcmp(name, "compatible")) {
+		lv->virtio = lv->virtio || fdt_has_string(v, len, "virtio,mmio");
+	} else if (!strcmp(name, "interrupts")) {
+		lv->has_irq = true;
+		lv->irq_off = off;
+		lv->irq_len = len;
+	} else if (other && !strcmp(name, "reg")) {
+		lv->has_reg = true;
+		lv->reg_off = off;
+		lv->reg_len = len;
+	} else if (other && !strcmp(name, "status")) {
+		if (len == 0 || v[len - 1] != '\0')
+			lv->bad_status = true;
+		else
+			lv->disabled = strcmp((const char *)v, "okay") &&
+				       strcmp((const char *)v, "ok");
+	} else if (other && (!strcmp(name, "#address-cells") ||
+			     !strcmp(name, "#size-cells"))) {
+		if (fdt_num(v, len, false, name[1] == 'a' ? &lv->addr_cells
+							   : &lv->size_cells))
+			lv->bad_cells = true;
+	}
+}
+
 /* Interpret one property of a node Kite reads. */
 static int fdt_apply(struct fdt_walk *w, struct fdt_level *lv,
 		     const char *name, uint32_t off, uint32_t len)
@@ -338,6 +428,7 @@ static int fdt_apply(struct fdt_walk *w, struct fdt_level *lv,
 	const uint8_t *v = w->blob + off;
 	uint64_t hz;
 
+	fdt_note(w, lv, name, off, len);
 	if (!strcmp(name, "#address-cells"))
 		return fdt_num(v, len, false, &lv->addr_cells);
 	if (!strcmp(name, "#size-cells"))
@@ -378,7 +469,11 @@ static int fdt_prop(struct fdt_walk *w)
 	off = w->pos;
 	if (fdt_skip(w, len))
 		return -EINVAL;
-	return lv->kind == FDT_K_OTHER ? 0 : fdt_apply(w, lv, name, off, len);
+	if (lv->kind == FDT_K_OTHER) {
+		fdt_note(w, lv, name, off, len);
+		return 0;
+	}
+	return fdt_apply(w, lv, name, off, len);
 }
 
 /* Walk the structure block token by token up to FDT_END. */

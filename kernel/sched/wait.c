@@ -12,7 +12,8 @@
  * earliest one (clock_arm_deadline), so a sleeper wakes at its deadline
  * give or take the interrupt latency, not at the next tick.
  *
- * Kills: every sleep but a mutex's can be ended by a kill. kill wakes a
+ * Kills: every sleep but a mutex's and a disk request's
+ * (wq_sleep_uninterruptible) can be ended by a kill. kill wakes a
  * sleeper directly (sched_wakeup); the sleeper takes itself off its queue
  * or timer list and returns -EINTR. A kill that lands just before the
  * sleeper becomes SLEEPING finds nothing to wake, so the sleeper checks
@@ -97,6 +98,11 @@ int wq_sleep(struct waitqueue *wq, struct spinlock *lk)
 void wq_sleep_nokill(struct waitqueue *wq)
 {
 	sleep_on(wq, &wq->lock, false);
+}
+
+void wq_sleep_uninterruptible(struct waitqueue *wq, struct spinlock *lk)
+{
+	sleep_on(wq, lk, false);
 }
 
 /* Wake up to max sleepers of wq, whose lock is held. */

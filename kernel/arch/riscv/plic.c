@@ -4,8 +4,9 @@
  * Each hart has an S-mode context (number 2*hart+1) with an enable bitmap,
  * a priority threshold and a claim/complete register. Every registered
  * source gets priority 1 and thresholds are 0, so any enabled source
- * interrupts. The handler table is written at boot, before interrupts are
- * on, and only read afterwards.
+ * interrupts. The handler table (a function and its argument per source,
+ * so one driver serves several devices) is written at boot, before
+ * interrupts are on, and only read afterwards.
  */
 #include "arch/irq.h"
 #include "dev/platform.h"
@@ -21,7 +22,10 @@
 #define PLIC_STHRESHOLD(hart) PLIC_REG(0x201000 + (hart) * 0x2000)
 #define PLIC_SCLAIM(hart) PLIC_REG(0x201004 + (hart) * 0x2000)
 
-static void (*irq_handlers[IRQ_MAX])(void); /* [boot] */
+static struct {
+	void (*fn)(void *arg);
+	void *arg;
+} irq_handlers[IRQ_MAX]; /* [boot] */
 
 void plic_init(void)
 {
@@ -33,10 +37,11 @@ void plic_init_hart(void)
 	*PLIC_STHRESHOLD(cpuid()) = 0;
 }
 
-void irq_register(int irq, void (*handler)(void))
+void irq_register(int irq, void (*handler)(void *arg), void *arg)
 {
-	assert(irq > 0 && irq < IRQ_MAX && !irq_handlers[irq]);
-	irq_handlers[irq] = handler;
+	assert(irq > 0 && irq < IRQ_MAX && !irq_handlers[irq].fn);
+	irq_handlers[irq].fn = handler;
+	irq_handlers[irq].arg = arg;
 	*PLIC_PRIORITY(irq) = 1;
 }
 
@@ -51,8 +56,8 @@ void plic_interrupt(void)
 	uint32_t irq;
 
 	while ((irq = *PLIC_SCLAIM(cpuid())) != 0) {
-		if (irq < IRQ_MAX && irq_handlers[irq])
-			irq_handlers[irq]();
+		if (irq < IRQ_MAX && irq_handlers[irq].fn)
+			irq_handlers[irq].fn(irq_handlers[irq].arg);
 		else
 			log_warn("plic: spurious irq %u on hart %d", irq, cpuid());
 		*PLIC_SCLAIM(cpuid()) = irq;

@@ -48,6 +48,6 @@ void console_panic_mode(void);
 /* UART driver */
 void uart_init(void);
 void uart_putc_sync(int c);
-void uart_intr(void);
+void uart_intr(void *unused);
 
 #endif

@@ -2,8 +2,9 @@
  * lib/fdt.h - read what Kite needs from a flattened device tree (pure).
  *
  * The firmware passes a DTB in a1. fdt_parse() walks its structure block
- * once and fills a struct fdt_info; nothing is allocated and the blob is
- * only read. A malformed blob (bad magic, version, offsets outside
+ * once and fills a struct fdt_info (RAM, reserved regions, harts, the
+ * timebase, bootargs and the virtio-mmio transports); nothing is
+ * allocated and the blob is only read. A malformed blob (bad magic, version, offsets outside
  * totalsize, unterminated names) is refused with -EINVAL, never followed.
  */
 #ifndef KITE_LIB_FDT_H
@@ -13,10 +14,18 @@
 #include "kernel/param.h"
 
 #define FDT_MAX_MEM 8       /* memory regions kept */
+#define FDT_MAX_VIRTIO 8    /* virtio,mmio transports kept (QEMU virt: 8) */
 
 struct fdt_region {
 	uint64_t base;
 	uint64_t size;
+};
+
+/* A device with one register window and one interrupt. */
+struct fdt_device {
+	uint64_t base;
+	uint64_t size;
+	uint32_t irq;           /* first cell of "interrupts" */
 };
 
 struct fdt_info {
@@ -29,6 +38,8 @@ struct fdt_info {
 	uint32_t hartids[NCPU];         /* their "reg" values, first NCPU kept */
 	uint64_t timebase_freq;         /* /cpus timebase-frequency (or per cpu) */
 	char bootargs[BOOTARGS_MAX];    /* /chosen bootargs, "" if none, truncated */
+	int nvirtio;                    /* "virtio,mmio" nodes, in tree order */
+	struct fdt_device virtio[FDT_MAX_VIRTIO]; /* the first FDT_MAX_VIRTIO */
 };
 
 /* Parse blob into *info. Returns 0, or -EINVAL for a malformed blob. */

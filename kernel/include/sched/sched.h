@@ -145,6 +145,12 @@ int wq_sleep(struct waitqueue *wq, struct spinlock *lk);
 /* Sleep on wq with wq->lock held, and a kill does not end it (mutexes:
  * their holders never wait for long). */
 void wq_sleep_nokill(struct waitqueue *wq);
+/* Sleep on wq like wq_sleep (lk held, released while asleep, held again
+ * on return), but a kill does not end the wait: for waits that cannot be
+ * abandoned, such as a disk request whose buffer the device is using.
+ * A kill may still wake the sleeper early, so the caller rechecks its
+ * condition in a loop, as with every wait queue. */
+void wq_sleep_uninterruptible(struct waitqueue *wq, struct spinlock *lk);
 /* Wake every sleeper / the first sleeper; returns how many woke. */
 int wq_wake_all(struct waitqueue *wq);
 int wq_wake_one(struct waitqueue *wq);

@@ -14,7 +14,8 @@
 void plic_init(void);
 /* Route irq to this hart's S-mode context and set its threshold to 0. */
 void plic_init_hart(void);
-void irq_register(int irq, void (*handler)(void));
+/* Call handler(arg) for each interrupt of source irq (boot only). */
+void irq_register(int irq, void (*handler)(void *arg), void *arg);
 /* Enable irq on hart (call on each hart that should take it). */
 void irq_enable_on_hart(int irq, int hart);
 /* Claim, dispatch and complete pending external interrupts. */
