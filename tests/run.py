@@ -457,7 +457,7 @@ def lint_job():
 # ---- driver ----------------------------------------------------------------
 
 HOST_TESTS = ("printf", "fdt", "buddy", "kmalloc", "heap", "pid", "elf",
-              "virtq")  # as in the Makefile
+              "virtq", "swap_slots")  # as in the Makefile
 
 
 def jobs(quick):

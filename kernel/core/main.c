@@ -15,6 +15,7 @@
 #include "dev/platform.h"
 #include "dev/power.h"
 #include "dev/virtio.h"
+#include "mm/swap.h"
 #include "kernel/bootargs.h"
 #include "kernel/clock.h"
 #include "kernel/cpu.h"
@@ -58,6 +59,7 @@ static __attribute__((noreturn)) void kmain_stacked(void *unused)
 	hart_start_common();
 	irq_enable_on_hart(UART0_IRQ, boot_hart);
 	virtio_probe_all(&fdt); /* disks: before interrupts are on */
+	swap_init();
 	proc_init();
 	sched_init();
 	sched_init_hart();

@@ -33,6 +33,7 @@
 #include "kernel/panic.h"
 #include "lib/printf.h"
 #include "mm/pmm.h"
+#include "mm/swap.h"
 #include "mm/vmo.h"
 #include "mm/vmspace.h"
 #include "proc/oom.h"
@@ -118,6 +119,31 @@ static int fault_missing(struct vmspace *vs, struct vmr *r, vaddr_t page,
 	return VMF_OK;
 }
 
+/* The page's entry e holds a swap slot: read it back into a frame of its
+ * own and map it (sleeping for the disk; the space stays locked). Every
+ * entry that holds the slot gets its own copy, so the page is private
+ * and may be mapped with all of the region's rights. */
+static int fault_swapin(struct vmspace *vs, struct vmr *r, pte_t *slot,
+			pte_t e, paddr_t *pa_out)
+{
+	uint64_t s = pte_swap_slot(e);
+	struct page *pg = uframe_alloc(false);
+
+	if (!pg)
+		return VMF_NOFRAME;
+	if (swap_in(s, pg)) {
+		uframe_put(pg);
+		return VMF_IO;
+	}
+	pt_slot_set(slot, pte_make(page_to_pa(pg), r->prot | VM_USER));
+	swap_put(s);
+	WRITE_ONCE(vs->pages[r->kind], vs->pages[r->kind] + 1);
+	WRITE_ONCE(vs->swapped, vs->swapped - 1);
+	count_fault(false);
+	*pa_out = page_to_pa(pg);
+	return VMF_OK;
+}
+
 /* A write to page, whose leaf e maps it read-only although r allows
  * writing (or the loader writes): make it writable, taking the frame
  * over or copying it. */
@@ -178,6 +204,8 @@ static int fault_once(struct vmspace *vs, vaddr_t va, unsigned access,
 	if (!slot)
 		return VMF_NOFRAME; /* no page-table page */
 	e = *slot;
+	if (pte_is_swap(e))
+		return fault_swapin(vs, r, slot, e, pa_out);
 	if (!pte_valid(e))
 		return fault_missing(vs, r, page, slot, access, pa_out);
 	*pa_out = pte_frame(e);
@@ -264,6 +292,8 @@ const char *vm_fault_reason(int err, unsigned access, char *buf, size_t len)
 		return "stack ran into the mapping below it";
 	case VMF_OOM:
 		return "out of memory";
+	case VMF_IO:
+		return "swap read error";
 	}
 	return "unknown";
 }
@@ -284,6 +314,10 @@ void vm_user_fault(vaddr_t va, unsigned access, vaddr_t pc, vaddr_t sp)
 							       : SIGKILL));
 	if (err == VMF_STACK_LIMIT && va + STACK_SLACK < sp)
 		err = VMF_NOMAP; /* far below the stack: a wild pointer */
+	if (err == VMF_IO) /* as Linux: the page is lost, SIGBUS */
+		proc_fault("bus error", vm_fault_reason(err, access, buf,
+							 sizeof(buf)),
+			   SIGBUS, va, pc);
 	proc_fault("segmentation fault", vm_fault_reason(err, access, buf, sizeof(buf)),
 		   SIGSEGV, va, pc);
 }

@@ -19,8 +19,8 @@
 #include "uapi/errno.h"
 #include "uapi/kite.h"
 
-/* Move the leaves of [from, from+len) to [to, to+len); the page tables
- * for the target exist. */
+/* Move the entries of [from, from+len) to [to, to+len), resident or
+ * swapped out, as they are; the page tables for the target exist. */
 static void move_leaves(struct vmspace *vs, vaddr_t from, vaddr_t to,
 			size_t len)
 {
@@ -28,17 +28,15 @@ static void move_leaves(struct vmspace *vs, vaddr_t from, vaddr_t to,
 	vaddr_t at = from, end = from + len;
 
 	for (size_t off = 0; off < len; off += PAGE_SIZE) {
-		paddr_t pa, old;
-		unsigned prot;
+		pte_t *src = pt_slot(vs->root, from + off, false), *dst;
 
-		if (!pt_walk(vs->root, from + off, &pa, &prot))
+		if (!src || !*src)
 			continue;
-		if (!(prot & VM_USER))
-			prot = 0; /* PROT_NONE stays so */
-		if (pt_set(vs->root, to + off, pa, prot | VM_USER, &old))
-			panic("mremap: page table vanished");
+		dst = pt_slot(vs->root, to + off, true);
+		assert(dst && !*dst);
+		pt_slot_set(dst, *src);
 	}
-	while (at < end) { /* clear the old leaves; the frames moved */
+	while (at < end) { /* clear the old entries; frames and slots moved */
 		vaddr_t next;
 
 		pt_gather_init(&g);

@@ -17,6 +17,7 @@
 #include "mm/kmalloc.h"
 #include "mm/memlayout.h"
 #include "mm/pmm.h"
+#include "mm/swap.h"
 #include "mm/vmo.h"
 #include "mm/vmspace.h"
 #include "uapi/errno.h"
@@ -87,8 +88,11 @@ void vmr_unmap_pages(struct vmspace *vs, struct vmr *r, vaddr_t start,
 			vmspace_shootdown(vs, start, next - start);
 		for (int i = 0; i < g.nframes; i++)
 			uframe_put(pa_to_page(g.frames[i]));
+		for (int i = 0; i < g.nslots; i++)
+			swap_put(g.slots[i]);
 		pt_gather_free_tables(&g);
 		WRITE_ONCE(vs->pages[r->kind], vs->pages[r->kind] - g.nframes);
+		WRITE_ONCE(vs->swapped, vs->swapped - g.nslots);
 		start = next;
 	}
 }
@@ -188,11 +192,12 @@ static int fork_region(struct vmspace *vs, struct vmspace *parent,
 	vs->nregions++;
 	vs->vsz += r->end - r->start;
 	if (!(pr->flags & VMR_F_WIPEONFORK)) {
-		uint64_t d = 0;
+		uint64_t d = 0, sw = 0;
 
 		n = pt_fork_range(vs->root, parent->root, pr->start, pr->end,
-				  pr->flags & VMR_F_SHARED, &d);
+				  pr->flags & VMR_F_SHARED, &d, &sw);
 		*dup += d;
+		vs->swapped += sw;
 		if (n < 0)
 			return (int)n;
 		vs->pages[pr->kind] += (uint64_t)n;

@@ -336,6 +336,7 @@ long proc_snapshot(struct kite_procinfo *info, size_t max)
 		struct proc *p = list_entry(it, struct proc, all_link);
 		struct list_node *jt;
 		uint64_t pages[VMR_NKINDS] = { 0 }, tables = 0, vsz = 0;
+		uint64_t swapped = 0;
 
 		if (p == &kernel_proc)
 			continue;
@@ -344,6 +345,7 @@ long proc_snapshot(struct kite_procinfo *info, size_t max)
 		if (p->vm) {
 			vmspace_pages(p->vm, pages, &tables);
 			vsz = vmspace_size(p->vm);
+			swapped = READ_ONCE(p->vm->swapped);
 		}
 		if (p->state == P_ZOMBIE || list_empty(&p->threads)) {
 			if (n < max) {
@@ -388,6 +390,7 @@ long proc_snapshot(struct kite_procinfo *info, size_t max)
 				e->pages_shared = pages[VMR_SHARED];
 				e->pages_pt = tables;
 				e->vsz = vsz;
+				e->pages_swapped = swapped;
 				kstrlcpy(e->name, t->name, sizeof(e->name));
 				kstrlcpy(e->sched, sched_class_name(), sizeof(e->sched));
 			}

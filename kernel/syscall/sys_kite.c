@@ -9,6 +9,7 @@
 #include "mm/kmalloc.h"
 #include "mm/kvm.h"
 #include "mm/pmm.h"
+#include "mm/swap.h"
 #include "mm/vmo.h"
 #include "mm/vmspace.h"
 #include "proc/apps.h"
@@ -65,9 +66,10 @@ SYSCALL(kite_procs)
 SYSCALL(kite_meminfo)
 {
 	struct pmm_stats st;
-	struct kite_meminfo m;
+	struct kite_meminfo m = { 0 };
 
 	struct kmalloc_stats ks;
+	struct swap_stats sw;
 	uint64_t cached;
 
 	pmm_get_stats(&st);
@@ -80,6 +82,12 @@ SYSCALL(kite_meminfo)
 	m.user = st.user;
 	m.shared = uframe_shared_count();
 	m.pagetables = pt_user_table_pages();
+	swap_get_stats(&sw);
+	m.swap_total = sw.total;
+	m.swap_used = sw.used;
+	m.swap_outs = sw.outs;
+	m.swap_ins = sw.ins;
+	m.user_cap = pmm_user_cap();
 	return copy_to_user(uvm(), tf->a0, &m, sizeof(m));
 }
 

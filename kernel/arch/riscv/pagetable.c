@@ -29,7 +29,9 @@
  * tables at boot; pt_create() copies those entries into new roots, so
  * every later kernel mapping is visible in every address space.
  *
- * Counting: each table's struct page counts its valid entries (pt_used),
+ * Counting: each table's struct page counts its entries in use (pt_used:
+ * valid ones, and in user leaf tables swapped-out ones, V clear but not
+ * zero),
  * so pt_clear_range() can free a user-half table the moment it becomes
  * empty; a root's struct page counts the table pages of its user half
  * (pt_tables), which is the page-table share of a process's memory.
@@ -42,8 +44,8 @@
 #include "mm/pagetable.h"
 #include "mm/pmm.h"
 #include "uapi/errno.h"
+#include "pt_internal.h"
 
-#define VPN(va, level) (((va) >> (12 + 9 * (level))) & 511)
 
 pte_t *kernel_root;
 static uint64_t nr_tables; /* [atomic] table pages below every root */
@@ -51,7 +53,7 @@ static uint64_t nr_user_tables; /* [atomic] user roots and their user-half table
 
 #define ROOT_USER_ENTRIES 256 /* root entries 0..255: the user half */
 
-static struct page *table_page(const pte_t *table)
+struct page *table_page(const pte_t *table)
 {
 	return va_to_page(table);
 }
@@ -95,12 +97,12 @@ uint64_t pt_nr_tables(pte_t *root)
 }
 
 /* A table entry became valid / invalid: keep its table's count. */
-static void pt_used_inc(pte_t *e)
+void pt_used_inc(pte_t *e)
 {
 	table_page((pte_t *)ALIGN_DOWN((uintptr_t)e, PAGE_SIZE))->pt_used++;
 }
 
-static unsigned pt_used_dec(pte_t *e)
+unsigned pt_used_dec(pte_t *e)
 {
 	struct page *pg = table_page((pte_t *)ALIGN_DOWN((uintptr_t)e, PAGE_SIZE));
 
@@ -108,7 +110,7 @@ static unsigned pt_used_dec(pte_t *e)
 	return --pg->pt_used;
 }
 
-static bool va_user_half(vaddr_t va)
+bool va_user_half(vaddr_t va)
 {
 	return VPN(va, 2) < ROOT_USER_ENTRIES && (int64_t)va >= 0;
 }
@@ -130,7 +132,7 @@ static bool va_canonical(vaddr_t va)
 	return (s >> 38) == 0 || (s >> 38) == -1;
 }
 
-static pte_t prot_to_pte(unsigned prot)
+pte_t prot_to_pte(unsigned prot)
 {
 	return pte_make(0, prot);
 }
@@ -155,7 +157,7 @@ static unsigned pte_to_prot(pte_t pte)
 /* Entry for va at level `target` (0 = 4 KiB leaf level), creating the
  * intermediate tables. NULL with *err = -ENOMEM when out of memory, or
  * -EEXIST when a larger leaf is in the way. */
-static pte_t *pt_entry_alloc(pte_t *root, vaddr_t va, int target, int *err)
+pte_t *pt_entry_alloc(pte_t *root, vaddr_t va, int target, int *err)
 {
 	pte_t *table = root;
 
@@ -231,7 +233,7 @@ int pt_map_huge(pte_t *root, vaddr_t va, paddr_t pa, size_t size,
 }
 
 /* Leaf entry mapping va at any level, with its level, or NULL. */
-static pte_t *pt_leaf(pte_t *root, vaddr_t va, int *level_out)
+pte_t *pt_leaf(pte_t *root, vaddr_t va, int *level_out)
 {
 	pte_t *table = root;
 
@@ -282,7 +284,7 @@ size_t pt_unmap(pte_t *root, vaddr_t va, size_t size)
 
 /* The first address at or after va that may be mapped: holes of a whole
  * table are skipped in one step. */
-static vaddr_t next_mapped(pte_t *root, vaddr_t va, vaddr_t end)
+vaddr_t next_mapped(pte_t *root, vaddr_t va, vaddr_t end)
 {
 	while (va < end) {
 		pte_t *table = root;
@@ -308,7 +310,7 @@ static vaddr_t next_mapped(pte_t *root, vaddr_t va, vaddr_t end)
 }
 
 /* End of the level-0 table's span that holds va, capped at end. */
-static vaddr_t table_span_end(vaddr_t va, vaddr_t end)
+vaddr_t table_span_end(vaddr_t va, vaddr_t end)
 {
 	vaddr_t next = ALIGN_DOWN(va, PT_HUGE_SIZE) + PT_HUGE_SIZE;
 
@@ -354,11 +356,15 @@ vaddr_t pt_clear_range(pte_t *root, vaddr_t va, vaddr_t end,
 		for (; va < stop; va += PAGE_SIZE) {
 			pte_t *e = &t0[VPN(va, 0)];
 
-			if (!(*e & PTE_V))
+			if (!*e)
 				continue;
-			if (g->nframes == PT_GATHER_MAX)
+			if (g->nframes == PT_GATHER_MAX ||
+			    g->nslots == PT_GATHER_MAX)
 				return va;
-			g->frames[g->nframes++] = PTE_PA(*e);
+			if (*e & PTE_V)
+				g->frames[g->nframes++] = PTE_PA(*e);
+			else
+				g->slots[g->nslots++] = pte_swap_slot(*e);
 			*e = 0;
 			tp->pt_used--;
 		}
@@ -371,6 +377,7 @@ vaddr_t pt_clear_range(pte_t *root, vaddr_t va, vaddr_t end,
 void pt_gather_init(struct pt_gather *g)
 {
 	g->nframes = 0;
+	g->nslots = 0;
 	list_init(&g->tables);
 }
 
@@ -487,194 +494,6 @@ int pt_kernel_half_init(pte_t *root)
 		pt_used_inc(&root[i]);
 	}
 	return 0;
-}
-
-/* ---- user address spaces: what the memory manager needs -------------- */
-
-pte_t *pt_slot(pte_t *root, vaddr_t va, bool alloc)
-{
-	pte_t *table = root;
-	int err;
-
-	if (alloc)
-		return pt_entry_alloc(root, va, 0, &err);
-	for (int level = 2; level > 0; level--) {
-		pte_t e = table[VPN(va, level)];
-
-		if (!(e & PTE_V) || (e & PTE_LEAF))
-			return NULL;
-		table = P2V(PTE_PA(e));
-	}
-	return &table[VPN(va, 0)];
-}
-
-pte_t pt_slot_set(pte_t *slot, pte_t e)
-{
-	pte_t old = *slot;
-
-	*slot = e;
-	if ((old ^ e) & PTE_V) {
-		if (e & PTE_V)
-			pt_used_inc(slot);
-		else
-			pt_used_dec(slot);
-	}
-	return old;
-}
-
-int pt_set(pte_t *root, vaddr_t va, paddr_t pa, unsigned prot, paddr_t *old)
-{
-	int err = 0;
-	pte_t *e;
-
-	assert(va_user_half(va) && IS_ALIGNED(va | pa, PAGE_SIZE));
-	e = pt_entry_alloc(root, va, 0, &err);
-	if (!e)
-		return err;
-	if (*e & PTE_V)
-		*old = PTE_PA(*e);
-	else {
-		*old = 0;
-		pt_used_inc(e);
-	}
-	*e = PA_PTE(pa) | prot_to_pte(prot);
-	return 0;
-}
-
-bool pt_mark_accessed(pte_t *root, vaddr_t va, bool write)
-{
-	pte_t *e = pt_leaf(root, va, NULL);
-	pte_t want;
-
-	if (!e || !(*e & PTE_U) || (write && !(*e & PTE_W)))
-		return false;
-	want = *e | PTE_A | (write ? PTE_D : 0);
-	if (want == *e)
-		return false;
-	*e = want;
-	return true;
-}
-
-bool pt_accessed(pte_t *root, vaddr_t va, bool *dirty)
-{
-	pte_t *e = pt_leaf(root, va, NULL);
-
-	if (!e)
-		return false;
-	if (dirty)
-		*dirty = *e & PTE_D;
-	return *e & PTE_A;
-}
-
-/* The level-0 table covering va, or NULL if there is none. */
-static pte_t *leaf_table(pte_t *root, vaddr_t va)
-{
-	pte_t e = root[VPN(va, 2)];
-
-	if (!(e & PTE_V) || (e & PTE_LEAF))
-		return NULL;
-	e = ((pte_t *)P2V(PTE_PA(e)))[VPN(va, 1)];
-	if (!(e & PTE_V) || (e & PTE_LEAF))
-		return NULL;
-	return P2V(PTE_PA(e));
-}
-
-
-long pt_fork_range(pte_t *dst, pte_t *src, vaddr_t start, vaddr_t end,
-		   bool shared, uint64_t *newly_shared)
-{
-	long n = 0;
-	uint64_t dup = 0;
-	vaddr_t va = next_mapped(src, start, end);
-
-	assert(va_user_half(start) && (end == start || va_user_half(end - 1)));
-	while (va < end) {
-		vaddr_t stop = table_span_end(va, end);
-		pte_t *s = leaf_table(src, va), *d = NULL;
-		unsigned used = 0;
-
-		for (; s && va < stop; va += PAGE_SIZE) {
-			pte_t *se = &s[VPN(va, 0)], e = *se;
-			struct page *pg;
-			int err;
-
-			if (!(e & PTE_V))
-				continue;
-			if (!d) {
-				d = pt_entry_alloc(dst, va, 0, &err);
-				if (!d) {
-					*newly_shared = dup;
-					return err;
-				}
-				d -= VPN(va, 0); /* the table itself */
-				used = table_page(d)->pt_used;
-			}
-			pg = pa_to_page(PTE_PA(e));
-			if (pg && !(pg->flags & PG_RESERVED) &&
-			    __atomic_fetch_add(&pg->refcount, 1, __ATOMIC_RELAXED) == 1)
-				dup++;
-			if (!shared && (e & PTE_W)) {
-				e &= ~PTE_W;
-				*se = e;
-			}
-			d[VPN(va, 0)] = e;
-			used++;
-			n++;
-		}
-		if (d)
-			table_page(d)->pt_used = used;
-		va = next_mapped(src, stop, end);
-	}
-	*newly_shared = dup;
-	return n;
-}
-
-void pt_protect_range(pte_t *root, vaddr_t start, vaddr_t end, unsigned prot,
-		      bool private)
-{
-	pte_t flags = prot_to_pte(prot | VM_USER);
-	vaddr_t va = next_mapped(root, start, end);
-
-	while (va < end) {
-		vaddr_t stop = table_span_end(va, end);
-		pte_t *t = leaf_table(root, va);
-
-		for (; t && va < stop; va += PAGE_SIZE) {
-			pte_t *e = &t[VPN(va, 0)], f = flags;
-			struct page *pg;
-
-			if (!(*e & PTE_V))
-				continue;
-			/* keep what hardware recorded */
-			f |= *e & (PTE_A | PTE_D);
-			if (private && (f & PTE_W)) {
-				/* a private page may be written in place
-				 * only while no one else maps it */
-				pg = pa_to_page(PTE_PA(*e));
-				if (!pg || (pg->flags & PG_RESERVED) ||
-				    __atomic_load_n(&pg->refcount, __ATOMIC_RELAXED) != 1)
-					f &= ~PTE_W;
-			}
-			*e = PA_PTE(PTE_PA(*e)) | f;
-		}
-		va = next_mapped(root, stop, end);
-	}
-}
-
-uint64_t pt_count_range(pte_t *root, vaddr_t start, vaddr_t end)
-{
-	uint64_t n = 0;
-	vaddr_t va = next_mapped(root, start, end);
-
-	while (va < end) {
-		vaddr_t stop = table_span_end(va, end);
-		pte_t *t = leaf_table(root, va);
-
-		for (; t && va < stop; va += PAGE_SIZE)
-			n += t[VPN(va, 0)] & PTE_V;
-		va = next_mapped(root, stop, end);
-	}
-	return n;
 }
 
 _Static_assert(VM_READ == PTE_VM_READ && VM_WRITE == PTE_VM_WRITE &&

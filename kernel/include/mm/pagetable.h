@@ -52,15 +52,17 @@ size_t pt_clear(pte_t *root, vaddr_t va, size_t size);
  */
 #define PT_GATHER_MAX 128
 struct pt_gather {
-	int nframes;
+	int nframes, nslots;
 	paddr_t frames[PT_GATHER_MAX]; /* frames the cleared leaves mapped */
+	uint64_t slots[PT_GATHER_MAX]; /* swap slots cleared entries held */
 	struct list_node tables;       /* emptied tables (struct page link) */
 };
 
 void pt_gather_init(struct pt_gather *g);
-/* Clear the 4 KiB leaves of [va, end) in the user half, gathering into g
- * until it holds PT_GATHER_MAX frames; user-half tables left empty are
- * unlinked and gathered too. Returns where it stopped (end when done). */
+/* Clear the 4 KiB entries of [va, end) in the user half, gathering into g
+ * the frames of valid leaves and the slots of swapped-out entries until
+ * either array is full; user-half tables left empty are unlinked and
+ * gathered too. Returns where it stopped (end when done). */
 vaddr_t pt_clear_range(pte_t *root, vaddr_t va, vaddr_t end,
 		       struct pt_gather *g);
 /* Free the tables g gathered (after the shootdown). */
@@ -91,8 +93,8 @@ uint64_t pt_user_table_pages(void);
  * memory is short). Read it with the pte_* helpers (arch/pte.h) and
  * change it only with pt_slot_set. */
 pte_t *pt_slot(pte_t *root, vaddr_t va, bool alloc);
-/* Store e in a slot from pt_slot, keeping its table's count of valid
- * entries; returns the entry it replaced. */
+/* Store e in a slot from pt_slot, keeping its table's count of entries
+ * in use; returns the entry it replaced. */
 pte_t pt_slot_set(pte_t *slot, pte_t e);
 /* Map va (user half, 4 KiB) to pa, replacing any leaf there; *old is the
  * frame the old leaf mapped (0: none). The caller shoots va down before
@@ -104,13 +106,18 @@ int pt_set(pte_t *root, vaddr_t va, paddr_t pa, unsigned prot, paddr_t *old);
 bool pt_mark_accessed(pte_t *root, vaddr_t va, bool write);
 /* A of va's leaf (false if unmapped), and D in *dirty. */
 bool pt_accessed(pte_t *root, vaddr_t va, bool *dirty);
-/* Copy-on-write fork of the leaves of [start, end) from src into dst:
+/* Copy-on-write fork of the entries of [start, end) from src into dst:
  * each frame gains a reference (*newly_shared counts the frames that
- * had one before); unless shared, W is cleared in both. The caller
- * shoots src's range down afterwards. Returns the leaves copied, or
- * -ENOMEM (dst may hold part of the range). */
+ * had one before); unless shared, W is cleared in both; a swapped-out
+ * entry is copied and its slot gains a reference through pt_swap_dup
+ * (*swapped counts them). The caller shoots src's range down
+ * afterwards. Returns the valid leaves copied, or -ENOMEM (dst may hold
+ * part of the range). */
 long pt_fork_range(pte_t *dst, pte_t *src, vaddr_t start, vaddr_t end,
-		   bool shared, uint64_t *newly_shared);
+		   bool shared, uint64_t *newly_shared, uint64_t *swapped);
+/* One more reference to swap slot (mm/swap.c, for fork); false if the
+ * slot cannot take another. */
+bool pt_swap_dup(uint64_t slot);
 /* Give every leaf of [start, end) the protection prot (VM_USER implied);
  * holes are skipped. private: W only on frames no one else holds
  * (refcount 1), so the rest still copy on write. The caller shoots the

@@ -92,6 +92,8 @@ struct vmspace {
 	vaddr_t heap_limit;            /* [lock] brk may not pass it */
 	vaddr_t mmap_base;             /* [lock] mmap searches down from here */
 	uint64_t pages[VMR_NKINDS];    /* [lock; word reads without] resident */
+	uint64_t swapped;              /* [lock; word reads without] pages
+					* whose entries hold swap slots */
 	uint64_t vsz;                  /* [lock; word reads without] bytes */
 };
 
@@ -173,6 +175,7 @@ enum vm_fault_err {
 	VMF_STACK_LIMIT, /* a stack would grow past RLIMIT_STACK */
 	VMF_STACK_GAP,   /* a stack would grow into the region below */
 	VMF_OOM,         /* no memory (the caller was chosen to die) */
+	VMF_IO,          /* the page could not be read back from swap */
 };
 
 /* Serve a fault at va for access in vs (vs->lock held): afterwards the

@@ -83,6 +83,7 @@ struct kite_procinfo {
 	uint64_t vsz;          /* bytes of address space its regions cover */
 	uint64_t faults;       /* page faults served since it started */
 	uint64_t cow_copies;   /* pages copied because another space shared them */
+	uint64_t pages_swapped; /* its pages out on the swap disk */
 	char name[16];
 	char sched[8];
 };
@@ -134,6 +135,10 @@ struct kite_meminfo {
 			      * space or held by shared memory (counted once) */
 	uint64_t pagetables; /* page-table pages of user address spaces
 			      * (part of kernel) */
+	uint64_t swap_total, swap_used; /* pages of the swap area */
+	uint64_t swap_outs, swap_ins;   /* pages written to it, read back */
+	uint64_t user_cap;   /* usermem=: the most user pages may hold
+			      * (~0: no cap) */
 };
 /* Memory protections, mmap flags and madvise advice (Linux's values). */
 #define PROT_NONE 0x0

@@ -24,6 +24,11 @@ typedef uint64_t pte_t;
 #define PTE_D (1UL << 7)
 #define PTE_LEAF (PTE_R | PTE_W | PTE_X)
 
+/* A user entry with V clear and this software bit set is a swapped-out
+ * page: the PPN field holds its swap slot. Hardware ignores every other
+ * bit of an entry whose V is clear. */
+#define PTE_SWAP (1UL << 8)
+
 #define PTE_PA(pte) (((pte) >> 10) << 12)
 #define PA_PTE(pa) (((pa) >> 12) << 10)
 
@@ -37,6 +42,22 @@ typedef uint64_t pte_t;
 static inline bool pte_valid(pte_t e)
 {
 	return e & PTE_V;
+}
+
+/* A swapped-out page's entry, and its slot. */
+static inline bool pte_is_swap(pte_t e)
+{
+	return (e & (PTE_V | PTE_SWAP)) == PTE_SWAP;
+}
+
+static inline uint64_t pte_swap_slot(pte_t e)
+{
+	return e >> 10;
+}
+
+static inline pte_t pte_make_swap(uint64_t slot)
+{
+	return (slot << 10) | PTE_SWAP;
 }
 
 static inline paddr_t pte_frame(pte_t e)
