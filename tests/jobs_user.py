@@ -82,7 +82,8 @@ def fpcheck_job(cpus):
 USERTESTS_TIMEOUT = 300
 USERTESTS_RE = re.compile(r"^(ok|FAIL) (\S+)(?: \((.*)\))?(?:: (.*))?$", re.M)
 USERTESTS_SUM_RE = re.compile(
-    r"^(?:usertests|rtests|vmtests): (\d+) passed, (\d+) failed$", re.M)
+    r"^(?:usertests|rtests|vmtests|swaptests): (\d+) passed, (\d+) failed$",
+    re.M)
 NOT_EMBEDDED_RE = re.compile(r"init: cannot start '[^']*': error -2$", re.M)
 # what usertests' exec_args test makes echoargs print (user/apps/echoargs.c)
 ECHOARGS_LINES = ["echoargs: argc=3", "argv[0]=echoargs", "argv[1]=one",
@@ -179,6 +180,31 @@ def usermem_job(cpus):
     checks.append(Check(name, bool(ok), "" if ok else
                         (summary.group(0) if summary else
                          why_run_failed(res) + "; no summary")))
+    return qemu_outcome(checks, res)
+
+
+SWAP_POLICIES = ("clock", "fifo")
+SWAP_USERMEM = "8M"  # the working sets are 3 times this
+
+
+def swaptests_job(policy, cpus):
+    """user/apps/swaptests.c with user pages capped at 8 MiB and the
+    64 MiB swap disk: working sets 3x the cap, fork over swapped pages,
+    three processes at once; every page comes back whole, every frame
+    and swap slot is back at the end."""
+    name = "swaptests[%s,cpus=%d]" % (policy, cpus)
+    res = qemu_run.run(cpus, "128M", 'init="swaptests --harts=%d" '
+                       'usermem=%s swap=%s' % (cpus, SWAP_USERMEM, policy),
+                       USERTESTS_TIMEOUT)
+    checks = [Check("%s/%s" % (name, m.group(2)), m.group(1) == "ok",
+                    m.group(4) or "", m.group(3) or "")
+              for m in USERTESTS_RE.finditer(res.output)]
+    summary = USERTESTS_SUM_RE.search(res.output)
+    ok = res.status == 0 and summary and summary.group(2) == "0"
+    checks.append(Check(name, bool(ok), "" if ok else
+                        (summary.group(0) if summary else
+                         why_run_failed(res) + "; no summary"),
+                        "%.1f s" % res.seconds if ok else ""))
     return qemu_outcome(checks, res)
 
 

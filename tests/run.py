@@ -55,6 +55,9 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   rtests[cpus=N]/X  user/apps/rtests.c as init, like usertests: limits,
                     doomed memory requests, page tables freed, huge
                     sleeps, the console's foreground group
+  swaptests[POLICY,cpus=N]/X
+                    user/apps/swaptests.c under usermem=8M with the swap
+                    disk and each replacement policy (clock, fifo)
   usermem=16M/vmtests[cpus=N]/X
                     vmtests' memory-hungry tests with user pages capped
                     (usermem=16M): the OOM kill comes at the cap
@@ -110,7 +113,8 @@ from jobs_harness import (harness_killed_job,  # noqa: E402
                           harness_run_timeout_job)
 from jobs_user import (FUZZ_SEEDS, STRESS, failalloc_usertests_job,  # noqa: E402
                        fpcheck_job, fuzz_job, static_hello_job, stress_job,
-                       usermem_job, usertests_job, vm_cases_kite_job,
+                       SWAP_POLICIES, swaptests_job, usermem_job,
+                       usertests_job, vm_cases_kite_job,
                        vm_cases_linux_job)
 
 BUILD = os.path.join(ROOT, "build")
@@ -475,6 +479,8 @@ def jobs(quick):
            for n in ((4,) if quick else (1, 4))]
     js += [("usermem/vmtests[cpus=%d]" % n, usermem_job, (n,))
            for n in ((4,) if quick else (1, 4))]
+    js += [("swaptests[%s,cpus=%d]" % (p, n), swaptests_job, (p, n))
+           for p in SWAP_POLICIES for n in ((4,) if quick else (1, 4))]
     for t in HOST_TESTS:  # a missing binary is a failed check, not a skip
         b = os.path.join(BUILD, "host", "test_" + t)
         js.append(("host/test_" + t, host_job, (b,)))

@@ -15,6 +15,7 @@
 #include "dev/platform.h"
 #include "dev/power.h"
 #include "dev/virtio.h"
+#include "mm/reclaim.h"
 #include "mm/swap.h"
 #include "kernel/bootargs.h"
 #include "kernel/clock.h"
@@ -60,6 +61,7 @@ static __attribute__((noreturn)) void kmain_stacked(void *unused)
 	irq_enable_on_hart(UART0_IRQ, boot_hart);
 	virtio_probe_all(&fdt); /* disks: before interrupts are on */
 	swap_init();
+	reclaim_init();
 	proc_init();
 	sched_init();
 	sched_init_hart();

@@ -33,14 +33,18 @@
 #include "kernel/panic.h"
 #include "lib/printf.h"
 #include "mm/pmm.h"
+#include "mm/reclaim.h"
 #include "mm/swap.h"
 #include "mm/vmo.h"
 #include "mm/vmspace.h"
 #include "proc/oom.h"
 #include "proc/proc.h"
+#include "sched/sched.h"
 #include "uapi/kite.h"
 
 #define VMF_NOFRAME (-1) /* internal: no frame; get memory back, retry */
+#define RECLAIM_BATCH 32 /* frames a fault short of one swaps out */
+#define RECLAIM_WAITS 2000 /* 1 ms each, when every candidate is busy */
 /* A fault below the stack limit this far under sp is a stack access;
  * further down it is a wild pointer ("no mapping"). */
 #define STACK_SLACK (64 * 1024)
@@ -111,6 +115,7 @@ static int fault_missing(struct vmspace *vs, struct vmr *r, vaddr_t page,
 		else
 			page_zero(page_to_va(pg));
 		pa = page_to_pa(pg);
+		reclaim_track(pg, vs, page); /* a private page: swappable */
 	}
 	pt_slot_set(slot, pte_make(pa, prot | VM_USER));
 	WRITE_ONCE(vs->pages[r->kind], vs->pages[r->kind] + 1);
@@ -123,8 +128,8 @@ static int fault_missing(struct vmspace *vs, struct vmr *r, vaddr_t page,
  * own and map it (sleeping for the disk; the space stays locked). Every
  * entry that holds the slot gets its own copy, so the page is private
  * and may be mapped with all of the region's rights. */
-static int fault_swapin(struct vmspace *vs, struct vmr *r, pte_t *slot,
-			pte_t e, paddr_t *pa_out)
+static int fault_swapin(struct vmspace *vs, struct vmr *r, vaddr_t pg_va,
+			pte_t *slot, pte_t e, paddr_t *pa_out)
 {
 	uint64_t s = pte_swap_slot(e);
 	struct page *pg = uframe_alloc(false);
@@ -135,6 +140,7 @@ static int fault_swapin(struct vmspace *vs, struct vmr *r, pte_t *slot,
 		uframe_put(pg);
 		return VMF_IO;
 	}
+	reclaim_track(pg, vs, ALIGN_DOWN(pg_va, PAGE_SIZE));
 	pt_slot_set(slot, pte_make(page_to_pa(pg), r->prot | VM_USER));
 	swap_put(s);
 	WRITE_ONCE(vs->pages[r->kind], vs->pages[r->kind] + 1);
@@ -170,6 +176,7 @@ static int fault_write(struct vmspace *vs, struct vmr *r, vaddr_t page,
 		page_zero(page_to_va(pg));
 	else
 		page_copy(page_to_va(pg), P2V(pa));
+	reclaim_track(pg, vs, page);
 	pt_slot_set(slot, pte_make(page_to_pa(pg), r->prot | VM_USER));
 	/* every hart must drop the old frame before it goes */
 	vmspace_shootdown(vs, page, PAGE_SIZE);
@@ -205,7 +212,7 @@ static int fault_once(struct vmspace *vs, vaddr_t va, unsigned access,
 		return VMF_NOFRAME; /* no page-table page */
 	e = *slot;
 	if (pte_is_swap(e))
-		return fault_swapin(vs, r, slot, e, pa_out);
+		return fault_swapin(vs, r, page, slot, e, pa_out);
 	if (!pte_valid(e))
 		return fault_missing(vs, r, page, slot, access, pa_out);
 	*pa_out = pte_frame(e);
@@ -239,6 +246,7 @@ int vm_fault_locked(struct vmspace *vs, vaddr_t va, unsigned access,
 		    paddr_t *pa)
 {
 	paddr_t dummy;
+	int busy_waits = 0;
 
 	assert(mutex_holding(&vs->lock));
 	for (;;) {
@@ -247,6 +255,20 @@ int vm_fault_locked(struct vmspace *vs, vaddr_t va, unsigned access,
 
 		if (err != VMF_NOFRAME)
 			return err;
+		/* no frame: swap some out (ours too: we hold our lock) -
+		 * unless frames are free after all (a failure injected by
+		 * failalloc=, or others freed some meanwhile) */
+		if (pmm_user_available() >= RECLAIM_BATCH)
+			continue;
+		if (reclaim_frames(RECLAIM_BATCH, vs))
+			continue;
+		/* none could go now: other spaces may be busy (in their own
+		 * faults and I/O); while swap has room, give them a moment */
+		if (swap_has_room() && busy_waits++ < RECLAIM_WAITS) {
+			if (sleep_ms(1))
+				return VMF_OOM; /* killed */
+			continue;
+		}
 		/* wait for memory with the space still locked, so callers'
 		 * regions stay as they were; the victim's exit needs no lock
 		 * of ours (if the victim is us, we return at once) */

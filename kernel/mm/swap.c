@@ -66,14 +66,33 @@ bool swap_enabled(void)
 	return swap_dev != NULL;
 }
 
-static uint64_t slot_alloc(void)
+bool swap_has_room(void)
+{
+	return swap_dev && READ_ONCE(slots.used) < slots.n - 1;
+}
+
+uint64_t swap_slot_alloc(void)
 {
 	uint64_t slot;
 
+	if (!swap_dev)
+		return 0;
 	spin_lock(&slots_lock);
 	slot = swap_slots_alloc(&slots);
 	spin_unlock(&slots_lock);
 	return slot;
+}
+
+int swap_write(uint64_t slot, struct page *pg)
+{
+	assert(swap_dev);
+	if (blk_write(swap_dev, slot * SECTORS_PER_PAGE, page_to_va(pg),
+		      SECTORS_PER_PAGE)) {
+		__atomic_add_fetch(&nr_write_errors, 1, __ATOMIC_RELAXED);
+		return -EIO;
+	}
+	__atomic_add_fetch(&nr_outs, 1, __ATOMIC_RELAXED);
+	return 0;
 }
 
 bool swap_dup(uint64_t slot)
@@ -113,21 +132,18 @@ int swap_out(struct vmspace *vs, vaddr_t va)
 	pg = pa_to_page(pte_frame(e));
 	if (!r || (r->flags & VMR_F_SHARED) || !pg || !uframe_exclusive(pg))
 		return -EBUSY;
-	if (!swap_dev || !(slot = slot_alloc()))
+	if (!(slot = swap_slot_alloc()))
 		return -ENOSPC;
 	pt_slot_set(slotp, pte_make_swap(slot));
 	vmspace_shootdown(vs, va, PAGE_SIZE);
-	if (blk_write(swap_dev, slot * SECTORS_PER_PAGE, page_to_va(pg),
-		      SECTORS_PER_PAGE)) {
+	if (swap_write(slot, pg)) {
 		pt_slot_set(slotp, e); /* the page stays */
 		swap_put(slot);
-		__atomic_add_fetch(&nr_write_errors, 1, __ATOMIC_RELAXED);
 		return -EIO;
 	}
 	WRITE_ONCE(vs->pages[r->kind], vs->pages[r->kind] - 1);
 	WRITE_ONCE(vs->swapped, vs->swapped + 1);
 	uframe_put(pg);
-	__atomic_add_fetch(&nr_outs, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 

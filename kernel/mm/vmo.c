@@ -6,6 +6,7 @@
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
+#include "mm/reclaim.h"
 #include "mm/vmo.h"
 
 #define DIR_LEAF (1UL << VMO_DIR_SHIFT)
@@ -19,7 +20,10 @@ struct page *uframe_alloc(bool zero)
 {
 	struct page *pg = pmm_alloc_pages(0, PMM_USER);
 
-	if (pg && zero)
+	if (!pg)
+		return NULL;
+	pg->rmap_family = NULL; /* not reclaimable until tracked */
+	if (zero)
 		page_zero(page_to_va(pg));
 	return pg;
 }
@@ -40,10 +44,13 @@ void uframe_put(struct page *pg)
 		return;
 	old = __atomic_fetch_sub(&pg->refcount, 1, __ATOMIC_ACQ_REL);
 	assert(old > 0);
-	if (old == 2)
+	if (old == 2) {
 		__atomic_sub_fetch(&nr_shared, 1, __ATOMIC_RELAXED);
-	else if (old == 1)
+	} else if (old == 1) {
+		if (pg->flags & PG_LRU)
+			reclaim_untrack(pg);
 		pmm_free_pages(pg, 0);
+	}
 }
 
 void uframe_shared_add(uint64_t n)

@@ -13,6 +13,7 @@
  */
 #include "kernel/panic.h"
 #include "mm/pmm.h"
+#include "mm/reclaim.h"
 #include "mm/vmmap.h"
 #include "mm/vmo.h"
 #include "mm/vmspace.h"
@@ -34,6 +35,16 @@ static void move_leaves(struct vmspace *vs, vaddr_t from, vaddr_t to,
 			continue;
 		dst = pt_slot(vs->root, to + off, true);
 		assert(dst && !*dst);
+		if (pte_valid(*src)) {
+			struct page *pg = pa_to_page(pte_frame(*src));
+
+			/* the reverse map follows a frame only this entry
+			 * maps; a copy-on-write one shared with another
+			 * space at the old address is left unfound, and so
+			 * stays in memory */
+			if (pg && pg->refcount == 1 && pg->rmap_family == vs->family)
+				pg->rmap_va = to + off;
+		}
 		pt_slot_set(dst, *src);
 	}
 	while (at < end) { /* clear the old entries; frames and slots moved */

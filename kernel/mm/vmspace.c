@@ -17,13 +17,15 @@
 #include "mm/kmalloc.h"
 #include "mm/memlayout.h"
 #include "mm/pmm.h"
+#include "mm/reclaim.h"
 #include "mm/swap.h"
 #include "mm/vmo.h"
 #include "mm/vmspace.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
 
-struct vmspace *vmspace_create(void)
+/* A space with no regions and no family yet, or NULL. */
+static struct vmspace *vmspace_alloc(void)
 {
 	struct vmspace *vs = kzalloc(sizeof(*vs));
 
@@ -37,6 +39,33 @@ struct vmspace *vmspace_create(void)
 	mutex_init(&vs->lock, "vmspace");
 	vs->refs = 1;
 	list_init(&vs->regions);
+	return vs;
+}
+
+struct vmspace *vmspace_create(void)
+{
+	struct vmspace *vs = vmspace_alloc();
+
+	if (!vs)
+		return NULL;
+	vs->family = family_create(vs); /* a new image: a family of one */
+	if (!vs->family) {
+		pt_destroy(vs->root);
+		kfree(vs);
+		return NULL;
+	}
+	return vs;
+}
+
+/* A space for a fork: it joins its parent's family. */
+static struct vmspace *vmspace_create_child(struct vmspace *parent)
+{
+	struct vmspace *vs = vmspace_alloc();
+
+	if (!vs)
+		return NULL;
+	vs->family = parent->family;
+	family_join(vs->family, vs);
 	return vs;
 }
 
@@ -117,6 +146,7 @@ static void vmspace_destroy(struct vmspace *vs)
 		panic("vmspace: %lu leaves outside every region",
 		      (unsigned long)pt_count_range(vs->root, USER_MIN, USER_TOP));
 	mutex_unlock(&vs->lock);
+	family_leave(vs->family, vs);
 	pt_destroy(vs->root);
 	kfree(vs);
 }
@@ -126,6 +156,17 @@ void vmspace_get(struct vmspace *vs)
 	uint32_t old = __atomic_fetch_add(&vs->refs, 1, __ATOMIC_RELAXED);
 
 	assert(old > 0);
+}
+
+bool vmspace_tryget(struct vmspace *vs)
+{
+	uint32_t n = __atomic_load_n(&vs->refs, __ATOMIC_RELAXED);
+
+	while (n)
+		if (__atomic_compare_exchange_n(&vs->refs, &n, n + 1, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return true;
+	return false;
 }
 
 void vmspace_put(struct vmspace *vs)
@@ -207,7 +248,7 @@ static int fork_region(struct vmspace *vs, struct vmspace *parent,
 
 struct vmspace *vmspace_fork(struct vmspace *parent)
 {
-	struct vmspace *vs = vmspace_create();
+	struct vmspace *vs = vmspace_create_child(parent);
 	struct list_node *it;
 	uint64_t dup = 0;
 	int err = 0;
@@ -215,6 +256,9 @@ struct vmspace *vmspace_fork(struct vmspace *parent)
 	if (!vs)
 		return NULL;
 	mutex_lock(&parent->lock);
+	/* the child is in the family already: a reclaimer may look at it,
+	 * so its tables are written with its lock held */
+	mutex_lock(&vs->lock);
 	list_for_each(it, &parent->regions) {
 		struct vmr *pr = list_entry(it, struct vmr, link);
 
@@ -232,6 +276,7 @@ struct vmspace *vmspace_fork(struct vmspace *parent)
 	vs->brk = parent->brk;
 	vs->heap_limit = parent->heap_limit;
 	vs->mmap_base = parent->mmap_base;
+	mutex_unlock(&vs->lock);
 	mutex_unlock(&parent->lock);
 	if (err) {
 		vmspace_put(vs); /* puts whatever it took */

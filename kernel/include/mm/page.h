@@ -21,9 +21,12 @@
 #define PG_SLAB 0x08     /* a kmalloc slab page */
 #define PG_LARGE 0x10    /* head of a large kmalloc allocation */
 #define PG_USER 0x20     /* counted as user memory */
+#define PG_LRU 0x40      /* [lru lock] on the replacement policy's list */
 
 struct page {
-	struct list_node link; /* [zone lock] free list, or [class lock] slab list */
+	struct list_node link; /* [zone lock] free list, [class lock] slab
+				* list, or [lru lock] the replacement
+				* policy's list (a user frame, PG_LRU) */
 	uint32_t refcount;     /* [atomic] users of the frame; for a user
 				* frame its map count: page-table entries
 				* mapping it plus a shared object holding
@@ -35,6 +38,14 @@ struct page {
 			uint8_t slab_class;  /* [class lock] kmalloc size class */
 			uint16_t slab_inuse; /* [class lock] objects handed out */
 			void *slab_free;     /* [class lock] first free object */
+		};
+		struct { /* a user frame that may be swapped (reclaim.c) */
+			void *rmap_family;  /* the struct vm_family whose
+					     * spaces may map it; NULL: not
+					     * reclaimable [set before it is
+					     * mapped; the owner's vs lock] */
+			uint64_t rmap_va;   /* where they map it [same] */
+			uint64_t lru_stamp; /* [lru lock] the policy's */
 		};
 		struct { /* a page-table page (the owner of the table's
 			  * address space serialises changes) */

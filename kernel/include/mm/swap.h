@@ -24,14 +24,19 @@ struct vmspace;
 /* Find the swap disk and set up its slots (boot, after the disks are
  * probed). Without a disk there is no swap and swap_out fails. */
 void swap_init(void);
-/* Is there a swap area? */
+/* Is there a swap area? Has it a free slot now? */
 bool swap_enabled(void);
+bool swap_has_room(void);
 /* Swap out the page mapped at va in vs (vs->lock held): a private frame
  * that only this entry maps. 0; -ENOENT (nothing mapped there), -EBUSY
  * (not a page that can go: shared, or mapped more than once, or from
  * the kernel image), -ENOSPC (swap is full or absent), -EIO (the write
  * failed: the page stays where it was). Sleeps for the write. */
 int swap_out(struct vmspace *vs, vaddr_t va);
+/* A free slot with one reference, or 0 if swap is full or absent. */
+uint64_t swap_slot_alloc(void);
+/* Write frame pg to slot. 0 or -EIO. Sleeps. */
+int swap_write(uint64_t slot, struct page *pg);
 /* Read slot into frame pg. 0 or -EIO. Sleeps. */
 int swap_in(uint64_t slot, struct page *pg);
 /* One more / one less reference to a slot (the last frees it). */

@@ -94,6 +94,9 @@ struct vmspace {
 	uint64_t pages[VMR_NKINDS];    /* [lock; word reads without] resident */
 	uint64_t swapped;              /* [lock; word reads without] pages
 					* whose entries hold swap slots */
+	struct vm_family *family;      /* [const] spaces its frames may be
+					* mapped in too (mm/reclaim.h) */
+	struct list_node family_link;  /* [family lock] */
 	uint64_t vsz;                  /* [lock; word reads without] bytes */
 };
 
@@ -106,6 +109,9 @@ struct vmspace *vmspace_create(void);
  * no spinlock held). */
 void vmspace_get(struct vmspace *vs);
 void vmspace_put(struct vmspace *vs);
+/* A reference unless the space is already going (refs 0): the
+ * reclaimer, which finds spaces through their family. */
+bool vmspace_tryget(struct vmspace *vs);
 /* Install vs (NULL: the kernel's page table) on this hart and keep the
  * active masks right. Interrupts off. */
 void vmspace_switch(struct vmspace *vs);

@@ -104,6 +104,18 @@ static inline bool pte_user_allows(pte_t e, unsigned access)
 	return (e & need) == need;
 }
 
+/* Has the page been used (A) since A was last cleared? */
+static inline bool pte_young(pte_t e)
+{
+	return (e & (PTE_V | PTE_A)) == (PTE_V | PTE_A);
+}
+
+/* e with A cleared (to see whether it is used again). */
+static inline pte_t pte_mkold(pte_t e)
+{
+	return e & ~PTE_A;
+}
+
 /* e with A (and D for a write) set, as hardware would. */
 static inline pte_t pte_mkaccessed(pte_t e, bool write)
 {

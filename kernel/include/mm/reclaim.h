@@ -1,0 +1,91 @@
+/*
+ * mm/reclaim.h - getting frames back from user memory: the reverse map,
+ * the replacement policies and the reclaimers.
+ *
+ * Reverse map: a private user frame (anonymous, heap, stack, or a copy of
+ * an app's page) records the family of address spaces that may map it
+ * and the address there (struct page rmap_family, rmap_va). A family is
+ * the set of spaces descended by fork from one execve: a copy-on-write
+ * frame is mapped at the same address in several of them, so to find
+ * every entry that maps a frame the reclaimer looks at that address in
+ * each space of its family. Frames of shared memory and of the kernel
+ * image have no reverse map and are never swapped.
+ *
+ * Policies: every reclaimable frame is on the active policy's list
+ * (PG_LRU, under the lru lock). A policy is a struct of methods in the
+ * .swap_policy section, chosen by the boot argument swap=NAME and
+ * switchable at run time; it says which frame to try next and what to do
+ * with one that was used since it was last looked at.
+ *
+ * Reclaim: the faulting thread reclaims directly when no frame is left
+ * (within usermem=), before the OOM policy runs.
+ */
+#ifndef KITE_MM_RECLAIM_H
+#define KITE_MM_RECLAIM_H
+
+#include "kernel/spinlock.h"
+#include "kernel/types.h"
+#include "lib/list.h"
+
+struct page;
+struct vmspace;
+
+/* The spaces that may map a private frame (see above). */
+struct vm_family {
+	struct spinlock lock;
+	struct list_node spaces; /* [lock] struct vmspace, family_link */
+	uint32_t refs;           /* [atomic] spaces in it */
+};
+
+struct swap_policy {
+	const char *name;
+	const char *about;      /* one line for the user */
+	bool uses_accessed;     /* look at (and clear) A bits before evicting */
+	/* a frame joins (lru lock held): keep it */
+	void (*add)(struct page *pg);
+	/* it leaves (freed, or taken to be tried): forget it */
+	void (*remove)(struct page *pg);
+	/* the frame to try next, still on the list, or NULL if none */
+	struct page *(*next)(void);
+	/* pg was tried and stays: accessed says whether it had been used
+	 * since the last look (its A bits are now clear) */
+	void (*put_back)(struct page *pg, bool accessed);
+};
+
+#define SWAP_POLICY(var)                                                 \
+	const struct swap_policy var                                     \
+		__attribute__((used, section(".swap_policy"), aligned(8)))
+
+/* Boot: the policy swap=NAME names (clock by default). */
+void reclaim_init(void);
+/* The active policy's name; switch to the one named (its list is handed
+ * over in order). -EINVAL if there is none of that name. */
+const char *reclaim_policy_name(void);
+int reclaim_set_policy(const char *name);
+
+/* A family of one (exec) / the parent's (fork) / leave it (the space
+ * goes). */
+struct vm_family *family_create(struct vmspace *vs);
+void family_join(struct vm_family *f, struct vmspace *vs);
+void family_leave(struct vm_family *f, struct vmspace *vs);
+
+/* A private frame pg, just made, will be mapped at va in vs: record the
+ * reverse map and put it on the policy's list. */
+void reclaim_track(struct page *pg, struct vmspace *vs, vaddr_t va);
+/* pg (its last reference just went) leaves the list. */
+void reclaim_untrack(struct page *pg);
+
+/* Swap out up to n frames of user memory. held: an address space the
+ * caller has locked (its frames are tried too). Returns how many frames
+ * were freed. May sleep. */
+unsigned reclaim_frames(unsigned n, struct vmspace *held);
+
+struct reclaim_stats {
+	uint64_t scanned;   /* frames looked at */
+	uint64_t evicted;   /* frames written out and freed */
+	uint64_t referenced;/* frames spared because they were used */
+	uint64_t busy;      /* frames skipped: a space was busy */
+};
+void reclaim_get_stats(struct reclaim_stats *st);
+
+#endif
