@@ -145,6 +145,7 @@ static int fault_swapin(struct vmspace *vs, struct vmr *r, vaddr_t pg_va,
 	swap_put(s);
 	WRITE_ONCE(vs->pages[r->kind], vs->pages[r->kind] + 1);
 	WRITE_ONCE(vs->swapped, vs->swapped - 1);
+	__atomic_add_fetch(&vs->swap_ins, 1, __ATOMIC_RELAXED);
 	count_fault(false);
 	*pa_out = page_to_pa(pg);
 	return VMF_OK;

@@ -233,6 +233,7 @@ static enum evict_result write_out(struct page *pg, vaddr_t va,
 		if (r)
 			WRITE_ONCE(vs->pages[r->kind], vs->pages[r->kind] - 1);
 		WRITE_ONCE(vs->swapped, vs->swapped + 1);
+		__atomic_add_fetch(&vs->swap_outs, 1, __ATOMIC_RELAXED);
 		uframe_put(pg); /* the entry's reference; ours keeps it */
 	}
 	return EV_DONE;

@@ -143,6 +143,7 @@ int swap_out(struct vmspace *vs, vaddr_t va)
 	}
 	WRITE_ONCE(vs->pages[r->kind], vs->pages[r->kind] - 1);
 	WRITE_ONCE(vs->swapped, vs->swapped + 1);
+	__atomic_add_fetch(&vs->swap_outs, 1, __ATOMIC_RELAXED);
 	uframe_put(pg);
 	return 0;
 }

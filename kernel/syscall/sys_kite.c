@@ -9,6 +9,7 @@
 #include "mm/kmalloc.h"
 #include "mm/kvm.h"
 #include "mm/pmm.h"
+#include "mm/reclaim.h"
 #include "mm/swap.h"
 #include "mm/vmo.h"
 #include "mm/vmspace.h"
@@ -125,6 +126,48 @@ SYSCALL(kite_cpustat)
  * the active class's name to buf. The class is the whole machine's: only
  * the console's user may switch it (a process of the foreground group,
  * or any when there is none); others get -EPERM. */
+/* kite_swap(policy, info): switch the page-replacement policy if policy
+ * is not NULL (the console user's, as kite_sched), then fill info if
+ * not NULL. */
+SYSCALL(kite_swap)
+{
+	struct kite_swapinfo k = { 0 };
+	struct swap_stats sw;
+	struct reclaim_stats rs;
+	char name[16];
+	int pgid;
+
+	if (tf->a0) {
+		long len = strncpy_from_user(uvm(), name, tf->a0, sizeof(name));
+
+		if (len < 0)
+			return len == -ENAMETOOLONG ? -EINVAL : len;
+		spin_lock(&proc_lock);
+		pgid = current()->proc->pgid;
+		spin_unlock(&proc_lock);
+		if (!console_may_control(pgid))
+			return -EPERM;
+		if (reclaim_set_policy(name))
+			return -EINVAL;
+	}
+	if (!tf->a1)
+		return 0;
+	kstrlcpy(k.policy, reclaim_policy_name(), sizeof(k.policy));
+	swap_get_stats(&sw);
+	reclaim_get_stats(&rs);
+	k.total = sw.total;
+	k.used = sw.used;
+	k.outs = sw.outs;
+	k.ins = sw.ins;
+	k.write_errors = sw.write_errors;
+	k.read_errors = sw.read_errors;
+	k.scanned = rs.scanned;
+	k.evicted = rs.evicted;
+	k.referenced = rs.referenced;
+	k.busy = rs.busy;
+	return copy_to_user(uvm(), tf->a1, &k, sizeof(k));
+}
+
 SYSCALL(kite_sched)
 {
 	char name[16];

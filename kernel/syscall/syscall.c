@@ -46,6 +46,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_kite_sched] = sys_kite_sched,
 	[SYS_kite_cpustat] = sys_kite_cpustat,
 	[SYS_kite_maps] = sys_kite_maps,
+	[SYS_kite_swap] = sys_kite_swap,
 };
 
 void syscall_dispatch(struct trapframe *tf)

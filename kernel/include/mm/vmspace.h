@@ -94,6 +94,8 @@ struct vmspace {
 	uint64_t pages[VMR_NKINDS];    /* [lock; word reads without] resident */
 	uint64_t swapped;              /* [lock; word reads without] pages
 					* whose entries hold swap slots */
+	uint64_t swap_ins, swap_outs;  /* [atomic] its pages read back,
+					* written out */
 	struct vm_family *family;      /* [const] spaces its frames may be
 					* mapped in too (mm/reclaim.h) */
 	struct list_node family_link;  /* [family lock] */

@@ -62,5 +62,6 @@ SYSCALL(kite_procs);
 SYSCALL(kite_meminfo);
 SYSCALL(kite_sched);
 SYSCALL(kite_cpustat);
+SYSCALL(kite_swap);
 
 #endif
