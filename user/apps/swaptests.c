@@ -166,8 +166,86 @@ static void t_many(void)
 	}
 }
 
+/* A child that swaps for ever. */
+static void thrash(void)
+{
+	uint64_t n = 2 * cap_pages();
+	char *p = map(n);
+
+	for (uint64_t pass = 1;; pass = pass % 200 + 1)
+		for (uint64_t i = 0; i < n; i++)
+			fill((uint64_t *)(p + i * PAGE), i, pass);
+}
+
+/* Processes killed while their pages are on their way to or from the
+ * disk: each goes at once, and (the driver checks) every frame and
+ * slot comes back. */
+static void t_kill_while_swapping(void)
+{
+	struct kite_meminfo m0 = mem();
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+
+	cap_pages();
+	for (int round = 0; round < 6; round++) {
+		pid_t pid = fork();
+		int st;
+		uint64_t t0;
+
+		CHECK(pid >= 0, "fork: %s", strerror(errno));
+		if (pid == 0) {
+			thrash();
+			exit(0);
+		}
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		sleep_ms(100 + (long)(seed >> 33) % 400);
+		t0 = now_ms();
+		EQ(kill(pid, SIGKILL), 0);
+		EQ(waitpid(pid, &st, 0), pid);
+		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+		      "round %d: status 0x%x", round, st);
+		CHECK(now_ms() - t0 < 5000, "round %d: the kill took %lu ms",
+		      round, (unsigned long)(now_ms() - t0));
+	}
+	CHECK(mem().swap_outs > m0.swap_outs, "the children never swapped");
+}
+
+static void hog(void)
+{
+	/* more than the cap and all of swap together */
+	struct kite_meminfo m = mem();
+	uint64_t n = m.user_cap + m.swap_total + 1024;
+	char *p = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		exit(3);
+	for (uint64_t i = 0; i < n; i++)
+		p[i * PAGE] = 1;
+	exit(4); /* touched it all: nothing stopped it */
+}
+
+/* Memory and swap both full: the OOM killer takes the hog, the others
+ * carry on, and the machine recovers (swap is empty again). */
+static void t_oom_swap_full(void)
+{
+	struct kite_meminfo m0 = mem();
+	int st;
+
+	cap_pages();
+	st = sub(hog, 300000);
+	CHECK(st != -1, "the hog still ran after 300 s");
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "the hog: status "
+	      "0x%x, want SIGKILL (3: mmap failed, 4: it touched it all)", st);
+	CHECK(mem().swap_used <= m0.swap_used + 64, "swap still holds %lu "
+	      "pages after the hog went", (unsigned long)(mem().swap_used -
+							  m0.swap_used));
+	/* and it still works */
+	t_workset_3x();
+}
+
 static const struct test tests[] = {
-	T(workset_3x), T(fork_swap), T(many),
+	T(workset_3x), T(fork_swap), T(many), T(kill_while_swapping),
+	T(oom_swap_full),
 };
 
 int main(int argc, char **argv)
