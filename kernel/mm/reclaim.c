@@ -44,6 +44,12 @@ static struct spinlock lru_lock = SPINLOCK_INIT("lru");
 static const struct swap_policy *policy;    /* [lru_lock; atomic reads] */
 static uint64_t nr_scanned, nr_evicted, nr_referenced, nr_busy; /* [atomic] */
 static uint64_t nr_lru; /* [lru_lock; racy reads] frames on the list */
+/* A reclaimer may hold a frame whose family goes meanwhile (its last
+ * space exits while the frame, held by the reclaimer alone, lives on):
+ * families are freed only when no reclaimer runs. */
+static struct spinlock family_gc_lock = SPINLOCK_INIT("vm family gc");
+static unsigned reclaimers;                /* [family_gc_lock] */
+static struct list_node dead_families = LIST_INIT(dead_families); /* [same] */
 
 enum evict_result { EV_DONE, EV_ACCESSED, EV_BUSY, EV_FAIL };
 
@@ -122,11 +128,42 @@ void family_join(struct vm_family *f, struct vmspace *vs)
 
 void family_leave(struct vm_family *f, struct vmspace *vs)
 {
+	bool now;
+
 	spin_lock(&f->lock);
 	list_remove(&vs->family_link);
 	spin_unlock(&f->lock);
-	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) == 0)
+	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	/* empty: free it, or leave it to the last reclaimer running */
+	spin_lock(&family_gc_lock);
+	now = reclaimers == 0;
+	if (!now)
+		list_push_back(&dead_families, &f->dead_link);
+	spin_unlock(&family_gc_lock);
+	if (now)
 		kfree(f);
+}
+
+static void reclaimer_enter(void)
+{
+	spin_lock(&family_gc_lock);
+	reclaimers++;
+	spin_unlock(&family_gc_lock);
+}
+
+static void reclaimer_leave(void)
+{
+	struct list_node dead, *n;
+
+	list_init(&dead);
+	spin_lock(&family_gc_lock);
+	if (--reclaimers == 0)
+		while ((n = list_pop_front(&dead_families)) != NULL)
+			list_push_back(&dead, n);
+	spin_unlock(&family_gc_lock);
+	while ((n = list_pop_front(&dead)) != NULL)
+		kfree(list_entry(n, struct vm_family, dead_link));
 }
 
 /* ---- the list -------------------------------------------------------------- */
@@ -316,6 +353,7 @@ unsigned reclaim_frames(unsigned want, struct vmspace *held)
 
 	if (!swap_enabled())
 		return 0;
+	reclaimer_enter();
 	while (done < want && budget--) {
 		const struct swap_policy *p;
 		enum evict_result r;
@@ -355,6 +393,7 @@ unsigned reclaim_frames(unsigned want, struct vmspace *held)
 		}
 		uframe_put(pg); /* ours: frees it if it was written out */
 	}
+	reclaimer_leave();
 	return done;
 }
 

@@ -35,6 +35,8 @@ struct vm_family {
 	struct spinlock lock;
 	struct list_node spaces; /* [lock] struct vmspace, family_link */
 	uint32_t refs;           /* [atomic] spaces in it */
+	struct list_node dead_link; /* [reclaim.c's gc lock] empty, waiting
+				     * for the reclaimers to finish */
 };
 
 struct swap_policy {
