@@ -18,6 +18,9 @@
 #include "lib/printf.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
+#include "mm/swap.h"
+#include "mm/vmspace.h"
+#include "uapi/kite.h"
 #include "proc/proc.h"
 #include "sched/stride.h"
 
@@ -150,6 +153,41 @@ static void bench_alloc(void)
 	report("page_alloc_free", iters, a, b);
 }
 
+/* ---- swap: a private page written out to the disk and read back ---- */
+
+#define SWAP_BENCH_PAGES 256
+
+static void bench_swap(void)
+{
+	struct vmspace *vs;
+	struct sample a, b;
+	long at;
+
+	if (!swap_enabled())
+		return;
+	vs = vmspace_create();
+	if (!vs || vmspace_init_layout(vs, 0x100000, 8UL << 20))
+		goto out;
+	at = vm_mmap(vs, 0, SWAP_BENCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, RLIM_INF);
+	if (at <= 0)
+		goto out;
+	for (int i = 0; i < SWAP_BENCH_PAGES; i++)
+		vm_fault(vs, at + i * PAGE_SIZE, VM_WRITE);
+	mutex_lock(&vs->lock);
+	a = sample_now();
+	for (int i = 0; i < SWAP_BENCH_PAGES; i++) {
+		swap_out(vs, at + i * PAGE_SIZE);
+		vm_fault_locked(vs, at + i * PAGE_SIZE, VM_READ, NULL);
+	}
+	b = sample_now();
+	mutex_unlock(&vs->lock);
+	report("swap_out_in_page", SWAP_BENCH_PAGES, a, b);
+out:
+	if (vs)
+		vmspace_put(vs);
+}
+
 int bench_main(void *unused)
 {
 	(void)unused;
@@ -168,6 +206,7 @@ int bench_main(void *unused)
 		bench_pick("stride", 1000);
 		bench_thread_lifecycle();
 		bench_alloc();
+		bench_swap();
 	}
 	kprintf("bench: done\n");
 	power_off(0);
