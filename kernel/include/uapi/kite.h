@@ -84,6 +84,8 @@ struct kite_procinfo {
 	uint64_t faults;       /* page faults served since it started */
 	uint64_t cow_copies;   /* pages copied because another space shared them */
 	uint64_t pages_swapped; /* its pages out on the swap disk */
+	uint64_t swap_ins;      /* pages it faulted back from swap */
+	uint64_t swap_outs;     /* of its pages written to swap */
 	char name[16];
 	char sched[8];
 };
@@ -139,6 +141,15 @@ struct kite_meminfo {
 	uint64_t swap_outs, swap_ins;   /* pages written to it, read back */
 	uint64_t user_cap;   /* usermem=: the most user pages may hold
 			      * (~0: no cap) */
+};
+/* SYS_kite_swap: the page-replacement policy and swap counters. */
+struct kite_swapinfo {
+	char policy[16];              /* the active policy: clock, fifo, lru */
+	uint64_t total, used;         /* pages of the swap area */
+	uint64_t outs, ins;           /* pages written out, read back */
+	uint64_t scanned, evicted;    /* frames the reclaimer looked at, freed */
+	uint64_t referenced, busy;    /* spared as used, skipped as busy */
+	uint64_t write_errors, read_errors;
 };
 /* Memory protections, mmap flags and madvise advice (Linux's values). */
 #define PROT_NONE 0x0

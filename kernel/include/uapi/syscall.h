@@ -47,6 +47,7 @@
 #define SYS_kite_cpustat 504   /* (struct kite_cpustat *, size_t n, int reset): per hart */
 
 #define SYS_kite_maps 505      /* (int pid, struct kite_region *, size_t n): regions; returns how many there are */
-#define NR_SYSCALLS 506
+#define SYS_kite_swap 506      /* (const char *policy or NULL, struct kite_swapinfo *) */
+#define NR_SYSCALLS 507
 
 #endif
