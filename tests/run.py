@@ -21,8 +21,11 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   echo (typed keys come back), lint/cppcheck (`make lint`)
   shell/...         sessions typed into the shell: basics (apps, exit
                     status, input, ps), jobs (background, kill, Ctrl-C,
-                    history, exit) and vm (ps's RSS and VSZ, pmap of the
-                    shell, mem)
+                    history, exit), vm (ps's RSS, SWAP and VSZ, pmap of
+                    the shell, mem) and swap (booted with usermem=4M:
+                    swaptests workset_3x, then mem's swap line, the swap
+                    built-in's counters, switching the policy to fifo,
+                    an unknown policy refused)
   usertests[cpus=N]/X   user/apps/usertests.c booted as init on 1 and 4
                     harts, one check per ok/FAIL line, plus /echoargs_output
                     (the lines echoargs printed) and usertests[cpus=N] for
@@ -346,16 +349,22 @@ def crash_job(kind):
     return qemu_outcome([Check("crash/" + kind, not bad, bad)], res)
 
 
-def console_session(name, cpus, steps):
-    """Boot, wait for the monitor, then for each (send, [expected regexes])
-    send the text and expect each pattern in turn. One check, `name`."""
+STEP_TIMEOUT = 10  # seconds for each pattern of a console step
+
+
+def console_session(name, cpus, steps, bootargs=""):
+    """Boot (with bootargs), wait for the prompt, then for each (send,
+    [expected regexes]) or (send, [regexes], timeout) send the text and
+    expect each pattern in turn, each within the timeout (default
+    STEP_TIMEOUT s). A pattern may also be (regex, judge): judge(match)
+    returns why the text matched is wrong, or "". One check, `name`."""
     with qemu_run.qemu_disk.private_disk() as disk:
-        return _console_session(name, cpus, steps, disk)
+        return _console_session(name, cpus, steps, disk, bootargs)
 
 
-def _console_session(name, cpus, steps, disk):
+def _console_session(name, cpus, steps, disk, bootargs):
     import pexpect
-    cmd = qemu_run.qemu_cmd(cpus, "128M", "", extra=disk)
+    cmd = qemu_run.qemu_cmd(cpus, "128M", bootargs, extra=disk)
     log = io.StringIO()
     child = pexpect.spawn(cmd[0], cmd[1:], cwd=ROOT, echo=False,
                           encoding="utf-8", codec_errors="replace")
@@ -363,10 +372,19 @@ def _console_session(name, cpus, steps, disk):
     bad, waiting = "", PROMPT
     try:
         child.expect_exact(PROMPT, timeout=BOOT_TIMEOUT)
-        for send, patterns in steps:
+        for send, patterns, *limit in steps:
             child.send(send)
             for waiting in patterns:
-                child.expect(waiting, timeout=10)
+                judge = None
+                if isinstance(waiting, tuple):
+                    waiting, judge = waiting
+                child.expect(waiting, timeout=limit[0] if limit
+                             else STEP_TIMEOUT)
+                bad = judge(child.match) if judge else ""
+                if bad:
+                    break
+            if bad:
+                break
     except pexpect.TIMEOUT:
         bad = "timed out waiting for %r" % waiting
     except pexpect.EOF:
@@ -398,24 +416,89 @@ def shell_basics_job():
                    r"\n\s+2\s+1 running sh\s+rr\s+16\s+\d+\s+\d+\s+[1-9]", P])])
 
 
+SIZE = r"(?:\d+K|\d\.\d[MG]|\d+[MG])"  # ps's sizes, but for "0"
+
+
 def shell_vm_job():
-    """The memory views: ps's RSS and VSZ with units, pmap of the shell
-    (its code, data and stack regions, a total), mem's figures."""
-    size = r"(?:\d+K|\d\.\d[MG]|\d+[MG])"  # not 0: the shell has memory
+    """The memory views: ps's RSS, SWAP and VSZ with units, pmap of the
+    shell (its code, data and stack regions, a total), mem's figures."""
+    size = SIZE  # not 0: the shell has memory
     region = r"\n[0-9a-f]{16}-[0-9a-f]{16} %s %s +\d+ +\d+\b"
     return console_session("shell/vm", 2, [
-        ("ps\r", [r"PID\s+PPID\s+STATE\s+NAME\s+.*\s+PT\s+RSS\s+VSZ\b",
-                   r"\n\s+2\s+1 running sh\s+rr\s.*\s%s\s+%s\r*\n"
-                   % (size, size), P]),
+        ("ps\r", [r"PID\s+PPID\s+STATE\s+NAME\s+.*\s+PT\s+RSS\s+SWAP\s+VSZ\b",
+                   r"\n\s+2\s+1 running sh\s+rr\s.*\s%s\s+(?:0|%s)\s+%s\r*\n"
+                   % (size, size, size), P]),
         ("pmap 2\r", [r"pmap 2 \(sh\)",
                        r"START\s+END\s+PERM\s+KIND\s+SIZE KiB\s+RSS KiB",
                        region % ("r-xp", "code"), region % ("rw-p", "data"),
                        region % ("rw-p", "stack"),
-                       r"total: \d+ regions, \d+ KiB, \d+ KiB resident", P]),
+                       r"total: \d+ regions, \d+ KiB, \d+ KiB resident, "
+                       r"\d+ KiB swapped\r*\n", P]),
         ("pmap 99999\r", [r"pmap: 99999: No such process", P]),
         ("mem\r", [r"total \d+ KiB, free \d+ KiB, kernel \d+ KiB \(page "
                    r"tables [1-9]\d* KiB\), user \d+ KiB \(shared \d+ KiB\)",
-                   P])])
+                   # no usermem=: no cap after the swap figures
+                   r"\nswap \d+/[1-9]\d* KiB used, \d+ pages out, \d+ in\r*\n"
+                   if swap_mib() else r"\nswap none\r*\n", P])])
+
+
+SWAP_CAP_MIB = 4  # shell/swap's usermem=
+# swaptests' last check (user/apps/usertests.h): every frame and swap
+# slot is back
+FRAMES_RE = (r"\n(?:ok frames|FAIL frames: (\d+) free before, (\d+) after; "
+             r"swap used (\d+) before, (\d+) after)")
+
+
+def frames_judge(m):
+    """swaptests' frames check, at the shell's prompt: the shell's own
+    pages may go to swap while swaptests runs (the check expects none
+    but the driver's), each a frame more free and a slot more used. Any
+    other difference is a frame or slot lost."""
+    if m.group(1) is None:
+        return ""
+    free0, free1, used0, used1 = (int(g) for g in m.groups())
+    if free1 - free0 == used1 - used0 >= 0:
+        return ""
+    return "swaptests: " + m.group(0).strip()
+
+
+def shell_swap_job():
+    """Booted with usermem=4M: swaptests' workset_3x (12 MiB, three times
+    the cap) passes at the prompt (its frames check may count the
+    shell's pages gone to swap: frames_judge); then mem shows pages
+    swapped out and the cap, ps and pmap a swapped figure, the swap
+    built-in the policy (clock, the default) and its counters; "swap
+    fifo" switches, an unknown name is refused and changes nothing."""
+    size0 = r"(?:0|%s)" % SIZE
+    return console_session("shell/swap", 2, [
+        ("swaptests workset_3x\r", [(r"\n(ok|FAIL) workset_3x\b[^\n]*",
+                                     lambda m: "swaptests: " + m.group(0).strip()
+                                     if m.group(1) != "ok" else ""),
+                                    (FRAMES_RE, frames_judge),
+                                    r"\nswaptests: (2 passed, 0|1 passed, 1) "
+                                    r"failed", P], 120),
+        ("mem\r", [r"total \d+ KiB, free \d+ KiB",
+                   r"\nswap \d+/[1-9]\d* KiB used, [1-9]\d* pages out, "
+                   r"[1-9]\d* in, user memory capped at %d KiB \(usermem=\)"
+                   r"\r*\n" % (SWAP_CAP_MIB * 1024), P]),
+        ("ps\r", [r"\s+PT\s+RSS\s+SWAP\s+VSZ\b",
+                   r"\n\s+2\s+1 running sh\s+rr\s[^\n]*\s%s\s+%s\s+%s\r*\n"
+                   % (SIZE, size0, SIZE), P]),
+        ("pmap 2\r", [r"total: \d+ regions, \d+ KiB, \d+ KiB resident, "
+                       r"\d+ KiB swapped\r*\n", P]),
+        ("swap\r", [r"\nswap policy: clock\b",
+                    r"\narea: \d+/[1-9]\d* KiB used \(\d+ of [1-9]\d* pages\)",
+                    r"\npages: [1-9]\d* out, [1-9]\d* in; errors: 0 write, "
+                    r"0 read\b",
+                    r"\nreclaim: [1-9]\d* frames scanned, [1-9]\d* evicted, "
+                    r"\d+ referenced, \d+ busy\b", P]),
+        ("swap fifo\r", [r"\nswap policy: fifo\b", P]),
+        ("swap\r", [r"\nswap policy: fifo\b", r"\npages: [1-9]", P]),
+        ("swap nosuch\r", [r"\nswap: nosuch: no such policy \(clock, fifo\)",
+                           P]),
+        ("swap\r", [r"\nswap policy: fifo\b", P]),
+        ("swap clock\r", [r"\nswap policy: clock\b", P])],
+        bootargs="usermem=%dM" % SWAP_CAP_MIB)
 
 
 def shell_jobs_job():
@@ -493,6 +576,7 @@ def jobs(quick):
     js.append(("shell/basics", shell_basics_job, ()))
     js.append(("shell/jobs", shell_jobs_job, ()))
     js.append(("shell/vm", shell_vm_job, ()))
+    js.append(("shell/swap", shell_swap_job, ()))
     js.append(("procdump", procdump_job, ()))
     js += [("fuzz[seed=%d]" % s, fuzz_job, (s,)) for s in FUZZ_SEEDS]
     js += [("failalloc/usertests[cpus=%d]" % n, failalloc_usertests_job,

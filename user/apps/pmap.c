@@ -7,14 +7,15 @@
  * One line per region, lowest first (kite_maps): start-end, permissions
  * (r, w, x, then p for private or s for memory shared with children),
  * its kind (code, data, heap, stack, anon, shared), its size and the
- * part of it resident now, in KiB; then a total line. Exits 1 if there
- * is no such process.
+ * part of it resident now, in KiB; then a total line, which also gives
+ * the process's pages out on the swap disk (kite_procs' pages_swapped).
+ * Exits 1 if there is no such process.
  *
  *	pmap 2 (sh)
  *	START            END              PERM KIND      SIZE KiB   RSS KiB
  *	0000000000010000-0000000000013000 r-xp code            12        12
  *	...
- *	total: 5 regions, 140 KiB, 48 KiB resident
+ *	total: 5 regions, 140 KiB, 48 KiB resident, 0 KiB swapped
  */
 #include "kite.h"
 
@@ -31,16 +32,16 @@ static const char *kind_name(uint32_t kind)
 	return kind < KITE_VM_NKINDS ? names[kind] : "?";
 }
 
-/* The name of process pid, or "?". */
-static const char *proc_name(pid_t pid)
+/* The process table's entry for pid (its first thread's), or NULL. */
+static const struct kite_procinfo *proc_info(pid_t pid)
 {
 	static struct kite_procinfo procs[128];
 	long n = kite_procs(procs, ARRAY_SIZE(procs));
 
 	for (long i = 0; i < n && i < (long)ARRAY_SIZE(procs); i++)
 		if (procs[i].pid == pid)
-			return procs[i].name;
-	return "?";
+			return &procs[i];
+	return NULL;
 }
 
 /* All of pid's regions into *out (malloc'ed); their number, or -1. */
@@ -82,6 +83,7 @@ static void print_region(const struct kite_region *r)
 
 int main(int argc, char **argv)
 {
+	const struct kite_procinfo *info;
 	struct kite_region *r;
 	uint64_t size = 0, resident = 0;
 	char *end;
@@ -96,15 +98,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pmap: %d: %s\n", pid, strerror(errno));
 		return 1;
 	}
-	printf("pmap %d (%s)\n", pid, proc_name(pid));
+	info = proc_info(pid);
+	printf("pmap %d (%s)\n", pid, info ? info->name : "?");
 	printf("%-16s %-16s PERM KIND      SIZE KiB   RSS KiB\n", "START", "END");
 	for (long i = 0; i < n; i++) {
 		print_region(&r[i]);
 		size += r[i].end - r[i].start;
 		resident += r[i].resident;
 	}
-	printf("total: %ld regions, %lu KiB, %lu KiB resident\n", n,
+	printf("total: %ld regions, %lu KiB, %lu KiB resident", n,
 	       (unsigned long)(size / 1024), (unsigned long)resident * 4);
+	if (info) /* else it has just exited */
+		printf(", %lu KiB swapped", (unsigned long)info->pages_swapped * 4);
+	printf("\n");
 	free(r);
 	return 0;
 }

@@ -209,22 +209,23 @@ static void cmd_ps(void)
 {
 	static struct kite_procinfo info[64];
 	long n = kite_procs(info, ARRAY_SIZE(info));
-	char rss[16], vsz[16];
+	char rss[16], swp[16], vsz[16];
 
-	printf("  PID  PPID STATE   NAME             CLASS  PRIO     PASS  TICKS CODE DATA HEAP STACK PT   RSS   VSZ\n");
+	printf("  PID  PPID STATE   NAME             CLASS  PRIO     PASS  TICKS CODE DATA HEAP STACK PT   RSS  SWAP   VSZ\n");
 	for (long i = 0; i < n && i < (long)ARRAY_SIZE(info); i++) {
 		struct kite_procinfo *p = &info[i];
 		uint64_t pages = p->pages_code + p->pages_data + p->pages_heap +
 				 p->pages_stack + p->pages_anon + p->pages_shared;
 		bool kernel = p->flags & 1;
 
-		printf("%5d %5d %-7s %-16s %-6s %4d %8u %6lu %4lu %4lu %4lu %5lu %2lu %5s %5s\n",
+		printf("%5d %5d %-7s %-16s %-6s %4d %8u %6lu %4lu %4lu %4lu %5lu %2lu %5s %5s %5s\n",
 		       p->pid, p->ppid, state_name(p->state), p->name,
 		       kernel ? "kernel" : p->sched, p->prio, p->pass,
 		       (unsigned long)p->ticks, (unsigned long)p->pages_code,
 		       (unsigned long)p->pages_data, (unsigned long)p->pages_heap,
 		       (unsigned long)p->pages_stack, (unsigned long)p->pages_pt,
 		       kernel ? "-" : human(pages * 4096, rss),
+		       kernel ? "-" : human(p->pages_swapped * 4096, swp),
 		       kernel ? "-" : human(p->vsz, vsz));
 	}
 }
@@ -235,12 +236,14 @@ static void cmd_help(void)
 	     "Built-ins:\n"
 	     "  help              this text\n"
 	     "  lsapp             the apps you can run\n"
-	     "  ps                processes: state, class, priority, ticks, pages, RSS, VSZ\n"
+	     "  ps                processes: state, class, priority, ticks, pages, RSS,\n"
+	     "                    SWAP (swapped out), VSZ\n"
 	     "  exec APP [ARGS]   run an app (same as typing its name)\n"
 	     "  kill PID [SIG]    end a process (default SIGTERM; 9 = SIGKILL)\n"
 	     "  prio N            set the shell's stride priority (N >= 2; children inherit)\n"
 	     "  sched [rr|stride] show or change the scheduling class\n"
-	     "  mem               memory: free, kernel, page tables, user, shared\n"
+	     "  mem               memory: free, kernel, page tables, user, shared, swap\n"
+	     "  swap [clock|fifo] show the swap counters, or change the replacement policy\n"
 	     "  time APP [ARGS]   run an app and print how long it took\n"
 	     "  echo ARGS         print ARGS ($? is the last exit status)\n"
 	     "  clear             clear the screen\n"
@@ -277,6 +280,58 @@ static void cmd_mem(void)
 	       (unsigned long)m.total * 4, (unsigned long)m.free * 4,
 	       (unsigned long)m.kernel * 4, (unsigned long)m.pagetables * 4,
 	       (unsigned long)m.user * 4, (unsigned long)m.shared * 4);
+	if (m.swap_total)
+		printf("swap %lu/%lu KiB used, %lu pages out, %lu in",
+		       (unsigned long)m.swap_used * 4,
+		       (unsigned long)m.swap_total * 4,
+		       (unsigned long)m.swap_outs, (unsigned long)m.swap_ins);
+	else
+		printf("swap none");
+	/* ~0: no cap (0: a kernel without the field) */
+	if (m.user_cap && m.user_cap != ~0ULL)
+		printf(", user memory capped at %lu KiB (usermem=)\n",
+		       (unsigned long)m.user_cap * 4);
+	else
+		printf("\n");
+}
+
+/* swap [POLICY]: switch the page-replacement policy if POLICY is given,
+ * then show the policy and the swap and reclaim counters. */
+static void cmd_swap(int argc, char **argv)
+{
+	struct kite_swapinfo s = { 0 };
+
+	if (argc > 2) {
+		puts("usage: swap [clock|fifo]");
+		return;
+	}
+	if (argc == 2 && kite_swap(argv[1], NULL) < 0) {
+		if (errno == EINVAL)
+			printf("swap: %s: no such policy (clock, fifo)\n", argv[1]);
+		else
+			printf("swap: %s: %s\n", argv[1], strerror(errno));
+		return;
+	}
+	if (kite_swap(NULL, &s) < 0) {
+		printf("swap: %s\n", strerror(errno));
+		return;
+	}
+	printf("swap policy: %s\n", s.policy);
+	if (argc == 2)
+		return;
+	if (!s.total) {
+		puts("no swap area (no disk)");
+		return;
+	}
+	printf("area: %lu/%lu KiB used (%lu of %lu pages)\n",
+	       (unsigned long)s.used * 4, (unsigned long)s.total * 4,
+	       (unsigned long)s.used, (unsigned long)s.total);
+	printf("pages: %lu out, %lu in; errors: %lu write, %lu read\n",
+	       (unsigned long)s.outs, (unsigned long)s.ins,
+	       (unsigned long)s.write_errors, (unsigned long)s.read_errors);
+	printf("reclaim: %lu frames scanned, %lu evicted, %lu referenced, "
+	       "%lu busy\n", (unsigned long)s.scanned, (unsigned long)s.evicted,
+	       (unsigned long)s.referenced, (unsigned long)s.busy);
 }
 
 /* Built-ins; returns false if argv[0] is not one. */
@@ -292,6 +347,8 @@ static bool builtin(int argc, char **argv)
 		cmd_ps();
 	} else if (!strcmp(argv[0], "mem")) {
 		cmd_mem();
+	} else if (!strcmp(argv[0], "swap")) {
+		cmd_swap(argc, argv);
 	} else if (!strcmp(argv[0], "clear")) {
 		printf("\033[2J\033[H");
 	} else if (!strcmp(argv[0], "echo")) {

@@ -60,5 +60,12 @@ long kite_cpustat(struct kite_cpustat *st, size_t n, int reset);
  * first: up to n entries into buf; returns how many regions there are
  * (may exceed n). ESRCH for no such process, EFAULT for a bad buf. */
 long kite_maps(pid_t pid, struct kite_region *buf, size_t n);
+/* Page replacement and swap: switch the policy ("clock", "fifo") if
+ * policy != NULL, then fill *info (the active policy, the swap area's
+ * size and use in pages, pages written out and read back, the
+ * reclaimer's counters) if info != NULL. Returns 0, or -1 with errno:
+ * EINVAL for an unknown policy, EPERM if the caller is not of the
+ * console's foreground group, EFAULT for a bad pointer. */
+long kite_swap(const char *policy, struct kite_swapinfo *info);
 
 #endif

@@ -310,3 +310,8 @@ long kite_maps(pid_t pid, struct kite_region *buf, size_t n)
 {
 	return __syscall_ret(syscall3(SYS_kite_maps, pid, buf, n));
 }
+
+long kite_swap(const char *policy, struct kite_swapinfo *info)
+{
+	return __syscall_ret(syscall2(SYS_kite_swap, policy, info));
+}
