@@ -197,8 +197,13 @@ static bool frame_get_unless_zero(struct page *pg)
 
 	while (n)
 		if (__atomic_compare_exchange_n(&pg->refcount, &n, n + 1, false,
-						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			/* as uframe_get: the count of frames held twice
+			 * follows, since uframe_put undoes it */
+			if (n == 1)
+				uframe_shared_add(1);
 			return true;
+		}
 	return false;
 }
 
