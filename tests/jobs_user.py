@@ -157,30 +157,40 @@ USERMEM_TESTS = "oom demand_zero stack_4m mmap_basic shared_pingpong"
 OOM_KIB_RE = re.compile(r"out of memory: killed pid \d+ \(vmtests\), (\d+) KiB")
 
 
-def usermem_job(cpus):
-    """vmtests' memory-hungry tests with user pages capped at 16 MiB
-    (boot argument usermem=): the OOM kill comes at the cap, not at the
-    end of RAM, and everything else still works within it."""
-    name = "usermem=%s/vmtests[cpus=%d]" % (USERMEM, cpus)
-    res = qemu_run.run(cpus, "128M", 'init="vmtests --harts=%d %s" '
-                       'usermem=%s' % (cpus, USERMEM_TESTS, USERMEM),
-                       USERTESTS_TIMEOUT)
+def test_lines_job(name, cpus, bootargs, extra_checks=None):
+    """Boot with bootargs; a check per ok/FAIL line of the test program,
+    extra_checks(name, output) -> more checks, and one for its summary."""
+    res = qemu_run.run(cpus, "128M", bootargs, USERTESTS_TIMEOUT)
     checks = [Check("%s/%s" % (name, m.group(2)), m.group(1) == "ok",
                     m.group(4) or "", m.group(3) or "")
               for m in USERTESTS_RE.finditer(res.output)]
-    kib = [int(k) for k in OOM_KIB_RE.findall(res.output)]
-    cap_kib = 16 * 1024
-    checks.append(Check(name + "/killed_at_cap",
-                        bool(kib) and all(k <= cap_kib + 1024 for k in kib),
-                        "" if kib and all(k <= cap_kib + 1024 for k in kib)
-                        else "OOM kills of %r KiB (want one, at most the "
-                        "16 MiB cap and its page tables)" % kib))
+    if extra_checks:
+        checks += extra_checks(name, res.output)
     summary = USERTESTS_SUM_RE.search(res.output)
     ok = res.status == 0 and summary and summary.group(2) == "0"
     checks.append(Check(name, bool(ok), "" if ok else
                         (summary.group(0) if summary else
-                         why_run_failed(res) + "; no summary")))
+                         why_run_failed(res) + "; no summary"),
+                        "%.1f s" % res.seconds if ok else ""))
     return qemu_outcome(checks, res)
+
+
+def killed_at_cap(name, output):
+    """The OOM kill came at the 16 MiB cap (its page tables allowed)."""
+    kib = [int(k) for k in OOM_KIB_RE.findall(output)]
+    good = bool(kib) and all(k <= 16 * 1024 + 1024 for k in kib)
+    return [Check(name + "/killed_at_cap", good, "" if good else
+                  "OOM kills of %r KiB (want one, at most the 16 MiB cap "
+                  "and its page tables)" % kib)]
+
+
+def usermem_job(cpus):
+    """vmtests' memory-hungry tests with user pages capped at 16 MiB
+    (boot argument usermem=): the OOM kill comes at the cap, not at the
+    end of RAM, and everything else still works within it."""
+    return test_lines_job("usermem=%s/vmtests[cpus=%d]" % (USERMEM, cpus),
+                          cpus, 'init="vmtests --harts=%d %s" usermem=%s'
+                          % (cpus, USERMEM_TESTS, USERMEM), killed_at_cap)
 
 
 SWAP_POLICIES = ("clock", "fifo")
@@ -190,22 +200,12 @@ SWAP_USERMEM = "8M"  # the working sets are 3 times this
 def swaptests_job(policy, cpus):
     """user/apps/swaptests.c with user pages capped at 8 MiB and the
     64 MiB swap disk: working sets 3x the cap, fork over swapped pages,
-    three processes at once; every page comes back whole, every frame
-    and swap slot is back at the end."""
-    name = "swaptests[%s,cpus=%d]" % (policy, cpus)
-    res = qemu_run.run(cpus, "128M", 'init="swaptests --harts=%d" '
-                       'usermem=%s swap=%s' % (cpus, SWAP_USERMEM, policy),
-                       USERTESTS_TIMEOUT)
-    checks = [Check("%s/%s" % (name, m.group(2)), m.group(1) == "ok",
-                    m.group(4) or "", m.group(3) or "")
-              for m in USERTESTS_RE.finditer(res.output)]
-    summary = USERTESTS_SUM_RE.search(res.output)
-    ok = res.status == 0 and summary and summary.group(2) == "0"
-    checks.append(Check(name, bool(ok), "" if ok else
-                        (summary.group(0) if summary else
-                         why_run_failed(res) + "; no summary"),
-                        "%.1f s" % res.seconds if ok else ""))
-    return qemu_outcome(checks, res)
+    three processes at once, kills while swapping, memory and swap full;
+    every page comes back whole, every frame and swap slot is back at the
+    end."""
+    return test_lines_job("swaptests[%s,cpus=%d]" % (policy, cpus), cpus,
+                          'init="swaptests --harts=%d" usermem=%s swap=%s'
+                          % (cpus, SWAP_USERMEM, policy))
 
 
 def static_hello_job():

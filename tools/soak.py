@@ -9,7 +9,7 @@ seeds, until the time is up or a run fails. A round is
   - the system-call fuzzer: 200,000 calls by 4 processes that fork as they
     go (user/apps/fuzz/);
   - vmtests (virtual memory: copy-on-write, demand paging, stacks, mmap,
-    OOM);
+    OOM) and swaptests (swapping under usermem=8M, a random policy);
   - the fuzzer, usertests, rtests and vmtests with allocations failing at
     random (boot argument failalloc=N,SEED, N drawn from 20..500);
   - the stress tests of user/apps/stress/ (ps while processes come and go,
@@ -71,13 +71,17 @@ def round_runs(rng, cpus, apps):
     """(name, harts, bootargs, extra QEMU arguments, kind) for a round."""
     s = rng.randrange(1, 1 << 30)
     n = rng.randrange(20, 500)
+    policy = rng.choice(("clock", "fifo"))
     runs = [("fuzz seed=%d" % s, cpus, 'init="fuzz 200000 %d 4"' % s, [],
              "strict"),
             ("failalloc=%d fuzz seed=%d" % (n, s), cpus,
              'init="fuzz 50000 %d 4 failalloc" failalloc=%d,%d' % (s, n, s),
              [], "strict"),
             ("vmtests", cpus, 'init="vmtests --harts=%d"' % cpus, [],
-             "strict")]
+             "strict"),
+            ("swaptests %s" % policy, cpus,
+             'init="swaptests --harts=%d" usermem=8M swap=%s' % (cpus, policy),
+             [], "strict")]
     for prog in ("usertests", "rtests", "vmtests"):
         runs.append(("failalloc=%d %s seed=%d" % (n, prog, s), cpus,
                      'init="%s --harts=%d" failalloc=%d,%d'

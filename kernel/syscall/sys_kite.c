@@ -122,10 +122,23 @@ SYSCALL(kite_cpustat)
 	return NCPU;
 }
 
-/* kite_sched(set, buf, len): set the class if set is not NULL, then copy
- * the active class's name to buf. The class is the whole machine's: only
- * the console's user may switch it (a process of the foreground group,
- * or any when there is none); others get -EPERM. */
+/* The name of a machine-wide setting from user address u (a scheduling
+ * class, a replacement policy) into name, if the caller may change it:
+ * only the console's user may (a process of the foreground group, or any
+ * when there is none). 0, -EFAULT, -EINVAL (too long) or -EPERM. */
+static long setting_name(uint64_t u, char name[16])
+{
+	long len = strncpy_from_user(uvm(), name, u, 16);
+	int pgid;
+
+	if (len < 0)
+		return len == -ENAMETOOLONG ? -EINVAL : len;
+	spin_lock(&proc_lock);
+	pgid = current()->proc->pgid;
+	spin_unlock(&proc_lock);
+	return console_may_control(pgid) ? 0 : -EPERM;
+}
+
 /* kite_swap(policy, info): switch the page-replacement policy if policy
  * is not NULL (the console user's, as kite_sched), then fill info if
  * not NULL. */
@@ -135,18 +148,12 @@ SYSCALL(kite_swap)
 	struct swap_stats sw;
 	struct reclaim_stats rs;
 	char name[16];
-	int pgid;
+	long err;
 
 	if (tf->a0) {
-		long len = strncpy_from_user(uvm(), name, tf->a0, sizeof(name));
-
-		if (len < 0)
-			return len == -ENAMETOOLONG ? -EINVAL : len;
-		spin_lock(&proc_lock);
-		pgid = current()->proc->pgid;
-		spin_unlock(&proc_lock);
-		if (!console_may_control(pgid))
-			return -EPERM;
+		err = setting_name(tf->a0, name);
+		if (err)
+			return err;
 		if (reclaim_set_policy(name))
 			return -EINVAL;
 	}
@@ -168,23 +175,20 @@ SYSCALL(kite_swap)
 	return copy_to_user(uvm(), tf->a1, &k, sizeof(k));
 }
 
+/* kite_sched(set, buf, len): set the class if set is not NULL, then copy
+ * the active class's name to buf. The class is the whole machine's: only
+ * the console's user may switch it (-EPERM for others). */
 SYSCALL(kite_sched)
 {
 	char name[16];
 	const char *now;
 	size_t n;
-	int pgid;
+	long err;
 
 	if (tf->a0) {
-		long len = strncpy_from_user(uvm(), name, tf->a0, sizeof(name));
-
-		if (len < 0)
-			return len == -ENAMETOOLONG ? -EINVAL : len;
-		spin_lock(&proc_lock);
-		pgid = current()->proc->pgid;
-		spin_unlock(&proc_lock);
-		if (!console_may_control(pgid))
-			return -EPERM;
+		err = setting_name(tf->a0, name);
+		if (err)
+			return err;
 		if (sched_set_class(name))
 			return -EINVAL;
 	}
