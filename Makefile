@@ -146,13 +146,14 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -DKITE_HOST_TEST -Itests/host/shim -I$(K)/include \
 	-I$(K)/arch/riscv/include
-HOST_TESTS := printf fdt buddy kmalloc heap pid elf virtq swap_slots
+HOST_TESTS := printf fdt fdt_virtio buddy kmalloc heap pid elf virtq swap_slots
 HOST_BINS := $(addprefix $(B)/host/test_,$(HOST_TESTS))
 # every host test is rebuilt when any header changes (four small programs)
 HOST_COMMON := tests/host/check.c $(wildcard $(K)/include/*/*.h tests/host/*.h tests/host/shim/*/*.h)
 
 $(B)/host/test_printf: tests/host/test_printf.c $(K)/lib/printf.c $(K)/lib/string.c $(HOST_COMMON)
 $(B)/host/test_fdt: tests/host/test_fdt.c $(K)/lib/fdt.c $(K)/lib/string.c $(HOST_COMMON)
+$(B)/host/test_fdt_virtio: tests/host/test_fdt_virtio.c $(K)/lib/fdt.c $(K)/lib/string.c $(HOST_COMMON)
 $(B)/host/test_buddy: tests/host/test_buddy.c $(K)/mm/buddy.c $(HOST_COMMON)
 $(B)/host/test_heap: tests/host/test_heap.c tests/host/test_heap_wrap.c $(K)/lib/heap.c $(HOST_COMMON)
 $(B)/host/test_pid: tests/host/test_pid.c $(K)/proc/pid.c $(HOST_COMMON)

@@ -543,7 +543,7 @@ def lint_job():
 
 # ---- driver ----------------------------------------------------------------
 
-HOST_TESTS = ("printf", "fdt", "buddy", "kmalloc", "heap", "pid", "elf",
+HOST_TESTS = ("printf", "fdt", "fdt_virtio", "buddy", "kmalloc", "heap", "pid", "elf",
               "virtq", "swap_slots")  # as in the Makefile
 
 

@@ -35,7 +35,7 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = v;
 }
 
-static uint32_t get32(const uint8_t *p)
+static __attribute__((unused)) uint32_t get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
 }
@@ -173,7 +173,7 @@ static void b_cpu(struct dtb *b, uint32_t id, const char *status)
 }
 
 /* The small valid tree the corruption tests start from. */
-static void b_small(struct dtb *b)
+static __attribute__((unused)) void b_small(struct dtb *b)
 {
 	b_root(b, 2, 2);
 	b_begin(b, "memory@80000000");
