@@ -60,7 +60,12 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     sleeps, the console's foreground group
   swaptests[POLICY,cpus=N]/X
                     user/apps/swaptests.c under usermem=8M with the swap
-                    disk and each replacement policy (clock, fifo)
+                    disk and each replacement policy (clock, lru, fifo)
+  swapdemo          the policy comparison table (user/apps/swapdemo.c):
+                    every row there, sequential scans and fifo on a loop
+                    fault on nearly every reference, clock and lru beat
+                    fifo on a hot set, Belady's anomaly on paper for fifo
+                    (9 then 10 faults) and not for lru (10 then 8)
   usermem=16M/vmtests[cpus=N]/X
                     vmtests' memory-hungry tests with user pages capped
                     (usermem=16M): the OOM kill comes at the cap
@@ -117,6 +122,7 @@ from jobs_harness import (harness_killed_job,  # noqa: E402
 from jobs_user import (FUZZ_SEEDS, STRESS, failalloc_usertests_job,  # noqa: E402
                        fpcheck_job, fuzz_job, static_hello_job, stress_job,
                        SWAP_POLICIES, swaptests_job, usermem_job,
+                       swapdemo_job,
                        usertests_job, vm_cases_kite_job,
                        vm_cases_linux_job)
 
@@ -468,7 +474,9 @@ def shell_swap_job():
     shell's pages gone to swap: frames_judge); then mem shows pages
     swapped out and the cap, ps and pmap a swapped figure, the swap
     built-in the policy (clock, the default) and its counters; "swap
-    fifo" switches, an unknown name is refused and changes nothing."""
+    fifo" and "swap lru" switch, an unknown name is refused and changes
+    nothing; usermem shows, sets, refuses too small a cap and lifts it;
+    mem counts faults and reclaim scans in all."""
     size0 = r"(?:0|%s)" % SIZE
     return console_session("shell/swap", 2, [
         ("swaptests workset_3x\r", [(r"\n(ok|FAIL) workset_3x\b[^\n]*",
@@ -494,10 +502,23 @@ def shell_swap_job():
                     r"\d+ referenced, \d+ busy\b", P]),
         ("swap fifo\r", [r"\nswap policy: fifo\b", P]),
         ("swap\r", [r"\nswap policy: fifo\b", r"\npages: [1-9]", P]),
-        ("swap nosuch\r", [r"\nswap: nosuch: no such policy \(clock, fifo\)",
-                           P]),
+        ("swap nosuch\r", [r"\nswap: nosuch: no such policy \(clock, lru, "
+                           r"fifo\)", P]),
         ("swap\r", [r"\nswap policy: fifo\b", P]),
-        ("swap clock\r", [r"\nswap policy: clock\b", P])],
+        ("swap lru\r", [r"\nswap policy: lru\b", P]),
+        ("swap\r", [r"\nswap policy: lru\b",
+                    r"\nreclaimd: keeps \d+-\d+ frames free, \d+ rounds; "
+                    r"aging found \d+ used; \d+ frames queued", P]),
+        ("swap clock\r", [r"\nswap policy: clock\b", P]),
+        ("usermem\r", [r"\nuser memory: \d+ KiB in use, capped at %d KiB"
+                       % (SWAP_CAP_MIB * 1024), P]),
+        ("usermem 5M\r", [r"\nuser memory: \d+ KiB in use, capped at 5120 "
+                          r"KiB", P]),
+        ("usermem 100K\r", [r"\nusermem: 100K: too small \(1M at least\)",
+                            P]),
+        ("usermem off\r", [r"\nuser memory: \d+ KiB in use, no cap", P]),
+        ("mem\r", [r"\nfaults [1-9]\d* in all; reclaim [1-9]\d* frames "
+                   r"scanned, [1-9]\d* evicted", P])],
         bootargs="usermem=%dM" % SWAP_CAP_MIB)
 
 
@@ -564,6 +585,7 @@ def jobs(quick):
            for n in ((4,) if quick else (1, 4))]
     js += [("swaptests[%s,cpus=%d]" % (p, n), swaptests_job, (p, n))
            for p in SWAP_POLICIES for n in ((4,) if quick else (1, 4))]
+    js.append(("swapdemo", swapdemo_job, ()))
     for t in HOST_TESTS:  # a missing binary is a failed check, not a skip
         b = os.path.join(BUILD, "host", "test_" + t)
         js.append(("host/test_" + t, host_job, (b,)))

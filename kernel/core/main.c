@@ -69,6 +69,7 @@ static __attribute__((noreturn)) void kmain_stacked(void *unused)
 	arch_intr_on();
 	smp_boot(&fdt);
 	boot_banner();
+	reclaimd_start();
 	if (bootarg_get("crash", how, sizeof(how)))
 		ktest_crash(how);
 	init_start();

@@ -30,6 +30,7 @@
  * wants software to set them: pt_mark_accessed() does.
  */
 #include "arch/arch.h"
+#include "kernel/cpu.h"
 #include "kernel/panic.h"
 #include "lib/printf.h"
 #include "mm/pmm.h"
@@ -61,6 +62,7 @@ static void count_fault(bool copied)
 	struct proc *p = current()->proc;
 
 	__atomic_add_fetch(&p->faults, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&mycpu()->faults, 1, __ATOMIC_RELAXED);
 	if (copied)
 		__atomic_add_fetch(&p->cow_copies, 1, __ATOMIC_RELAXED);
 }

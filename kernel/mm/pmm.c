@@ -29,6 +29,7 @@
 #include "mm/failalloc.h"
 #include "mm/pmm.h"
 #include "mm/vmo.h"
+#include "uapi/errno.h"
 
 extern char __kernel_end[];
 
@@ -40,8 +41,11 @@ static struct buddy_zone zone;
 static uint64_t nr_kernel; /* [atomic] */
 static uint64_t nr_user;   /* [atomic] */
 static uint64_t nr_total;  /* [const after boot] frames managed */
-static uint64_t user_cap = ~0UL; /* [const after boot] usermem=: the most
-				  * frames user pages may hold */
+static uint64_t user_cap = ~0UL; /* [atomic] usermem=: the most frames
+				  * user pages may hold (~0: no cap) */
+static uint64_t user_low;  /* [atomic] below this many available frames a
+			    * user allocation calls low_hook */
+static void (*low_hook)(void); /* [set once at boot] */
 
 /* A hart's cache of free single frames (allocated from the zone's view:
  * PG_ALLOC, order 0). */
@@ -217,10 +221,21 @@ struct page *pmm_alloc_pages(unsigned order, unsigned flags)
 	if (failalloc_hit())
 		return NULL;
 	/* user frames are counted first, so the cap holds on every hart */
-	if ((flags & PMM_USER) &&
-	    __atomic_add_fetch(&nr_user, n, __ATOMIC_RELAXED) > user_cap) {
-		__atomic_sub_fetch(&nr_user, n, __ATOMIC_RELAXED);
-		return NULL;
+	if (flags & PMM_USER) {
+		uint64_t used = __atomic_add_fetch(&nr_user, n, __ATOMIC_RELAXED);
+		uint64_t cap = READ_ONCE(user_cap), low = READ_ONCE(user_low);
+
+		if (used > cap) {
+			__atomic_sub_fetch(&nr_user, n, __ATOMIC_RELAXED);
+			if (low_hook)
+				low_hook();
+			return NULL;
+		}
+		/* getting short, within the cap or of all frames: wake the
+		 * reclaimer (one load and two compares when not) */
+		if ((used + low > cap || buddy_free_pages(&zone) < low) &&
+		    low_hook)
+			low_hook();
 	}
 	p = order == 0 ? frame_alloc() : buddy_alloc(&zone, order);
 	if (!p) {
@@ -295,14 +310,32 @@ uint64_t pmm_user_available(void)
 {
 	uint64_t free = pmm_free_count();
 	uint64_t used = __atomic_load_n(&nr_user, __ATOMIC_RELAXED);
-	uint64_t room = used < user_cap ? user_cap - used : 0;
+	uint64_t cap = READ_ONCE(user_cap);
+	uint64_t room = used < cap ? cap - used : 0;
 
 	return MIN(free, room);
 }
 
 uint64_t pmm_user_cap(void)
 {
-	return user_cap;
+	return READ_ONCE(user_cap);
+}
+
+int pmm_set_user_cap(uint64_t frames)
+{
+	if (frames != ~0UL && frames < USERMEM_MIN / PAGE_SIZE)
+		return -EINVAL;
+	WRITE_ONCE(user_cap, frames);
+	if (low_hook)
+		low_hook(); /* above the new cap: the reclaimer brings it down */
+	return 0;
+}
+
+void pmm_set_user_low(uint64_t frames, void (*hook)(void))
+{
+	WRITE_ONCE(user_low, frames);
+	if (hook)
+		low_hook = hook;
 }
 
 /* "16M", "65536K", "1G" or a number of bytes; 0 if malformed. */
@@ -334,9 +367,9 @@ void pmm_usermem_init(void)
 			 (unsigned long)(USERMEM_MIN >> 10));
 		return;
 	}
-	user_cap = bytes / PAGE_SIZE;
+	WRITE_ONCE(user_cap, bytes / PAGE_SIZE);
 	log_info("pmm: user pages capped at %lu KiB (usermem=%s)",
-		 (unsigned long)(user_cap * (PAGE_SIZE >> 10)), arg);
+		 (unsigned long)(bytes / PAGE_SIZE * (PAGE_SIZE >> 10)), arg);
 }
 
 uint64_t pmm_free_blocks(unsigned order)

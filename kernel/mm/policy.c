@@ -8,91 +8,99 @@
  *           hand last passed), the bit is cleared and the frame stays -
  *           a second chance - else it goes. An approximation of LRU that
  *           costs one look at the page-table entries per frame passed.
+ *   lru     least recently used, approximated by access time: every
+ *           AGE_PERIOD_MS the reclaim thread walks the page tables and
+ *           moves each frame used since the last walk (A set; cleared
+ *           as it goes) to the young end, so the queue is ordered by the
+ *           walk in which a frame was last seen used; the frame at the
+ *           old end goes (unless used since the last walk: then it moves
+ *           to the young end too). Exact LRU would need a trap on every
+ *           access; this costs one walk of every user page table per
+ *           period while memory is short (reclaimd.c).
  *
- * Both keep one list in the lru lock's care: the head is the next frame
- * to look at (the oldest, or where the hand points), and a frame that
- * stays goes to the tail (the hand moves past it). The policy does not
- * read A bits itself: the reclaimer does when the policy says
- * uses_accessed, and reports what it saw through put_back.
+ * All three keep the reclaimer's one queue (the caller holds its lock):
+ * the head is the next frame to look at (the oldest, or where the hand
+ * points) and the tail the youngest; a frame that stays goes to the
+ * tail. The policies differ only in which methods they have and whether
+ * the reclaimer looks at A bits for them - the whole difference between
+ * FIFO, second chance and LRU is when a frame moves to the young end.
  */
-#include "kernel/spinlock.h"
+#include "kernel/clock.h"
 #include "lib/list.h"
 #include "mm/page.h"
 #include "mm/reclaim.h"
 
-/* ---- fifo -------------------------------------------------------------- */
+/* ---- the queue operations the policies share -------------------------- */
 
-static struct list_node fifo_list = LIST_INIT(fifo_list); /* [lru lock] */
-
-static void fifo_add(struct page *pg)
+static void queue_add_young(struct list_node *q, struct page *pg)
 {
-	list_push_back(&fifo_list, &pg->link);
+	list_push_back(q, &pg->link);
 }
 
-static void fifo_remove(struct page *pg)
+static void queue_remove(struct list_node *q, struct page *pg)
 {
+	(void)q;
 	list_remove(&pg->link);
 }
 
-static struct page *fifo_next(void)
+static struct page *queue_oldest(struct list_node *q)
 {
-	return list_empty(&fifo_list)
-		       ? NULL
-		       : list_entry(fifo_list.next, struct page, link);
+	return list_empty(q) ? NULL : list_entry(q->next, struct page, link);
 }
 
-/* tried but busy: it keeps its place in the queue's order as well as it
- * can, at the end */
-static void fifo_put_back(struct page *pg, bool accessed)
+/* tried and staying (used, or busy): the hand moves past it */
+static void queue_put_back(struct list_node *q, struct page *pg,
+			   bool accessed)
 {
 	(void)accessed;
-	list_push_back(&fifo_list, &pg->link);
+	list_push_back(q, &pg->link);
 }
+
+/* ---- the policies --------------------------------------------------------- */
 
 SWAP_POLICY(swap_fifo) = {
 	.name = "fifo",
-	.about = "first in, first out: the oldest frame goes",
+	.about = "first in, first out: the oldest frame goes, used or not",
 	.uses_accessed = false,
-	.add = fifo_add,
-	.remove = fifo_remove,
-	.next = fifo_next,
-	.put_back = fifo_put_back,
+	.add = queue_add_young,
+	.remove = queue_remove,
+	.next = queue_oldest,
+	.put_back = queue_put_back,
+	.touched = NULL,
 };
-
-/* ---- clock --------------------------------------------------------------- */
-
-static struct list_node clock_ring = LIST_INIT(clock_ring); /* [lru lock] */
-
-static void clock_add(struct page *pg)
-{
-	list_push_back(&clock_ring, &pg->link); /* just behind the hand */
-}
-
-static void clock_remove(struct page *pg)
-{
-	list_remove(&pg->link);
-}
-
-static struct page *clock_next(void)
-{
-	return list_empty(&clock_ring)
-		       ? NULL
-		       : list_entry(clock_ring.next, struct page, link);
-}
-
-/* the hand passes it: used frames had their bit cleared (second chance) */
-static void clock_put_back(struct page *pg, bool accessed)
-{
-	(void)accessed;
-	list_push_back(&clock_ring, &pg->link);
-}
 
 SWAP_POLICY(swap_clock) = {
 	.name = "clock",
 	.about = "second chance: a frame used since the hand last passed stays",
 	.uses_accessed = true,
-	.add = clock_add,
-	.remove = clock_remove,
-	.next = clock_next,
-	.put_back = clock_put_back,
+	.add = queue_add_young,
+	.remove = queue_remove,
+	.next = queue_oldest,
+	.put_back = queue_put_back,
+	.touched = NULL,
+};
+
+/* seen used by an aging walk: to the young end, with the time */
+static void lru_touched(struct list_node *q, struct page *pg)
+{
+	list_remove(&pg->link);
+	list_push_back(q, &pg->link);
+	pg->lru_stamp = clock_monotonic_ns();
+}
+
+static void lru_add(struct list_node *q, struct page *pg)
+{
+	queue_add_young(q, pg);
+	pg->lru_stamp = clock_monotonic_ns();
+}
+
+SWAP_POLICY(swap_lru) = {
+	.name = "lru",
+	.about = "least recently used, by access times sampled from A bits",
+	.uses_accessed = true,
+	.add = lru_add,
+	.remove = queue_remove,
+	.next = queue_oldest,
+	.put_back = queue_put_back,
+	.touched = lru_touched,
 };

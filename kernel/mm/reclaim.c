@@ -41,8 +41,11 @@
 extern const struct swap_policy __swap_policy_start[], __swap_policy_end[];
 
 static struct spinlock lru_lock = SPINLOCK_INIT("lru");
+/* the reclaimable frames, in the order the policy keeps (head: next) */
+static struct list_node lru_queue = LIST_INIT(lru_queue); /* [lru_lock] */
 static const struct swap_policy *policy;    /* [lru_lock; atomic reads] */
 static uint64_t nr_scanned, nr_evicted, nr_referenced, nr_busy; /* [atomic] */
+static uint64_t nr_direct, nr_aged;                              /* [atomic] */
 static uint64_t nr_lru; /* [lru_lock; racy reads] frames on the list */
 /* A reclaimer may hold a frame whose family goes meanwhile (its last
  * space exits while the frame, held by the reclaimer alone, lives on):
@@ -71,7 +74,7 @@ void reclaim_init(void)
 	bootarg_get("swap", name, sizeof(name));
 	policy = policy_find(name);
 	if (!policy) {
-		log_warn("reclaim: no policy \"%s\" (swap=clock|fifo): clock", name);
+		log_warn("reclaim: no policy \"%s\" (swap=clock|lru|fifo): clock", name);
 		policy = policy_find("clock");
 	}
 	assert(policy);
@@ -86,21 +89,19 @@ const char *reclaim_policy_name(void)
 int reclaim_set_policy(const char *name)
 {
 	const struct swap_policy *next = policy_find(name);
-	struct page *pg;
 
 	if (!next)
 		return -EINVAL;
+	/* the queue stays as it is: its order is every policy's start */
 	spin_lock(&lru_lock);
-	if (next != policy) {
-		/* hand the frames over, oldest first */
-		while ((pg = policy->next()) != NULL) {
-			policy->remove(pg);
-			next->add(pg);
-		}
-		WRITE_ONCE(policy, next);
-	}
+	WRITE_ONCE(policy, next);
 	spin_unlock(&lru_lock);
 	return 0;
+}
+
+const struct swap_policy *reclaim_policy_find(const char *name)
+{
+	return name ? policy_find(name) : READ_ONCE(policy);
 }
 
 /* ---- families ------------------------------------------------------------ */
@@ -173,7 +174,7 @@ void reclaim_track(struct page *pg, struct vmspace *vs, vaddr_t va)
 	pg->rmap_family = vs->family;
 	pg->rmap_va = va;
 	spin_lock(&lru_lock);
-	policy->add(pg);
+	policy->add(&lru_queue, pg);
 	pg->flags |= PG_LRU;
 	nr_lru++;
 	spin_unlock(&lru_lock);
@@ -183,7 +184,7 @@ void reclaim_untrack(struct page *pg)
 {
 	spin_lock(&lru_lock);
 	if (pg->flags & PG_LRU) {
-		policy->remove(pg);
+		policy->remove(&lru_queue, pg);
 		pg->flags &= ~PG_LRU;
 		nr_lru--;
 	}
@@ -349,11 +350,30 @@ out:
 	return ret;
 }
 
+/* A frame tried and staying goes back: a used one to wherever the
+ * policy puts it (put_back), a busy one aside into *busy, to return to
+ * the head with the others at the end of the scan - its space was only
+ * locked for a moment (often by a fault reading swap), which says
+ * nothing about its age, so it keeps its place. lru_lock held. */
+static void frame_stays(struct page *pg, enum evict_result r,
+			struct list_node *busy)
+{
+	if (__atomic_load_n(&pg->refcount, __ATOMIC_RELAXED) <= 1)
+		return; /* ours is the last reference: it goes */
+	if (r == EV_BUSY)
+		list_push_back(busy, &pg->link);
+	else
+		policy->put_back(&lru_queue, pg, r == EV_ACCESSED);
+	pg->flags |= PG_LRU;
+	nr_lru++;
+}
+
 unsigned reclaim_frames(unsigned want, struct vmspace *held)
 {
 	/* a clock hand may have to pass every frame once, clearing bits,
 	 * before it finds one to take */
 	uint64_t budget = want * SCAN_PER_FRAME + 2 * READ_ONCE(nr_lru) + 32;
+	struct list_node busy = LIST_INIT(busy); /* [lru_lock] */
 	unsigned done = 0;
 
 	if (!swap_enabled())
@@ -366,12 +386,12 @@ unsigned reclaim_frames(unsigned want, struct vmspace *held)
 
 		spin_lock(&lru_lock);
 		p = policy;
-		pg = p->next();
+		pg = p->next(&lru_queue);
 		if (!pg) {
 			spin_unlock(&lru_lock);
 			break;
 		}
-		p->remove(pg);
+		p->remove(&lru_queue, pg);
 		pg->flags &= ~PG_LRU;
 		nr_lru--;
 		if (!frame_get_unless_zero(pg)) {
@@ -380,6 +400,11 @@ unsigned reclaim_frames(unsigned want, struct vmspace *held)
 		}
 		spin_unlock(&lru_lock);
 		__atomic_add_fetch(&nr_scanned, 1, __ATOMIC_RELAXED);
+		if (held) { /* a fault's direct reclaim */
+			__atomic_add_fetch(&nr_direct, 1, __ATOMIC_RELAXED);
+			__atomic_add_fetch(&held->reclaim_scans, 1,
+					   __ATOMIC_RELAXED);
+		}
 		r = try_evict(pg, held, p->uses_accessed);
 		if (r == EV_DONE) {
 			done++;
@@ -389,15 +414,20 @@ unsigned reclaim_frames(unsigned want, struct vmspace *held)
 							     : &nr_busy,
 					   1, __ATOMIC_RELAXED);
 			spin_lock(&lru_lock);
-			if (__atomic_load_n(&pg->refcount, __ATOMIC_RELAXED) > 1) {
-				policy->put_back(pg, r == EV_ACCESSED);
-				pg->flags |= PG_LRU;
-				nr_lru++;
-			}
+			frame_stays(pg, r, &busy);
 			spin_unlock(&lru_lock);
 		}
 		uframe_put(pg); /* ours: frees it if it was written out */
 	}
+	/* the busy frames return to the head, in the order they had */
+	spin_lock(&lru_lock);
+	while (!list_empty(&busy)) {
+		struct list_node *n = busy.prev;
+
+		list_remove(n);
+		list_push_front(&lru_queue, n);
+	}
+	spin_unlock(&lru_lock);
 	reclaimer_leave();
 	return done;
 }
@@ -408,4 +438,76 @@ void reclaim_get_stats(struct reclaim_stats *st)
 	st->evicted = __atomic_load_n(&nr_evicted, __ATOMIC_RELAXED);
 	st->referenced = __atomic_load_n(&nr_referenced, __ATOMIC_RELAXED);
 	st->busy = __atomic_load_n(&nr_busy, __ATOMIC_RELAXED);
+	st->direct = __atomic_load_n(&nr_direct, __ATOMIC_RELAXED);
+	st->aged = __atomic_load_n(&nr_aged, __ATOMIC_RELAXED);
+	st->queued = READ_ONCE(nr_lru);
+}
+
+long reclaim_queue_pos(const struct page *pg)
+{
+	struct list_node *it;
+	long i = 0, at = -1;
+
+	spin_lock(&lru_lock);
+	list_for_each(it, &lru_queue) {
+		if (list_entry(it, struct page, link) == pg) {
+			at = i;
+			break;
+		}
+		i++;
+	}
+	spin_unlock(&lru_lock);
+	return at;
+}
+
+/* ---- aging (for policies with a touched method) ------------------------ */
+
+#define AGE_BATCH 32 /* young frames handed to the policy under one lock */
+
+struct age_batch {
+	const struct swap_policy *p;
+	struct page *pg[AGE_BATCH];
+	int n;
+	uint64_t young;
+};
+
+static void age_flush(struct age_batch *b)
+{
+	spin_lock(&lru_lock);
+	if (policy == b->p) /* not switched meanwhile */
+		for (int i = 0; i < b->n; i++)
+			if (b->pg[i]->flags & PG_LRU)
+				b->p->touched(&lru_queue, b->pg[i]);
+	spin_unlock(&lru_lock);
+	b->n = 0;
+}
+
+static void age_young(paddr_t pa, void *arg)
+{
+	struct age_batch *b = arg;
+	struct page *pg = pa_to_page(pa);
+
+	b->young++;
+	if (!pg || !(pg->flags & PG_USER))
+		return; /* the zero frame, an app's page in the kernel image */
+	b->pg[b->n++] = pg;
+	if (b->n == AGE_BATCH)
+		age_flush(b);
+}
+
+uint64_t reclaim_age_space(struct vmspace *vs)
+{
+	struct age_batch b = { .p = READ_ONCE(policy) };
+
+	if (!b.p->touched || !mutex_trylock(&vs->lock))
+		return 0; /* busy: its frames keep their places this time */
+	/* its entries hold its frames while we look: none can be freed */
+	pt_age_range(vs->root, USER_MIN, USER_TOP, age_young, &b);
+	if (b.n)
+		age_flush(&b);
+	if (b.young)
+		vmspace_shootdown(vs, USER_MIN, USER_TOP - USER_MIN);
+	mutex_unlock(&vs->lock);
+	__atomic_add_fetch(&nr_aged, b.young, __ATOMIC_RELAXED);
+	return b.young;
 }

@@ -24,6 +24,24 @@
 #include "uapi/errno.h"
 #include "uapi/kite.h"
 
+/* Every space, for walks over all of them (aging). */
+static struct spinlock spaces_lock = SPINLOCK_INIT("vmspaces");
+static struct list_node all_spaces = LIST_INIT(all_spaces); /* [spaces_lock] */
+
+static void spaces_link(struct vmspace *vs)
+{
+	spin_lock(&spaces_lock);
+	list_push_back(&all_spaces, &vs->all_link);
+	spin_unlock(&spaces_lock);
+}
+
+static void spaces_unlink(struct vmspace *vs)
+{
+	spin_lock(&spaces_lock);
+	list_remove(&vs->all_link);
+	spin_unlock(&spaces_lock);
+}
+
 /* A space with no regions and no family yet, or NULL. */
 static struct vmspace *vmspace_alloc(void)
 {
@@ -54,6 +72,7 @@ struct vmspace *vmspace_create(void)
 		kfree(vs);
 		return NULL;
 	}
+	spaces_link(vs);
 	return vs;
 }
 
@@ -66,6 +85,7 @@ static struct vmspace *vmspace_create_child(struct vmspace *parent)
 		return NULL;
 	vs->family = parent->family;
 	family_join(vs->family, vs);
+	spaces_link(vs);
 	return vs;
 }
 
@@ -126,12 +146,10 @@ void vmr_unmap_pages(struct vmspace *vs, struct vmr *r, vaddr_t start,
 	}
 }
 
-static void vmspace_destroy(struct vmspace *vs)
+/* Unmap every region of vs (lock held): frames, slots and objects go. */
+static void vmspace_empty(struct vmspace *vs)
 {
-	/* the last reference is gone, and nobody drops one while its
-	 * hart still has the space installed */
-	assert(__atomic_load_n(&vs->active, __ATOMIC_SEQ_CST) == 0);
-	mutex_lock(&vs->lock);
+	assert(mutex_holding(&vs->lock));
 	while (!list_empty(&vs->regions)) {
 		struct vmr *r = list_entry(list_pop_front(&vs->regions),
 					   struct vmr, link);
@@ -141,12 +159,56 @@ static void vmspace_destroy(struct vmspace *vs)
 			vmo_put(r->obj);
 		kfree(r);
 	}
+	vs->hint = NULL;
+	vs->nregions = 0;
+	vs->vsz = 0;
+}
+
+void vmspace_release(struct vmspace *vs)
+{
+	mutex_lock(&vs->lock);
+	vmspace_empty(vs);
+	mutex_unlock(&vs->lock);
+	vmspace_put(vs);
+}
+
+void vmspace_for_each(void (*fn)(struct vmspace *vs, void *arg), void *arg)
+{
+	struct vmspace *prev = NULL;
+	struct list_node *it;
+
+	spin_lock(&spaces_lock);
+	for (it = all_spaces.next; it != &all_spaces; it = it->next) {
+		struct vmspace *vs = list_entry(it, struct vmspace, all_link);
+
+		if (!vmspace_tryget(vs))
+			continue; /* going: its node stays until it is gone */
+		spin_unlock(&spaces_lock);
+		if (prev)
+			vmspace_put(prev);
+		fn(vs, arg);
+		prev = vs; /* our reference keeps it, and so it, listed */
+		spin_lock(&spaces_lock);
+	}
+	spin_unlock(&spaces_lock);
+	if (prev)
+		vmspace_put(prev);
+}
+
+static void vmspace_destroy(struct vmspace *vs)
+{
+	/* the last reference is gone, and nobody drops one while its
+	 * hart still has the space installed */
+	assert(__atomic_load_n(&vs->active, __ATOMIC_SEQ_CST) == 0);
+	mutex_lock(&vs->lock);
+	vmspace_empty(vs);
 	/* every leaf lies in a region: none may be left */
 	if (pt_count_range(vs->root, USER_MIN, USER_TOP))
 		panic("vmspace: %lu leaves outside every region",
 		      (unsigned long)pt_count_range(vs->root, USER_MIN, USER_TOP));
 	mutex_unlock(&vs->lock);
 	family_leave(vs->family, vs);
+	spaces_unlink(vs);
 	pt_destroy(vs->root);
 	kfree(vs);
 }

@@ -82,7 +82,7 @@ void proc_exit_wstatus(int wstatus)
 		push_off();
 		vmspace_switch(NULL);
 		pop_off();
-		vmspace_put(vm);
+		vmspace_release(vm); /* its memory is back before the parent hears */
 	}
 	push_off(); /* stay off from here to the switch */
 	thread_set_state(t, T_ZOMBIE);

@@ -136,7 +136,7 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 	arch_fp_switch(NULL, me->fp);
 	pop_off();
 	if (old)
-		vmspace_put(old); /* this hart has left it */
+		vmspace_release(old); /* this hart has left it */
 	spin_lock(&proc_lock); /* ps reads both names under it */
 	kstrlcpy(p->name, app->name, sizeof(p->name));
 	kstrlcpy(me->name, app->name, sizeof(me->name));

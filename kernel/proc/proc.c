@@ -393,6 +393,7 @@ long proc_snapshot(struct kite_procinfo *info, size_t max)
 				e->pages_swapped = swapped;
 				e->swap_ins = p->vm ? READ_ONCE(p->vm->swap_ins) : 0;
 				e->swap_outs = p->vm ? READ_ONCE(p->vm->swap_outs) : 0;
+				e->reclaim_scans = p->vm ? READ_ONCE(p->vm->reclaim_scans) : 0;
 				kstrlcpy(e->name, t->name, sizeof(e->name));
 				kstrlcpy(e->sched, sched_class_name(), sizeof(e->sched));
 			}

@@ -147,17 +147,13 @@ int wq_wake_one_locked(struct waitqueue *wq)
 	return wq_wake_locked(wq, 1);
 }
 
-int sleep_until(uint64_t deadline)
+/* Put t on this hart's timer list to be woken at deadline (interrupts
+ * off; t is becoming SLEEPING). */
+static void timer_join(struct thread *t, uint64_t deadline)
 {
-	struct thread *t = current();
-	struct sleep_timers *st;
+	struct sleep_timers *st = &timers[cpuid()];
 	struct list_node *it;
-	int err = 0;
 
-	if (deadline <= arch_time_counter()) /* nothing to wait for */
-		return proc_killed(t->proc) ? -EINTR : 0;
-	push_off();
-	st = &timers[cpuid()];
 	spin_lock(&st->lock);
 	t->timer_hart = cpuid();
 	t->wake_at = deadline;
@@ -166,21 +162,79 @@ int sleep_until(uint64_t deadline)
 		if (list_entry(it, struct thread, timer_link)->wake_at > deadline)
 			break;
 	list_insert_between(&t->timer_link, it->prev, it);
-	thread_set_state(t, T_SLEEPING);
 	spin_unlock(&st->lock);
+}
+
+/* Take t off its timer list if the timer has not fired (it woke early,
+ * or never slept). */
+static void timer_leave(struct thread *t)
+{
+	struct sleep_timers *st = &timers[t->timer_hart];
+
+	spin_lock(&st->lock);
+	if (t->timer_link.next != &t->timer_link)
+		list_remove(&t->timer_link);
+	spin_unlock(&st->lock);
+}
+
+int sleep_until(uint64_t deadline)
+{
+	struct thread *t = current();
+
+	if (deadline <= arch_time_counter()) /* nothing to wait for */
+		return proc_killed(t->proc) ? -EINTR : 0;
+	push_off();
+	/* SLEEPING before the timer can see us: it wakes us by state */
+	thread_set_state(t, T_SLEEPING);
+	timer_join(t, deadline);
 	if (!sched_sleep_cancel(t)) {
 		clock_arm_deadline(deadline);
 		schedule();
 	}
 	pop_off();
-	/* woken early (kill) or never slept: take the timer out */
-	st = &timers[t->timer_hart];
-	spin_lock(&st->lock);
-	if (t->timer_link.next != &t->timer_link)
-		list_remove(&t->timer_link);
-	spin_unlock(&st->lock);
+	timer_leave(t);
+	return proc_killed(t->proc) ? -EINTR : 0;
+}
+
+int wq_sleep_until(struct waitqueue *wq, struct spinlock *lk,
+		   uint64_t deadline)
+{
+	struct thread *t = current();
+	bool own = lk == &wq->lock;
+	int err = 0;
+
+	assert(spin_holding(lk));
+	if (deadline <= arch_time_counter())
+		return proc_killed(t->proc) ? -EINTR : 0;
+	push_off();
+	if (!own)
+		spin_lock(&wq->lock);
+	thread_set_state(t, T_SLEEPING);
+	t->wq = wq;
+	list_push_back(&wq->waiters, &t->wq_link);
+	if (!own)
+		spin_unlock(&wq->lock);
+	timer_join(t, deadline);
+	spin_unlock(lk);
+	/* the first of the queue's wake, the timer and a kill to come
+	 * makes us RUNNABLE; the others find us so and do nothing */
+	if (!sched_sleep_cancel(t)) {
+		clock_arm_deadline(deadline);
+		schedule();
+	}
+	pop_off();
+	timer_leave(t);
+	if (READ_ONCE(t->wq) == wq) {
+		spin_lock(&wq->lock);
+		if (t->wq == wq) {
+			list_remove(&t->wq_link);
+			t->wq = NULL;
+		}
+		spin_unlock(&wq->lock);
+	}
 	if (proc_killed(t->proc))
 		err = -EINTR;
+	spin_lock(lk);
 	return err;
 }
 

@@ -71,6 +71,7 @@ SYSCALL(kite_meminfo)
 
 	struct kmalloc_stats ks;
 	struct swap_stats sw;
+	struct reclaim_stats rs;
 	uint64_t cached;
 
 	pmm_get_stats(&st);
@@ -89,6 +90,11 @@ SYSCALL(kite_meminfo)
 	m.swap_outs = sw.outs;
 	m.swap_ins = sw.ins;
 	m.user_cap = pmm_user_cap();
+	for (int h = 0; h < NCPU; h++)
+		m.faults += __atomic_load_n(&cpus[h].faults, __ATOMIC_RELAXED);
+	reclaim_get_stats(&rs);
+	m.reclaim_scans = rs.scanned;
+	m.reclaim_evicted = rs.evicted;
 	return copy_to_user(uvm(), tf->a0, &m, sizeof(m));
 }
 
@@ -156,6 +162,7 @@ SYSCALL(kite_swap)
 			return err;
 		if (reclaim_set_policy(name))
 			return -EINVAL;
+		reclaimd_kick(); /* a policy that ages starts its walks */
 	}
 	if (!tf->a1)
 		return 0;
@@ -172,7 +179,77 @@ SYSCALL(kite_swap)
 	k.evicted = rs.evicted;
 	k.referenced = rs.referenced;
 	k.busy = rs.busy;
+	k.direct = rs.direct;
+	k.aged = rs.aged;
+	k.queued = rs.queued;
+	reclaimd_watermarks(&k.low, &k.high);
+	k.rounds = reclaimd_rounds();
 	return copy_to_user(uvm(), tf->a1, &k, sizeof(k));
+}
+
+/* kite_usermem(bytes): cap the memory user pages may hold, as the boot
+ * argument usermem= does (KITE_USERMEM_NONE: no cap); the console
+ * user's, as kite_sched. Lowering it below what is in use makes the
+ * reclaim thread swap the excess out. */
+SYSCALL(kite_usermem)
+{
+	uint64_t bytes = tf->a0;
+	int pgid;
+	int err;
+
+	spin_lock(&proc_lock);
+	pgid = current()->proc->pgid;
+	spin_unlock(&proc_lock);
+	if (!console_may_control(pgid))
+		return -EPERM;
+	err = pmm_set_user_cap(bytes == KITE_USERMEM_NONE ? ~0UL
+							: bytes / PAGE_SIZE);
+	if (err)
+		return err;
+	reclaimd_cap_changed();
+	return 0;
+}
+
+/* kite_swapsim(policy, refs, n, frames, out): run the reference string
+ * through the named policy (NULL: the active one) on paper; see
+ * mm/policy_sim.c. */
+SYSCALL(kite_swapsim)
+{
+	const struct swap_policy *p;
+	struct kite_swapsim k = { 0 };
+	struct swap_sim_result r;
+	size_t n = tf->a2;
+	uint32_t *refs = NULL;
+	char name[16];
+	long err;
+
+	if (tf->a0) {
+		err = strncpy_from_user(uvm(), name, tf->a0, sizeof(name));
+		if (err < 0)
+			return err == -ENAMETOOLONG ? -EINVAL : err;
+	}
+	p = reclaim_policy_find(tf->a0 ? name : NULL);
+	if (!p || n > KITE_SWAPSIM_MAXREFS || tf->a3 == 0 ||
+	    tf->a3 > SWAP_SIM_FRAMES)
+		return -EINVAL;
+	if (n) {
+		refs = kmalloc(n * sizeof(*refs));
+		if (!refs)
+			return -ENOMEM;
+		err = copy_from_user(uvm(), refs, tf->a1, n * sizeof(*refs));
+		if (err)
+			goto out;
+	}
+	err = swap_simulate(p, refs, n, (unsigned)tf->a3, &r);
+	if (err)
+		goto out;
+	k.faults = r.faults;
+	k.evictions = r.evictions;
+	k.chances = r.chances;
+	err = copy_to_user(uvm(), tf->a4, &k, sizeof(k));
+out:
+	kfree(refs);
+	return err;
 }
 
 /* kite_sched(set, buf, len): set the class if set is not NULL, then copy

@@ -47,6 +47,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_kite_cpustat] = sys_kite_cpustat,
 	[SYS_kite_maps] = sys_kite_maps,
 	[SYS_kite_swap] = sys_kite_swap,
+	[SYS_kite_usermem] = sys_kite_usermem,
+	[SYS_kite_swapsim] = sys_kite_swapsim,
 };
 
 void syscall_dispatch(struct trapframe *tf)

@@ -111,6 +111,12 @@ int main(int argc, char **argv)
 	if (info) /* else it has just exited */
 		printf(", %lu KiB swapped", (unsigned long)info->pages_swapped * 4);
 	printf("\n");
+	if (info)
+		printf("paging: %lu faults (%lu copy-on-write), %lu swap-ins, "
+		       "%lu swap-outs, %lu reclaim scans\n",
+		       (unsigned long)info->faults, (unsigned long)info->cow_copies,
+		       (unsigned long)info->swap_ins, (unsigned long)info->swap_outs,
+		       (unsigned long)info->reclaim_scans);
 	free(r);
 	return 0;
 }

@@ -242,8 +242,11 @@ static void cmd_help(void)
 	     "  kill PID [SIG]    end a process (default SIGTERM; 9 = SIGKILL)\n"
 	     "  prio N            set the shell's stride priority (N >= 2; children inherit)\n"
 	     "  sched [rr|stride] show or change the scheduling class\n"
-	     "  mem               memory: free, kernel, page tables, user, shared, swap\n"
-	     "  swap [clock|fifo] show the swap counters, or change the replacement policy\n"
+	     "  mem               memory: free, kernel, page tables, user, shared, swap,\n"
+	     "                    faults and reclaim\n"
+	     "  swap [clock|lru|fifo]  show the swap counters, or change the replacement\n"
+	     "                    policy\n"
+	     "  usermem [SIZE|off] show or set the cap on user memory (16M, 4096K, 1G)\n"
 	     "  time APP [ARGS]   run an app and print how long it took\n"
 	     "  echo ARGS         print ARGS ($? is the last exit status)\n"
 	     "  clear             clear the screen\n"
@@ -293,6 +296,55 @@ static void cmd_mem(void)
 		       (unsigned long)m.user_cap * 4);
 	else
 		printf("\n");
+	printf("faults %lu in all; reclaim %lu frames scanned, %lu evicted\n",
+	       (unsigned long)m.faults, (unsigned long)m.reclaim_scans,
+	       (unsigned long)m.reclaim_evicted);
+}
+
+/* "16M", "4096K", "1G" or bytes; 0 if malformed. */
+static uint64_t parse_size(const char *s)
+{
+	uint64_t v = 0;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (uint64_t)(*s - '0');
+	switch (*s) {
+	case 'G': case 'g': v <<= 10; /* fall through */
+	case 'M': case 'm': v <<= 10; /* fall through */
+	case 'K': case 'k': v <<= 10; s++; break;
+	}
+	return *s ? 0 : v;
+}
+
+/* usermem [SIZE|off]: show the cap on user memory, or set it. */
+static void cmd_usermem(int argc, char **argv)
+{
+	struct kite_meminfo m = { 0 };
+	uint64_t bytes = 0;
+
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "off") &&
+			 !(bytes = parse_size(argv[1])))) {
+		puts("usage: usermem [SIZE|off] (SIZE like 16M, 4096K, 1G)");
+		return;
+	}
+	if (argc == 2 &&
+	    kite_usermem(strcmp(argv[1], "off") ? bytes : KITE_USERMEM_NONE) < 0) {
+		printf("usermem: %s: %s\n", argv[1],
+		       errno == EINVAL ? "too small (1M at least)" : strerror(errno));
+		return;
+	}
+	if (kite_meminfo(&m) < 0) {
+		perror("usermem");
+		return;
+	}
+	if (m.user_cap == ~0ULL)
+		printf("user memory: %lu KiB in use, no cap\n",
+		       (unsigned long)m.user * 4);
+	else
+		printf("user memory: %lu KiB in use, capped at %lu KiB\n",
+		       (unsigned long)m.user * 4, (unsigned long)m.user_cap * 4);
 }
 
 /* swap [POLICY]: switch the page-replacement policy if POLICY is given,
@@ -302,12 +354,13 @@ static void cmd_swap(int argc, char **argv)
 	struct kite_swapinfo s = { 0 };
 
 	if (argc > 2) {
-		puts("usage: swap [clock|fifo]");
+		puts("usage: swap [clock|lru|fifo]");
 		return;
 	}
 	if (argc == 2 && kite_swap(argv[1], NULL) < 0) {
 		if (errno == EINVAL)
-			printf("swap: %s: no such policy (clock, fifo)\n", argv[1]);
+			printf("swap: %s: no such policy (clock, lru, fifo)\n",
+			       argv[1]);
 		else
 			printf("swap: %s: %s\n", argv[1], strerror(errno));
 		return;
@@ -330,8 +383,13 @@ static void cmd_swap(int argc, char **argv)
 	       (unsigned long)s.outs, (unsigned long)s.ins,
 	       (unsigned long)s.write_errors, (unsigned long)s.read_errors);
 	printf("reclaim: %lu frames scanned, %lu evicted, %lu referenced, "
-	       "%lu busy\n", (unsigned long)s.scanned, (unsigned long)s.evicted,
-	       (unsigned long)s.referenced, (unsigned long)s.busy);
+	       "%lu busy; %lu scanned by faults\n", (unsigned long)s.scanned,
+	       (unsigned long)s.evicted, (unsigned long)s.referenced,
+	       (unsigned long)s.busy, (unsigned long)s.direct);
+	printf("reclaimd: keeps %lu-%lu frames free, %lu rounds; aging found "
+	       "%lu used; %lu frames queued\n", (unsigned long)s.low,
+	       (unsigned long)s.high, (unsigned long)s.rounds,
+	       (unsigned long)s.aged, (unsigned long)s.queued);
 }
 
 /* Built-ins; returns false if argv[0] is not one. */
@@ -349,6 +407,8 @@ static bool builtin(int argc, char **argv)
 		cmd_mem();
 	} else if (!strcmp(argv[0], "swap")) {
 		cmd_swap(argc, argv);
+	} else if (!strcmp(argv[0], "usermem")) {
+		cmd_usermem(argc, argv);
 	} else if (!strcmp(argv[0], "clear")) {
 		printf("\033[2J\033[H");
 	} else if (!strcmp(argv[0], "echo")) {

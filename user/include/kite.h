@@ -60,12 +60,24 @@ long kite_cpustat(struct kite_cpustat *st, size_t n, int reset);
  * first: up to n entries into buf; returns how many regions there are
  * (may exceed n). ESRCH for no such process, EFAULT for a bad buf. */
 long kite_maps(pid_t pid, struct kite_region *buf, size_t n);
-/* Page replacement and swap: switch the policy ("clock", "fifo") if
+/* Page replacement and swap: switch the policy ("clock", "lru", "fifo") if
  * policy != NULL, then fill *info (the active policy, the swap area's
  * size and use in pages, pages written out and read back, the
  * reclaimer's counters) if info != NULL. Returns 0, or -1 with errno:
  * EINVAL for an unknown policy, EPERM if the caller is not of the
  * console's foreground group, EFAULT for a bad pointer. */
 long kite_swap(const char *policy, struct kite_swapinfo *info);
+/* Cap the memory user pages may hold at bytes (rounded down to pages;
+ * KITE_USERMEM_NONE: no cap), as the boot argument usermem= does; pages
+ * above a lowered cap go to swap. 0, or -1 with errno: EINVAL below
+ * 1 MiB, EPERM if the caller is not of the console's foreground group.
+ * The cap now is kite_meminfo's user_cap. */
+long kite_usermem(uint64_t bytes);
+/* Run the reference string refs[0..n) (page numbers below 4096) through
+ * a replacement policy's own methods (NULL: the active one) in a memory
+ * of `frames` frames (1..1024), on paper: nothing is swapped. 0, or -1
+ * with errno EINVAL (unknown policy, bad sizes) or EFAULT. */
+long kite_swapsim(const char *policy, const uint32_t *refs, size_t n,
+		  unsigned frames, struct kite_swapsim *out);
 
 #endif

@@ -315,3 +315,15 @@ long kite_swap(const char *policy, struct kite_swapinfo *info)
 {
 	return __syscall_ret(syscall2(SYS_kite_swap, policy, info));
 }
+
+long kite_usermem(uint64_t bytes)
+{
+	return __syscall_ret(syscall1(SYS_kite_usermem, bytes));
+}
+
+long kite_swapsim(const char *policy, const uint32_t *refs, size_t n,
+		  unsigned frames, struct kite_swapsim *out)
+{
+	return __syscall_ret(syscall5(SYS_kite_swapsim, policy, refs, n, frames,
+				      out));
+}

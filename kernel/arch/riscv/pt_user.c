@@ -210,3 +210,28 @@ uint64_t pt_count_range(pte_t *root, vaddr_t start, vaddr_t end)
 	return n;
 }
 
+
+uint64_t pt_age_range(pte_t *root, vaddr_t start, vaddr_t end,
+		      void (*young)(paddr_t pa, void *arg), void *arg)
+{
+	uint64_t n = 0;
+	vaddr_t va = next_mapped(root, start, end);
+
+	while (va < end) {
+		vaddr_t stop = table_span_end(va, end);
+		pte_t *t = leaf_table(root, va);
+
+		for (; t && va < stop; va += PAGE_SIZE) {
+			pte_t *e = &t[VPN(va, 0)];
+
+			if (!pte_young(*e))
+				continue;
+			/* atomically: the hardware may be setting D */
+			__atomic_fetch_and(e, ~(pte_t)PTE_A, __ATOMIC_RELAXED);
+			young(PTE_PA(*e), arg);
+			n++;
+		}
+		va = next_mapped(root, stop, end);
+	}
+	return n;
+}

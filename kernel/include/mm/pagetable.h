@@ -124,6 +124,11 @@ bool pt_swap_dup(uint64_t slot);
  * range down. */
 void pt_protect_range(pte_t *root, vaddr_t start, vaddr_t end, unsigned prot,
 		      bool private);
+/* Aging: clear A on every user leaf of [start, end) that has it and
+ * call young(its frame, arg) for each; returns how many. The caller
+ * shoots the range down afterwards (so that a later use sets A again). */
+uint64_t pt_age_range(pte_t *root, vaddr_t start, vaddr_t end,
+		      void (*young)(paddr_t pa, void *arg), void *arg);
 /* Leaves mapped in [start, end). */
 uint64_t pt_count_range(pte_t *root, vaddr_t start, vaddr_t end);
 

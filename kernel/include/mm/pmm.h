@@ -46,6 +46,15 @@ uint64_t pmm_total(void);
 void pmm_usermem_init(void);
 /* The cap in frames (~0: none). */
 uint64_t pmm_user_cap(void);
+/* Change the cap at run time (~0: none): 0, or -EINVAL below 1 MiB.
+ * Frames already above a lowered cap stay until reclaimed; allocations
+ * fail (and reclaim) until then. */
+int pmm_set_user_cap(uint64_t frames);
+/* A user allocation that leaves fewer than frames available (within
+ * the cap, or free at all), or fails at the cap, calls hook (which must
+ * be cheap and take no lock an allocator's caller may hold). The hook
+ * is set once; later calls with NULL change only the mark. */
+void pmm_set_user_low(uint64_t frames, void (*hook)(void));
 /* Frames a user allocation could get now: the free ones, within the cap. */
 uint64_t pmm_user_available(void);
 /* Give the frames every hart keeps cached back to the zone, so its

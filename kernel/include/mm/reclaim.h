@@ -39,19 +39,25 @@ struct vm_family {
 				     * for the reclaimers to finish */
 };
 
+/* A replacement policy: methods over the reclaimer's queue q of frames
+ * (struct page link; the caller holds the queue's lock). */
 struct swap_policy {
 	const char *name;
 	const char *about;      /* one line for the user */
 	bool uses_accessed;     /* look at (and clear) A bits before evicting */
-	/* a frame joins (lru lock held): keep it */
-	void (*add)(struct page *pg);
+	/* a frame joins: keep it */
+	void (*add)(struct list_node *q, struct page *pg);
 	/* it leaves (freed, or taken to be tried): forget it */
-	void (*remove)(struct page *pg);
-	/* the frame to try next, still on the list, or NULL if none */
-	struct page *(*next)(void);
+	void (*remove)(struct list_node *q, struct page *pg);
+	/* the frame to try next, still in q, or NULL if none */
+	struct page *(*next)(struct list_node *q);
 	/* pg was tried and stays: accessed says whether it had been used
 	 * since the last look (its A bits are now clear) */
-	void (*put_back)(struct page *pg, bool accessed);
+	void (*put_back)(struct list_node *q, struct page *pg, bool accessed);
+	/* NULL, or: pg was seen used by an aging walk of the page tables
+	 * (its A bits are now clear); the reclaim thread makes such walks
+	 * only for policies that have this method */
+	void (*touched)(struct list_node *q, struct page *pg);
 };
 
 #define SWAP_POLICY(var)                                                 \
@@ -64,6 +70,9 @@ void reclaim_init(void);
  * over in order). -EINVAL if there is none of that name. */
 const char *reclaim_policy_name(void);
 int reclaim_set_policy(const char *name);
+
+/* The policy of that name (NULL: the active one), or NULL. */
+const struct swap_policy *reclaim_policy_find(const char *name);
 
 /* A family of one (exec) / the parent's (fork) / leave it (the space
  * goes). */
@@ -87,7 +96,47 @@ struct reclaim_stats {
 	uint64_t evicted;   /* frames written out and freed */
 	uint64_t referenced;/* frames spared because they were used */
 	uint64_t busy;      /* frames skipped: a space was busy */
+	uint64_t direct;    /* of the scanned: by faults short of a frame */
+	uint64_t aged;      /* frames the aging walks found used */
+	uint64_t queued;    /* frames on the policy's queue now */
 };
 void reclaim_get_stats(struct reclaim_stats *st);
+/* pg's place in the queue (0: the next to be tried), or -1 if it is not
+ * there. Walks the queue: for tests. */
+long reclaim_queue_pos(const struct page *pg);
+
+/* Aging, for a policy with a touched method (lru): clear the A bits of
+ * vs's pages and tell the policy which frames had them; skipped if vs
+ * is busy. Returns the frames found used. May sleep. */
+uint64_t reclaim_age_space(struct vmspace *vs);
+
+/* ---- the reclaim thread (reclaimd.c) ---- */
+
+/* Boot, after reclaim_init: start the thread if there is swap. */
+void reclaimd_start(void);
+/* Free frames are short: wake the thread (cheap when it is awake). */
+void reclaimd_kick(void);
+/* The watermarks in frames: the thread runs below low and stops at
+ * high. They follow the usermem cap. */
+void reclaimd_watermarks(uint64_t *low, uint64_t *high);
+/* The usermem cap changed: move the watermarks with it. */
+void reclaimd_cap_changed(void);
+/* Rounds the thread has made (it woke and looked). */
+uint64_t reclaimd_rounds(void);
+
+/* ---- simulating a policy (policy_sim.c) ---- */
+
+struct swap_sim_result {
+	uint64_t faults;    /* references to a page not in memory */
+	uint64_t evictions; /* pages pushed out to make room */
+	uint64_t chances;   /* second chances given (used pages spared) */
+};
+/* Run the reference string refs[0..n) (page numbers < SWAP_SIM_PAGES)
+ * through policy p's own methods in a memory of `frames` frames,
+ * counting faults. 0, or -EINVAL / -ENOMEM. */
+#define SWAP_SIM_PAGES 4096
+#define SWAP_SIM_FRAMES 1024
+int swap_simulate(const struct swap_policy *p, const uint32_t *refs,
+		  size_t n, unsigned frames, struct swap_sim_result *out);
 
 #endif

@@ -99,6 +99,10 @@ struct vmspace {
 	struct vm_family *family;      /* [const] spaces its frames may be
 					* mapped in too (mm/reclaim.h) */
 	struct list_node family_link;  /* [family lock] */
+	struct list_node all_link;     /* [vmspace.c's spaces lock] every
+					* space, for the aging walks */
+	uint64_t reclaim_scans;        /* [atomic] frames its faults looked
+					* at to reclaim (direct reclaim) */
 	uint64_t vsz;                  /* [lock; word reads without] bytes */
 };
 
@@ -111,9 +115,17 @@ struct vmspace *vmspace_create(void);
  * no spinlock held). */
 void vmspace_get(struct vmspace *vs);
 void vmspace_put(struct vmspace *vs);
+/* The owner (an exiting process, or exec replacing the image) lets go:
+ * empty vs now - its frames and swap slots are free when this returns,
+ * even if a reclaimer or a reader still holds a reference - then drop
+ * the owner's reference. */
+void vmspace_release(struct vmspace *vs);
 /* A reference unless the space is already going (refs 0): the
  * reclaimer, which finds spaces through their family. */
 bool vmspace_tryget(struct vmspace *vs);
+/* Call fn(vs, arg) for every address space in turn, holding a
+ * reference to it and no lock (fn may sleep). */
+void vmspace_for_each(void (*fn)(struct vmspace *vs, void *arg), void *arg);
 /* Install vs (NULL: the kernel's page table) on this hart and keep the
  * active masks right. Interrupts off. */
 void vmspace_switch(struct vmspace *vs);

@@ -151,6 +151,11 @@ void wq_sleep_nokill(struct waitqueue *wq);
  * A kill may still wake the sleeper early, so the caller rechecks its
  * condition in a loop, as with every wait queue. */
 void wq_sleep_uninterruptible(struct waitqueue *wq, struct spinlock *lk);
+/* wq_sleep that also ends when the time counter reaches deadline: 0
+ * (woken, or the time came: the caller checks which it wants), or
+ * -EINTR if the process has a kill pending. */
+int wq_sleep_until(struct waitqueue *wq, struct spinlock *lk,
+		   uint64_t deadline);
 /* Wake every sleeper / the first sleeper; returns how many woke. */
 int wq_wake_all(struct waitqueue *wq);
 int wq_wake_one(struct waitqueue *wq);

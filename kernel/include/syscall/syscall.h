@@ -63,5 +63,7 @@ SYSCALL(kite_meminfo);
 SYSCALL(kite_sched);
 SYSCALL(kite_cpustat);
 SYSCALL(kite_swap);
+SYSCALL(kite_usermem);
+SYSCALL(kite_swapsim);
 
 #endif

@@ -86,6 +86,7 @@ struct kite_procinfo {
 	uint64_t pages_swapped; /* its pages out on the swap disk */
 	uint64_t swap_ins;      /* pages it faulted back from swap */
 	uint64_t swap_outs;     /* of its pages written to swap */
+	uint64_t reclaim_scans; /* frames its faults looked at to reclaim */
 	char name[16];
 	char sched[8];
 };
@@ -141,6 +142,9 @@ struct kite_meminfo {
 	uint64_t swap_outs, swap_ins;   /* pages written to it, read back */
 	uint64_t user_cap;   /* usermem=: the most user pages may hold
 			      * (~0: no cap) */
+	uint64_t faults;     /* page faults served since boot, all processes */
+	uint64_t reclaim_scans; /* frames the reclaimer looked at */
+	uint64_t reclaim_evicted; /* frames it wrote out and freed */
 };
 /* SYS_kite_swap: the page-replacement policy and swap counters. */
 struct kite_swapinfo {
@@ -150,6 +154,22 @@ struct kite_swapinfo {
 	uint64_t scanned, evicted;    /* frames the reclaimer looked at, freed */
 	uint64_t referenced, busy;    /* spared as used, skipped as busy */
 	uint64_t write_errors, read_errors;
+	uint64_t direct;              /* of scanned: by faults short of a frame */
+	uint64_t aged;                /* frames aging walks found used (lru) */
+	uint64_t queued;              /* frames the policy could pick now */
+	uint64_t low, high;           /* reclaimd's watermarks (frames) */
+	uint64_t rounds;              /* times reclaimd woke to work */
+};
+/* SYS_kite_usermem: no cap at all. */
+#define KITE_USERMEM_NONE (~0ULL)
+/* SYS_kite_swapsim: a reference string run through a policy's methods
+ * in a memory of a few frames (at most 1024 frames, 4096 distinct pages,
+ * 65536 references). */
+#define KITE_SWAPSIM_MAXREFS 65536
+struct kite_swapsim {
+	uint64_t faults;     /* references to a page not in memory */
+	uint64_t evictions;  /* pages pushed out to make room */
+	uint64_t chances;    /* used pages spared (second chances) */
 };
 /* Memory protections, mmap flags and madvise advice (Linux's values). */
 #define PROT_NONE 0x0
