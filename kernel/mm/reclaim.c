@@ -37,6 +37,8 @@
 
 #define EVICT_MAX_SPACES 16 /* a frame mapped in more spaces stays */
 #define SCAN_PER_FRAME 4    /* frames looked at per frame wanted */
+#define BUSY_RUN_MAX 64     /* busy frames in a row that end a scan: their
+			     * spaces are in faults or I/O; come back later */
 
 extern const struct swap_policy __swap_policy_start[], __swap_policy_end[];
 
@@ -374,12 +376,12 @@ unsigned reclaim_frames(unsigned want, struct vmspace *held)
 	 * before it finds one to take */
 	uint64_t budget = want * SCAN_PER_FRAME + 2 * READ_ONCE(nr_lru) + 32;
 	struct list_node busy = LIST_INIT(busy); /* [lru_lock] */
-	unsigned done = 0;
+	unsigned done = 0, busy_run = 0;
 
 	if (!swap_enabled())
 		return 0;
 	reclaimer_enter();
-	while (done < want && budget--) {
+	while (done < want && budget-- && busy_run < BUSY_RUN_MAX) {
 		const struct swap_policy *p;
 		enum evict_result r;
 		struct page *pg;
@@ -406,6 +408,7 @@ unsigned reclaim_frames(unsigned want, struct vmspace *held)
 					   __ATOMIC_RELAXED);
 		}
 		r = try_evict(pg, held, p->uses_accessed);
+		busy_run = r == EV_BUSY ? busy_run + 1 : 0;
 		if (r == EV_DONE) {
 			done++;
 			__atomic_add_fetch(&nr_evicted, 1, __ATOMIC_RELAXED);

@@ -15,7 +15,8 @@
  * byte per page of a 4 MiB buffer its parent filled; the child reports).
  * A benchmark whose call the kernel lacks says so and prints no line.
  *
- * Last, heavy memory work (a doomed brk of 8 GiB, a 24 MiB heap grown,
+ * Then the swap workload (a set three times a 2 MiB cap written and
+ * read back) under each replacement policy. Last, heavy memory work (a doomed brk of 8 GiB, a 24 MiB heap grown,
  * touched, forked and shrunk, and an exec) and then, for each hart,
  * "irqoff hart=<h> ns=<n> pc=<kernel pc>": the longest stretch it spent
  * with interrupts off during the whole run and where it ended.
@@ -257,6 +258,52 @@ static void bench_fault_cow(void)
 	brk(start);
 }
 
+/* The swap workload, once per replacement policy: with user memory
+ * capped at 2 MiB more than in use (kite_usermem), a working set three
+ * times that (1536 pages) written in order and read back in order; one
+ * operation is one page of the set, written and read. Needs swap. */
+static void bench_swap_workset(void)
+{
+	static const char *const policies[] = { "clock", "lru", "fifo" };
+	const long n = 3 * 2 * MIB / PAGE;
+	struct kite_meminfo m;
+	struct kite_swapinfo s;
+	uint64_t cap0;
+
+	if (kite_swap(NULL, &s) < 0 || !s.total || kite_meminfo(&m) < 0) {
+		printf("ubench: no swap: no swap_workset3x lines\n");
+		return;
+	}
+	cap0 = m.user_cap;
+	if (kite_usermem((m.user + 2 * MIB / PAGE) * PAGE) < 0)
+		return;
+	for (size_t k = 0; k < ARRAY_SIZE(policies); k++) {
+		char name[32];
+		struct mark a;
+		volatile char *p;
+		long bad = 0;
+
+		kite_swap(policies[k], NULL);
+		p = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			break;
+		a = mark();
+		for (long i = 0; i < n; i++)
+			p[i * PAGE] = (char)i;
+		for (long i = 0; i < n; i++)
+			bad += p[i * PAGE] != (char)i;
+		snprintf(name, sizeof(name), "swap_workset3x_%s", policies[k]);
+		if (!bad)
+			report(name, n, a);
+		else
+			printf("ubench: %ld pages came back wrong\n", bad);
+		munmap((void *)p, n * PAGE);
+	}
+	kite_usermem(cap0 == ~0ULL ? KITE_USERMEM_NONE : cap0 * PAGE);
+	kite_swap(s.policy, NULL);
+}
+
 /* Memory work whose cost grows with the request: none of it may keep
  * interrupts off for long. */
 static void heavy_memory_work(void)
@@ -313,6 +360,7 @@ int main(void)
 	bench_mmap();
 	bench_fault_zero();
 	bench_fault_cow();
+	bench_swap_workset();
 	heavy_memory_work();
 	report_irqoff();
 	printf("bench: done\n");
