@@ -18,7 +18,8 @@
  *                                 write: a fresh zeroed frame
  *                      image      a whole aligned page: the image's own
  *                                 frame, read-only; else a filled copy
- *                      shared     the object's frame (made on first use)
+ *                      shared     the object's frame (made on first use,
+ *                                 or read back if it went to swap)
  *
  * Everything runs under vs->lock (a mutex): faults may allocate, zero and
  * copy, and later read swap. When no frame can be had, the OOM policy gets
@@ -40,6 +41,7 @@
 #include "proc/oom.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
+#include "uapi/errno.h"
 #include "uapi/kite.h"
 
 #define VMF_NOFRAME (-1) /* internal: no frame; get memory back, retry */
@@ -97,9 +99,11 @@ static int fault_missing(struct vmspace *vs, struct vmr *r, vaddr_t page,
 	paddr_t pa;
 
 	if (r->obj && r->obj->type == VMO_SHARED) {
-		pg = vmo_shared_page(r->obj, idx);
-		if (!pg)
-			return VMF_NOFRAME;
+		/* the object's frame, read back from swap if it is there */
+		int err = vmo_shared_page(r->obj, idx, &pg);
+
+		if (err)
+			return err == -EIO ? VMF_IO : VMF_NOFRAME;
 		pa = page_to_pa(pg);
 	} else if (!write && r->obj && (pa = vmo_image_frame(r->obj, idx))) {
 		prot &= ~VM_WRITE; /* the app's own page: copy on write */

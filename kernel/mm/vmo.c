@@ -1,15 +1,50 @@
 /*
  * vmo.c - user frames and memory objects (see mm/vmo.h for the model,
  * the counts and the locks).
+ *
+ * A shared object's table entry is one word:
+ *
+ *   0                 nothing yet (or removed): a fault makes a zeroed frame
+ *   struct page *     bit 0 clear: the frame, held with a reference
+ *   slot << 1 | 1     bit 0 set: the page is in that swap slot, whose
+ *                     reference the entry holds; a fault reads it back
  */
 #include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
 #include "mm/reclaim.h"
+#include "mm/swap.h"
 #include "mm/vmo.h"
+#include "mm/vmspace.h"
+#include "uapi/errno.h"
 
 #define DIR_LEAF (1UL << VMO_DIR_SHIFT)
+
+static inline bool ent_is_slot(uintptr_t e)
+{
+	return e & 1;
+}
+
+static inline uint64_t ent_slot(uintptr_t e)
+{
+	return e >> 1;
+}
+
+static inline struct page *ent_page(uintptr_t e)
+{
+	return (struct page *)e;
+}
+
+static inline uintptr_t ent_of_slot(uint64_t slot)
+{
+	return (uintptr_t)(slot << 1 | 1);
+}
+
+static inline uintptr_t ent_of_page(const struct page *pg)
+{
+	return (uintptr_t)pg;
+}
 
 static uint64_t nr_shared;  /* [atomic] counted frames with refcount >= 2 */
 static char zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
@@ -106,6 +141,7 @@ static struct vmo *vmo_alloc(enum vmo_type type, uint64_t npages)
 	o->refs = 1;
 	o->npages = npages;
 	mutex_init(&o->lock, "vmo");
+	list_init(&o->regions);
 	return o;
 }
 
@@ -175,15 +211,54 @@ void vmo_get(struct vmo *o)
 	assert(old > 0);
 }
 
-/* Call fn on every frame the shared object holds in [first, first+n);
- * o->lock held. */
+bool vmo_tryget(struct vmo *o)
+{
+	uint32_t n = __atomic_load_n(&o->refs, __ATOMIC_RELAXED);
+
+	while (n)
+		if (__atomic_compare_exchange_n(&o->refs, &n, n + 1, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
+static bool vmo_is_shared(const struct vmo *o)
+{
+	return o && o->type == VMO_SHARED;
+}
+
+void vmo_attach(struct vmr *r)
+{
+	struct vmo *o = r->obj;
+
+	if (!vmo_is_shared(o))
+		return;
+	assert(r->vs && mutex_holding(&r->vs->lock));
+	mutex_lock(&o->lock);
+	list_push_back(&o->regions, &r->obj_link);
+	mutex_unlock(&o->lock);
+}
+
+void vmo_detach(struct vmr *r)
+{
+	struct vmo *o = r->obj;
+
+	if (!vmo_is_shared(o))
+		return;
+	mutex_lock(&o->lock);
+	list_remove(&r->obj_link);
+	mutex_unlock(&o->lock);
+}
+
+/* Call fn on every entry in use of the shared object in [first,
+ * first+n); o->lock held (or the object is the caller's alone). */
 static void shared_each(struct vmo *o, uint64_t first, uint64_t n,
-			void (*fn)(struct vmo *, struct page **))
+			void (*fn)(struct vmo *, uintptr_t *))
 {
 	uint64_t end = MIN(first + n, o->npages);
 
 	for (uint64_t i = first; i < end;) {
-		struct page **leaf = o->dir[i >> VMO_DIR_SHIFT];
+		uintptr_t *leaf = o->dir[i >> VMO_DIR_SHIFT];
 		uint64_t leaf_end = MIN(ALIGN_DOWN(i, DIR_LEAF) + DIR_LEAF, end);
 
 		for (; leaf && i < leaf_end; i++)
@@ -193,24 +268,34 @@ static void shared_each(struct vmo *o, uint64_t first, uint64_t n,
 	}
 }
 
-static void slot_zero(struct vmo *o, struct page **slot)
+/* Entry *e, in use, becomes empty: its frame or slot is put. */
+static void ent_drop(struct vmo *o, uintptr_t *e)
 {
-	(void)o;
-	page_zero(page_to_va(*slot));
+	if (ent_is_slot(*e)) {
+		swap_put(ent_slot(*e));
+		o->swapped--;
+	} else {
+		uframe_put(ent_page(*e));
+		o->resident--;
+	}
+	*e = 0;
 }
 
-static void slot_drop(struct vmo *o, struct page **slot)
+/* MADV_REMOVE: a frame stays and is zeroed; a slot goes (the page then
+ * reads zero: a fault makes a zeroed frame). */
+static void ent_zero(struct vmo *o, uintptr_t *e)
 {
-	uframe_put(*slot);
-	*slot = NULL;
-	o->resident--;
+	if (ent_is_slot(*e))
+		ent_drop(o, e);
+	else
+		page_zero(page_to_va(ent_page(*e)));
 }
 
 void vmo_shared_zero(struct vmo *o, uint64_t first, uint64_t n)
 {
 	assert(o->type == VMO_SHARED);
 	mutex_lock(&o->lock);
-	shared_each(o, first, n, slot_zero);
+	shared_each(o, first, n, ent_zero);
 	mutex_unlock(&o->lock);
 }
 
@@ -221,22 +306,49 @@ void vmo_put(struct vmo *o)
 	assert(old > 0);
 	if (old != 1)
 		return;
-	if (o->type == VMO_SHARED) {
-		uint64_t nleaves = (o->npages + DIR_LEAF - 1) >> VMO_DIR_SHIFT;
-
-		/* the last reference: nobody else can look */
-		shared_each(o, 0, o->npages, slot_drop);
-		for (uint64_t i = 0; i < nleaves; i++)
-			if (o->dir[i])
-				pmm_free_page(o->dir[i]);
-		kfree(o->dir);
+	if (o->type != VMO_SHARED) {
+		kfree(o);
+		return;
 	}
-	kfree(o);
+	/* the last reference: no region maps it and no reclaimer will
+	 * look (vmo_tryget fails), but one may still hold a frame whose
+	 * reverse map points here, so the struct goes through the gc */
+	assert(list_empty(&o->regions));
+	shared_each(o, 0, o->npages, ent_drop);
+	assert(o->resident == 0 && o->swapped == 0);
+	for (uint64_t i = 0; i < (o->npages + DIR_LEAF - 1) >> VMO_DIR_SHIFT; i++)
+		if (o->dir[i])
+			pmm_free_page(o->dir[i]);
+	kfree(o->dir);
+	reclaim_free_later(&o->dead, o);
 }
 
-struct page *vmo_shared_page(struct vmo *o, uint64_t idx)
+/* Entry e of page idx holds a slot: read it into a new frame, which
+ * takes the slot's place. 0, -ENOMEM or -EIO (the slot stays). */
+static int shared_swapin(struct vmo *o, uint64_t idx, uintptr_t *e)
 {
-	struct page **leaf, *pg;
+	struct page *pg = uframe_alloc(false);
+	uint64_t slot = ent_slot(*e);
+
+	if (!pg)
+		return -ENOMEM;
+	if (swap_in(slot, pg)) {
+		uframe_put(pg);
+		return -EIO;
+	}
+	swap_put(slot);
+	o->swapped--;
+	*e = ent_of_page(pg);
+	o->resident++;
+	reclaim_track_obj(pg, o, idx);
+	return 0;
+}
+
+int vmo_shared_page(struct vmo *o, uint64_t idx, struct page **out)
+{
+	uintptr_t *leaf, *e;
+	struct page *pg;
+	int err = -ENOMEM;
 
 	assert(o->type == VMO_SHARED && idx < o->npages);
 	mutex_lock(&o->lock);
@@ -244,21 +356,55 @@ struct page *vmo_shared_page(struct vmo *o, uint64_t idx)
 	if (!leaf) {
 		leaf = pmm_alloc_page(PMM_ZERO);
 		if (!leaf)
-			goto nomem;
+			goto out;
 		o->dir[idx >> VMO_DIR_SHIFT] = leaf;
 	}
-	pg = leaf[idx & (DIR_LEAF - 1)];
-	if (!pg) {
+	e = &leaf[idx & (DIR_LEAF - 1)];
+	if (ent_is_slot(*e)) {
+		err = shared_swapin(o, idx, e);
+		if (err)
+			goto out;
+	} else if (!*e) {
 		pg = uframe_alloc(true);
 		if (!pg)
-			goto nomem;
-		leaf[idx & (DIR_LEAF - 1)] = pg;
+			goto out;
+		*e = ent_of_page(pg);
 		o->resident++;
+		reclaim_track_obj(pg, o, idx);
 	}
+	pg = ent_page(*e);
 	uframe_get(pg); /* the caller's mapping */
+	*out = pg;
+	err = 0;
+out:
 	mutex_unlock(&o->lock);
-	return pg;
-nomem:
-	mutex_unlock(&o->lock);
-	return NULL;
+	return err;
+}
+
+/* The entry of page idx, whose leaf exists; o->lock held. */
+static uintptr_t *shared_ent(struct vmo *o, uint64_t idx)
+{
+	uintptr_t *leaf;
+
+	assert(o->type == VMO_SHARED && idx < o->npages &&
+	       mutex_holding(&o->lock));
+	leaf = o->dir[idx >> VMO_DIR_SHIFT];
+	return leaf ? &leaf[idx & (DIR_LEAF - 1)] : NULL;
+}
+
+bool vmo_shared_holds(struct vmo *o, uint64_t idx, const struct page *pg)
+{
+	uintptr_t *e = shared_ent(o, idx);
+
+	return e && *e == ent_of_page(pg);
+}
+
+void vmo_shared_set_slot(struct vmo *o, uint64_t idx, uint64_t slot)
+{
+	uintptr_t *e = shared_ent(o, idx);
+
+	assert(e && *e && !ent_is_slot(*e) && slot);
+	*e = ent_of_slot(slot);
+	o->resident--;
+	o->swapped++;
 }

@@ -77,6 +77,9 @@ struct vmr {
 	enum vmr_kind kind;    /* [vs lock] */
 	struct vmo *obj;       /* [vs lock] backing object, NULL: anonymous */
 	uint64_t pgoff;        /* [vs lock] obj's page at start */
+	struct vmspace *vs;    /* [const] the space it belongs to */
+	struct list_node obj_link; /* [obj's lock] in a shared obj's list of
+				    * regions (vmo_attach) */
 };
 
 struct vmspace {
@@ -208,8 +211,8 @@ struct vmr *vmr_find(struct vmspace *vs, vaddr_t va);
 /* First region ending after va, or NULL. vs->lock held. */
 struct vmr *vmr_after(struct vmspace *vs, vaddr_t va);
 /* A new region [start, end) (page-aligned, free) with no pages yet; it
- * takes obj's reference. *out (if not NULL) gets it. -EINVAL, -EEXIST,
- * -ENOMEM. vs->lock held. */
+ * takes obj's reference (and joins a shared obj's regions). *out (if not
+ * NULL) gets it. -EINVAL, -EEXIST, -ENOMEM. vs->lock held. */
 int vmr_insert(struct vmspace *vs, vaddr_t start, vaddr_t end, unsigned prot,
 	       enum vmr_kind kind, unsigned flags, struct vmo *obj,
 	       struct vmr **out);
