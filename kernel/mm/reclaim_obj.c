@@ -19,21 +19,27 @@
  *     │ the policy looks at A bits: one set -> clear them, shoot down,
  *     │ put the frame back (second chance)
  *   a slot; the entries cleared (a missing entry of a shared region
- *   faults to the object: no swap entry is needed) and shot down; the
- *   frame written; on error the entries come back and the slot goes
- *   the slot takes the frame's place in the object; the entries' and
- *   the object's references go: the frame is freed with ours
+ *   faults to the object: no swap entry is needed), shot down, their
+ *   references dropped; the object's entry marked as in I/O
+ *   every lock let go; the frame written
+ *   the object locked again (waiting is allowed now: vs -> vmo is the
+ *   usual order); the slot takes the frame's place, whose last
+ *   reference but ours goes: the frame is freed with ours. On a write
+ *   error the frame stays in the object (the next fault maps it again)
+ *   and the slot goes
  *
  * A frame no entry maps (its regions never touched it, or dropped it
  * with MADV_DONTNEED) goes the same way, with no entry to clear.
  *
  * Locks: the object's mutex, then the spaces' - against the usual order
- * (vs->lock -> vmo->lock), which is why they are only tried. The object
- * and the spaces that map the frame stay locked across the disk write,
- * so no fault can map the page or change it meanwhile. Lifetimes: while
- * the object is locked its regions stay in its list and their spaces'
+ * (vs->lock -> vmo->lock), which is why they are only tried. No lock is
+ * held across the disk write: with no entry mapping the frame and its
+ * object's entry in I/O (faults and MADV_REMOVE wait for it, mm/vmo.c),
+ * nothing can map the page or change it meanwhile. Lifetimes: while the
+ * object is locked its regions stay in its list and their spaces'
  * structs stay valid (a space detaches its regions before it is freed);
- * the object's struct outlives every reclaimer (reclaim_free_later).
+ * our reference keeps the object, and its struct outlives every
+ * reclaimer anyway (reclaim_free_later).
  *
  * Accounting: a shared page in swap is the object's (o->swapped), not
  * any process's: vs->swapped and the per-process swap counters leave it
@@ -75,6 +81,7 @@ struct obj_evict {
 	int nspaces, nentries;
 	int busy;   /* spaces we could not look in */
 	bool young; /* an entry had A set */
+	bool o_locked; /* we hold the object's mutex */
 };
 
 /* Can we read sp's regions and page table? */
@@ -159,11 +166,26 @@ static void spaces_unlock_unused(struct obj_evict *ev)
 	}
 }
 
+/* Let go of every lock ev holds: the spaces' and the object's. */
+static void ev_unlock(struct obj_evict *ev)
+{
+	for (int i = 0; i < ev->nspaces; i++)
+		if (ev->spaces[i].locked) {
+			mutex_unlock(&ev->spaces[i].vs->lock);
+			ev->spaces[i].locked = false;
+		}
+	if (ev->o_locked) {
+		mutex_unlock(&ev->o->lock);
+		ev->o_locked = false;
+	}
+}
+
 /* Write the frame to a new slot, which takes its place in the object;
- * its entries go. */
+ * its entries go. Every lock is let go. */
 static enum evict_result obj_write_out(struct obj_evict *ev)
 {
 	uint64_t slot = swap_slot_alloc();
+	int err;
 
 	if (!slot)
 		return EV_FAIL; /* swap is full */
@@ -173,19 +195,22 @@ static enum evict_result obj_write_out(struct obj_evict *ev)
 		pt_slot_set(e->slot, 0);
 		vmspace_shootdown(e->sp->vs, e->va, PAGE_SIZE);
 	}
-	if (swap_write(slot, ev->pg)) {
-		for (int i = 0; i < ev->nentries; i++)
-			pt_slot_set(ev->entries[i].slot, ev->entries[i].old);
-		swap_put(slot);
-		return EV_FAIL; /* the page stays */
-	}
-	vmo_shared_set_slot(ev->o, ev->idx, slot);
 	for (int i = 0; i < ev->nentries; i++) {
 		struct vmspace *vs = ev->entries[i].sp->vs;
 		enum vmr_kind kind = ev->entries[i].r->kind;
 
 		WRITE_ONCE(vs->pages[kind], vs->pages[kind] - 1);
-		uframe_put(ev->pg); /* the entry's */
+		uframe_put(ev->pg); /* the entry's; the object's and ours stay */
+	}
+	vmo_shared_begin_out(ev->o, ev->idx);
+	ev_unlock(ev);
+	err = swap_write(slot, ev->pg);
+	mutex_lock(&ev->o->lock);
+	vmo_shared_end_out(ev->o, ev->idx, err ? 0 : slot);
+	mutex_unlock(&ev->o->lock);
+	if (err) {
+		swap_put(slot);
+		return EV_FAIL; /* the page stays, unmapped */
 	}
 	uframe_put(ev->pg); /* the object's; ours keeps it for now */
 	return EV_DONE;
@@ -206,7 +231,8 @@ enum evict_result reclaim_evict_obj(struct page *pg, struct vmspace *held,
 	ev.young = false;
 	if (!vmo_tryget(ev.o))
 		return EV_FAIL; /* going: its frames go with it */
-	if (!mutex_trylock(&ev.o->lock)) {
+	ev.o_locked = mutex_trylock(&ev.o->lock);
+	if (!ev.o_locked) {
 		vmo_put(ev.o);
 		return EV_BUSY;
 	}
@@ -234,10 +260,7 @@ enum evict_result reclaim_evict_obj(struct page *pg, struct vmspace *held,
 	}
 	ret = obj_write_out(&ev);
 out:
-	for (int i = 0; i < ev.nspaces; i++)
-		if (ev.spaces[i].locked)
-			mutex_unlock(&ev.spaces[i].vs->lock);
-	mutex_unlock(&ev.o->lock);
+	ev_unlock(&ev);
 	/* the last references may destroy a space or the object, which
 	 * takes their locks: ours are all given back */
 	for (int i = 0; i < ev.nspaces; i++)

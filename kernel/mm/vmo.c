@@ -2,12 +2,29 @@
  * vmo.c - user frames and memory objects (see mm/vmo.h for the model,
  * the counts and the locks).
  *
- * A shared object's table entry is one word:
+ * A shared object's table entry is one word (struct page is 8-aligned,
+ * so the low bits of a frame's address are free for tags):
  *
  *   0                 nothing yet (or removed): a fault makes a zeroed frame
- *   struct page *     bit 0 clear: the frame, held with a reference
- *   slot << 1 | 1     bit 0 set: the page is in that swap slot, whose
- *                     reference the entry holds; a fault reads it back
+ *   struct page *     the frame, held with a reference
+ *   struct page * | 2 the frame, on its way to or from the disk: nobody
+ *                     may use or change the entry but the thread doing
+ *                     the I/O, which has let the object's lock go; others
+ *                     wait for it (shared_wait_io)
+ *   slot << 1 | 1     the page is in that swap slot, whose reference the
+ *                     entry holds; a fault reads it back
+ *
+ *   empty ──fault──> frame ──reclaim_obj.c──> frame|2 ──write──> slot
+ *                      ▲    (entries cleared)      │ write error     │
+ *                      ├───────────────────────────┘                 │
+ *                      │       read      fault: a new frame          │
+ *                      └─────────────── frame|2 <────────────────────┘
+ *                                         │ read error: slot again
+ *
+ * The disk I/O runs with the object unlocked, so other pages of the
+ * object can be faulted in and evicted meanwhile (a fault that holds
+ * the lock across a read would stall every process that maps the
+ * object, and its reclaimers, for the whole read).
  */
 #include "kernel/panic.h"
 #include "lib/string.h"
@@ -21,9 +38,17 @@
 
 #define DIR_LEAF (1UL << VMO_DIR_SHIFT)
 
+#define ENT_SLOT 1UL
+#define ENT_IO 2UL
+
 static inline bool ent_is_slot(uintptr_t e)
 {
-	return e & 1;
+	return e & ENT_SLOT;
+}
+
+static inline bool ent_in_io(uintptr_t e)
+{
+	return (e & (ENT_SLOT | ENT_IO)) == ENT_IO;
 }
 
 static inline uint64_t ent_slot(uintptr_t e)
@@ -33,17 +58,22 @@ static inline uint64_t ent_slot(uintptr_t e)
 
 static inline struct page *ent_page(uintptr_t e)
 {
-	return (struct page *)e;
+	return (struct page *)(e & ~ENT_IO);
 }
 
 static inline uintptr_t ent_of_slot(uint64_t slot)
 {
-	return (uintptr_t)(slot << 1 | 1);
+	return (uintptr_t)(slot << 1 | ENT_SLOT);
 }
 
 static inline uintptr_t ent_of_page(const struct page *pg)
 {
 	return (uintptr_t)pg;
+}
+
+static inline uintptr_t ent_of_io(const struct page *pg)
+{
+	return (uintptr_t)pg | ENT_IO;
 }
 
 static uint64_t nr_shared;  /* [atomic] counted frames with refcount >= 2 */
@@ -142,6 +172,8 @@ static struct vmo *vmo_alloc(enum vmo_type type, uint64_t npages)
 	o->npages = npages;
 	mutex_init(&o->lock, "vmo");
 	list_init(&o->regions);
+	spin_init(&o->io_lock, "vmo io");
+	wq_init(&o->io_wait, "vmo io");
 	return o;
 }
 
@@ -250,27 +282,46 @@ void vmo_detach(struct vmr *r)
 	mutex_unlock(&o->lock);
 }
 
-/* Call fn on every entry in use of the shared object in [first,
- * first+n); o->lock held (or the object is the caller's alone). */
-static void shared_each(struct vmo *o, uint64_t first, uint64_t n,
-			void (*fn)(struct vmo *, uintptr_t *))
+/* The entry of page idx, or NULL if its leaf was never made; o->lock
+ * held (or the object is the caller's alone). */
+static uintptr_t *shared_ent(struct vmo *o, uint64_t idx)
 {
-	uint64_t end = MIN(first + n, o->npages);
+	uintptr_t *leaf;
 
-	for (uint64_t i = first; i < end;) {
-		uintptr_t *leaf = o->dir[i >> VMO_DIR_SHIFT];
-		uint64_t leaf_end = MIN(ALIGN_DOWN(i, DIR_LEAF) + DIR_LEAF, end);
+	assert(o->type == VMO_SHARED && idx < o->npages);
+	leaf = o->dir[idx >> VMO_DIR_SHIFT];
+	return leaf ? &leaf[idx & (DIR_LEAF - 1)] : NULL;
+}
 
-		for (; leaf && i < leaf_end; i++)
-			if (leaf[i & (DIR_LEAF - 1)])
-				fn(o, &leaf[i & (DIR_LEAF - 1)]);
-		i = leaf_end;
-	}
+/* An entry is in I/O: let the object go until some I/O on it ends, then
+ * lock it again (the caller looks at its entry afresh). o->lock held. */
+static void shared_wait_io(struct vmo *o)
+{
+	uint64_t seq = o->io_seq; /* changes only with o->lock held too */
+
+	mutex_unlock(&o->lock);
+	spin_lock(&o->io_lock);
+	while (o->io_seq == seq) /* the disk ends it: a kill need not */
+		wq_sleep_uninterruptible(&o->io_wait, &o->io_lock);
+	spin_unlock(&o->io_lock);
+	mutex_lock(&o->lock);
+}
+
+/* An entry's I/O has ended (its new value is in place): wake the
+ * waiters. o->lock held. */
+static void shared_io_done(struct vmo *o)
+{
+	assert(mutex_holding(&o->lock));
+	spin_lock(&o->io_lock);
+	o->io_seq++;
+	spin_unlock(&o->io_lock);
+	wq_wake_all(&o->io_wait);
 }
 
 /* Entry *e, in use, becomes empty: its frame or slot is put. */
 static void ent_drop(struct vmo *o, uintptr_t *e)
 {
+	assert(!ent_in_io(*e));
 	if (ent_is_slot(*e)) {
 		swap_put(ent_slot(*e));
 		o->swapped--;
@@ -281,27 +332,35 @@ static void ent_drop(struct vmo *o, uintptr_t *e)
 	*e = 0;
 }
 
-/* MADV_REMOVE: a frame stays and is zeroed; a slot goes (the page then
- * reads zero: a fault makes a zeroed frame). */
-static void ent_zero(struct vmo *o, uintptr_t *e)
-{
-	if (ent_is_slot(*e))
-		ent_drop(o, e);
-	else
-		page_zero(page_to_va(ent_page(*e)));
-}
-
 void vmo_shared_zero(struct vmo *o, uint64_t first, uint64_t n)
 {
+	uint64_t end = MIN(first + n, o->npages);
+
 	assert(o->type == VMO_SHARED);
 	mutex_lock(&o->lock);
-	shared_each(o, first, n, ent_zero);
+	for (uint64_t i = first; i < end; i++) {
+		uintptr_t *e = shared_ent(o, i);
+
+		if (!e) { /* no leaf: nothing up to its end */
+			i = ALIGN_DOWN(i, DIR_LEAF) + DIR_LEAF - 1;
+			continue;
+		}
+		while (ent_in_io(*e))
+			shared_wait_io(o);
+		/* a frame stays and reads zero; a slot goes (a fault then
+		 * makes a zeroed frame) */
+		if (ent_is_slot(*e))
+			ent_drop(o, e);
+		else if (*e)
+			page_zero(page_to_va(ent_page(*e)));
+	}
 	mutex_unlock(&o->lock);
 }
 
 void vmo_put(struct vmo *o)
 {
 	uint32_t old = __atomic_fetch_sub(&o->refs, 1, __ATOMIC_ACQ_REL);
+	uint64_t nleaves = (o->npages + DIR_LEAF - 1) >> VMO_DIR_SHIFT;
 
 	assert(old > 0);
 	if (old != 1)
@@ -310,37 +369,54 @@ void vmo_put(struct vmo *o)
 		kfree(o);
 		return;
 	}
-	/* the last reference: no region maps it and no reclaimer will
-	 * look (vmo_tryget fails), but one may still hold a frame whose
-	 * reverse map points here, so the struct goes through the gc */
+	/* the last reference: no region maps it, no I/O runs (a fault's
+	 * region or a reclaimer's reference would keep it) and no
+	 * reclaimer will look (vmo_tryget fails); one may still hold a
+	 * frame whose reverse map points here, so the struct goes through
+	 * the reclaimers' gc */
 	assert(list_empty(&o->regions));
-	shared_each(o, 0, o->npages, ent_drop);
+	for (uint64_t l = 0; l < nleaves; l++) {
+		uintptr_t *leaf = o->dir[l];
+
+		for (uint64_t i = 0; leaf && i < DIR_LEAF; i++)
+			if (leaf[i])
+				ent_drop(o, &leaf[i]);
+		if (leaf)
+			pmm_free_page(leaf);
+	}
 	assert(o->resident == 0 && o->swapped == 0);
-	for (uint64_t i = 0; i < (o->npages + DIR_LEAF - 1) >> VMO_DIR_SHIFT; i++)
-		if (o->dir[i])
-			pmm_free_page(o->dir[i]);
 	kfree(o->dir);
 	reclaim_free_later(&o->dead, o);
 }
 
 /* Entry e of page idx holds a slot: read it into a new frame, which
- * takes the slot's place. 0, -ENOMEM or -EIO (the slot stays). */
+ * takes the slot's place. The entry is in I/O while the object is let
+ * go for the read. 0, -ENOMEM or -EIO (the slot stays). */
 static int shared_swapin(struct vmo *o, uint64_t idx, uintptr_t *e)
 {
 	struct page *pg = uframe_alloc(false);
 	uint64_t slot = ent_slot(*e);
+	int err;
 
 	if (!pg)
 		return -ENOMEM;
-	if (swap_in(slot, pg)) {
+	*e = ent_of_io(pg);
+	mutex_unlock(&o->lock);
+	err = swap_in(slot, pg);
+	mutex_lock(&o->lock);
+	assert(*e == ent_of_io(pg)); /* nobody else changes it */
+	if (err) {
+		*e = ent_of_slot(slot);
+		shared_io_done(o);
 		uframe_put(pg);
 		return -EIO;
 	}
+	*e = ent_of_page(pg);
 	swap_put(slot);
 	o->swapped--;
-	*e = ent_of_page(pg);
 	o->resident++;
 	reclaim_track_obj(pg, o, idx);
+	shared_io_done(o);
 	return 0;
 }
 
@@ -359,12 +435,19 @@ int vmo_shared_page(struct vmo *o, uint64_t idx, struct page **out)
 			goto out;
 		o->dir[idx >> VMO_DIR_SHIFT] = leaf;
 	}
-	e = &leaf[idx & (DIR_LEAF - 1)];
-	if (ent_is_slot(*e)) {
-		err = shared_swapin(o, idx, e);
-		if (err)
-			goto out;
-	} else if (!*e) {
+	e = &leaf[idx & (DIR_LEAF - 1)]; /* leaves stay while o lives */
+	for (;;) {
+		if (ent_in_io(*e)) {
+			shared_wait_io(o);
+		} else if (ent_is_slot(*e)) {
+			err = shared_swapin(o, idx, e);
+			if (err)
+				goto out;
+		} else {
+			break;
+		}
+	}
+	if (!*e) {
 		pg = uframe_alloc(true);
 		if (!pg)
 			goto out;
@@ -381,30 +464,38 @@ out:
 	return err;
 }
 
-/* The entry of page idx, whose leaf exists; o->lock held. */
-static uintptr_t *shared_ent(struct vmo *o, uint64_t idx)
-{
-	uintptr_t *leaf;
-
-	assert(o->type == VMO_SHARED && idx < o->npages &&
-	       mutex_holding(&o->lock));
-	leaf = o->dir[idx >> VMO_DIR_SHIFT];
-	return leaf ? &leaf[idx & (DIR_LEAF - 1)] : NULL;
-}
-
 bool vmo_shared_holds(struct vmo *o, uint64_t idx, const struct page *pg)
 {
-	uintptr_t *e = shared_ent(o, idx);
+	uintptr_t *e;
 
+	assert(mutex_holding(&o->lock));
+	e = shared_ent(o, idx);
 	return e && *e == ent_of_page(pg);
 }
 
-void vmo_shared_set_slot(struct vmo *o, uint64_t idx, uint64_t slot)
+void vmo_shared_begin_out(struct vmo *o, uint64_t idx)
 {
-	uintptr_t *e = shared_ent(o, idx);
+	uintptr_t *e;
 
-	assert(e && *e && !ent_is_slot(*e) && slot);
-	*e = ent_of_slot(slot);
-	o->resident--;
-	o->swapped++;
+	assert(mutex_holding(&o->lock));
+	e = shared_ent(o, idx);
+	assert(e && *e && !ent_is_slot(*e) && !ent_in_io(*e));
+	*e |= ENT_IO;
+}
+
+void vmo_shared_end_out(struct vmo *o, uint64_t idx, uint64_t slot)
+{
+	uintptr_t *e;
+
+	assert(mutex_holding(&o->lock));
+	e = shared_ent(o, idx);
+	assert(e && ent_in_io(*e));
+	if (slot) {
+		*e = ent_of_slot(slot);
+		o->resident--;
+		o->swapped++;
+	} else {
+		*e = ent_of_page(ent_page(*e));
+	}
+	shared_io_done(o);
 }

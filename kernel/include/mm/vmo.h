@@ -34,15 +34,18 @@
  * The reclaimer (mm/reclaim_obj.c) clears those entries and puts the
  * slot in the table: page tables never hold swap entries for shared
  * memory, since a missing entry of a shared region faults to the object,
- * which reads the slot back into a new frame (vmo_shared_page).
+ * which reads the slot back into a new frame (vmo_shared_page). While a
+ * page is on its way to or from the disk its entry is marked (vmo.c has
+ * the states) and the object is unlocked; whoever needs that entry waits
+ * for the I/O to end (io_wait).
  *
  * Locks and lifetimes: an object is reference-counted (refs: one per
  * region that points at it, atomic) and freed with its frames and slots
  * when the last region goes. A shared object's table, counts and region
  * list are guarded by its mutex (order: vs->lock -> vmo->lock -> buddy;
- * the reclaimer, holding vmo->lock, only tries vs locks); it is held
- * across the disk read of a swap-in and the write of an eviction. The
- * reclaimer reaches an object through a frame and takes a reference
+ * the reclaimer, holding vmo->lock, only tries vs locks); it is not
+ * held across disk I/O. The reclaimer reaches an object through a frame
+ * and takes a reference
  * with vmo_tryget, so a shared object's struct is freed only when no
  * reclaimer runs (reclaim_free_later). Image objects are immutable after
  * creation.
@@ -51,6 +54,7 @@
 #define KITE_MM_VMO_H
 
 #include "kernel/mutex.h"
+#include "kernel/spinlock.h"
 #include "kernel/types.h"
 #include "lib/list.h"
 #include "mm/memlayout.h"
@@ -112,6 +116,9 @@ struct vmo {
 	uint64_t swapped;      /* [lock; racy single-word reads] pages in
 				* swap slots */
 	struct list_node regions; /* [lock] struct vmr (obj_link) mapping it */
+	struct spinlock io_lock;  /* for waiting on io_seq */
+	struct waitqueue io_wait; /* threads waiting for an entry's I/O */
+	uint64_t io_seq;          /* [lock and io_lock] I/Os ended */
 	struct reclaim_dead dead; /* freed through the reclaimers' gc */
 };
 
@@ -139,17 +146,21 @@ void vmo_attach(struct vmr *r);
 void vmo_detach(struct vmr *r);
 /* *out = the frame of shared page idx, with a reference for the
  * caller's mapping: a zeroed one is made on first use, and a page in
- * swap is read back (sleeping, the object locked). 0, -ENOMEM (no
- * frame) or -EIO (the swap read failed: the page stays in its slot). */
+ * swap is read back (sleeping; the object is let go meanwhile). 0,
+ * -ENOMEM (no frame) or -EIO (the swap read failed: the page stays in
+ * its slot). */
 int vmo_shared_page(struct vmo *o, uint64_t idx, struct page **out);
 /* Zero shared pages [first, first+n) of the object (MADV_REMOVE: the
  * frames stay, mapped wherever they are, and read zero; pages in swap
  * give their slots back and read zero from then on). */
 void vmo_shared_zero(struct vmo *o, uint64_t first, uint64_t n);
-/* For the reclaimer (o->lock held): does entry idx hold frame pg? Put
- * slot in entry idx in place of its frame (the caller then puts the
- * object's reference to the frame). */
+/* For the reclaimer, o->lock held: does entry idx hold frame pg (and no
+ * I/O)? The frame of entry idx goes out to the disk: until
+ * vmo_shared_end_out nobody else uses or changes the entry (the object
+ * may be unlocked meanwhile). It is out in slot (the caller then puts
+ * the object's reference to the frame), or, slot 0, it stays. */
 bool vmo_shared_holds(struct vmo *o, uint64_t idx, const struct page *pg);
-void vmo_shared_set_slot(struct vmo *o, uint64_t idx, uint64_t slot);
+void vmo_shared_begin_out(struct vmo *o, uint64_t idx);
+void vmo_shared_end_out(struct vmo *o, uint64_t idx, uint64_t slot);
 
 #endif
