@@ -22,9 +22,13 @@
  *                                 or read back if it went to swap)
  *
  * Everything runs under vs->lock (a mutex): faults may allocate, zero and
- * copy, and later read swap. When no frame can be had, the OOM policy gets
- * memory back (proc/oom.c; it may sleep, the lock still held, which keeps
- * the caller's view of the regions valid) and the fault is tried again.
+ * copy, and read swap. When no frame can be had, frames are swapped out
+ * (reclaim_frames); if none can go now (the spaces that map them are in
+ * faults of their own) the fault waits a moment and tries again - a user
+ * fault (vm_fault) with its space unlocked, so that the others can evict
+ * frames it maps too (shared memory). Then the OOM policy gets memory
+ * back (proc/oom.c; it may sleep, the lock still held, which keeps the
+ * caller's view of the regions valid) and the fault is tried again.
  *
  * A/D: leaves start without them; QEMU sets them during its walk. If a
  * fault arrives for a leaf that already allows the access, the hardware
@@ -247,8 +251,11 @@ static int fault_once(struct vmspace *vs, vaddr_t va, unsigned access,
 	return VMF_OK;
 }
 
-int vm_fault_locked(struct vmspace *vs, vaddr_t va, unsigned access,
-		    paddr_t *pa)
+/* vm_fault_locked; unlock: vs->lock may be let go while the fault waits
+ * for others to make room (a user fault, which holds nothing else and
+ * looks at its region afresh on every try). */
+static int fault_serve(struct vmspace *vs, vaddr_t va, unsigned access,
+		       paddr_t *pa, bool unlock)
 {
 	paddr_t dummy;
 	int busy_waits = 0;
@@ -268,10 +275,21 @@ int vm_fault_locked(struct vmspace *vs, vaddr_t va, unsigned access,
 		if (reclaim_frames(RECLAIM_BATCH, vs))
 			continue;
 		/* none could go now: other spaces may be busy (in their own
-		 * faults and I/O); while swap has room, give them a moment */
+		 * faults and I/O); while swap has room, give them a moment -
+		 * unlocked if we may, so that they can evict frames we map
+		 * too (shared memory, copy-on-write): two faults that each
+		 * keep their space locked while they wait for the other's
+		 * frames would wait for ever */
 		if (swap_has_room() && busy_waits++ < RECLAIM_WAITS) {
-			if (sleep_ms(1))
-				return VMF_OOM; /* killed */
+			int killed;
+
+			if (unlock)
+				mutex_unlock(&vs->lock);
+			killed = sleep_ms(1);
+			if (unlock)
+				mutex_lock(&vs->lock);
+			if (killed)
+				return VMF_OOM;
 			continue;
 		}
 		/* wait for memory with the space still locked, so callers'
@@ -283,12 +301,18 @@ int vm_fault_locked(struct vmspace *vs, vaddr_t va, unsigned access,
 	}
 }
 
+int vm_fault_locked(struct vmspace *vs, vaddr_t va, unsigned access,
+		    paddr_t *pa)
+{
+	return fault_serve(vs, va, access, pa, false);
+}
+
 int vm_fault(struct vmspace *vs, vaddr_t va, unsigned access)
 {
 	int err;
 
 	mutex_lock(&vs->lock);
-	err = vm_fault_locked(vs, va, access, NULL);
+	err = fault_serve(vs, va, access, NULL, true);
 	mutex_unlock(&vs->lock);
 	return err;
 }

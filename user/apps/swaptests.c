@@ -293,8 +293,10 @@ static void stage_sync(int me, uint64_t stage)
  * backwards, then strided (rewriting it as pass 2); the child checks the
  * private pages and writes its own copies (pass 5), the parent's stay
  * pass 1. Stage 2: the other's half, strided: each page holds pass 2 and
- * gets pass 3. Stage 3: its own half holds what the other wrote (read
- * backwards); the private pages what each side left there.
+ * gets pass 3. Stage 3: both read every page forwards at once (so one
+ * often faults on a page the other is reading in, or that is being
+ * written out: it waits for that I/O), and the private pages hold what
+ * each side left there.
  */
 static void shared_side(int me)
 {
@@ -323,7 +325,7 @@ static void shared_side(int me)
 			fill(sh_page(i), i, 3);
 		}
 	stage_sync(me, 2);
-	for (uint64_t i = hi; i-- > lo;)
+	for (uint64_t i = 0; i < sh_n; i++)
 		check_page(sh_page(i), i, 3);
 	for (uint64_t i = 0; i < sh_npriv; i++)
 		check_page(priv_page(i), i, me ? 5 : 1);

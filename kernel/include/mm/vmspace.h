@@ -194,7 +194,9 @@ enum vm_fault_err {
  * frame's address. VMF_OK or why not. May sleep. */
 int vm_fault_locked(struct vmspace *vs, vaddr_t va, unsigned access,
 		    paddr_t *pa);
-/* The same, taking vs->lock. */
+/* The same, taking vs->lock; while it waits for others to make room
+ * the lock is let go (they may need it to evict frames it maps too), so
+ * the regions may change meanwhile. */
 int vm_fault(struct vmspace *vs, vaddr_t va, unsigned access);
 /* A page fault in user mode by the current process at va (pc, sp the
  * user's registers): serve it, or end the process with a message that
