@@ -60,7 +60,8 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     sleeps, the console's foreground group
   swaptests[POLICY,cpus=N]/X
                     user/apps/swaptests.c under usermem=8M with the swap
-                    disk and each replacement policy (clock, fifo)
+                    disk and each replacement policy (clock, fifo):
+                    private and shared (MAP_SHARED) working sets 3x the cap
   usermem=16M/vmtests[cpus=N]/X
                     vmtests' memory-hungry tests with user pages capped
                     (usermem=16M): the OOM kill comes at the cap
