@@ -264,12 +264,13 @@ static uint64_t user_frames(void)
 /* MAP_SHARED memory mapped in two spaces (fork): the reclaimer evicts
  * its frames through the object (every entry goes, the object's table
  * holds slots, the processes' own swap counts do not change), either
- * space reads each page back whole, writes stay shared; split and moved
- * regions are found too; MADV_REMOVE frees a slot; exit frees the rest. */
+ * space, or a fork made meanwhile, reads each page back whole, writes
+ * stay shared; split and moved regions are found too; MADV_REMOVE frees
+ * a slot; exit frees the rest. */
 KTEST(swap_shared)
 {
 	uint64_t held, slots0 = slots_used(), users;
-	struct vmspace *vs, *kid;
+	struct vmspace *vs, *kid, *gkid;
 	struct vmo *o;
 	long at, moved;
 
@@ -303,6 +304,11 @@ KTEST(swap_shared)
 			   !mapped(kid, at + i * PAGE_SIZE), "page %d mapped", i);
 	KT_ASSERT(vs->pages[VMR_SHARED] == 0 && kid->pages[VMR_SHARED] == 0);
 	KT_ASSERT(vs->swapped == 0 && kid->swapped == 0);
+	/* a fork now copies no entry: its faults go to the object too */
+	gkid = vmspace_fork(kid);
+	KT_ASSERT(gkid && gkid->swapped == 0 && shared_ok(gkid, at, 4, 0));
+	vmspace_put(gkid);
+	KT_ASSERT(o->swapped == NPAGES - 1 && slots_used() == slots0 + NPAGES - 1);
 	/* back: the child reads the odd pages, the parent all of them */
 	for (int i = 1; i < NPAGES; i += 2)
 		KT_ASSERTF(shared_ok(kid, at, i, 0), "child, page %d", i);
