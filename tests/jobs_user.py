@@ -157,10 +157,11 @@ USERMEM_TESTS = "oom demand_zero stack_4m mmap_basic shared_pingpong"
 OOM_KIB_RE = re.compile(r"out of memory: killed pid \d+ \(vmtests\), (\d+) KiB")
 
 
-def test_lines_job(name, cpus, bootargs, extra_checks=None):
+def test_lines_job(name, cpus, bootargs, extra_checks=None,
+                   timeout=USERTESTS_TIMEOUT):
     """Boot with bootargs; a check per ok/FAIL line of the test program,
     extra_checks(name, output) -> more checks, and one for its summary."""
-    res = qemu_run.run(cpus, "128M", bootargs, USERTESTS_TIMEOUT)
+    res = qemu_run.run(cpus, "128M", bootargs, timeout)
     checks = [Check("%s/%s" % (name, m.group(2)), m.group(1) == "ok",
                     m.group(4) or "", m.group(3) or "")
               for m in USERTESTS_RE.finditer(res.output)]
@@ -195,17 +196,21 @@ def usermem_job(cpus):
 
 SWAP_POLICIES = ("clock", "lru", "fifo")
 SWAP_USERMEM = "8M"  # the working sets are 3 times this
+# 2-3 minutes, more on a busy host: workset_3x, oom_swap_full and
+# shared_3x each move some 50,000 pages to and from the disk
+SWAPTESTS_TIMEOUT = 420
 
 
 def swaptests_job(policy, cpus):
     """user/apps/swaptests.c with user pages capped at 8 MiB and the
     64 MiB swap disk: working sets 3x the cap, fork over swapped pages,
-    three processes at once, kills while swapping, memory and swap full;
-    every page comes back whole, every frame and swap slot is back at the
-    end."""
+    three processes at once, kills while swapping, memory and swap full,
+    shared memory 3x the cap used by two processes at once; every page
+    comes back whole, every frame and swap slot is back at the end."""
     return test_lines_job("swaptests[%s,cpus=%d]" % (policy, cpus), cpus,
                           'init="swaptests --harts=%d" usermem=%s swap=%s'
-                          % (cpus, SWAP_USERMEM, policy))
+                          % (cpus, SWAP_USERMEM, policy),
+                          timeout=SWAPTESTS_TIMEOUT)
 
 
 SWAPDEMO_ROW_RE = re.compile(

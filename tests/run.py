@@ -60,7 +60,8 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     sleeps, the console's foreground group
   swaptests[POLICY,cpus=N]/X
                     user/apps/swaptests.c under usermem=8M with the swap
-                    disk and each replacement policy (clock, lru, fifo)
+                    disk and each replacement policy (clock, lru, fifo):
+                    private and shared (MAP_SHARED) working sets 3x the cap
   swapdemo          the policy comparison table (user/apps/swapdemo.c):
                     every row there, sequential scans and fifo on a loop
                     fault on nearly every reference, clock and lru beat

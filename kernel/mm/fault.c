@@ -18,12 +18,17 @@
  *                                 write: a fresh zeroed frame
  *                      image      a whole aligned page: the image's own
  *                                 frame, read-only; else a filled copy
- *                      shared     the object's frame (made on first use)
+ *                      shared     the object's frame (made on first use,
+ *                                 or read back if it went to swap)
  *
  * Everything runs under vs->lock (a mutex): faults may allocate, zero and
- * copy, and later read swap. When no frame can be had, the OOM policy gets
- * memory back (proc/oom.c; it may sleep, the lock still held, which keeps
- * the caller's view of the regions valid) and the fault is tried again.
+ * copy, and read swap. When no frame can be had, frames are swapped out
+ * (reclaim_frames); if none can go now (the spaces that map them are in
+ * faults of their own) the fault waits a moment and tries again - a user
+ * fault (vm_fault) with its space unlocked, so that the others can evict
+ * frames it maps too (shared memory). Then the OOM policy gets memory
+ * back (proc/oom.c; it may sleep, the lock still held, which keeps the
+ * caller's view of the regions valid) and the fault is tried again.
  *
  * A/D: leaves start without them; QEMU sets them during its walk. If a
  * fault arrives for a leaf that already allows the access, the hardware
@@ -41,6 +46,7 @@
 #include "proc/oom.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
+#include "uapi/errno.h"
 #include "uapi/kite.h"
 
 #define VMF_NOFRAME (-1) /* internal: no frame; get memory back, retry */
@@ -99,9 +105,11 @@ static int fault_missing(struct vmspace *vs, struct vmr *r, vaddr_t page,
 	paddr_t pa;
 
 	if (r->obj && r->obj->type == VMO_SHARED) {
-		pg = vmo_shared_page(r->obj, idx);
-		if (!pg)
-			return VMF_NOFRAME;
+		/* the object's frame, read back from swap if it is there */
+		int err = vmo_shared_page(r->obj, idx, &pg);
+
+		if (err)
+			return err == -EIO ? VMF_IO : VMF_NOFRAME;
 		pa = page_to_pa(pg);
 	} else if (!write && r->obj && (pa = vmo_image_frame(r->obj, idx))) {
 		prot &= ~VM_WRITE; /* the app's own page: copy on write */
@@ -245,8 +253,11 @@ static int fault_once(struct vmspace *vs, vaddr_t va, unsigned access,
 	return VMF_OK;
 }
 
-int vm_fault_locked(struct vmspace *vs, vaddr_t va, unsigned access,
-		    paddr_t *pa)
+/* vm_fault_locked; unlock: vs->lock may be let go while the fault waits
+ * for others to make room (a user fault, which holds nothing else and
+ * looks at its region afresh on every try). */
+static int fault_serve(struct vmspace *vs, vaddr_t va, unsigned access,
+		       paddr_t *pa, bool unlock)
 {
 	paddr_t dummy;
 	int busy_waits = 0;
@@ -266,10 +277,21 @@ int vm_fault_locked(struct vmspace *vs, vaddr_t va, unsigned access,
 		if (reclaim_frames(RECLAIM_BATCH, vs))
 			continue;
 		/* none could go now: other spaces may be busy (in their own
-		 * faults and I/O); while swap has room, give them a moment */
+		 * faults and I/O); while swap has room, give them a moment -
+		 * unlocked if we may, so that they can evict frames we map
+		 * too (shared memory, copy-on-write): two faults that each
+		 * keep their space locked while they wait for the other's
+		 * frames would wait for ever */
 		if (swap_has_room() && busy_waits++ < RECLAIM_WAITS) {
-			if (sleep_ms(1))
-				return VMF_OOM; /* killed */
+			int killed;
+
+			if (unlock)
+				mutex_unlock(&vs->lock);
+			killed = sleep_ms(1);
+			if (unlock)
+				mutex_lock(&vs->lock);
+			if (killed)
+				return VMF_OOM;
 			continue;
 		}
 		/* wait for memory with the space still locked, so callers'
@@ -281,12 +303,18 @@ int vm_fault_locked(struct vmspace *vs, vaddr_t va, unsigned access,
 	}
 }
 
+int vm_fault_locked(struct vmspace *vs, vaddr_t va, unsigned access,
+		    paddr_t *pa)
+{
+	return fault_serve(vs, va, access, pa, false);
+}
+
 int vm_fault(struct vmspace *vs, vaddr_t va, unsigned access)
 {
 	int err;
 
 	mutex_lock(&vs->lock);
-	err = vm_fault_locked(vs, va, access, NULL);
+	err = fault_serve(vs, va, access, NULL, true);
 	mutex_unlock(&vs->lock);
 	return err;
 }

@@ -17,6 +17,9 @@
  *   down; write the frame; on error restore the entries
  *   drop the entries' references: the frame is freed with ours
  *
+ * A shared object's frame (PG_OBJ) is found through its object instead
+ * (reclaim_obj.c); try_evict hands it over.
+ *
  * Locks: lru_lock (a spinlock) guards the policy's list and PG_LRU and is
  * held only for list work; a family's lock only while its list is read.
  * Address-space mutexes are only tried, so a faulting thread that holds
@@ -49,14 +52,12 @@ static const struct swap_policy *policy;    /* [lru_lock; atomic reads] */
 static uint64_t nr_scanned, nr_evicted, nr_referenced, nr_busy; /* [atomic] */
 static uint64_t nr_direct, nr_aged;                              /* [atomic] */
 static uint64_t nr_lru; /* [lru_lock; racy reads] frames on the list */
-/* A reclaimer may hold a frame whose family goes meanwhile (its last
- * space exits while the frame, held by the reclaimer alone, lives on):
- * families are freed only when no reclaimer runs. */
+/* A reclaimer may hold a frame whose family (or shared object) goes
+ * meanwhile (its last space exits while the frame, held by the reclaimer
+ * alone, lives on): they are freed only when no reclaimer runs. */
 static struct spinlock family_gc_lock = SPINLOCK_INIT("vm family gc");
 static unsigned reclaimers;                /* [family_gc_lock] */
 static struct list_node dead_families = LIST_INIT(dead_families); /* [same] */
-
-enum evict_result { EV_DONE, EV_ACCESSED, EV_BUSY, EV_FAIL };
 
 static const struct swap_policy *policy_find(const char *name)
 {
@@ -131,21 +132,28 @@ void family_join(struct vm_family *f, struct vmspace *vs)
 
 void family_leave(struct vm_family *f, struct vmspace *vs)
 {
-	bool now;
-
 	spin_lock(&f->lock);
 	list_remove(&vs->family_link);
 	spin_unlock(&f->lock);
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
-	/* empty: free it, or leave it to the last reclaimer running */
+	reclaim_free_later(&f->dead, f); /* empty */
+}
+
+void reclaim_free_later(struct reclaim_dead *d, void *mem)
+{
+	bool now;
+
+	/* free it, or leave it to the last reclaimer running */
 	spin_lock(&family_gc_lock);
 	now = reclaimers == 0;
-	if (!now)
-		list_push_back(&dead_families, &f->dead_link);
+	if (!now) {
+		d->mem = mem;
+		list_push_back(&dead_families, &d->link);
+	}
 	spin_unlock(&family_gc_lock);
 	if (now)
-		kfree(f);
+		kfree(mem);
 }
 
 static void reclaimer_enter(void)
@@ -166,20 +174,34 @@ static void reclaimer_leave(void)
 			list_push_back(&dead, n);
 	spin_unlock(&family_gc_lock);
 	while ((n = list_pop_front(&dead)) != NULL)
-		kfree(list_entry(n, struct vm_family, dead_link));
+		kfree(list_entry(n, struct reclaim_dead, link)->mem);
 }
 
 /* ---- the list -------------------------------------------------------------- */
 
-void reclaim_track(struct page *pg, struct vmspace *vs, vaddr_t va)
+static void lru_add(struct page *pg)
 {
-	pg->rmap_family = vs->family;
-	pg->rmap_va = va;
 	spin_lock(&lru_lock);
 	policy->add(&lru_queue, pg);
 	pg->flags |= PG_LRU;
 	nr_lru++;
 	spin_unlock(&lru_lock);
+}
+
+void reclaim_track(struct page *pg, struct vmspace *vs, vaddr_t va)
+{
+	pg->rmap_family = vs->family;
+	pg->rmap_va = va;
+	lru_add(pg);
+}
+
+void reclaim_track_obj(struct page *pg, struct vmo *o, uint64_t idx)
+{
+	assert(!(pg->flags & (PG_LRU | PG_OBJ)));
+	pg->flags |= PG_OBJ; /* nobody else knows the frame yet */
+	pg->rmap_family = o;
+	pg->rmap_va = idx;
+	lru_add(pg);
 }
 
 void reclaim_untrack(struct page *pg)
@@ -295,6 +317,8 @@ static enum evict_result try_evict(struct page *pg, struct vmspace *held,
 	int n, nfound = 0, busy = 0;
 	bool young = false;
 
+	if (pg->flags & PG_OBJ)
+		return reclaim_evict_obj(pg, held, use_accessed);
 	if (!f)
 		return EV_FAIL;
 	n = family_spaces(f, m);

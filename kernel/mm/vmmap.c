@@ -57,8 +57,10 @@ static int vmr_split(struct vmspace *vs, struct vmr *r, vaddr_t at)
 	*n = *r;
 	n->start = at;
 	n->pgoff = r->pgoff + (at - r->start) / PAGE_SIZE;
-	if (n->obj)
+	if (n->obj) {
 		vmo_get(n->obj);
+		vmo_attach(n);
+	}
 	r->end = at;
 	list_insert_between(&n->link, &r->link, r->link.next);
 	vs->nregions++;
@@ -80,8 +82,10 @@ void vmr_free(struct vmspace *vs, struct vmr *r)
 	vs->nregions--;
 	if (vs->hint == r)
 		vs->hint = NULL;
-	if (r->obj)
+	if (r->obj) {
+		vmo_detach(r);
 		vmo_put(r->obj);
+	}
 	kfree(r);
 }
 

@@ -155,8 +155,10 @@ static void vmspace_empty(struct vmspace *vs)
 					   struct vmr, link);
 
 		vmr_unmap_pages(vs, r, r->start, r->end);
-		if (r->obj)
+		if (r->obj) {
+			vmo_detach(r);
 			vmo_put(r->obj);
+		}
 		kfree(r);
 	}
 	vs->hint = NULL;
@@ -289,8 +291,11 @@ static int fork_region(struct vmspace *vs, struct vmspace *parent,
 	if (!r)
 		return -ENOMEM;
 	*r = *pr;
-	if (r->obj)
+	r->vs = vs;
+	if (r->obj) {
 		vmo_get(r->obj);
+		vmo_attach(r);
+	}
 	list_push_back(&vs->regions, &r->link);
 	vs->nregions++;
 	vs->vsz += r->end - r->start;
@@ -372,6 +377,8 @@ int vmr_insert(struct vmspace *vs, vaddr_t start, vaddr_t end, unsigned prot,
 	r->kind = kind;
 	r->flags = flags;
 	r->obj = obj;
+	r->vs = vs;
+	vmo_attach(r);
 	list_insert_between(&r->link, next ? next->link.prev : vs->regions.prev,
 			    next ? &next->link : &vs->regions);
 	vs->nregions++;

@@ -7,6 +7,9 @@
  *
  *   tools/run.py --bootargs "usermem=16M swap=clock" -- swaptests
  *
+ * The working sets are private memory, or shared (MAP_SHARED, written
+ * and read by a parent and its child at once: shared_3x).
+ *
  * Every page of a working set carries its own pattern (its number and
  * the pass that wrote it in every word), so a page that comes back from
  * the wrong slot, or half written, or not at all, is caught. Each test
@@ -243,9 +246,143 @@ static void t_oom_swap_full(void)
 	t_workset_3x();
 }
 
+/* ---- shared memory ------------------------------------------------------ */
+
+static char *sh_base;               /* MAP_SHARED: the working set */
+static uint64_t sh_n;
+static volatile uint64_t *sh_stage; /* MAP_SHARED: [0] parent, [1] child */
+static char *sh_priv;               /* private: copy-on-write across the fork */
+static uint64_t sh_npriv;
+static pid_t sh_parent, sh_child;
+
+static uint64_t *sh_page(uint64_t i)
+{
+	return (uint64_t *)(sh_base + i * PAGE);
+}
+
+static uint64_t *priv_page(uint64_t i)
+{
+	return (uint64_t *)(sh_priv + i * PAGE);
+}
+
+/* Side me has finished stage; wait until the other side has too (it
+ * must still be there: a parent or child that fails ends this one). */
+static void stage_sync(int me, uint64_t stage)
+{
+	uint64_t t0 = now_ms();
+	int st;
+
+	__atomic_store_n(&sh_stage[me], stage, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&sh_stage[!me], __ATOMIC_SEQ_CST) < stage) {
+		if (me == 0 && waitpid(sh_child, &st, WNOHANG) == sh_child) {
+			if (WIFEXITED(st) && WEXITSTATUS(st) == 1)
+				exit(1); /* it said why */
+			fail("the child ended in stage %lu: status 0x%x",
+			     (unsigned long)stage, st);
+		}
+		CHECK(me == 0 || getppid() == sh_parent, "the parent went");
+		CHECK(now_ms() - t0 < 250000, "stage %lu: waited 250 s",
+		      (unsigned long)stage);
+		sleep_ms(2);
+	}
+}
+
+/*
+ * One side of shared_3x: me 0 (the parent) has the lower half of the
+ * shared pages, 1 (the child) the upper. Stage 1: write its half, read it
+ * backwards, then strided (rewriting it as pass 2); the child checks the
+ * private pages and writes its own copies (pass 5), the parent's stay
+ * pass 1. Stage 2: the other's half, strided: each page holds pass 2 and
+ * gets pass 3. Stage 3: both read every page forwards at once (so one
+ * often faults on a page the other is reading in, or that is being
+ * written out: it waits for that I/O), and the private pages hold what
+ * each side left there.
+ */
+static void shared_side(int me)
+{
+	uint64_t half = sh_n / 2;
+	uint64_t lo = me ? half : 0, hi = me ? sh_n : half;
+	uint64_t olo = me ? 0 : half, ohi = me ? half : sh_n;
+
+	for (uint64_t i = lo; i < hi; i++)
+		fill(sh_page(i), i, 1);
+	for (uint64_t i = hi; i-- > lo;)
+		check_page(sh_page(i), i, 1);
+	for (uint64_t s = 0; s < 7; s++)
+		for (uint64_t i = lo + s; i < hi; i += 7) {
+			check_page(sh_page(i), i, 1);
+			fill(sh_page(i), i, 2);
+		}
+	for (uint64_t i = 0; i < sh_npriv; i++) {
+		check_page(priv_page(i), i, 1);
+		if (me)
+			fill(priv_page(i), i, 5);
+	}
+	stage_sync(me, 1);
+	for (uint64_t s = 0; s < 7; s++)
+		for (uint64_t i = olo + s; i < ohi; i += 7) {
+			check_page(sh_page(i), i, 2);
+			fill(sh_page(i), i, 3);
+		}
+	stage_sync(me, 2);
+	for (uint64_t i = 0; i < sh_n; i++)
+		check_page(sh_page(i), i, 3);
+	for (uint64_t i = 0; i < sh_npriv; i++)
+		check_page(priv_page(i), i, me ? 5 : 1);
+}
+
+/* A MAP_SHARED working set three times the cap, written and read by a
+ * parent and its child at once (each its own half, then the other's),
+ * beside private pages they share copy-on-write; the shared pages go to
+ * swap and come back whole on either side, and every slot they held is
+ * free after munmap (the object's slots are no process's: the driver
+ * counts them at the end, when every process's swapped pages are back). */
+static void t_shared_3x(void)
+{
+	struct kite_meminfo m0 = mem(), m1;
+	int st;
+
+	sh_n = 3 * cap_pages();
+	sh_npriv = cap_pages() / 4;
+	sh_base = mmap(NULL, sh_n * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	sh_stage = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(sh_base != MAP_FAILED && sh_stage != MAP_FAILED,
+	      "mmap MAP_SHARED: %s", strerror(errno));
+	sh_priv = map(sh_npriv);
+	for (uint64_t i = 0; i < sh_npriv; i++)
+		fill(priv_page(i), i, 1);
+	sh_parent = getpid();
+	sh_child = fork();
+	CHECK(sh_child >= 0, "fork: %s", strerror(errno));
+	if (sh_child == 0) {
+		shared_side(1);
+		exit(0);
+	}
+	shared_side(0);
+	EQ(waitpid(sh_child, &st, 0), sh_child);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 1)
+		exit(1); /* the child printed why */
+	CHECK(st == 0, "the child: status 0x%x", st);
+	for (uint64_t i = 0; i < sh_n; i += 7) /* the child's writes outlive it */
+		check_page(sh_page(i), i, 3);
+	m1 = mem();
+	CHECK(m1.swap_outs - m0.swap_outs >= sh_n, "%lu pages swapped out for "
+	      "%lu shared pages thrice the cap",
+	      (unsigned long)(m1.swap_outs - m0.swap_outs), (unsigned long)sh_n);
+	CHECK(m1.swap_ins > m0.swap_ins, "nothing swapped back in");
+	EQ(munmap(sh_base, sh_n * PAGE), 0);
+	EQ(munmap((void *)sh_stage, PAGE), 0);
+	EQ(munmap(sh_priv, sh_npriv * PAGE), 0);
+	pass_note("%lu shared pages, %lu out, %lu in", (unsigned long)sh_n,
+		  (unsigned long)(m1.swap_outs - m0.swap_outs),
+		  (unsigned long)(m1.swap_ins - m0.swap_ins));
+}
+
 static const struct test tests[] = {
 	T(workset_3x), T(fork_swap), T(many), T(kill_while_swapping),
-	T(oom_swap_full),
+	T(oom_swap_full), T(shared_3x),
 };
 
 int main(int argc, char **argv)

@@ -22,6 +22,10 @@
 #define PG_LARGE 0x10    /* head of a large kmalloc allocation */
 #define PG_USER 0x20     /* counted as user memory */
 #define PG_LRU 0x40      /* [lru lock] on the replacement policy's list */
+#define PG_OBJ 0x80      /* a shared object's frame: rmap_family is the
+			  * struct vmo, rmap_va the page index [set
+			  * before the frame is tracked; cleared when it
+			  * is freed] */
 
 struct page {
 	struct list_node link; /* [zone lock] free list, [class lock] slab
@@ -41,10 +45,15 @@ struct page {
 		};
 		struct { /* a user frame that may be swapped (reclaim.c) */
 			void *rmap_family;  /* the struct vm_family whose
-					     * spaces may map it; NULL: not
-					     * reclaimable [set before it is
-					     * mapped; the owner's vs lock] */
-			uint64_t rmap_va;   /* where they map it [same] */
+					     * spaces may map it, or with
+					     * PG_OBJ the struct vmo holding
+					     * it; NULL: not reclaimable [set
+					     * before it is mapped; the
+					     * owner's vs lock, or the
+					     * object's lock] */
+			uint64_t rmap_va;   /* where they map it, or with
+					     * PG_OBJ its index in the
+					     * object [same] */
 			uint64_t lru_stamp; /* [lru lock] the policy's */
 		};
 		struct { /* a page-table page (the owner of the table's

@@ -8,8 +8,11 @@
  * the set of spaces descended by fork from one execve: a copy-on-write
  * frame is mapped at the same address in several of them, so to find
  * every entry that maps a frame the reclaimer looks at that address in
- * each space of its family. Frames of shared memory and of the kernel
- * image have no reverse map and are never swapped.
+ * each space of its family. A frame of a shared object (MAP_SHARED)
+ * records the object and its page index instead (PG_OBJ): the object
+ * keeps the list of regions that map it, and the reclaimer looks at the
+ * page's address in each (mm/reclaim_obj.c). Frames of the kernel image
+ * have no reverse map and are never swapped.
  *
  * Policies: every reclaimable frame is on the active policy's list
  * (PG_LRU, under the lru lock). A policy is a struct of methods in the
@@ -19,6 +22,11 @@
  *
  * Reclaim: the faulting thread reclaims directly when no frame is left
  * (within usermem=), before the OOM policy runs.
+ *
+ * Lifetimes: a reclaimer holds a reference to the frame it tries, not
+ * to what the frame's reverse map points at; a family or a shared
+ * object whose owner lets it go is therefore freed only when no
+ * reclaimer runs (reclaim_free_later).
  */
 #ifndef KITE_MM_RECLAIM_H
 #define KITE_MM_RECLAIM_H
@@ -28,15 +36,23 @@
 #include "lib/list.h"
 
 struct page;
+struct vmo;
 struct vmspace;
+
+/* A struct a reclaimer may still reach through a frame after its owner
+ * let it go, on its way to kfree. */
+struct reclaim_dead {
+	struct list_node link; /* [reclaim.c's gc lock] waiting for the
+				* reclaimers to finish */
+	void *mem;             /* what to kfree */
+};
 
 /* The spaces that may map a private frame (see above). */
 struct vm_family {
 	struct spinlock lock;
 	struct list_node spaces; /* [lock] struct vmspace, family_link */
 	uint32_t refs;           /* [atomic] spaces in it */
-	struct list_node dead_link; /* [reclaim.c's gc lock] empty, waiting
-				     * for the reclaimers to finish */
+	struct reclaim_dead dead; /* empty, waiting for the reclaimers */
 };
 
 /* A replacement policy: methods over the reclaimer's queue q of frames
@@ -83,13 +99,30 @@ void family_leave(struct vm_family *f, struct vmspace *vs);
 /* A private frame pg, just made, will be mapped at va in vs: record the
  * reverse map and put it on the policy's list. */
 void reclaim_track(struct page *pg, struct vmspace *vs, vaddr_t va);
+/* A frame pg, just made or read back, is held by shared object o as its
+ * page idx (o->lock held): record that (PG_OBJ) and put it on the
+ * policy's list. */
+void reclaim_track_obj(struct page *pg, struct vmo *o, uint64_t idx);
 /* pg (its last reference just went) leaves the list. */
 void reclaim_untrack(struct page *pg);
+/* kfree(mem) now if no reclaimer runs, else when the last one running
+ * finishes (d lies in mem). */
+void reclaim_free_later(struct reclaim_dead *d, void *mem);
 
 /* Swap out up to n frames of user memory. held: an address space the
  * caller has locked (its frames are tried too). Returns how many frames
  * were freed. May sleep. */
 unsigned reclaim_frames(unsigned n, struct vmspace *held);
+
+/* What trying to evict one frame came to: written out; spared (it had
+ * been used: A bits now clear); a space or object was busy; it cannot
+ * go (mapped elsewhere or too often, swap full, a write error). */
+enum evict_result { EV_DONE, EV_ACCESSED, EV_BUSY, EV_FAIL };
+/* Try to evict pg, a shared object's frame (PG_OBJ) on which the caller
+ * holds a reference (reclaim_obj.c). held: a space the caller has
+ * locked. */
+enum evict_result reclaim_evict_obj(struct page *pg, struct vmspace *held,
+				    bool use_accessed);
 
 struct reclaim_stats {
 	uint64_t scanned;   /* frames looked at */

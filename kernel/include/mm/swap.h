@@ -7,7 +7,9 @@
  * arch/pte.h), shooting it down, writing the frame to the slot and
  * freeing the frame; a fault on such an entry reads the slot into a new
  * frame (swap_in) and maps it again. Each swap entry holds a reference to
- * its slot (fork adds one), so a slot is free once no entry holds it.
+ * its slot (fork adds one), so a slot is free once no entry holds it. A
+ * page of shared memory goes to a slot that its object's table holds
+ * instead, and its page-table entries are just cleared (mm/vmo.h).
  *
  * Locks: the slot table has a spinlock of its own, held only for the
  * bookkeeping; the disk I/O sleeps with the caller's address-space mutex

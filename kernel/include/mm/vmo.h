@@ -24,19 +24,44 @@
  * Anonymous regions (heap, stack, private mmap) have no object: their
  * pages live only in the page tables, zero-filled on first touch.
  *
+ * Swapping shared pages: an entry of a shared object's table is empty
+ * (never touched, or removed), a frame (a struct page *, 8-aligned), or
+ * a swap slot tagged in bit 0 (slot << 1 | 1) when the reclaimer wrote
+ * the page out. Each frame the object holds is on the replacement
+ * policy's list with the object and its index as reverse map (PG_OBJ,
+ * mm/page.h); to find the entries that map it, the object keeps the list
+ * of the regions that map it (struct vmr obj_link), each with its space.
+ * The reclaimer (mm/reclaim_obj.c) clears those entries and puts the
+ * slot in the table: page tables never hold swap entries for shared
+ * memory, since a missing entry of a shared region faults to the object,
+ * which reads the slot back into a new frame (vmo_shared_page). While a
+ * page is on its way to or from the disk its entry is marked (vmo.c has
+ * the states) and the object is unlocked; whoever needs that entry waits
+ * for the I/O to end (io_wait).
+ *
  * Locks and lifetimes: an object is reference-counted (refs: one per
- * region that points at it, atomic) and freed with its frames when the
- * last region goes. A shared object's frame table is guarded by its
- * mutex (order: vs->lock -> vmo->lock -> buddy). Image objects are
- * immutable after creation.
+ * region that points at it, atomic) and freed with its frames and slots
+ * when the last region goes. A shared object's table, counts and region
+ * list are guarded by its mutex (order: vs->lock -> vmo->lock -> buddy;
+ * the reclaimer, holding vmo->lock, only tries vs locks); it is not
+ * held across disk I/O. The reclaimer reaches an object through a frame
+ * and takes a reference
+ * with vmo_tryget, so a shared object's struct is freed only when no
+ * reclaimer runs (reclaim_free_later). Image objects are immutable after
+ * creation.
  */
 #ifndef KITE_MM_VMO_H
 #define KITE_MM_VMO_H
 
 #include "kernel/mutex.h"
+#include "kernel/spinlock.h"
 #include "kernel/types.h"
+#include "lib/list.h"
 #include "mm/memlayout.h"
 #include "mm/page.h"
+#include "mm/reclaim.h"
+
+struct vmr;
 
 /* ---- user frames ------------------------------------------------------ */
 
@@ -85,8 +110,16 @@ struct vmo {
 				* pages below hi can be mapped from base */
 	/* VMO_SHARED */
 	struct mutex lock;
-	struct page ***dir;    /* [lock] leaves of 512 frame pointers */
+	uintptr_t **dir;       /* [lock] leaves of 512 entries: 0, a frame
+				* (struct page *) or a slot (slot << 1 | 1) */
 	uint64_t resident;     /* [lock; racy single-word reads] frames held */
+	uint64_t swapped;      /* [lock; racy single-word reads] pages in
+				* swap slots */
+	struct list_node regions; /* [lock] struct vmr (obj_link) mapping it */
+	struct spinlock io_lock;  /* for waiting on io_seq */
+	struct waitqueue io_wait; /* threads waiting for an entry's I/O */
+	uint64_t io_seq;          /* [lock and io_lock] I/Os ended */
+	struct reclaim_dead dead; /* freed through the reclaimers' gc */
 };
 
 /* An image object of npages whose bytes [lo, hi) are base[lo .. hi). */
@@ -100,14 +133,34 @@ paddr_t vmo_image_frame(const struct vmo *o, uint64_t idx);
 /* An empty shared object of npages (<= VMO_MAX_PAGES), or NULL. */
 struct vmo *vmo_create_shared(uint64_t npages);
 void vmo_get(struct vmo *o);
-/* Drop a reference; the last frees the object and puts its frames. May
- * sleep. */
+/* A reference unless the object is already going (refs 0): the
+ * reclaimer, which finds objects through their frames. */
+bool vmo_tryget(struct vmo *o);
+/* Drop a reference; the last frees the object, puts its frames and
+ * frees its swap slots. May sleep. */
 void vmo_put(struct vmo *o);
-/* The frame of shared page idx, allocating a zeroed one on first use;
- * with a reference for the caller's mapping. NULL when memory is short. */
-struct page *vmo_shared_page(struct vmo *o, uint64_t idx);
+/* r (its obj, vs and fields set; r->vs->lock held) now maps its object /
+ * no longer does: it joins / leaves a shared object's list of regions.
+ * Nothing to do for other objects or none. */
+void vmo_attach(struct vmr *r);
+void vmo_detach(struct vmr *r);
+/* *out = the frame of shared page idx, with a reference for the
+ * caller's mapping: a zeroed one is made on first use, and a page in
+ * swap is read back (sleeping; the object is let go meanwhile). 0,
+ * -ENOMEM (no frame) or -EIO (the swap read failed: the page stays in
+ * its slot). */
+int vmo_shared_page(struct vmo *o, uint64_t idx, struct page **out);
 /* Zero shared pages [first, first+n) of the object (MADV_REMOVE: the
- * frames stay, mapped wherever they are, and read zero). */
+ * frames stay, mapped wherever they are, and read zero; pages in swap
+ * give their slots back and read zero from then on). */
 void vmo_shared_zero(struct vmo *o, uint64_t first, uint64_t n);
+/* For the reclaimer, o->lock held: does entry idx hold frame pg (and no
+ * I/O)? The frame of entry idx goes out to the disk: until
+ * vmo_shared_end_out nobody else uses or changes the entry (the object
+ * may be unlocked meanwhile). It is out in slot (the caller then puts
+ * the object's reference to the frame), or, slot 0, it stays. */
+bool vmo_shared_holds(struct vmo *o, uint64_t idx, const struct page *pg);
+void vmo_shared_begin_out(struct vmo *o, uint64_t idx);
+void vmo_shared_end_out(struct vmo *o, uint64_t idx, uint64_t slot);
 
 #endif

@@ -77,6 +77,9 @@ struct vmr {
 	enum vmr_kind kind;    /* [vs lock] */
 	struct vmo *obj;       /* [vs lock] backing object, NULL: anonymous */
 	uint64_t pgoff;        /* [vs lock] obj's page at start */
+	struct vmspace *vs;    /* [const] the space it belongs to */
+	struct list_node obj_link; /* [obj's lock] in a shared obj's list of
+				    * regions (vmo_attach) */
 };
 
 struct vmspace {
@@ -203,7 +206,9 @@ enum vm_fault_err {
  * frame's address. VMF_OK or why not. May sleep. */
 int vm_fault_locked(struct vmspace *vs, vaddr_t va, unsigned access,
 		    paddr_t *pa);
-/* The same, taking vs->lock. */
+/* The same, taking vs->lock; while it waits for others to make room
+ * the lock is let go (they may need it to evict frames it maps too), so
+ * the regions may change meanwhile. */
 int vm_fault(struct vmspace *vs, vaddr_t va, unsigned access);
 /* A page fault in user mode by the current process at va (pc, sp the
  * user's registers): serve it, or end the process with a message that
@@ -220,8 +225,8 @@ struct vmr *vmr_find(struct vmspace *vs, vaddr_t va);
 /* First region ending after va, or NULL. vs->lock held. */
 struct vmr *vmr_after(struct vmspace *vs, vaddr_t va);
 /* A new region [start, end) (page-aligned, free) with no pages yet; it
- * takes obj's reference. *out (if not NULL) gets it. -EINVAL, -EEXIST,
- * -ENOMEM. vs->lock held. */
+ * takes obj's reference (and joins a shared obj's regions). *out (if not
+ * NULL) gets it. -EINVAL, -EEXIST, -ENOMEM. vs->lock held. */
 int vmr_insert(struct vmspace *vs, vaddr_t start, vaddr_t end, unsigned prot,
 	       enum vmr_kind kind, unsigned flags, struct vmo *obj,
 	       struct vmr **out);
