@@ -48,6 +48,36 @@ void wq_init(struct waitqueue *wq, const char *name)
 	list_init(&wq->waiters);
 }
 
+/* Put t on this hart's timer list to be woken at deadline (interrupts
+ * off; t is becoming SLEEPING). */
+static void timer_join(struct thread *t, uint64_t deadline)
+{
+	struct sleep_timers *st = &timers[cpuid()];
+	struct list_node *it;
+
+	spin_lock(&st->lock);
+	t->timer_hart = cpuid();
+	t->wake_at = deadline;
+	/* keep the list sorted: insert before the first later deadline */
+	list_for_each(it, &st->sleepers)
+		if (list_entry(it, struct thread, timer_link)->wake_at > deadline)
+			break;
+	list_insert_between(&t->timer_link, it->prev, it);
+	spin_unlock(&st->lock);
+}
+
+/* Take t off its timer list if the timer has not fired (it woke early,
+ * or never slept). */
+static void timer_leave(struct thread *t)
+{
+	struct sleep_timers *st = &timers[t->timer_hart];
+
+	spin_lock(&st->lock);
+	if (t->timer_link.next != &t->timer_link)
+		list_remove(&t->timer_link);
+	spin_unlock(&st->lock);
+}
+
 /*
  * The one way a thread goes to sleep on a queue. The caller holds lk,
  * the lock of the condition it waits for (it may be wq's own lock).
@@ -56,10 +86,11 @@ void wq_init(struct waitqueue *wq, const char *name)
  * more (sched_sleep_cancel), so a kill that came just before we became
  * SLEEPING, and so found nothing to wake, is not lost either.
  */
-static int sleep_on(struct waitqueue *wq, struct spinlock *lk, bool killable)
+static int sleep_on(struct waitqueue *wq, struct spinlock *lk, bool killable,
+		    uint64_t deadline)
 {
 	struct thread *t = current();
-	bool own = lk == &wq->lock;
+	bool own = lk == &wq->lock, timed = deadline != UINT64_MAX;
 	int err = 0;
 
 	assert(spin_holding(lk));
@@ -71,11 +102,20 @@ static int sleep_on(struct waitqueue *wq, struct spinlock *lk, bool killable)
 	list_push_back(&wq->waiters, &t->wq_link);
 	if (!own)
 		spin_unlock(&wq->lock);
+	/* with a deadline, the first of the queue's wake, the timer and a
+	 * kill makes us RUNNABLE; the others find us so and do nothing */
+	if (timed)
+		timer_join(t, deadline);
 	spin_unlock(lk);
-	if (!killable || !sched_sleep_cancel(t))
+	if (!killable || !sched_sleep_cancel(t)) {
+		if (timed)
+			clock_arm_deadline(deadline);
 		schedule();
+	}
 	pop_off();
-	/* woken without the queue (kill) or never slept: leave it */
+	if (timed)
+		timer_leave(t);
+	/* woken without the queue (kill, timer) or never slept: leave it */
 	if (READ_ONCE(t->wq) == wq) {
 		spin_lock(&wq->lock);
 		if (t->wq == wq) {
@@ -92,17 +132,17 @@ static int sleep_on(struct waitqueue *wq, struct spinlock *lk, bool killable)
 
 int wq_sleep(struct waitqueue *wq, struct spinlock *lk)
 {
-	return sleep_on(wq, lk, true);
+	return sleep_on(wq, lk, true, UINT64_MAX);
 }
 
 void wq_sleep_nokill(struct waitqueue *wq)
 {
-	sleep_on(wq, &wq->lock, false);
+	sleep_on(wq, &wq->lock, false, UINT64_MAX);
 }
 
 void wq_sleep_uninterruptible(struct waitqueue *wq, struct spinlock *lk)
 {
-	sleep_on(wq, lk, false);
+	sleep_on(wq, lk, false, UINT64_MAX);
 }
 
 /* Wake up to max sleepers of wq, whose lock is held. */
@@ -147,36 +187,6 @@ int wq_wake_one_locked(struct waitqueue *wq)
 	return wq_wake_locked(wq, 1);
 }
 
-/* Put t on this hart's timer list to be woken at deadline (interrupts
- * off; t is becoming SLEEPING). */
-static void timer_join(struct thread *t, uint64_t deadline)
-{
-	struct sleep_timers *st = &timers[cpuid()];
-	struct list_node *it;
-
-	spin_lock(&st->lock);
-	t->timer_hart = cpuid();
-	t->wake_at = deadline;
-	/* keep the list sorted: insert before the first later deadline */
-	list_for_each(it, &st->sleepers)
-		if (list_entry(it, struct thread, timer_link)->wake_at > deadline)
-			break;
-	list_insert_between(&t->timer_link, it->prev, it);
-	spin_unlock(&st->lock);
-}
-
-/* Take t off its timer list if the timer has not fired (it woke early,
- * or never slept). */
-static void timer_leave(struct thread *t)
-{
-	struct sleep_timers *st = &timers[t->timer_hart];
-
-	spin_lock(&st->lock);
-	if (t->timer_link.next != &t->timer_link)
-		list_remove(&t->timer_link);
-	spin_unlock(&st->lock);
-}
-
 int sleep_until(uint64_t deadline)
 {
 	struct thread *t = current();
@@ -199,43 +209,10 @@ int sleep_until(uint64_t deadline)
 int wq_sleep_until(struct waitqueue *wq, struct spinlock *lk,
 		   uint64_t deadline)
 {
-	struct thread *t = current();
-	bool own = lk == &wq->lock;
-	int err = 0;
-
 	assert(spin_holding(lk));
 	if (deadline <= arch_time_counter())
-		return proc_killed(t->proc) ? -EINTR : 0;
-	push_off();
-	if (!own)
-		spin_lock(&wq->lock);
-	thread_set_state(t, T_SLEEPING);
-	t->wq = wq;
-	list_push_back(&wq->waiters, &t->wq_link);
-	if (!own)
-		spin_unlock(&wq->lock);
-	timer_join(t, deadline);
-	spin_unlock(lk);
-	/* the first of the queue's wake, the timer and a kill to come
-	 * makes us RUNNABLE; the others find us so and do nothing */
-	if (!sched_sleep_cancel(t)) {
-		clock_arm_deadline(deadline);
-		schedule();
-	}
-	pop_off();
-	timer_leave(t);
-	if (READ_ONCE(t->wq) == wq) {
-		spin_lock(&wq->lock);
-		if (t->wq == wq) {
-			list_remove(&t->wq_link);
-			t->wq = NULL;
-		}
-		spin_unlock(&wq->lock);
-	}
-	if (proc_killed(t->proc))
-		err = -EINTR;
-	spin_lock(lk);
-	return err;
+		return proc_killed(current()->proc) ? -EINTR : 0;
+	return sleep_on(wq, lk, true, deadline);
 }
 
 int sleep_ms(uint64_t ms)

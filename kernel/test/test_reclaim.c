@@ -16,6 +16,7 @@
 #include "sched/sched.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
+#include "test_mm.h"
 
 /* Belady's reference string */
 static const uint32_t belady[] = { 1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5 };
@@ -78,22 +79,6 @@ KTEST(policy_sim_workloads)
 }
 
 #define NPAGES 16
-
-static uint64_t frames_held(void)
-{
-	struct pmm_stats st;
-
-	pmm_get_stats(&st);
-	return st.user + pt_table_pages();
-}
-
-static uint64_t slots_used(void)
-{
-	struct swap_stats st;
-
-	swap_get_stats(&st);
-	return st.used;
-}
 
 /* A space with n private pages written at *at, page i's first word i. */
 static struct vmspace *space_with(long n, long *at, struct page **frames)

@@ -20,24 +20,9 @@
 #include "mm/vmspace.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
+#include "test_mm.h"
 
 #define NPAGES 16
-
-static uint64_t frames_held(void)
-{
-	struct pmm_stats st;
-
-	pmm_get_stats(&st);
-	return st.user + pt_table_pages();
-}
-
-static uint64_t slots_used(void)
-{
-	struct swap_stats st;
-
-	swap_get_stats(&st);
-	return st.used;
-}
 
 static bool have_swap(void)
 {

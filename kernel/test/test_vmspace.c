@@ -12,18 +12,9 @@
 #include "mm/vmspace.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
+#include "test_mm.h"
 
 #define HEAP_AT 0x100000UL
-
-/* Frames held for user pages and page tables (kmalloc's caches, which
- * the structures come from, may keep a slab: they do not count). */
-static uint64_t frames_held(void)
-{
-	struct pmm_stats st;
-
-	pmm_get_stats(&st);
-	return st.user + pt_table_pages();
-}
 
 /* A space with a stack and an empty heap, as exec makes one. */
 static struct vmspace *space_with_stack(uint64_t stack_reserve)

@@ -14,14 +14,18 @@
  * page's address in each (mm/reclaim_obj.c). Frames of the kernel image
  * have no reverse map and are never swapped.
  *
- * Policies: every reclaimable frame is on the active policy's list
- * (PG_LRU, under the lru lock). A policy is a struct of methods in the
- * .swap_policy section, chosen by the boot argument swap=NAME and
- * switchable at run time; it says which frame to try next and what to do
- * with one that was used since it was last looked at.
+ * Policies: every reclaimable frame is on the reclaimer's one queue
+ * (PG_LRU, under the lru lock), in the order the active policy keeps. A
+ * policy is a struct of methods over that queue in the .swap_policy
+ * section (fifo, clock, lru: mm/policy.c), chosen by the boot argument
+ * swap=NAME and switchable at run time; it says which frame to try next
+ * and where a frame goes that was used since it was last looked at.
+ * swap_simulate runs a policy's methods on a reference string on paper.
  *
- * Reclaim: the faulting thread reclaims directly when no frame is left
- * (within usermem=), before the OOM policy runs.
+ * Reclaim: the reclaim thread (mm/reclaim_thread.c) keeps frames
+ * available between two watermarks, and ages frames for lru; a fault
+ * that still finds no frame (within usermem=) reclaims directly, before
+ * the OOM policy runs.
  *
  * Lifetimes: a reclaimer holds a reference to the frame it tries, not
  * to what the frame's reverse map points at; a family or a shared
