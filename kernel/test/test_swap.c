@@ -254,7 +254,7 @@ static uint64_t user_frames(void)
  * a slot; exit frees the rest. */
 KTEST(swap_shared)
 {
-	uint64_t held, slots0 = slots_used(), users;
+	uint64_t held, slots0 = slots_used(), users, shared0;
 	struct vmspace *vs, *kid, *gkid;
 	struct vmo *o;
 	long at, moved;
@@ -262,6 +262,7 @@ KTEST(swap_shared)
 	if (!have_swap())
 		return 0;
 	held = frames_held();
+	shared0 = uframe_shared_count();
 	vs = vmspace_create();
 	KT_ASSERT(vs && vmspace_init_layout(vs, 0x100000, 8UL << 20) == 0);
 	at = vm_mmap(vs, 0, NPAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
@@ -284,6 +285,11 @@ KTEST(swap_shared)
 		   "%lu of %d pages swapped", (unsigned long)o->swapped, NPAGES);
 	KT_ASSERT(slots_used() == slots0 + NPAGES);
 	KT_ASSERT(user_frames() + NPAGES <= users);
+	/* the shared frames went: the count of frames held twice follows
+	 * (the stacks' pages are the spaces' own) */
+	KT_ASSERTF(uframe_shared_count() == shared0, "%lu shared frames, "
+		   "%lu before", (unsigned long)uframe_shared_count(),
+		   (unsigned long)shared0);
 	for (int i = 0; i < NPAGES; i++)
 		KT_ASSERTF(!mapped(vs, at + i * PAGE_SIZE) &&
 			   !mapped(kid, at + i * PAGE_SIZE), "page %d mapped", i);
@@ -330,6 +336,7 @@ KTEST(swap_shared)
 	KT_ASSERT(slots_used() == slots0 + NPAGES - 3);
 	vmspace_put(vs);
 	KT_ASSERT(slots_used() == slots0);
+	KT_ASSERT(uframe_shared_count() == shared0);
 	KT_ASSERTF(frames_held() == held, "%ld frames not back",
 		   (long)(frames_held() - held));
 	return 0;
