@@ -57,6 +57,7 @@ static int vmr_split(struct vmspace *vs, struct vmr *r, vaddr_t at)
 	*n = *r;
 	n->start = at;
 	n->pgoff = r->pgoff + (at - r->start) / PAGE_SIZE;
+	list_init(&n->obj_link); /* not r's: attached anew if shared */
 	if (n->obj) {
 		vmo_get(n->obj);
 		vmo_attach(n);

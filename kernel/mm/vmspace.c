@@ -292,6 +292,7 @@ static int fork_region(struct vmspace *vs, struct vmspace *parent,
 		return -ENOMEM;
 	*r = *pr;
 	r->vs = vs;
+	list_init(&r->obj_link); /* not the parent's: attached anew if shared */
 	if (r->obj) {
 		vmo_get(r->obj);
 		vmo_attach(r);
@@ -368,7 +369,7 @@ int vmr_insert(struct vmspace *vs, vaddr_t start, vaddr_t end, unsigned prot,
 		return -EEXIST;
 	if (vs->nregions >= VM_MAX_REGIONS)
 		return -ENOMEM;
-	r = kzalloc(sizeof(*r));
+	r = kmalloc(sizeof(*r)); /* every field is set below (mmap's path) */
 	if (!r)
 		return -ENOMEM;
 	r->start = start;
@@ -377,7 +378,9 @@ int vmr_insert(struct vmspace *vs, vaddr_t start, vaddr_t end, unsigned prot,
 	r->kind = kind;
 	r->flags = flags;
 	r->obj = obj;
+	r->pgoff = 0;
 	r->vs = vs;
+	list_init(&r->obj_link);
 	vmo_attach(r);
 	list_insert_between(&r->link, next ? next->link.prev : vs->regions.prev,
 			    next ? &next->link : &vs->regions);
