@@ -195,14 +195,14 @@ def usermem_job(cpus):
 
 
 SWAP_POLICIES = ("clock", "lru", "fifo")
-SWAP_USERMEM = "8M"  # the working sets are 3 times this
+SWAP_USERMEM = "4M"  # the working sets are 3 times this
 # 2-3 minutes, more on a busy host: workset_3x, oom_swap_full and
 # shared_3x each move some 50,000 pages to and from the disk
 SWAPTESTS_TIMEOUT = 420
 
 
 def swaptests_job(policy, cpus):
-    """user/apps/swaptests.c with user pages capped at 8 MiB and the
+    """user/apps/swaptests.c with user pages capped at 4 MiB and the
     64 MiB swap disk: working sets 3x the cap, fork over swapped pages,
     three processes at once, kills while swapping, memory and swap full,
     shared memory 3x the cap used by two processes at once; every page

@@ -59,7 +59,7 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     doomed memory requests, page tables freed, huge
                     sleeps, the console's foreground group
   swaptests[POLICY,cpus=N]/X
-                    user/apps/swaptests.c under usermem=8M with the swap
+                    user/apps/swaptests.c under usermem=4M with the swap
                     disk and each replacement policy (clock, lru, fifo):
                     private and shared (MAP_SHARED) working sets 3x the cap
   swapdemo          the policy comparison table (user/apps/swapdemo.c):
