@@ -115,12 +115,14 @@ static void expect_signal(void (*fn)(void), int sig, const char *what)
 	EQ(getppid(), main_pid); /* and we are still ourselves */
 }
 
-/* A child that sleeps until it is killed (60 s at most); its pid or -1. */
+/* A child that sleeps until it is killed (300 s at most: longer than any
+ * bounded wait a test makes beside it, such as the OOM hog's 120 s on a
+ * loaded host); its pid or -1. */
 static __attribute__((unused)) pid_t sleeper(void)
 {
 	pid_t pid = fork();
 
-	for (int i = 0; pid == 0 && i < 600; i++)
+	for (int i = 0; pid == 0 && i < 3000; i++)
 		sleep_ms(100);
 	if (pid == 0)
 		exit(0);
