@@ -124,7 +124,7 @@ static int sleep_on(struct waitqueue *wq, struct spinlock *lk, bool killable,
 		}
 		spin_unlock(&wq->lock);
 	}
-	if (killable && proc_killed(t->proc))
+	if (killable && thread_killed(t))
 		err = -EINTR;
 	spin_lock(lk);
 	return err;
@@ -192,7 +192,7 @@ int sleep_until(uint64_t deadline)
 	struct thread *t = current();
 
 	if (deadline <= arch_time_counter()) /* nothing to wait for */
-		return proc_killed(t->proc) ? -EINTR : 0;
+		return thread_killed(t) ? -EINTR : 0;
 	push_off();
 	/* SLEEPING before the timer can see us: it wakes us by state */
 	thread_set_state(t, T_SLEEPING);
@@ -203,7 +203,7 @@ int sleep_until(uint64_t deadline)
 	}
 	pop_off();
 	timer_leave(t);
-	return proc_killed(t->proc) ? -EINTR : 0;
+	return thread_killed(t) ? -EINTR : 0;
 }
 
 int wq_sleep_until(struct waitqueue *wq, struct spinlock *lk,
@@ -211,7 +211,7 @@ int wq_sleep_until(struct waitqueue *wq, struct spinlock *lk,
 {
 	assert(spin_holding(lk));
 	if (deadline <= arch_time_counter())
-		return proc_killed(current()->proc) ? -EINTR : 0;
+		return thread_killed(current()) ? -EINTR : 0;
 	return sleep_on(wq, lk, true, deadline);
 }
 
