@@ -55,6 +55,18 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     stay on time while others use big address spaces; one
                     hart under -icount) and sleep (nanosleep's limits); one
                     check each, passing with its "stress NAME: ok" line
+  thtests[cpus=N]/X  user/apps/thtests/ as init, like usertests: clone
+                    and its flags, join through CLEARTID, 1000 create/join
+                    rounds, exit against exit_group, kills and faults
+                    ending every thread, execve from a thread, wait4 after
+                    the last thread, vfork, every futex operation and its
+                    errors, timeouts within a tick, the library's mutex
+                    and condition variable, sched_setaffinity pinning
+  threads[cpus=N], prodcons[cpus=N], pthreads[cpus=N]
+                    the thread apps (an exact counter from every hart; a
+                    producer/consumer) and tests/extra/pthreads.c, a static
+                    glibc pthreads program: the same lines as under
+                    qemu-riscv64-static (tests/jobs_threads.py)
   rtests[cpus=N]/X  user/apps/rtests.c as init, like usertests: limits,
                     doomed memory requests, page tables freed, huge
                     sleeps, the console's foreground group
@@ -120,6 +132,7 @@ from checks import (BOOT_RE, BOOT_TIMEOUT, Check, Outcome,  # noqa: E402
 from jobs_harness import (harness_killed_job,  # noqa: E402
                           harness_qemu_run_killed_job,
                           harness_run_timeout_job)
+from jobs_threads import prodcons_job, pthreads_job, threads_job  # noqa: E402
 from jobs_user import (FUZZ_SEEDS, STRESS, failalloc_usertests_job,  # noqa: E402
                        fpcheck_job, fuzz_job, static_hello_job, stress_job,
                        SWAP_POLICIES, swaptests_job, usermem_job,
@@ -580,6 +593,11 @@ def jobs(quick):
            for n in ((4,) if quick else (1, 4))]
     js += [("rtests[cpus=%d]" % n, usertests_job, (n, "rtests"))
            for n in ((4,) if quick else (1, 4))]
+    js += [("thtests[cpus=%d]" % n, usertests_job, (n, "thtests"))
+           for n in ((4,) if quick else (1, 4))]
+    js += [("threads[cpus=%d]" % n, threads_job, (n,)) for n in (1, 4)]
+    js += [("prodcons[cpus=%d]" % n, prodcons_job, (n,)) for n in (1, 4)]
+    js += [("pthreads[cpus=%d]" % n, pthreads_job, (n,)) for n in (1, 4)]
     js += [("vmtests[cpus=%d]" % n, usertests_job, (n, "vmtests"))
            for n in ((4,) if quick else (1, 4))]
     js += [("usermem/vmtests[cpus=%d]" % n, usermem_job, (n,))
@@ -658,8 +676,9 @@ def main():
     # The in-kernel tests measure fairness and sleep accuracy in guest
     # time, which is host time: run them one at a time, alone, so another
     # QEMU does not steal their harts' host CPU. The rest go two at once.
-    # usertests runs stride on 1 hart; rtests times doomed brks
-    solo = ("ktest[", "usertests[", "rtests[")
+    # usertests runs stride on 1 hart; rtests times doomed brks; thtests
+    # wants futex timeouts within a tick
+    solo = ("ktest[", "usertests[", "rtests[", "thtests[")
     alone = [j for j in selected if j[0].startswith(solo)]
     shared = [j for j in selected if not j[0].startswith(solo)]
     for j in alone:

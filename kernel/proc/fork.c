@@ -106,14 +106,15 @@ int proc_fork(const struct trapframe *tf, const struct clone_args *a)
 	return pid;
 }
 
-/* Registers for the first instruction of an image. */
+/* Registers for the first instruction of an image: all zero but pc and
+ * sp, as Linux starts a static program (glibc's _start takes a0 as a
+ * function for atexit, so it must be 0); argc, argv, envp and auxv are
+ * on the stack. */
 static void image_regs(struct trapframe *tf, const struct exec_image *img)
 {
 	memset(tf, 0, sizeof(*tf));
 	tf->sepc = img->entry;
 	tf->sp = img->sp;
-	tf->a0 = (uint64_t)img->argc;
-	tf->a1 = img->argv;
 }
 
 int proc_spawn(const struct app *app, const struct exec_args *args)
@@ -168,5 +169,5 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 	kstrlcpy(me->name, app->name, sizeof(me->name));
 	spin_unlock(&proc_lock);
 	image_regs(tf, &img);
-	return img.argc; /* the syscall return value lands in a0 */
+	return 0; /* the syscall return value lands in a0 */
 }

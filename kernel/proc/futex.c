@@ -1,13 +1,17 @@
 /*
  * futex.c - the futex wait table (futex(2): WAIT, WAKE, the bitset forms,
- * REQUEUE and CMP_REQUEUE; timeouts relative or absolute, on
- * CLOCK_MONOTONIC or CLOCK_REALTIME).
+ * REQUEUE, CMP_REQUEUE and WAKE_OP; timeouts relative or absolute, on
+ * CLOCK_MONOTONIC or CLOCK_REALTIME). The priority-inheritance
+ * operations are not here (-ENOSYS).
  *
  * Keys. A waiter is filed under a key that names the word for everyone
  * who can reach it:
  *   - private memory (FUTEX_PRIVATE_FLAG, and any futex in memory that
  *     is not MAP_SHARED): (address space, user address). Threads of one
  *     process, and processes sharing a space through CLONE_VM, meet.
+ *     As in Linux, the two are kept apart (the key's kind): a wake
+ *     without FUTEX_PRIVATE_FLAG does not wake a private waiter, and
+ *     the reverse.
  *   - MAP_SHARED memory: (memory object, byte offset in it), whatever
  *     address each process maps it at. Not the physical address: a
  *     shared object's frames can be swapped out and come back in another
@@ -60,10 +64,20 @@
 #define FUTEX_HASH_BITS 8
 #define FUTEX_BUCKETS (1 << FUTEX_HASH_BITS)
 
+/* What a key's obj is. As Linux, a non-private futex in private memory
+ * is keyed apart from a private one at the same address: a FUTEX_WAKE
+ * without FUTEX_PRIVATE_FLAG wakes no FUTEX_PRIVATE_FLAG waiter. */
+enum futex_key_kind {
+	FK_PRIVATE, /* FUTEX_PRIVATE_FLAG: obj the vmspace, off the address */
+	FK_SPACE,   /* not private, private memory: the same, apart */
+	FK_SHARED,  /* MAP_SHARED memory: obj the vmo, off the byte offset;
+		     * the key holds a reference to the vmo */
+};
+
 struct futex_key {
-	const void *obj; /* the vmspace (private) or the struct vmo (shared) */
+	const void *obj; /* the vmspace, or the struct vmo */
 	uint64_t off;    /* the user address, or the byte offset in obj */
-	bool shared;     /* obj is a vmo, and the key holds a reference */
+	enum futex_key_kind kind;
 };
 
 struct futex_bucket {
@@ -94,21 +108,21 @@ static struct futex_bucket *bucket_of(const struct futex_key *k)
 {
 	uint64_t h = (uint64_t)(uintptr_t)k->obj * 0x9e3779b97f4a7c15ULL;
 
-	h = (h ^ k->off) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ k->off ^ k->kind) * 0xbf58476d1ce4e5b9ULL;
 	return &buckets[h >> (64 - FUTEX_HASH_BITS)];
 }
 
 static bool key_eq(const struct futex_key *a, const struct futex_key *b)
 {
-	return a->obj == b->obj && a->off == b->off && a->shared == b->shared;
+	return a->obj == b->obj && a->off == b->off && a->kind == b->kind;
 }
 
 /* Drop the reference a shared key holds (may sleep: no spinlock). */
 static void key_put(struct futex_key *k)
 {
-	if (k->shared)
+	if (k->kind == FK_SHARED)
 		vmo_put((struct vmo *)k->obj);
-	k->shared = false;
+	k->kind = FK_PRIVATE;
 	k->obj = NULL;
 }
 
@@ -137,9 +151,10 @@ static int key_locked(struct vmspace *vs, uint64_t uaddr, bool priv,
 
 	k->obj = vs;
 	k->off = uaddr;
-	k->shared = false;
+	k->kind = FK_PRIVATE;
 	if (priv)
 		return 0;
+	k->kind = FK_SPACE;
 	assert(mutex_holding(&vs->lock));
 	r = vmr_find(vs, uaddr);
 	if (!r || !(r->prot & VM_READ))
@@ -147,7 +162,7 @@ static int key_locked(struct vmspace *vs, uint64_t uaddr, bool priv,
 	if ((r->flags & VMR_F_SHARED) && r->obj) {
 		k->obj = r->obj;
 		k->off = (r->pgoff << PAGE_SHIFT) + (uaddr - r->start);
-		k->shared = true;
+		k->kind = FK_SHARED;
 		vmo_get(r->obj);
 	}
 	return 0;
@@ -458,7 +473,7 @@ static int futex_requeue(struct vmspace *vs, uint64_t uaddr, uint64_t uaddr2,
 			list_push_back(&b2->waiters, &q->link);
 			q->bucket = b2;
 			q->key = k2;
-			if (k2.shared)
+			if (k2.kind == FK_SHARED)
 				vmo_get((struct vmo *)k2.obj);
 			moved++;
 		} else {
@@ -471,11 +486,135 @@ out:
 	buckets_unlock(b1, b2);
 	/* the moved waiters' references to the old key go now, unlocked */
 	for (; moved > 0; moved--)
-		if (k1.shared)
+		if (k1.kind == FK_SHARED)
 			vmo_put((struct vmo *)k1.obj);
 	key_put(&k1);
 	key_put(&k2);
 	return err;
+}
+
+/* FUTEX_WAKE_OP's operation on the old value: the new value, or false
+ * for an unknown operation. */
+static bool wake_op_apply(uint32_t encoded, uint32_t old, uint32_t *val)
+{
+	int op = (encoded >> 28) & 7;
+	int32_t arg = (int32_t)(encoded << 8) >> 20; /* bits 12..23, signed */
+
+	if (encoded & (FUTEX_OP_OPARG_SHIFT << 28))
+		arg = (int32_t)(1U << (arg & 31)); /* as Linux: 0..31 */
+	switch (op) {
+	case FUTEX_OP_SET: *val = (uint32_t)arg; return true;
+	case FUTEX_OP_ADD: *val = old + (uint32_t)arg; return true;
+	case FUTEX_OP_OR: *val = old | (uint32_t)arg; return true;
+	case FUTEX_OP_ANDN: *val = old & ~(uint32_t)arg; return true;
+	case FUTEX_OP_XOR: *val = old ^ (uint32_t)arg; return true;
+	}
+	return false;
+}
+
+/* FUTEX_WAKE_OP's comparison of the old value: 1 true, 0 false, -ENOSYS
+ * for an unknown one. */
+static int wake_op_cmp(uint32_t encoded, uint32_t old)
+{
+	int32_t arg = (int32_t)(encoded << 20) >> 20; /* bits 0..11, signed */
+	int32_t v = (int32_t)old;
+
+	switch ((encoded >> 24) & 15) {
+	case FUTEX_OP_CMP_EQ: return v == arg;
+	case FUTEX_OP_CMP_NE: return v != arg;
+	case FUTEX_OP_CMP_LT: return v < arg;
+	case FUTEX_OP_CMP_LE: return v <= arg;
+	case FUTEX_OP_CMP_GT: return v > arg;
+	case FUTEX_OP_CMP_GE: return v >= arg;
+	}
+	return -ENOSYS;
+}
+
+/* Wake up to n (at least one, as Linux) waiters of key k in b (locked),
+ * whatever their bitset. How many. */
+static int wake_key_locked(struct futex_bucket *b, const struct futex_key *k,
+			   int n)
+{
+	struct list_node *it, *next;
+	int woken = 0;
+
+	for (it = b->waiters.next; it != &b->waiters; it = next) {
+		struct futex_q *q = list_entry(it, struct futex_q, link);
+
+		next = it->next;
+		if (!key_eq(&q->key, k))
+			continue;
+		futex_q_wake(b, q);
+		if (++woken >= n)
+			break;
+	}
+	return woken;
+}
+
+/*
+ * FUTEX_WAKE_OP: atomically apply the operation encoded in op to the
+ * word at uaddr2, wake up to nr_wake waiters of uaddr, and if the old
+ * value of uaddr2 passes the encoded comparison, up to nr_wake2 of
+ * uaddr2 too. How many woke, or -ENOSYS (unknown operation or
+ * comparison), -EINVAL, -EFAULT (uaddr2 cannot be written).
+ */
+static int futex_wake_op(struct vmspace *vs, uint64_t uaddr, uint64_t uaddr2,
+			 int nr_wake, int nr_wake2, uint32_t op, bool priv)
+{
+	struct futex_key k1 = { 0 }, k2 = { 0 };
+	struct futex_bucket *b1, *b2;
+	uint32_t *w, old, val;
+	int woken, cmp, err = addr_check(uaddr);
+
+	if (!err)
+		err = addr_check(uaddr2);
+	if (err)
+		return err;
+	for (;;) {
+		mutex_lock(&vs->lock);
+		err = key_locked(vs, uaddr, priv, &k1);
+		if (!err) {
+			err = key_locked(vs, uaddr2, priv, &k2);
+			if (err)
+				key_put(&k1);
+		}
+		if (err) {
+			mutex_unlock(&vs->lock);
+			return err;
+		}
+		b1 = bucket_of(&k1);
+		b2 = bucket_of(&k2);
+		buckets_lock(b1, b2);
+		w = word_peek(vs, uaddr2, true);
+		if (w)
+			break;
+		buckets_unlock(b1, b2);
+		err = vm_fault_locked(vs, uaddr2, VM_WRITE, NULL);
+		mutex_unlock(&vs->lock);
+		key_put(&k1);
+		key_put(&k2);
+		if (err != VMF_OK)
+			return -EFAULT;
+	}
+	old = __atomic_load_n(w, __ATOMIC_RELAXED);
+	do {
+		if (!wake_op_apply(op, old, &val))
+			break;
+	} while (!__atomic_compare_exchange_n(w, &old, val, false,
+					      __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+	mutex_unlock(&vs->lock);
+	cmp = wake_op_apply(op, old, &val) ? wake_op_cmp(op, old) : -ENOSYS;
+	if (cmp < 0) {
+		woken = cmp;
+	} else {
+		woken = wake_key_locked(b1, &k1, nr_wake);
+		if (cmp)
+			woken += wake_key_locked(b2, &k2, nr_wake2);
+	}
+	buckets_unlock(b1, b2);
+	key_put(&k1);
+	key_put(&k2);
+	return woken;
 }
 
 /* Time counter value for ns nanoseconds from now, rounded up (never
@@ -557,9 +696,12 @@ long futex_op(uint64_t uaddr, int op, uint32_t val, uint64_t utime,
 	case FUTEX_CMP_REQUEUE:
 		return futex_requeue(vs, uaddr, uaddr2, (int)val, (int)(uint32_t)utime,
 				     &val3, priv);
+	case FUTEX_WAKE_OP:
+		return futex_wake_op(vs, uaddr, uaddr2, (int)val,
+				     (int)(uint32_t)utime, val3, priv);
 	default:
-		/* FUTEX_FD (gone from Linux too), WAKE_OP and the
-		 * priority-inheritance operations: not in Kite */
+		/* FUTEX_FD (gone from Linux too) and the priority-inheritance
+		 * operations: not in Kite */
 		return -ENOSYS;
 	}
 }

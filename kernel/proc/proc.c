@@ -324,6 +324,19 @@ struct thread *thread_lookup_locked(int tid)
 	return tid_table[tid];
 }
 
+uint64_t proc_ticks(struct proc *p)
+{
+	uint64_t sum;
+	struct list_node *it;
+
+	spin_lock(&proc_lock);
+	sum = __atomic_load_n(&p->ticks, __ATOMIC_RELAXED);
+	list_for_each(it, &p->threads)
+		sum += READ_ONCE(list_entry(it, struct thread, proc_link)->ticks);
+	spin_unlock(&proc_lock);
+	return sum;
+}
+
 int thread_count(void)
 {
 	return READ_ONCE(nr_threads);

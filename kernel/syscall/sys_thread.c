@@ -143,10 +143,11 @@ SYSCALL(sched_setaffinity)
 	if (copy_from_user(uvm(), &mask, tf->a2, len))
 		return -EFAULT;
 	mask &= online;
-	if (!mask)
-		return -EINVAL;
 	spin_lock(&proc_lock);
+	/* as Linux: no such thread before an empty mask */
 	err = affinity_target_locked((int)(int64_t)tf->a0, &t);
+	if (!err && !mask)
+		err = -EINVAL;
 	if (!err)
 		sched_set_allowed(t, mask);
 	spin_unlock(&proc_lock);

@@ -18,7 +18,9 @@
  * it read before letting the mutex go, so no signal is lost. broadcast
  * wakes one waiter and moves the others onto the mutex's word
  * (FUTEX_CMP_REQUEUE), so they do not all rush for the mutex at once.
- * Every futex here is FUTEX_PRIVATE_FLAG: the threads of one process.
+ * The mutex's and condition variable's futexes are FUTEX_PRIVATE_FLAG
+ * (the threads of one process); the join waits without it, since the
+ * kernel's CLEARTID wake is not private.
  */
 #ifndef KITE_USER_THREAD_H
 #define KITE_USER_THREAD_H

@@ -165,10 +165,12 @@ int thread_join(thread_t t, void **ret)
 		errno = EDEADLK;
 		return -1;
 	}
-	/* CLEARTID: the kernel zeroes the word when the thread is gone */
+	/* CLEARTID: the kernel zeroes the word when the thread is gone and
+	 * wakes it without FUTEX_PRIVATE_FLAG, so the wait is not private
+	 * either (as glibc's pthread_join) */
 	while ((tid = __atomic_load_n(&t->tid, __ATOMIC_ACQUIRE)) != 0)
-		futex((volatile uint32_t *)&t->tid, FUTEX_WAIT | FUTEX_PRIVATE_FLAG,
-		      (uint32_t)tid, NULL, NULL, 0);
+		futex((volatile uint32_t *)&t->tid, FUTEX_WAIT, (uint32_t)tid,
+		      NULL, NULL, 0);
 	if (ret)
 		*ret = t->ret;
 	munmap(t->map, t->map_len);

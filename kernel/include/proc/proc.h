@@ -210,6 +210,9 @@ struct thread *thread_lookup_locked(int tid);
  * from a thread other than the first); its own tid is freed. proc_lock
  * held. */
 void thread_take_pid_locked(struct thread *t);
+/* Timer ticks p's threads have run, the live ones' and the exited
+ * ones' (times(), ps). */
+uint64_t proc_ticks(struct proc *p);
 /* Threads at once (for sizing a process-table snapshot). */
 int thread_count(void);
 /* Boot: start init (pid 1), which starts everything else. */
