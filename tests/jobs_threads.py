@@ -8,6 +8,10 @@ a static glibc program using pthreads.
                     and (on more than one hart) more than one hart used
   prodcons[cpus=N]  user/apps/prodcons.c as init: 3 producers and 3
                     consumers on a condition variable; count and sum exact
+  thtests/timing    thtests' timed waits (futex_timeout, cond_broadcast's
+                    timed wait) alone on 1 hart under -icount (guest time
+                    counted in instructions, so the host's load adds no
+                    lateness): each ends within a tick (--late-ms=10)
   pthreads[cpus=N]  tests/extra/pthreads.c, built with
                     riscv64-linux-gnu-gcc -static (glibc's pthread_create,
                     join, mutexes, condition variables, TLS), embedded
@@ -21,7 +25,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu_run  # noqa: E402
 from checks import Check, qemu_outcome, why_run_failed  # noqa: E402
-from jobs_user import NOT_EMBEDDED_RE, QEMU_USER, run_held  # noqa: E402
+from jobs_user import (ICOUNT, NOT_EMBEDDED_RE, QEMU_USER,  # noqa: E402
+                       USERTESTS_RE, USERTESTS_SUM_RE, run_held)
 
 APP_TIMEOUT = 120
 THREADS_RE = re.compile(r"^threads: (\d+) threads x (\d+) = (\d+) \((ok|WRONG)\)"
@@ -65,6 +70,26 @@ def prodcons_job(cpus):
         bad = ""
     return qemu_outcome([Check(name, not bad, bad, "%.1f s" % res.seconds
                                if not bad else "")], res)
+
+
+TIMING_TESTS = "futex_timeout cond_broadcast"
+
+
+def timing_job():
+    """The timed waits, exact to a tick where the host cannot add to
+    them: a check per ok/FAIL line and one for the summary."""
+    name = "thtests/timing"
+    res = qemu_run.run(1, "128M", 'init="thtests --harts=1 --late-ms=10 %s"'
+                       % TIMING_TESTS, APP_TIMEOUT, qemu_extra=ICOUNT)
+    checks = [Check("%s/%s" % (name, m.group(2)), m.group(1) == "ok",
+                    m.group(4) or "", m.group(3) or "")
+              for m in USERTESTS_RE.finditer(res.output)]
+    summary = USERTESTS_SUM_RE.search(res.output)
+    ok = res.status == 0 and summary and summary.group(2) == "0"
+    checks.append(Check(name, bool(ok), "" if ok else
+                        (summary.group(0) if summary else
+                         why_run_failed(res) + "; no summary")))
+    return qemu_outcome(checks, res)
 
 
 # ---- glibc's pthreads -------------------------------------------------------

@@ -62,6 +62,8 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     the last thread, vfork, every futex operation and its
                     errors, timeouts within a tick, the library's mutex
                     and condition variable, sched_setaffinity pinning
+  thtests/timing    its timed waits alone on 1 hart under -icount: each
+                    ends within a tick of its deadline, never before
   threads[cpus=N], prodcons[cpus=N], pthreads[cpus=N]
                     the thread apps (an exact counter from every hart; a
                     producer/consumer) and tests/extra/pthreads.c, a static
@@ -132,7 +134,8 @@ from checks import (BOOT_RE, BOOT_TIMEOUT, Check, Outcome,  # noqa: E402
 from jobs_harness import (harness_killed_job,  # noqa: E402
                           harness_qemu_run_killed_job,
                           harness_run_timeout_job)
-from jobs_threads import prodcons_job, pthreads_job, threads_job  # noqa: E402
+from jobs_threads import (prodcons_job, pthreads_job,  # noqa: E402
+                          threads_job, timing_job)
 from jobs_user import (FUZZ_SEEDS, STRESS, failalloc_usertests_job,  # noqa: E402
                        fpcheck_job, fuzz_job, static_hello_job, stress_job,
                        SWAP_POLICIES, swaptests_job, usermem_job,
@@ -595,6 +598,7 @@ def jobs(quick):
            for n in ((4,) if quick else (1, 4))]
     js += [("thtests[cpus=%d]" % n, usertests_job, (n, "thtests"))
            for n in ((4,) if quick else (1, 4))]
+    js.append(("thtests/timing", timing_job, ()))
     js += [("threads[cpus=%d]" % n, threads_job, (n,)) for n in (1, 4)]
     js += [("prodcons[cpus=%d]" % n, prodcons_job, (n,)) for n in (1, 4)]
     js += [("pthreads[cpus=%d]" % n, pthreads_job, (n,)) for n in (1, 4)]

@@ -7,9 +7,9 @@
  * proc_lock. The last thread to leave hands the children to init and
  * takes the address space with it; every thread marks itself ZOMBIE and
  * switches away for good. The next thread on that hart
- * (sched_finish_switch) frees the thread's stack and struct, and for
- * the last thread only then makes the process a ZOMBIE and wakes its
- * parent. So a zombie holds nothing but its pid, name and status, and
+ * (sched_finish_switch) frees the thread's stack and struct; the last
+ * of them to be reaped only then makes the process a ZOMBIE and wakes
+ * its parent. So a zombie holds nothing but its pid, name and status, and
  * when wait returns every frame of the child is back.
  *
  * A group end (exit_group, kill, a fatal fault, the OOM killer:
@@ -78,10 +78,10 @@ static __attribute__((noreturn)) void thread_exit_common(void)
 	vmspace_switch(NULL);
 	spin_lock(&proc_lock);
 	list_remove(&t->proc_link);
+	thread_unlist_tid_locked(t);
 	p->nthreads--;
 	__atomic_add_fetch(&p->ticks, t->ticks, __ATOMIC_RELAXED);
 	if (p->nthreads == 0) {
-		t->last = true;
 		reparent_children_locked(p);
 		vm = p->vm;
 		p->vm = NULL;
@@ -256,6 +256,12 @@ int proc_kill(int pid, int sig)
 	return err;
 }
 
+/*
+ * The threads of a process may be reaped in any order (each by the next
+ * thread on its own hart), so it is the last one reaped - not the last
+ * one to exit - that makes the process a zombie: until then the parent
+ * cannot free the struct proc under a thread that still points at it.
+ */
 void thread_reap_zombie(struct thread *t)
 {
 	struct proc *p = t->proc;
@@ -263,8 +269,7 @@ void thread_reap_zombie(struct thread *t)
 
 	assert(t->state == T_ZOMBIE);
 	spin_lock(&proc_lock);
-	last = t->last;
-	thread_release_tid_locked(t);
+	last = thread_release_tid_locked(t);
 	spin_unlock(&proc_lock);
 	thread_free(t);
 	if (!last)

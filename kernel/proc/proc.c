@@ -238,6 +238,7 @@ int proc_register(struct proc *p, struct thread *t, struct proc *parent)
 	list_push_back(&all_procs, &p->all_link);
 	list_push_back(&p->threads, &t->proc_link);
 	p->nthreads = 1;
+	p->nthreads_unreaped = 1;
 	spin_unlock(&proc_lock);
 	return pid;
 }
@@ -280,24 +281,33 @@ int proc_add_thread(struct proc *p, struct thread *t)
 	nr_tids++;
 	list_push_back(&p->threads, &t->proc_link);
 	p->nthreads++;
+	p->nthreads_unreaped++;
 out:
 	spin_unlock(&proc_lock);
 	return tid;
 }
 
-void thread_release_tid_locked(struct thread *t)
+void thread_unlist_tid_locked(struct thread *t)
 {
 	assert(spin_holding(&proc_lock));
-	if (t->tid < 0)
-		return; /* never registered */
-	if (tid_table[t->tid] == t)
+	if (t->tid > 0 && tid_table[t->tid] == t)
 		tid_table[t->tid] = NULL;
+}
+
+bool thread_release_tid_locked(struct thread *t)
+{
+	struct proc *p = t->proc;
+
+	assert(spin_holding(&proc_lock) && t->tid > 0);
+	/* p lives until its last thread is reaped: this one, at the latest */
+	assert(tid_table[t->tid] != t && p->nthreads_unreaped > 0);
 	nr_threads--;
-	if (t->tid != t->proc->pid) {
+	if (t->tid != p->pid) {
 		pidmap_free(&pids, t->tid);
 		nr_tids--;
 	}
 	t->tid = -1;
+	return --p->nthreads_unreaped == 0;
 }
 
 void thread_take_pid_locked(struct thread *t)

@@ -105,9 +105,6 @@ struct thread {
 	uint64_t robust_list;    /* [owner] set_robust_list's head; 0: none */
 	int killed;              /* [atomic] this thread alone must end (an
 				  * execve in another thread of its process) */
-	bool last;               /* [proc_lock] the last thread of its process
-				  * to exit: its reaping makes the process a
-				  * zombie */
 	int (*entry)(void *);    /* [const] kernel thread function */
 	void *arg;               /* [const] */
 };
@@ -123,6 +120,10 @@ struct proc {
 	struct list_node all_link; /* [proc_lock] in the list of all processes */
 	struct list_node threads;  /* [proc_lock] its live threads */
 	int nthreads;              /* [proc_lock] live threads (not yet exited) */
+	int nthreads_unreaped;     /* [proc_lock] threads whose struct is not
+				    * freed yet, exited ones too: the process
+				    * becomes a zombie (and may be freed) only
+				    * when the last is reaped */
 	struct vmspace *vm;        /* [proc_lock to change; its threads read it
 				    * without] user address space (a reference,
 				    * see mm/vmspace.h); NULL for kernel */
@@ -201,9 +202,13 @@ void proc_unregister_locked(struct proc *p);
  * (not started). -EAGAIN (MAX_THREADS, the pids, or p is ending or
  * execve'ing), -EINTR (the creator is ending). */
 int proc_add_thread(struct proc *p, struct thread *t);
+/* t is exiting: no lookup finds it any more (its tid stays taken until
+ * it is reaped). proc_lock held. */
+void thread_unlist_tid_locked(struct thread *t);
 /* t has been reaped: its tid is free again, unless it is its process's
- * pid, which goes with the process. proc_lock held. */
-void thread_release_tid_locked(struct thread *t);
+ * pid, which goes with the process. Returns true if t was the process's
+ * last thread to be reaped (it is to become a zombie). proc_lock held. */
+bool thread_release_tid_locked(struct thread *t);
 /* The thread with tid, or NULL. Caller holds proc_lock. */
 struct thread *thread_lookup_locked(int tid);
 /* t, the calling thread, takes its process's pid as its tid (execve

@@ -14,6 +14,13 @@
 
 #define PROG "thtests"
 #define TICK_MS 10         /* a timer tick (HZ 100) */
+#define HOST_SLACK_MS 50   /* what a busy host may add to a wakeup */
+
+/* How late a timed wait may end: a tick, plus the host's slack unless
+ * --late-ms=N says otherwise (tests/run.py runs the timing tests alone
+ * under -icount, where guest time is counted in instructions, with
+ * --late-ms=10: exactly a tick). */
+static long late_ms = TICK_MS + HOST_SLACK_MS;
 #define PRIV_WAIT (FUTEX_WAIT | FUTEX_PRIVATE_FLAG)
 #define PRIV_WAKE (FUTEX_WAKE | FUTEX_PRIVATE_FLAG)
 #define TABLE_MAX 512
