@@ -426,17 +426,21 @@ P = r"kite\$ "  # the prompt, as a pattern
 
 
 def shell_basics_job():
-    """lsapp, an app with its exit status, fact on stdin, ps columns."""
+    """lsapp, an app with its exit status, fact on stdin, ps columns (and
+    ps -T's, a line per thread)."""
     return console_session("shell/basics", 2, [
         ("lsapp\r", [r"fact.*forktree.*hello.*sh.*spin.*stride", P]),
         ("hello\r", [r"Hello, Kite!", P]),
         ("echo $?\r", [r"\n233\r*\n", P]),
         ("fact\r", []),
         ("999999\r", [r"128233642", P]),
-        ("ps\r", [r"PID\s+PPID\s+STATE\s+NAME\s+CLASS\s+PRIO\s+PASS\s+TICKS"
-                   r"\s+CODE\s+DATA\s+HEAP\s+STACK",
-                   r"\n\s+1\s+0 sleep\s+init\s+kernel",
-                   r"\n\s+2\s+1 running sh\s+rr\s+16\s+\d+\s+\d+\s+[1-9]", P])])
+        ("ps\r", [r"PID\s+PPID\s+STATE\s+NAME\s+THR\s+CLASS\s+PRIO\s+PASS"
+                   r"\s+TICKS\s+CODE\s+DATA\s+HEAP\s+STACK",
+                   r"\n\s+1\s+0 sleep\s+init\s+1\s+kernel",
+                   r"\n\s+2\s+1 running sh\s+1\s+rr\s+16\s+\d+\s+\d+\s+[1-9]",
+                   P]),
+        ("ps -T\r", [r"PID\s+TID\s+PPID\s+STATE\s+NAME\s+HART\s+CLASS",
+                      r"\n\s+2\s+2\s+1 running sh\s+\d+\s+rr\s+16", P])])
 
 
 SIZE = r"(?:\d+K|\d\.\d[MG]|\d+[MG])"  # ps's sizes, but for "0"
@@ -449,7 +453,7 @@ def shell_vm_job():
     region = r"\n[0-9a-f]{16}-[0-9a-f]{16} %s %s +\d+ +\d+\b"
     return console_session("shell/vm", 2, [
         ("ps\r", [r"PID\s+PPID\s+STATE\s+NAME\s+.*\s+PT\s+RSS\s+SWAP\s+VSZ\b",
-                   r"\n\s+2\s+1 running sh\s+rr\s.*\s%s\s+(?:0|%s)\s+%s\r*\n"
+                   r"\n\s+2\s+1 running sh\s+1\s+rr\s.*\s%s\s+(?:0|%s)\s+%s\r*\n"
                    % (size, size, size), P]),
         ("pmap 2\r", [r"pmap 2 \(sh\)",
                        r"START\s+END\s+PERM\s+KIND\s+SIZE KiB\s+RSS KiB",
@@ -507,7 +511,7 @@ def shell_swap_job():
                    r"[1-9]\d* in, user memory capped at %d KiB \(usermem=\)"
                    r"\r*\n" % (SWAP_CAP_MIB * 1024), P]),
         ("ps\r", [r"\s+PT\s+RSS\s+SWAP\s+VSZ\b",
-                   r"\n\s+2\s+1 running sh\s+rr\s[^\n]*\s%s\s+%s\s+%s\r*\n"
+                   r"\n\s+2\s+1 running sh\s+1\s+rr\s[^\n]*\s%s\s+%s\s+%s\r*\n"
                    % (SIZE, size0, SIZE), P]),
         ("pmap 2\r", [r"total: \d+ regions, \d+ KiB, \d+ KiB resident, "
                        r"\d+ KiB swapped\r*\n", P]),
