@@ -55,20 +55,12 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     stay on time while others use big address spaces; one
                     hart under -icount) and sleep (nanosleep's limits); one
                     check each, passing with its "stress NAME: ok" line
-  thtests[cpus=N]/X  user/apps/thtests/ as init, like usertests: clone
-                    and its flags, join through CLEARTID, 1000 create/join
-                    rounds, exit against exit_group, kills and faults
-                    ending every thread, execve from a thread, wait4 after
-                    the last thread, vfork, every futex operation and its
-                    errors, timeouts within a tick, the library's mutex
-                    and condition variable, sched_setaffinity pinning
-  thtests/timing    its timed waits alone on 1 hart under -icount: each
-                    ends within a tick of its deadline, never before
+  thtests[cpus=N]/X  user/apps/thtests/ as init, like usertests: threads
+                    and futexes (docs/THREADS.md); thtests/timing: its
+                    timed waits under -icount, within a tick
   threads[cpus=N], prodcons[cpus=N], pthreads[cpus=N]
-                    the thread apps (an exact counter from every hart; a
-                    producer/consumer) and tests/extra/pthreads.c, a static
-                    glibc pthreads program: the same lines as under
-                    qemu-riscv64-static (tests/jobs_threads.py)
+                    the thread apps and a static glibc pthreads program
+                    (as under qemu-riscv64-static): tests/jobs_threads.py
   rtests[cpus=N]/X  user/apps/rtests.c as init, like usertests: limits,
                     doomed memory requests, page tables freed, huge
                     sleeps, the console's foreground group

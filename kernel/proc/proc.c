@@ -12,14 +12,16 @@
  *                           freed by the next thread on its hart ◄─ ZOMBIE
  *
  * Process states: ALIVE while it has threads; ZOMBIE once its last
- * thread exits, holding only pid, name and exit status until the parent
- * (or init, for orphans) reaps it with proc_wait.
+ * thread has exited and been reaped, holding only pid, name and exit
+ * status until the parent (or init, for orphans) reaps it with proc_wait.
  *
  * Creation is one path for kernel threads and user processes (fork,
  * spawn): proc_alloc -> thread_alloc (a run-queue reservation, a kernel
  * stack with a guard page, context, trap frame) -> proc_register (pid,
  * links, counts, RLIMIT_NPROC) -> sched_start. Each
  * step undoes itself on failure, so nothing leaks on -ENOMEM or -EAGAIN.
+ * More threads of a process (clone: thread.c) join it through
+ * proc_add_thread, with a tid from the same allocator as pids.
  *
  * Lock: proc_lock (see proc.h) guards the table; it is never held
  * across anything slow and nests outside waitqueue and run-queue locks.
@@ -609,7 +611,9 @@ static const char *thread_state_name(enum thread_state s)
 
 void proc_dump(void)
 {
-	size_t max = MAX_PROCESS + NCPU;
+	/* an entry per thread and per zombie, and room for a few more
+	 * made meanwhile (the snapshot stops at max) */
+	size_t max = (size_t)thread_count() + (size_t)proc_count() + NCPU;
 	struct kite_procinfo *info = kmalloc(max * sizeof(*info));
 	long n;
 

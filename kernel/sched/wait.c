@@ -13,7 +13,9 @@
  * give or take the interrupt latency, not at the next tick.
  *
  * Kills: every sleep but a mutex's and a disk request's
- * (wq_sleep_uninterruptible) can be ended by a kill. kill wakes a
+ * (wq_sleep_uninterruptible) can be ended by a kill - of the process
+ * (every thread ends) or of the thread alone (another thread of its
+ * process execs): thread_killed. kill wakes a
  * sleeper directly (sched_wakeup); the sleeper takes itself off its queue
  * or timer list and returns -EINTR. A kill that lands just before the
  * sleeper becomes SLEEPING finds nothing to wake, so the sleeper checks
