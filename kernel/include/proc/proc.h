@@ -102,7 +102,9 @@ struct thread {
 	uint64_t clear_child_tid; /* [owner] user word zeroed and futex-woken
 				   * at exit (CLONE_CHILD_CLEARTID,
 				   * set_tid_address); 0: none */
-	uint64_t robust_list;    /* [owner] set_robust_list's head; 0: none */
+	uint64_t robust_list;    /* [owner; word reads by another thread of
+				  * its process: get_robust_list] its
+				  * set_robust_list head; 0: none */
 	int killed;              /* [atomic] this thread alone must end (an
 				  * execve in another thread of its process) */
 	int (*entry)(void *);    /* [const] kernel thread function */
