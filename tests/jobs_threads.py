@@ -12,6 +12,12 @@ a static glibc program using pthreads.
                     timed wait) alone on 1 hart under -icount (guest time
                     counted in instructions, so the host's load adds no
                     lateness): each ends within a tick (--late-ms=10)
+  failalloc/thtests[cpus=N,seed=S]
+                    thtests with 1 in FAILALLOC_N allocations failing:
+                    tests may fail for want of memory, but nothing panics
+                    or hangs, the run ends with its summary, and every
+                    frame comes back (clone's, futex's and exit's error
+                    paths)
   pthreads[cpus=N]  tests/extra/pthreads.c, built with
                     riscv64-linux-gnu-gcc -static (glibc's pthread_create,
                     join, mutexes, condition variables, TLS), embedded
@@ -25,8 +31,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu_run  # noqa: E402
 from checks import Check, qemu_outcome, why_run_failed  # noqa: E402
-from jobs_user import (ICOUNT, NOT_EMBEDDED_RE, QEMU_USER,  # noqa: E402
-                       USERTESTS_RE, USERTESTS_SUM_RE, run_held)
+from checks import PANIC_RE  # noqa: E402
+from jobs_user import (FAILALLOC_N, ICOUNT, NOT_EMBEDDED_RE,  # noqa: E402
+                       QEMU_USER, USERTESTS_RE, USERTESTS_SUM_RE,
+                       USERTESTS_TIMEOUT, run_held)
 
 APP_TIMEOUT = 120
 THREADS_RE = re.compile(r"^threads: (\d+) threads x (\d+) = (\d+) \((ok|WRONG)\)"
@@ -90,6 +98,27 @@ def timing_job():
                         (summary.group(0) if summary else
                          why_run_failed(res) + "; no summary")))
     return qemu_outcome(checks, res)
+
+
+def failalloc_thtests_job(cpus, seed):
+    """thtests under failalloc=N,SEED: no panic, no hang, a summary, and
+    every frame back."""
+    name = "failalloc/thtests[cpus=%d,seed=%d]" % (cpus, seed)
+    res = qemu_run.run(cpus, "128M", 'init="thtests --harts=%d" '
+                       'failalloc=%d,%d' % (cpus, FAILALLOC_N, seed),
+                       USERTESTS_TIMEOUT)
+    summary = USERTESTS_SUM_RE.search(res.output)
+    frames = re.search(r"^(ok|FAIL) frames\b.*$", res.output, re.M)
+    if PANIC_RE.search(res.output) or res.timed_out or not summary:
+        bad = why_run_failed(res) + ("" if summary else "; no summary")
+    elif res.status not in (0, 1):
+        bad = "exit status %s" % res.status
+    elif not frames or frames.group(1) != "ok":
+        bad = frames.group(0) if frames else "no frames line"
+    else:
+        bad = ""
+    note = summary.group(0) if summary and not bad else ""
+    return qemu_outcome([Check(name, not bad, bad, note)], res)
 
 
 # ---- glibc's pthreads -------------------------------------------------------

@@ -126,8 +126,8 @@ from checks import (BOOT_RE, BOOT_TIMEOUT, Check, Outcome,  # noqa: E402
 from jobs_harness import (harness_killed_job,  # noqa: E402
                           harness_qemu_run_killed_job,
                           harness_run_timeout_job)
-from jobs_threads import (prodcons_job, pthreads_job,  # noqa: E402
-                          threads_job, timing_job)
+from jobs_threads import (failalloc_thtests_job, prodcons_job,  # noqa: E402
+                          pthreads_job, threads_job, timing_job)
 from jobs_user import (FUZZ_SEEDS, STRESS, failalloc_usertests_job,  # noqa: E402
                        fpcheck_job, fuzz_job, static_hello_job, stress_job,
                        SWAP_POLICIES, swaptests_job, usermem_job,
@@ -624,6 +624,8 @@ def jobs(quick):
             (n, 10 + n)) for n in (1, 4)]
     js += [("failalloc/fuzz[cpus=%d]" % n, fuzz_job, (20 + n, n, 50))
            for n in (1, 4)]
+    js += [("failalloc/thtests[cpus=%d]" % n, failalloc_thtests_job,
+            (n, 30 + n)) for n in (1, 4)]
     js += [("fpcheck[cpus=%d]" % n, fpcheck_job, (n,)) for n in (1, 4)]
     js.append(("static_hello", static_hello_job, ()))
     js.append(("vm_cases[linux]", vm_cases_linux_job, ()))

@@ -220,8 +220,11 @@ static void t_futex_shared(void)
 	CHECK(m != MAP_FAILED, "mmap: %s", strerror(errno));
 	*w = 0;
 	pid = fork();
-	if (pid == 0)
-		_exit(sys_futex(w, FUTEX_WAIT, 0, NULL, NULL, 0) == 0 ? 0 : 10 + errno);
+	if (pid == 0) { /* a wake comes long before the timeout */
+		struct timespec limit = { VICTIM_MS / 1000, 0 };
+
+		_exit(sys_futex(w, FUTEX_WAIT, 0, &limit, NULL, 0) == 0 ? 0 : 10 + errno);
+	}
 	wait_asleep(pid, "the child");
 	EQ(sys_futex(w, PRIV_WAKE, 1, NULL, NULL, 0), 0); /* private: not it */
 	to = mmap(NULL, 2 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -201,7 +201,9 @@ static void killed_child(void)
 
 	wait_asleep(t[0]->tid, "futex sleeper");
 	wait_asleep(t[1]->tid, "nanosleeper");
-	thread_join(t[0], NULL); /* sleeps here */
+	(void)t[2];
+	sleep_ms(VICTIM_MS); /* the kill comes long before */
+	exit(3);
 }
 
 static void t_kill_threaded(void)
@@ -210,10 +212,10 @@ static void t_kill_threaded(void)
 	int st;
 
 	CHECK(pid >= 0, "fork");
-	if (pid == 0) {
+	if (pid == 0)
 		killed_child();
-		exit(0);
-	}
+	/* it has 4 threads, its first asleep (a failed check here leaves
+	 * it to end by itself: VICTIM_MS) */
 	wait_threads(pid, 4, "the victim");
 	for (int i = 0; i < 100 && tid_state(pid) != 3; i++)
 		sleep_ms(5);

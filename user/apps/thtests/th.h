@@ -142,12 +142,18 @@ static void *sleep_in_nanosleep(void *arg)
 	return NULL;
 }
 
+/* Spin in user mode until the group ends - or, should a test fail and
+ * leave this process behind, for VICTIM_MS at most. */
+#define VICTIM_MS 3000
+
 static void *spin_forever(void *arg)
 {
+	uint64_t end = now_ms() + VICTIM_MS;
+
 	(void)arg;
-	for (volatile long i = 0;; i++)
+	while (now_ms() < end)
 		;
-	return NULL;
+	exit(3);
 }
 
 /* ---- helper modes: thtests --helper WHAT [ARG] -------------------------- */
