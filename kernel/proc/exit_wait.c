@@ -244,7 +244,10 @@ int proc_kill(int pid, int sig)
 	spin_lock(&proc_lock);
 	if (pid > 0) {
 		struct proc *p = proc_lookup_locked(pid);
+		struct thread *t = p ? NULL : thread_lookup_locked(pid);
 
+		if (t) /* as Linux: a thread's tid names its process too */
+			p = t->proc;
 		if (p && p != &kernel_proc)
 			err = kill_check(p, sig);
 	} else if (pid < -1) {

@@ -383,6 +383,17 @@ static void tkill_child(void)
 	exit(0);
 }
 
+/* kill() with a secondary thread's tid ends its process, as Linux. */
+static void kill_tid_child(void)
+{
+	thread_t t = spawn_thread(sleep_in_futex, NULL);
+
+	wait_asleep(t->tid, "sleeper");
+	EQ(kill(t->tid, SIGKILL), 0);
+	sleep_ms(5000);
+	exit(0);
+}
+
 static void t_tkill(void)
 {
 	EQ(tgkill(getpid(), gettid(), 0), 0);
@@ -394,6 +405,7 @@ static void t_tkill(void)
 	ERR(tkill(30000, 0), ESRCH);
 	EQ(tkill(gettid(), 0), 0);
 	expect_signal(tkill_child, SIGKILL, "tkill of a thread");
+	expect_signal(kill_tid_child, SIGKILL, "kill of a thread's tid");
 }
 
 /* A process's CPU time is the sum of its threads'. */
