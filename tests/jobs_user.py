@@ -82,7 +82,8 @@ def fpcheck_job(cpus):
 USERTESTS_TIMEOUT = 300
 USERTESTS_RE = re.compile(r"^(ok|FAIL) (\S+)(?: \((.*)\))?(?:: (.*))?$", re.M)
 USERTESTS_SUM_RE = re.compile(
-    r"^(?:usertests|rtests|vmtests|swaptests): (\d+) passed, (\d+) failed$",
+    r"^(?:usertests|rtests|vmtests|swaptests|thtests): (\d+) passed, "
+    r"(\d+) failed$",
     re.M)
 NOT_EMBEDDED_RE = re.compile(r"init: cannot start '[^']*': error -2$", re.M)
 # what usertests' exec_args test makes echoargs print (user/apps/echoargs.c)

@@ -55,6 +55,12 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     stay on time while others use big address spaces; one
                     hart under -icount) and sleep (nanosleep's limits); one
                     check each, passing with its "stress NAME: ok" line
+  thtests[cpus=N]/X  user/apps/thtests/ as init, like usertests: threads
+                    and futexes (docs/THREADS.md); thtests/timing: its
+                    timed waits under -icount, within a tick
+  threads[cpus=N], prodcons[cpus=N], pthreads[cpus=N]
+                    the thread apps and a static glibc pthreads program
+                    (as under qemu-riscv64-static): tests/jobs_threads.py
   rtests[cpus=N]/X  user/apps/rtests.c as init, like usertests: limits,
                     doomed memory requests, page tables freed, huge
                     sleeps, the console's foreground group
@@ -120,6 +126,8 @@ from checks import (BOOT_RE, BOOT_TIMEOUT, Check, Outcome,  # noqa: E402
 from jobs_harness import (harness_killed_job,  # noqa: E402
                           harness_qemu_run_killed_job,
                           harness_run_timeout_job)
+from jobs_threads import (failalloc_thtests_job, prodcons_job,  # noqa: E402
+                          pthreads_job, threads_job, timing_job)
 from jobs_user import (FUZZ_SEEDS, STRESS, failalloc_usertests_job,  # noqa: E402
                        fpcheck_job, fuzz_job, static_hello_job, stress_job,
                        SWAP_POLICIES, swaptests_job, usermem_job,
@@ -410,17 +418,21 @@ P = r"kite\$ "  # the prompt, as a pattern
 
 
 def shell_basics_job():
-    """lsapp, an app with its exit status, fact on stdin, ps columns."""
+    """lsapp, an app with its exit status, fact on stdin, ps columns (and
+    ps -T's, a line per thread)."""
     return console_session("shell/basics", 2, [
         ("lsapp\r", [r"fact.*forktree.*hello.*sh.*spin.*stride", P]),
         ("hello\r", [r"Hello, Kite!", P]),
         ("echo $?\r", [r"\n233\r*\n", P]),
         ("fact\r", []),
         ("999999\r", [r"128233642", P]),
-        ("ps\r", [r"PID\s+PPID\s+STATE\s+NAME\s+CLASS\s+PRIO\s+PASS\s+TICKS"
-                   r"\s+CODE\s+DATA\s+HEAP\s+STACK",
-                   r"\n\s+1\s+0 sleep\s+init\s+kernel",
-                   r"\n\s+2\s+1 running sh\s+rr\s+16\s+\d+\s+\d+\s+[1-9]", P])])
+        ("ps\r", [r"PID\s+PPID\s+STATE\s+NAME\s+THR\s+CLASS\s+PRIO\s+PASS"
+                   r"\s+TICKS\s+CODE\s+DATA\s+HEAP\s+STACK",
+                   r"\n\s+1\s+0 sleep\s+init\s+1\s+kernel",
+                   r"\n\s+2\s+1 running sh\s+1\s+rr\s+16\s+\d+\s+\d+\s+[1-9]",
+                   P]),
+        ("ps -T\r", [r"PID\s+TID\s+PPID\s+STATE\s+NAME\s+HART\s+CLASS",
+                      r"\n\s+2\s+2\s+1 running sh\s+\d+\s+rr\s+16", P])])
 
 
 SIZE = r"(?:\d+K|\d\.\d[MG]|\d+[MG])"  # ps's sizes, but for "0"
@@ -433,7 +445,7 @@ def shell_vm_job():
     region = r"\n[0-9a-f]{16}-[0-9a-f]{16} %s %s +\d+ +\d+\b"
     return console_session("shell/vm", 2, [
         ("ps\r", [r"PID\s+PPID\s+STATE\s+NAME\s+.*\s+PT\s+RSS\s+SWAP\s+VSZ\b",
-                   r"\n\s+2\s+1 running sh\s+rr\s.*\s%s\s+(?:0|%s)\s+%s\r*\n"
+                   r"\n\s+2\s+1 running sh\s+1\s+rr\s.*\s%s\s+(?:0|%s)\s+%s\r*\n"
                    % (size, size, size), P]),
         ("pmap 2\r", [r"pmap 2 \(sh\)",
                        r"START\s+END\s+PERM\s+KIND\s+SIZE KiB\s+RSS KiB",
@@ -491,7 +503,7 @@ def shell_swap_job():
                    r"[1-9]\d* in, user memory capped at %d KiB \(usermem=\)"
                    r"\r*\n" % (SWAP_CAP_MIB * 1024), P]),
         ("ps\r", [r"\s+PT\s+RSS\s+SWAP\s+VSZ\b",
-                   r"\n\s+2\s+1 running sh\s+rr\s[^\n]*\s%s\s+%s\s+%s\r*\n"
+                   r"\n\s+2\s+1 running sh\s+1\s+rr\s[^\n]*\s%s\s+%s\s+%s\r*\n"
                    % (SIZE, size0, SIZE), P]),
         ("pmap 2\r", [r"total: \d+ regions, \d+ KiB, \d+ KiB resident, "
                        r"\d+ KiB swapped\r*\n", P]),
@@ -580,6 +592,12 @@ def jobs(quick):
            for n in ((4,) if quick else (1, 4))]
     js += [("rtests[cpus=%d]" % n, usertests_job, (n, "rtests"))
            for n in ((4,) if quick else (1, 4))]
+    js += [("thtests[cpus=%d]" % n, usertests_job, (n, "thtests"))
+           for n in ((4,) if quick else (1, 4))]
+    js.append(("thtests/timing", timing_job, ()))
+    js += [("threads[cpus=%d]" % n, threads_job, (n,)) for n in (1, 4)]
+    js += [("prodcons[cpus=%d]" % n, prodcons_job, (n,)) for n in (1, 4)]
+    js += [("pthreads[cpus=%d]" % n, pthreads_job, (n,)) for n in (1, 4)]
     js += [("vmtests[cpus=%d]" % n, usertests_job, (n, "vmtests"))
            for n in ((4,) if quick else (1, 4))]
     js += [("usermem/vmtests[cpus=%d]" % n, usermem_job, (n,))
@@ -606,6 +624,8 @@ def jobs(quick):
             (n, 10 + n)) for n in (1, 4)]
     js += [("failalloc/fuzz[cpus=%d]" % n, fuzz_job, (20 + n, n, 50))
            for n in (1, 4)]
+    js += [("failalloc/thtests[cpus=%d]" % n, failalloc_thtests_job,
+            (n, 30 + n)) for n in (1, 4)]
     js += [("fpcheck[cpus=%d]" % n, fpcheck_job, (n,)) for n in (1, 4)]
     js.append(("static_hello", static_hello_job, ()))
     js.append(("vm_cases[linux]", vm_cases_linux_job, ()))
@@ -658,8 +678,9 @@ def main():
     # The in-kernel tests measure fairness and sleep accuracy in guest
     # time, which is host time: run them one at a time, alone, so another
     # QEMU does not steal their harts' host CPU. The rest go two at once.
-    # usertests runs stride on 1 hart; rtests times doomed brks
-    solo = ("ktest[", "usertests[", "rtests[")
+    # usertests runs stride on 1 hart; rtests times doomed brks; thtests
+    # wants futex timeouts within a tick
+    solo = ("ktest[", "usertests[", "rtests[", "thtests[")
     alone = [j for j in selected if j[0].startswith(solo)]
     shared = [j for j in selected if not j[0].startswith(solo)]
     for j in alone:

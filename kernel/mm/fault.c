@@ -361,10 +361,12 @@ void vm_user_fault(vaddr_t va, unsigned access, vaddr_t pc, vaddr_t sp)
 	err = vm_fault(p->vm, va, access);
 	if (err == VMF_OK)
 		return;
-	if (err == VMF_OOM) /* the OOM policy chose us (and said so), or a
-			     * kill came while we waited for memory */
-		proc_exit_wstatus(W_EXITCODE(0, proc_killed(p) ? proc_killed(p)
-							       : SIGKILL));
+	if (err == VMF_OOM) { /* the OOM policy chose us (and said so), or
+			       * a kill came while we waited for memory */
+		if (thread_killed(current()))
+			thread_exit_killed();
+		proc_exit_wstatus(W_EXITCODE(0, SIGKILL));
+	}
 	if (err == VMF_STACK_LIMIT && va + STACK_SLACK < sp)
 		err = VMF_NOMAP; /* far below the stack: a wild pointer */
 	if (err == VMF_IO) /* as Linux: the page is lost, SIGBUS */

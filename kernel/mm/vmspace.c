@@ -56,6 +56,7 @@ static struct vmspace *vmspace_alloc(void)
 	}
 	mutex_init(&vs->lock, "vmspace");
 	vs->refs = 1;
+	vs->users = 1;
 	list_init(&vs->regions);
 	return vs;
 }
@@ -168,10 +169,20 @@ static void vmspace_empty(struct vmspace *vs)
 
 void vmspace_release(struct vmspace *vs)
 {
-	mutex_lock(&vs->lock);
-	vmspace_empty(vs);
-	mutex_unlock(&vs->lock);
+	if (__atomic_sub_fetch(&vs->users, 1, __ATOMIC_ACQ_REL) == 0) {
+		mutex_lock(&vs->lock);
+		vmspace_empty(vs);
+		mutex_unlock(&vs->lock);
+	}
 	vmspace_put(vs);
+}
+
+void vmspace_share(struct vmspace *vs)
+{
+	uint32_t old = __atomic_fetch_add(&vs->users, 1, __ATOMIC_RELAXED);
+
+	assert(old > 0);
+	vmspace_get(vs);
 }
 
 void vmspace_for_each(void (*fn)(struct vmspace *vs, void *arg), void *arg)

@@ -8,13 +8,16 @@
  *
  * Initial stack (DESIGN.md section 6), from the top of the stack down:
  *
- *   strings of argv[] and envp[]
+ *   strings of argv[] and envp[], 16 random bytes (AT_RANDOM's)
  *   (padding to 16 bytes)
- *   auxv: AT_PAGESZ 4096, AT_NULL 0        <- pairs of 8-byte words
+ *   auxv: AT_PAGESZ 4096, AT_CLKTCK, AT_ENTRY, AT_RANDOM, AT_NULL 0
+ *                                          <- pairs of 8-byte words
  *   envp[0..envc-1], NULL
  *   argv[0..argc-1], NULL
  *   argc                                   <- sp, 16-byte aligned
  */
+#include "arch/arch.h"
+#include "kernel/clock.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
@@ -28,6 +31,29 @@
 
 #define AT_NULL 0
 #define AT_PAGESZ 6
+#define AT_ENTRY 9
+#define AT_CLKTCK 17
+#define AT_RANDOM 25
+#define AUXV_WORDS 10 /* the pairs above, AT_NULL's too */
+#define RANDOM_BYTES 16
+
+/* Bytes for AT_RANDOM (glibc seeds its stack and pointer guards from
+ * them): the time counter stirred by splitmix64. Not secret - Kite has
+ * no entropy source - but different for every exec. */
+static void random_fill(uint8_t *out, size_t n)
+{
+	static uint64_t state; /* [atomic] */
+	uint64_t x = __atomic_add_fetch(&state, 0x9e3779b97f4a7c15ULL,
+					__ATOMIC_RELAXED) ^ arch_time_counter();
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		out[i] = (uint8_t)(z ^ (z >> 31));
+	}
+}
 
 uint64_t app_count(void)
 {
@@ -140,9 +166,9 @@ static int load_segments(struct vmspace *vm, const struct app *app,
 
 /* Lay out argc/argv/envp/auxv at the top of the new stack. */
 static int build_stack(struct vmspace *vm, const struct exec_args *a,
-		       struct exec_image *img)
+		       uint64_t entry, struct exec_image *img)
 {
-	size_t strings = 0, words, size;
+	size_t strings = RANDOM_BYTES, words, size;
 	uint64_t str_at, sp, *w;
 	char *frame;
 	int i, k = 0;
@@ -152,7 +178,7 @@ static int build_stack(struct vmspace *vm, const struct exec_args *a,
 		strings += strlen(a->argv[i]) + 1;
 	for (i = 0; i < a->envc; i++)
 		strings += strlen(a->envp[i]) + 1;
-	words = 1 + (size_t)a->argc + 1 + (size_t)a->envc + 1 + 4;
+	words = 1 + (size_t)a->argc + 1 + (size_t)a->envc + 1 + AUXV_WORDS;
 	str_at = USER_STACK_TOP - strings;
 	sp = ALIGN_DOWN(str_at - words * 8, 16);
 	size = USER_STACK_TOP - sp;
@@ -176,10 +202,18 @@ static int build_stack(struct vmspace *vm, const struct exec_args *a,
 		}
 		w[k++] = 0;
 	}
+	random_fill((uint8_t *)frame + (str_at - sp), RANDOM_BYTES);
 	w[k++] = AT_PAGESZ;
 	w[k++] = PAGE_SIZE;
+	w[k++] = AT_CLKTCK;
+	w[k++] = clock_hz;
+	w[k++] = AT_ENTRY;
+	w[k++] = entry;
+	w[k++] = AT_RANDOM;
+	w[k++] = str_at;
 	w[k++] = AT_NULL;
 	w[k++] = 0;
+	assert(k <= (int)words);
 	err = vmspace_write(vm, sp, frame, size);
 	kfree(frame);
 	img->sp = sp;
@@ -223,7 +257,7 @@ int exec_build(const struct app *app, const struct exec_args *a,
 		err = vmspace_init_layout(vm, ALIGN_UP(elf->highest, PAGE_SIZE),
 					  proc_rlimit(RLIMIT_STACK));
 	if (!err)
-		err = build_stack(vm, a, img);
+		err = build_stack(vm, a, elf->entry, img);
 	if (err)
 		goto out;
 	img->vm = vm;

@@ -1,12 +1,22 @@
 /*
- * exit_wait.c - a process ends, its parent collects the status.
+ * exit_wait.c - threads and processes end, the parent collects the status.
  *
- * proc_exit: under proc_lock the process hands its children to init and
- * records its exit status; its thread marks itself ZOMBIE and switches
- * away for good. The next thread on that hart (sched_finish_switch) frees
- * the thread's stack and struct and only then makes the process a ZOMBIE
- * and wakes its parent. So a zombie holds nothing but its pid, name and
- * status, and when wait returns every frame of the child is back.
+ * A thread exits (thread_exit_common): it does what its user memory
+ * needs (robust futexes, CLEARTID: thread.c), moves its hart to the
+ * kernel's page table, and leaves its process's thread list under
+ * proc_lock. The last thread to leave hands the children to init and
+ * takes the address space with it; every thread marks itself ZOMBIE and
+ * switches away for good. The next thread on that hart
+ * (sched_finish_switch) frees the thread's stack and struct; the last
+ * of them to be reaped only then makes the process a ZOMBIE and wakes
+ * its parent. So a zombie holds nothing but its pid, name and status, and
+ * when wait returns every frame of the child is back.
+ *
+ * A group end (exit_group, kill, a fatal fault, the OOM killer:
+ * proc_group_end_locked) records the process's status once and sets
+ * proc->killed; every thread is woken from its sleep or interrupted and
+ * exits at its next kernel exit point (arch_return_to_user), so the
+ * last one out makes the process a zombie with that status.
  *
  * proc_wait: scans the caller's children under proc_lock; reaps a zombie
  * (frees its pid and struct) or sleeps on its own child_exit queue.
@@ -18,6 +28,7 @@
 #include "mm/memlayout.h"
 #include "mm/vmspace.h"
 #include "kernel/panic.h"
+#include "proc/clone.h"
 #include "proc/proc.h"
 #include "uapi/errno.h"
 
@@ -47,25 +58,31 @@ void proc_exit(int code)
 /*
  * The calling thread leaves p. The last thread to leave takes the
  * address space from p (under proc_lock, so ps never sees a space that is
- * going), moves its hart to the kernel's page table and only then drops
- * the reference: the space goes when the last thread has left it.
+ * going) and only then drops the reference. Every thread first moves
+ * its hart to the kernel's page table, with interrupts off until it
+ * has left the list (the scheduler would install p->vm again), so the
+ * space goes only when no hart has it installed.
  */
-void proc_exit_wstatus(int wstatus)
+static __attribute__((noreturn)) void thread_exit_common(void)
 {
 	struct thread *t = current();
 	struct proc *p = t->proc;
 	struct vmspace *vm = NULL;
 
-	if (p == init_proc)
-		panic("init exited with status %d", wstatus);
 	assert(p != &kernel_proc);
+	if (p == init_proc)
+		panic("init exited with status %d", p->exit_status);
+	if (p->vm)
+		thread_exit_user(t); /* may sleep: user memory */
+	push_off(); /* stay off from here to the switch */
+	vmspace_switch(NULL);
 	spin_lock(&proc_lock);
 	list_remove(&t->proc_link);
+	thread_unlist_tid_locked(t);
 	p->nthreads--;
 	__atomic_add_fetch(&p->ticks, t->ticks, __ATOMIC_RELAXED);
 	if (p->nthreads == 0) {
 		reparent_children_locked(p);
-		p->exit_status = wstatus;
 		vm = p->vm;
 		p->vm = NULL;
 		/* the group's last process: Ctrl-C must not reach the
@@ -76,18 +93,51 @@ void proc_exit_wstatus(int wstatus)
 		if (!(p->flags & PF_KERNEL) && p->pgid != p->pid &&
 		    !proc_pgrp_alive_locked(p->pid, p))
 			console_pgrp_ended_locked(p->pid);
+	} else if (p->exec_thread && p->nthreads == 1) {
+		wq_wake_all(&p->threads_gone); /* execve waits for us all */
 	}
 	spin_unlock(&proc_lock);
 	if (vm) {
-		push_off();
-		vmspace_switch(NULL);
 		pop_off();
+		proc_vfork_release(p); /* a vfork parent goes on */
 		vmspace_release(vm); /* its memory is back before the parent hears */
+		push_off();
 	}
-	push_off(); /* stay off from here to the switch */
 	thread_set_state(t, T_ZOMBIE);
 	schedule();
 	panic("zombie thread %d ran again", t->tid);
+}
+
+void proc_exit_wstatus(int wstatus)
+{
+	struct proc *p = current()->proc;
+
+	if (p == init_proc)
+		panic("init exited with status %d", wstatus);
+	spin_lock(&proc_lock);
+	proc_group_end_locked(p, wstatus, (wstatus & 0x7f) ? wstatus & 0x7f
+							   : SIGKILL);
+	spin_unlock(&proc_lock);
+	thread_exit_common();
+}
+
+void thread_exit(int code)
+{
+	struct thread *t = current();
+	struct proc *p = t->proc;
+
+	spin_lock(&proc_lock);
+	/* as Linux: a process whose threads all exit one by one ends with
+	 * its first thread's code */
+	if (!p->group_exit && t->tid == p->pid)
+		p->exit_status = W_EXITCODE(code, 0);
+	spin_unlock(&proc_lock);
+	thread_exit_common();
+}
+
+void thread_exit_killed(void)
+{
+	thread_exit_common();
 }
 
 int proc_wait(int pid, int *status, int options)
@@ -110,7 +160,8 @@ int proc_wait(int pid, int *status, int options)
 				continue;
 			if (status)
 				*status = c->exit_status;
-			__atomic_add_fetch(&me->ticks, c->ticks, __ATOMIC_RELAXED);
+			__atomic_add_fetch(&me->cticks, c->ticks + c->cticks,
+					   __ATOMIC_RELAXED);
 			proc_unregister_locked(c);
 			spin_unlock(&proc_lock);
 			proc_free(c);
@@ -142,15 +193,19 @@ void proc_fault(const char *what, const char *why, int sig, uint64_t addr,
 	proc_exit_wstatus(W_EXITCODE(0, sig));
 }
 
-void proc_kill_locked(struct proc *p, int sig)
+void proc_group_end_locked(struct proc *p, int wstatus, int sig)
 {
 	struct list_node *it;
 	int none = 0;
 
-	assert(spin_holding(&proc_lock));
+	assert(spin_holding(&proc_lock) && sig);
+	if (!p->group_exit) {
+		p->group_exit = true;
+		p->exit_status = wstatus;
+	}
 	if (!__atomic_compare_exchange_n(&p->killed, &none, sig, false,
 					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-		return; /* already dying */
+		return; /* already ending */
 	/* pairs with sched_sleep_cancel: a thread that becomes SLEEPING
 	 * after our load of its state sees the kill there */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -163,6 +218,11 @@ void proc_kill_locked(struct proc *p, int sig)
 		if (!sched_wakeup(t) && READ_ONCE(t->on_cpu))
 			sched_kick_thread(t);
 	}
+}
+
+void proc_kill_locked(struct proc *p, int sig)
+{
+	proc_group_end_locked(p, W_EXITCODE(0, sig), sig);
 }
 
 static int kill_check(struct proc *p, int sig)
@@ -184,7 +244,10 @@ int proc_kill(int pid, int sig)
 	spin_lock(&proc_lock);
 	if (pid > 0) {
 		struct proc *p = proc_lookup_locked(pid);
+		struct thread *t = p ? NULL : thread_lookup_locked(pid);
 
+		if (t) /* as Linux: a thread's tid names its process too */
+			p = t->proc;
 		if (p && p != &kernel_proc)
 			err = kill_check(p, sig);
 	} else if (pid < -1) {
@@ -196,6 +259,12 @@ int proc_kill(int pid, int sig)
 	return err;
 }
 
+/*
+ * The threads of a process may be reaped in any order (each by the next
+ * thread on its own hart), so it is the last one reaped - not the last
+ * one to exit - that makes the process a zombie: until then the parent
+ * cannot free the struct proc under a thread that still points at it.
+ */
 void thread_reap_zombie(struct thread *t)
 {
 	struct proc *p = t->proc;
@@ -203,7 +272,7 @@ void thread_reap_zombie(struct thread *t)
 
 	assert(t->state == T_ZOMBIE);
 	spin_lock(&proc_lock);
-	last = p->nthreads == 0;
+	last = thread_release_tid_locked(t);
 	spin_unlock(&proc_lock);
 	thread_free(t);
 	if (!last)

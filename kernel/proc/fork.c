@@ -16,6 +16,7 @@
 #include "mm/memlayout.h"
 #include "mm/vmspace.h"
 #include "proc/apps.h"
+#include "proc/clone.h"
 #include "proc/exec.h"
 #include "proc/proc.h"
 #include "uapi/errno.h"
@@ -29,10 +30,11 @@ static int user_thread_entry(void *unused)
 
 /* A started process running vm from the registers in tf (and the
  * floating-point registers in fp, or zeroes). pgid 0: the parent's group;
- * -1: a group of its own. Takes vm on success. */
+ * -1: a group of its own. ca: what clone asked for (NULL: spawn). Takes
+ * vm on success. */
 static int user_proc_start(const char *name, struct vmspace *vm,
 			   const struct trapframe *tf, const uint64_t *fp,
-			   int pgid, int prio)
+			   int pgid, int prio, const struct clone_args *ca)
 {
 	struct proc *p = proc_alloc(name, 0);
 	struct thread *t;
@@ -53,52 +55,66 @@ static int user_proc_start(const char *name, struct vmspace *vm,
 	spin_unlock(&proc_lock);
 	*t->tf = *tf;
 	t->se.prio = prio;
+	t->allowed = READ_ONCE(current()->allowed); /* inherited, as Linux's */
 	if (fp)
 		memcpy(t->fp, fp, sizeof(t->fp));
-	pid = proc_register(p, t, current()->proc);
+	if (ca && (ca->flags & CLONE_CHILD_CLEARTID))
+		t->clear_child_tid = ca->child_tid;
+	/* CLONE_PARENT: the caller's parent, read under proc_lock */
+	pid = proc_register(p, t, ca && (ca->flags & CLONE_PARENT)
+				     ? NULL : current()->proc);
 	if (pid < 0) {
 		p->vm = NULL;
 		thread_free(t);
 		proc_free(p);
 		return pid;
 	}
+	if (ca)
+		clone_child_ready(p, t, ca);
 	sched_start(t);
 	return pid;
 }
 
-int proc_fork(const struct trapframe *tf, uint64_t child_sp)
+int proc_fork(const struct trapframe *tf, const struct clone_args *a)
 {
 	struct thread *me = current();
-	struct vmspace *vm;
+	struct vmspace *vm = me->proc->vm;
 	struct trapframe ctf = *tf;
+	bool share = a->flags & CLONE_VM;
 	int pid;
 
-	if (!me->proc->vm)
+	if (!vm)
 		return -EINVAL;
-	vm = vmspace_fork(me->proc->vm);
+	if (share)
+		vmspace_share(vm); /* one more process runs in it */
+	else
+		vm = vmspace_fork(vm);
 	if (!vm)
 		return -ENOMEM;
 	ctf.a0 = 0; /* the child sees fork() return 0 */
 	push_off();
 	arch_fp_save(me->fp); /* the child starts with the same FP registers */
 	pop_off();
-	if (child_sp)
-		ctf.sp = child_sp;
+	if (a->stack)
+		ctf.sp = a->stack;
+	if (a->flags & CLONE_SETTLS)
+		ctf.tp = a->tls;
 	pid = user_proc_start(me->proc->name, vm, &ctf, me->fp, 0,
-			      READ_ONCE(me->se.prio));
+			      READ_ONCE(me->se.prio), a);
 	if (pid < 0)
-		vmspace_put(vm);
+		vmspace_release(vm); /* a share is undone, a copy freed */
 	return pid;
 }
 
-/* Registers for the first instruction of an image. */
+/* Registers for the first instruction of an image: all zero but pc and
+ * sp, as Linux starts a static program (glibc's _start takes a0 as a
+ * function for atexit, so it must be 0); argc, argv, envp and auxv are
+ * on the stack. */
 static void image_regs(struct trapframe *tf, const struct exec_image *img)
 {
 	memset(tf, 0, sizeof(*tf));
 	tf->sepc = img->entry;
 	tf->sp = img->sp;
-	tf->a0 = (uint64_t)img->argc;
-	tf->a1 = img->argv;
 }
 
 int proc_spawn(const struct app *app, const struct exec_args *args)
@@ -112,7 +128,7 @@ int proc_spawn(const struct app *app, const struct exec_args *args)
 	image_regs(&tf, &img);
 	/* the child inherits the caller's priority, as with fork */
 	pid = user_proc_start(app->name, img.vm, &tf, NULL, -1,
-			      READ_ONCE(current()->se.prio));
+			      READ_ONCE(current()->se.prio), NULL);
 	if (pid < 0)
 		vmspace_put(img.vm);
 	return pid;
@@ -129,6 +145,16 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 
 	if (err)
 		return err; /* the old image is untouched */
+	/* the point of no return: the other threads end (the caller takes
+	 * the pid as its tid), its robust futexes and CLEARTID word are
+	 * done with, as at an exit */
+	err = proc_exec_single();
+	if (err) {
+		vmspace_put(img.vm);
+		return err;
+	}
+	if (me->robust_list || me->clear_child_tid)
+		thread_exit_user(me);
 	old = proc_swap_vm(p, img.vm);
 	push_off();
 	vmspace_switch(img.vm);
@@ -137,10 +163,11 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 	pop_off();
 	if (old)
 		vmspace_release(old); /* this hart has left it */
+	proc_vfork_release(p); /* a vfork parent goes on */
 	spin_lock(&proc_lock); /* ps reads both names under it */
 	kstrlcpy(p->name, app->name, sizeof(p->name));
 	kstrlcpy(me->name, app->name, sizeof(me->name));
 	spin_unlock(&proc_lock);
 	image_regs(tf, &img);
-	return img.argc; /* the syscall return value lands in a0 */
+	return 0; /* the syscall return value lands in a0 */
 }

@@ -40,7 +40,7 @@ bool oom_reclaim_wait(void)
 
 		if (pmm_user_available() >= OOM_FREE_RETRY)
 			return true;
-		if (proc_killed(me))
+		if (thread_killed(current()))
 			return false;
 		spin_lock(&proc_lock);
 		v = proc_oom_pick_locked(&pages);

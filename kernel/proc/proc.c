@@ -12,14 +12,16 @@
  *                           freed by the next thread on its hart ◄─ ZOMBIE
  *
  * Process states: ALIVE while it has threads; ZOMBIE once its last
- * thread exits, holding only pid, name and exit status until the parent
- * (or init, for orphans) reaps it with proc_wait.
+ * thread has exited and been reaped, holding only pid, name and exit
+ * status until the parent (or init, for orphans) reaps it with proc_wait.
  *
  * Creation is one path for kernel threads and user processes (fork,
  * spawn): proc_alloc -> thread_alloc (a run-queue reservation, a kernel
  * stack with a guard page, context, trap frame) -> proc_register (pid,
  * links, counts, RLIMIT_NPROC) -> sched_start. Each
  * step undoes itself on failure, so nothing leaks on -ENOMEM or -EAGAIN.
+ * More threads of a process (clone: thread.c) join it through
+ * proc_add_thread, with a tid from the same allocator as pids.
  *
  * Lock: proc_lock (see proc.h) guards the table; it is never held
  * across anything slow and nests outside waitqueue and run-queue locks.
@@ -31,6 +33,7 @@
 #include "mm/kmalloc.h"
 #include "mm/kvm.h"
 #include "mm/vmspace.h"
+#include "proc/futex.h"
 #include "proc/proc.h"
 #include "uapi/errno.h"
 
@@ -38,8 +41,11 @@ struct spinlock proc_lock = SPINLOCK_INIT("proc");
 struct proc kernel_proc;
 struct proc *init_proc;
 
-static struct pidmap pids;                  /* [proc_lock] */
+static struct pidmap pids;                  /* [proc_lock] pids and tids */
 static struct proc *pid_table[MAX_PID];     /* [proc_lock] O(1) lookup */
+static struct thread *tid_table[MAX_PID];   /* [proc_lock] O(1) lookup */
+static int nr_threads;                      /* [proc_lock] not counting pid 0's */
+static int nr_tids;                         /* [proc_lock] tids that are no pid */
 static struct list_node all_procs = LIST_INIT(all_procs); /* [proc_lock] */
 static int nr_procs;                        /* [proc_lock] not counting pid 0 */
 static int nr_user_procs;                   /* [proc_lock] without PF_KERNEL */
@@ -60,6 +66,7 @@ static void proc_fields_init(struct proc *p, const char *name, uint32_t flags)
 	list_init(&p->sibling);
 	list_init(&p->all_link);
 	list_init(&p->threads);
+	wq_init(&p->threads_gone, "proc.threads_gone");
 	wq_init(&p->child_exit, "proc.child_exit");
 }
 
@@ -117,6 +124,7 @@ struct vmspace *proc_swap_vm(struct proc *p, struct vmspace *vm)
 void proc_init(void)
 {
 	rlimit_defaults_init();
+	futex_init();
 	pidmap_init(&pids);
 	proc_fields_init(&kernel_proc, "kernel", PF_KERNEL);
 	kernel_proc.pid = 0;
@@ -175,6 +183,7 @@ struct thread *thread_alloc(struct proc *p, int (*entry)(void *), void *arg)
 	t->se.pass = 0;
 	t->se.prio = PRIO_DEFAULT;
 	t->se.slice_left = 0;
+	t->se.on_rq = -1;
 	t->runs = 0;
 	t->ticks = 0;
 	t->wq = NULL;
@@ -200,7 +209,7 @@ int proc_register(struct proc *p, struct thread *t, struct proc *parent)
 	int pid;
 
 	spin_lock(&proc_lock);
-	if (nr_procs >= MAX_PROCESS ||
+	if (nr_procs >= MAX_PROCESS || nr_threads >= MAX_THREADS ||
 	    (!(p->flags & PF_KERNEL) &&
 	     (uint64_t)nr_user_procs >= p->rlim[RLIMIT_NPROC].rlim_cur)) {
 		spin_unlock(&proc_lock);
@@ -213,11 +222,15 @@ int proc_register(struct proc *p, struct thread *t, struct proc *parent)
 	}
 	assert(pid_table[pid] == NULL);
 	pid_table[pid] = p;
+	tid_table[pid] = t;
 	p->pid = pid;
 	t->tid = pid;
 	nr_procs++;
+	nr_threads++;
 	if (!(p->flags & PF_KERNEL))
 		nr_user_procs++;
+	if (!parent) /* CLONE_PARENT: the caller's sibling */
+		parent = current()->proc->parent;
 	p->parent = parent;
 	if (p->pgid == 0)
 		p->pgid = parent->pgid ? parent->pgid : pid;
@@ -227,6 +240,7 @@ int proc_register(struct proc *p, struct thread *t, struct proc *parent)
 	list_push_back(&all_procs, &p->all_link);
 	list_push_back(&p->threads, &t->proc_link);
 	p->nthreads = 1;
+	p->nthreads_unreaped = 1;
 	spin_unlock(&proc_lock);
 	return pid;
 }
@@ -243,6 +257,101 @@ void proc_unregister_locked(struct proc *p)
 		nr_user_procs--;
 	list_remove(&p->sibling);
 	list_remove(&p->all_link);
+}
+
+int proc_add_thread(struct proc *p, struct thread *t)
+{
+	struct thread *me = current();
+	int tid;
+
+	spin_lock(&proc_lock);
+	if (thread_killed(me)) {
+		tid = -EINTR; /* it ends anyway */
+		goto out;
+	}
+	tid = -EAGAIN;
+	if (nr_threads >= MAX_THREADS || proc_killed(p) || p->exec_thread ||
+	    p->state != P_ALIVE || p->nthreads == 0)
+		goto out;
+	tid = pidmap_alloc(&pids);
+	if (tid < 0)
+		goto out;
+	assert(tid_table[tid] == NULL && pid_table[tid] == NULL);
+	tid_table[tid] = t;
+	t->tid = tid;
+	nr_threads++;
+	nr_tids++;
+	list_push_back(&p->threads, &t->proc_link);
+	p->nthreads++;
+	p->nthreads_unreaped++;
+out:
+	spin_unlock(&proc_lock);
+	return tid;
+}
+
+void thread_unlist_tid_locked(struct thread *t)
+{
+	assert(spin_holding(&proc_lock));
+	if (t->tid > 0 && tid_table[t->tid] == t)
+		tid_table[t->tid] = NULL;
+}
+
+bool thread_release_tid_locked(struct thread *t)
+{
+	struct proc *p = t->proc;
+
+	assert(spin_holding(&proc_lock) && t->tid > 0);
+	/* p lives until its last thread is reaped: this one, at the latest */
+	assert(tid_table[t->tid] != t && p->nthreads_unreaped > 0);
+	nr_threads--;
+	if (t->tid != p->pid) {
+		pidmap_free(&pids, t->tid);
+		nr_tids--;
+	}
+	t->tid = -1;
+	return --p->nthreads_unreaped == 0;
+}
+
+void thread_take_pid_locked(struct thread *t)
+{
+	struct proc *p = t->proc;
+
+	assert(spin_holding(&proc_lock) && p->nthreads == 1);
+	if (t->tid == p->pid)
+		return;
+	/* the first thread (if not yet reaped) keeps its struct, but
+	 * the table entry and the number are ours now */
+	tid_table[t->tid] = NULL;
+	pidmap_free(&pids, t->tid);
+	nr_tids--;
+	t->tid = p->pid;
+	tid_table[p->pid] = t;
+}
+
+struct thread *thread_lookup_locked(int tid)
+{
+	assert(spin_holding(&proc_lock));
+	if (tid <= 0 || tid >= MAX_PID)
+		return NULL;
+	return tid_table[tid];
+}
+
+uint64_t proc_ticks(struct proc *p)
+{
+	uint64_t sum;
+	struct list_node *it;
+
+	spin_lock(&proc_lock);
+	sum = __atomic_load_n(&p->ticks, __ATOMIC_RELAXED);
+	list_for_each(it, &p->threads)
+		sum += READ_ONCE(list_entry(it, struct thread, proc_link)->ticks);
+	spin_unlock(&proc_lock);
+	return sum;
+}
+
+int thread_count(void)
+{
+	return READ_ONCE(nr_threads);
 }
 
 struct proc *proc_lookup_locked(int pid)
@@ -486,7 +595,7 @@ int proc_check_table(void)
 		seen[p->pid / 64] |= 1UL << (p->pid % 64);
 		n++;
 	}
-	if (!err && (n != nr_procs + 1 || pids.nr_used != nr_procs))
+	if (!err && (n != nr_procs + 1 || pids.nr_used != nr_procs + nr_tids))
 		err = -EINVAL;
 	spin_unlock(&proc_lock);
 	return err;
@@ -502,7 +611,9 @@ static const char *thread_state_name(enum thread_state s)
 
 void proc_dump(void)
 {
-	size_t max = MAX_PROCESS + NCPU;
+	/* an entry per thread and per zombie, and room for a few more
+	 * made meanwhile (the snapshot stops at max) */
+	size_t max = (size_t)thread_count() + (size_t)proc_count() + NCPU;
 	struct kite_procinfo *info = kmalloc(max * sizeof(*info));
 	long n;
 

@@ -230,6 +230,7 @@ void sched_init_hart(void)
 	idle->cpu = (int)c->id;
 	idle->allowed = 1UL << c->id;
 	idle->se.prio = PRIO_DEFAULT;
+	idle->se.on_rq = -1;
 	heap_node_init(&idle->se.heap_node);
 	list_init(&idle->se.rr_link);
 	list_init(&idle->wq_link);
@@ -280,7 +281,7 @@ static int thread_load(const struct runqueue *rq)
 static struct runqueue *select_rq(struct thread *t, bool is_new)
 {
 	struct runqueue *best = NULL;
-	uint64_t ok = READ_ONCE(online_mask) & t->allowed;
+	uint64_t ok = READ_ONCE(online_mask) & READ_ONCE(t->allowed);
 	int here = cpuid();
 
 	if (t->cpu >= 0 && (ok & (1UL << t->cpu)) &&
@@ -308,11 +309,20 @@ static struct runqueue *select_rq(struct thread *t, bool is_new)
 	return best;
 }
 
+/* Queue t (RUNNABLE, on no queue) on rq, or on another hart if its
+ * allowed harts changed since rq was chosen: read under the rq lock, the
+ * mask is the one sched_set_allowed published before it looked at rq. */
 static void sched_enqueue_on(struct runqueue *rq, struct thread *t, int flags)
 {
 	spin_lock(&rq->lock);
+	while (!(READ_ONCE(t->allowed) & (1UL << rq->hart))) {
+		spin_unlock(&rq->lock);
+		rq = select_rq(t, false);
+		spin_lock(&rq->lock);
+	}
 	t->cpu = rq->hart;
 	rq->class->enqueue(rq, t, flags);
+	t->se.on_rq = rq->hart;
 	rq_kick(rq);
 	spin_unlock(&rq->lock);
 }
@@ -349,7 +359,7 @@ bool sched_sleep_cancel(struct thread *t)
 	/* pairs with the fence in proc_kill_locked: either we see the kill
 	 * here, or the killer sees us SLEEPING and wakes us */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (!proc_killed(t->proc))
+	if (!thread_killed(t))
 		return false;
 	return __atomic_compare_exchange_n(&t->state, &expect, T_RUNNING, false,
 					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
@@ -369,10 +379,19 @@ void schedule(void)
 	WRITE_ONCE(prev->need_resched, false);
 	if (prev->state == T_RUNNING && prev != rq->idle) {
 		thread_set_state(prev, T_RUNNABLE);
-		rq->class->enqueue(rq, prev, ENQ_PREEMPT);
+		if (READ_ONCE(prev->allowed) & (1UL << rq->hart)) {
+			rq->class->enqueue(rq, prev, ENQ_PREEMPT);
+			prev->se.on_rq = rq->hart;
+		} else {
+			/* its harts changed: it goes to one of them once it
+			 * is off ours (sched_finish_switch) */
+			rq->migrate = prev;
+		}
 	}
 	next = rq->class->pick_next(rq);
-	if (!next)
+	if (next)
+		next->se.on_rq = -1;
+	else
 		next = rq->idle;
 	if (next == prev) {
 		thread_set_state(prev, T_RUNNING);
@@ -406,15 +425,18 @@ void schedule(void)
 void sched_finish_switch(void)
 {
 	struct runqueue *rq = this_rq();
-	struct thread *prev = rq->prev, *dead = NULL;
+	struct thread *prev = rq->prev, *dead = NULL, *move = rq->migrate;
 
 	rq->prev = NULL;
+	rq->migrate = NULL;
 	if (prev->state == T_ZOMBIE)
 		dead = prev;
 	__atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
 	spin_unlock(&rq->lock);
 	if (dead)
 		thread_reap_zombie(dead);
+	if (move)
+		sched_enqueue_on(select_rq(move, false), move, ENQ_MIGRATE);
 }
 
 void sched_yield(void)
@@ -460,6 +482,7 @@ static void sched_balance(struct runqueue *dst)
 	if (t) {
 		t->cpu = dst->hart;
 		dst->class->enqueue(dst, t, ENQ_MIGRATE);
+		t->se.on_rq = dst->hart;
 		rq_kick(dst);
 	}
 	spin_unlock(&second->lock);
@@ -544,6 +567,55 @@ int sched_set_class(const char *name)
 	WRITE_ONCE(active_class, to);
 	spin_unlock(&class_switch_lock);
 	return 0;
+}
+
+void sched_set_allowed(struct thread *t, uint64_t mask)
+{
+	uint64_t online = READ_ONCE(online_mask);
+	bool moved = false;
+
+	assert(spin_holding(&proc_lock) && (mask & online));
+	/* published first: every enqueue, steal and switch-out that takes
+	 * a run-queue lock after ours below sees it */
+	__atomic_store_n(&t->allowed, mask, __ATOMIC_SEQ_CST);
+	for (int h = 0; h < NCPU; h++) {
+		struct runqueue *rq = &runqueues[h];
+
+		if (!(online & (1UL << h)) || (mask & (1UL << h)) || !rq->idle)
+			continue;
+		spin_lock(&rq->lock);
+		if (t->se.on_rq == h) {
+			/* queued here: to an allowed hart now */
+			rq->class->dequeue(rq, t);
+			t->se.on_rq = -1;
+			moved = true;
+		} else if (rq->curr == t) {
+			/* running here: it moves at its next switch */
+			WRITE_ONCE(t->need_resched, true);
+			if (h != (int)cpuid())
+				smp_send_ipi(h);
+		}
+		spin_unlock(&rq->lock);
+		if (moved) {
+			sched_enqueue_on(select_rq(t, false), t, ENQ_MIGRATE);
+			moved = false;
+		}
+	}
+}
+
+void sched_leave_disallowed(void)
+{
+	struct thread *me = current();
+
+	for (;;) {
+		push_off();
+		if (READ_ONCE(me->allowed) & (1UL << cpuid())) {
+			pop_off();
+			return;
+		}
+		schedule(); /* queues us on an allowed hart */
+		pop_off();
+	}
 }
 
 int sched_set_priority(struct thread *t, int prio)

@@ -13,7 +13,9 @@
  * give or take the interrupt latency, not at the next tick.
  *
  * Kills: every sleep but a mutex's and a disk request's
- * (wq_sleep_uninterruptible) can be ended by a kill. kill wakes a
+ * (wq_sleep_uninterruptible) can be ended by a kill - of the process
+ * (every thread ends) or of the thread alone (another thread of its
+ * process execs): thread_killed. kill wakes a
  * sleeper directly (sched_wakeup); the sleeper takes itself off its queue
  * or timer list and returns -EINTR. A kill that lands just before the
  * sleeper becomes SLEEPING finds nothing to wake, so the sleeper checks
@@ -124,7 +126,7 @@ static int sleep_on(struct waitqueue *wq, struct spinlock *lk, bool killable,
 		}
 		spin_unlock(&wq->lock);
 	}
-	if (killable && proc_killed(t->proc))
+	if (killable && thread_killed(t))
 		err = -EINTR;
 	spin_lock(lk);
 	return err;
@@ -192,7 +194,7 @@ int sleep_until(uint64_t deadline)
 	struct thread *t = current();
 
 	if (deadline <= arch_time_counter()) /* nothing to wait for */
-		return proc_killed(t->proc) ? -EINTR : 0;
+		return thread_killed(t) ? -EINTR : 0;
 	push_off();
 	/* SLEEPING before the timer can see us: it wakes us by state */
 	thread_set_state(t, T_SLEEPING);
@@ -203,7 +205,7 @@ int sleep_until(uint64_t deadline)
 	}
 	pop_off();
 	timer_leave(t);
-	return proc_killed(t->proc) ? -EINTR : 0;
+	return thread_killed(t) ? -EINTR : 0;
 }
 
 int wq_sleep_until(struct waitqueue *wq, struct spinlock *lk,
@@ -211,7 +213,7 @@ int wq_sleep_until(struct waitqueue *wq, struct spinlock *lk,
 {
 	assert(spin_holding(lk));
 	if (deadline <= arch_time_counter())
-		return proc_killed(current()->proc) ? -EINTR : 0;
+		return thread_killed(current()) ? -EINTR : 0;
 	return sleep_on(wq, lk, true, deadline);
 }
 

@@ -47,7 +47,8 @@ SYSCALL(kite_apps)
 /* kite_procs(buf, n): up to n entries; returns how many there are. */
 SYSCALL(kite_procs)
 {
-	size_t max = MIN((size_t)tf->a1, (size_t)MAX_PROCESS + NCPU);
+	/* an entry per thread and per zombie */
+	size_t max = MIN((size_t)tf->a1, (size_t)MAX_THREADS + MAX_PROCESS);
 	struct kite_procinfo *info = NULL;
 	long n;
 

@@ -1,11 +1,12 @@
 /*
  * sys_proc.c - process system calls: exit, ids, scheduling, kill, clone
- * (fork), execve, wait4, spawn and brk.
+ * (fork and threads), execve, wait4, spawn and the resource limits.
  */
 #include "kernel/cpu.h"
 #include "mm/kmalloc.h"
 #include "mm/vmspace.h"
 #include "proc/apps.h"
+#include "proc/clone.h"
 #include "proc/exec.h"
 #include "proc/proc.h"
 #include "syscall/syscall.h"
@@ -15,7 +16,7 @@
 
 SYSCALL(exit)
 {
-	proc_exit((int)tf->a0); /* one thread per process: the same as exit_group */
+	thread_exit((int)tf->a0); /* this thread; the last one ends the process */
 }
 
 SYSCALL(exit_group)
@@ -59,12 +60,10 @@ SYSCALL(kill)
 	return proc_kill((int)(int64_t)tf->a0, (int)(int64_t)tf->a1);
 }
 
-/* clone(flags, stack, ptid, tls, ctid): the fork form only, for now. */
+/* clone(flags, stack, parent_tid, tls, child_tid): proc/clone.c */
 SYSCALL(clone)
 {
-	if ((tf->a0 & ~0xffUL) != 0 || (tf->a0 & 0xff) != KITE_SIGCHLD)
-		return -EINVAL; /* threads (CLONE_VM|CLONE_THREAD) come later */
-	return proc_fork(tf, tf->a1);
+	return proc_clone(tf, tf->a0, tf->a1, tf->a2, tf->a3, tf->a4);
 }
 
 /* Find the app named by the user string at upath. */

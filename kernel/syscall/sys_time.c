@@ -81,16 +81,16 @@ SYSCALL(gettimeofday)
 	return tf->a0 ? copy_to_user(uvm(), tf->a0, &tv, sizeof(tv)) : 0;
 }
 
-/* times(buf): ticks of this process and its reaped children; returns
- * ticks since boot. */
+/* times(buf): ticks of this process (every thread's, the exited ones'
+ * too) and of its reaped children; returns ticks since boot. */
 SYSCALL(times)
 {
 	struct proc *p = current()->proc;
 	struct kite_tms t = { 0 };
 	uint64_t now = clock_monotonic_ns() / (NSEC_PER_SEC / clock_hz);
 
-	t.tms_utime = (int64_t)current()->ticks;
-	t.tms_cutime = (int64_t)__atomic_load_n(&p->ticks, __ATOMIC_RELAXED);
+	t.tms_utime = (int64_t)proc_ticks(p);
+	t.tms_cutime = (int64_t)__atomic_load_n(&p->cticks, __ATOMIC_RELAXED);
 	if (tf->a0 && copy_to_user(uvm(), tf->a0, &t, sizeof(t)))
 		return -EFAULT;
 	return (long)now;

@@ -49,6 +49,14 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_kite_swap] = sys_kite_swap,
 	[SYS_kite_usermem] = sys_kite_usermem,
 	[SYS_kite_swapsim] = sys_kite_swapsim,
+	[SYS_set_tid_address] = sys_set_tid_address,
+	[SYS_futex] = sys_futex,
+	[SYS_set_robust_list] = sys_set_robust_list,
+	[SYS_get_robust_list] = sys_get_robust_list,
+	[SYS_tkill] = sys_tkill,
+	[SYS_tgkill] = sys_tgkill,
+	[SYS_sched_setaffinity] = sys_sched_setaffinity,
+	[SYS_sched_getaffinity] = sys_sched_getaffinity,
 };
 
 void syscall_dispatch(struct trapframe *tf)

@@ -205,23 +205,61 @@ static const char *human(uint64_t bytes, char buf[16])
 	return buf;
 }
 
-static void cmd_ps(void)
+/* The state a process shows: running if a thread runs, else ready if
+ * one could, else its first thread's. */
+static int proc_state(const struct kite_procinfo *e, long n)
 {
-	static struct kite_procinfo info[64];
+	int best = e[0].state;
+
+	for (long i = 0; i < n; i++)
+		if (e[i].state == 2 || (e[i].state == 1 && best != 2))
+			best = e[i].state;
+	return best;
+}
+
+/* ps: a line per process (THR threads; TICKS all of theirs); ps -T: a
+ * line per thread, with its tid and the hart it runs or last ran on. */
+static void cmd_ps(int argc, char **argv)
+{
+	static struct kite_procinfo info[256];
 	long n = kite_procs(info, ARRAY_SIZE(info));
+	bool threads = argc > 1 && !strcmp(argv[1], "-T");
 	char rss[16], swp[16], vsz[16];
 
-	printf("  PID  PPID STATE   NAME             CLASS  PRIO     PASS  TICKS CODE DATA HEAP STACK PT   RSS  SWAP   VSZ\n");
-	for (long i = 0; i < n && i < (long)ARRAY_SIZE(info); i++) {
+	if (argc > 1 && !threads) {
+		fprintf(stderr, "usage: ps [-T]\n");
+		return;
+	}
+	if (n > (long)ARRAY_SIZE(info))
+		n = ARRAY_SIZE(info);
+	if (threads) {
+		printf("  PID   TID  PPID STATE   NAME             HART CLASS  PRIO     PASS  TICKS\n");
+		for (long i = 0; i < n; i++) {
+			struct kite_procinfo *t = &info[i];
+
+			printf("%5d %5d %5d %-7s %-16s %4d %-6s %4d %8u %6lu\n",
+			       t->pid, t->tid, t->ppid, state_name(t->state),
+			       t->name, t->hart, (t->flags & 1) ? "kernel" : t->sched,
+			       t->prio, t->pass, (unsigned long)t->ticks);
+		}
+		return;
+	}
+	printf("  PID  PPID STATE   NAME             THR CLASS  PRIO     PASS  TICKS CODE DATA HEAP STACK PT   RSS  SWAP   VSZ\n");
+	for (long i = 0, k; i < n; i += k) {
 		struct kite_procinfo *p = &info[i];
 		uint64_t pages = p->pages_code + p->pages_data + p->pages_heap +
 				 p->pages_stack + p->pages_anon + p->pages_shared;
+		uint64_t ticks = 0;
 		bool kernel = p->flags & 1;
 
-		printf("%5d %5d %-7s %-16s %-6s %4d %8u %6lu %4lu %4lu %4lu %5lu %2lu %5s %5s %5s\n",
-		       p->pid, p->ppid, state_name(p->state), p->name,
+		/* a process's threads come one after the other */
+		for (k = 0; i + k < n && info[i + k].pid == p->pid; k++)
+			ticks += info[i + k].ticks;
+		printf("%5d %5d %-7s %-16s %3ld %-6s %4d %8u %6lu %4lu %4lu %4lu %5lu %2lu %5s %5s %5s\n",
+		       p->pid, p->ppid, state_name(proc_state(p, k)), p->name,
+		       p->state == 4 ? 0L : k,
 		       kernel ? "kernel" : p->sched, p->prio, p->pass,
-		       (unsigned long)p->ticks, (unsigned long)p->pages_code,
+		       (unsigned long)ticks, (unsigned long)p->pages_code,
 		       (unsigned long)p->pages_data, (unsigned long)p->pages_heap,
 		       (unsigned long)p->pages_stack, (unsigned long)p->pages_pt,
 		       kernel ? "-" : human(pages * 4096, rss),
@@ -236,8 +274,9 @@ static void cmd_help(void)
 	     "Built-ins:\n"
 	     "  help              this text\n"
 	     "  lsapp             the apps you can run\n"
-	     "  ps                processes: state, class, priority, ticks, pages, RSS,\n"
-	     "                    SWAP (swapped out), VSZ\n"
+	     "  ps [-T]           processes: state, threads, class, priority, ticks,\n"
+	     "                    pages, RSS, SWAP (swapped out), VSZ; -T: a line per\n"
+	     "                    thread, with its tid and hart\n"
 	     "  exec APP [ARGS]   run an app (same as typing its name)\n"
 	     "  kill PID [SIG]    end a process (default SIGTERM; 9 = SIGKILL)\n"
 	     "  prio N            set the shell's stride priority (N >= 2; children inherit)\n"
@@ -402,7 +441,7 @@ static bool builtin(int argc, char **argv)
 	} else if (!strcmp(argv[0], "lsapp")) {
 		cmd_lsapp();
 	} else if (!strcmp(argv[0], "ps")) {
-		cmd_ps();
+		cmd_ps(argc, argv);
 	} else if (!strcmp(argv[0], "mem")) {
 		cmd_mem();
 	} else if (!strcmp(argv[0], "swap")) {

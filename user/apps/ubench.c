@@ -8,6 +8,11 @@
  * and, in the ping-pong, the other process's. tools/bench.py runs this
  * on one hart and turns the lines into per-operation figures.
  *
+ * Threads: a thread created and joined (thread_create/thread_join:
+ * stack mapped, clone, exit, CLEARTID wake, stack unmapped); a futex
+ * round trip between two threads of one process on the one hart (two
+ * FUTEX_WAKEs, two FUTEX_WAITs, two switches).
+ *
  * The memory benchmarks: fork+exit+wait of a process with 16 MiB of
  * touched heap (with copy-on-write the pages are shared, not copied);
  * a page mapped (mmap) or added to the heap (brk) and touched; a
@@ -348,6 +353,71 @@ static void report_irqoff(void)
 			       st[h].irqoff_max_lock[0] ? st[h].irqoff_max_lock : "-");
 }
 
+/* ---- threads -------------------------------------------------------- */
+
+static void *thread_nothing(void *arg)
+{
+	return arg;
+}
+
+/* A thread made and joined (its stack mapped, cloned, run, exited,
+ * CLEARTID woken, the stack unmapped). */
+static void bench_thread(void)
+{
+	const long n = 200;
+	struct mark a = mark();
+
+	for (long i = 0; i < n; i++) {
+		thread_t t;
+
+		if (thread_create(&t, thread_nothing, NULL) < 0) {
+			printf("bench: thread_create: %s\n", strerror(errno));
+			return;
+		}
+		thread_join(t, NULL);
+	}
+	report("thread_create_join", n, a);
+}
+
+static volatile uint32_t ping_word;
+
+static void *ponger(void *arg)
+{
+	long n = (long)arg;
+
+	for (long i = 0; i < n; i++) {
+		while (ping_word != 1)
+			futex(&ping_word, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 0, NULL,
+			      NULL, 0);
+		ping_word = 0;
+		futex(&ping_word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0);
+	}
+	return NULL;
+}
+
+/* Two threads of one process on one hart hand a word back and forth:
+ * a round trip is two FUTEX_WAKEs, two FUTEX_WAITs and two switches. */
+static void bench_futex_pingpong(void)
+{
+	const long n = 2000;
+	struct mark a;
+	thread_t t;
+
+	ping_word = 0;
+	if (thread_create(&t, ponger, (void *)n) < 0)
+		return;
+	a = mark();
+	for (long i = 0; i < n; i++) {
+		ping_word = 1;
+		futex(&ping_word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0);
+		while (ping_word != 0)
+			futex(&ping_word, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 1, NULL,
+			      NULL, 0);
+	}
+	report("futex_wake_wait_roundtrip", n, a);
+	thread_join(t, NULL);
+}
+
 int main(void)
 {
 	bench_getpid();
@@ -355,6 +425,8 @@ int main(void)
 	bench_spawn();
 	bench_fork_exec();
 	bench_pingpong();
+	bench_thread();
+	bench_futex_pingpong();
 	bench_brk();
 	bench_fork_16m();
 	bench_mmap();

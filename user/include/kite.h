@@ -27,6 +27,8 @@
 #include "syscall.h"
 #include "time.h"
 #include "unistd.h"
+#include "sched.h"
+#include "thread.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

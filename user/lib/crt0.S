@@ -8,7 +8,8 @@
  * (sp 16-byte aligned; a0 = argc and a1 = argv as well, but only the
  * stack is relied on, as on Linux). _start clears fp and ra so that
  * backtraces end here, points gp at __global_pointer$ (user.ld) for
- * linker relaxation, saves envp in environ, clears errno and runs
+ * linker relaxation, saves envp in environ, clears tp (the first thread
+ * has no control block: <thread.h>) and runs
  *
  *	exit(main(argc, argv, envp));
  */
@@ -31,7 +32,7 @@ _start:
 	add	a2, a1, t0
 	addi	a2, a2, 8		/* envp = argv + argc + 1 */
 	sd	a2, environ, t0
-	sw	zero, errno, t0
+	mv	tp, zero		/* the first thread: no control block */
 
 	call	main
 	call	exit

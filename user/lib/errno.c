@@ -6,7 +6,15 @@
  */
 #include "kite.h"
 
-int errno;
+static int main_errno; /* the first thread's (tp 0) */
+
+int *__errno_location(void)
+{
+	struct uthread *self;
+
+	__asm__("mv %0, tp" : "=r"(self));
+	return self ? &self->err : &main_errno;
+}
 
 static const char *const messages[] = {
 	[0] = "Success",
@@ -33,10 +41,12 @@ static const char *const messages[] = {
 	[ENOSPC] = "No space left on device",
 	[ESPIPE] = "Illegal seek",
 	[ERANGE] = "Numerical result out of range",
+	[EDEADLK] = "Resource deadlock avoided",
 	[ENAMETOOLONG] = "File name too long",
 	[ENOSYS] = "Function not implemented",
 	[EOVERFLOW] = "Value too large for defined data type",
 	[EOPNOTSUPP] = "Operation not supported",
+	[ETIMEDOUT] = "Connection timed out",
 };
 
 char *strerror(int err)

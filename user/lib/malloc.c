@@ -16,7 +16,9 @@
  *
  * A free or realloc of a pointer that is not a live block (misaligned,
  * outside the heap, bad magic, already free) prints a message on stderr
- * and exits with status 134, as an abort would. Not thread-safe.
+ * and exits with status 134, as an abort would. One mutex (<thread.h>)
+ * guards the heap, so threads may allocate at once; uncontended it is
+ * one atomic instruction each way.
  */
 #include "kite.h"
 
@@ -37,6 +39,7 @@ struct block {
 
 _Static_assert(HDR == ALIGNMENT, "the header keeps payloads aligned");
 
+static mutex_t heap_lock = MUTEX_INIT; /* guards everything below */
 static struct block *free_list;
 static uintptr_t heap_lo, heap_hi; /* every block lies in [lo, hi) */
 
@@ -142,7 +145,7 @@ static void shrink(struct block *b, size_t size)
 	insert_free(rest);
 }
 
-void *malloc(size_t n)
+static void *heap_alloc(size_t n)
 {
 	size_t size = block_size(n);
 	struct block *b, **link;
@@ -167,10 +170,27 @@ void *malloc(size_t n)
 	}
 }
 
-void free(void *p)
+static void heap_free(void *p)
 {
 	if (p)
 		insert_free(live_block("free", p));
+}
+
+void *malloc(size_t n)
+{
+	void *p;
+
+	mutex_lock(&heap_lock);
+	p = heap_alloc(n);
+	mutex_unlock(&heap_lock);
+	return p;
+}
+
+void free(void *p)
+{
+	mutex_lock(&heap_lock);
+	heap_free(p);
+	mutex_unlock(&heap_lock);
 }
 
 void *calloc(size_t n, size_t size)
@@ -188,17 +208,17 @@ void *calloc(size_t n, size_t size)
 	return p;
 }
 
-void *realloc(void *p, size_t n)
+static void *heap_realloc(void *p, size_t n)
 {
 	struct block *b, *next, **link;
 	size_t size;
 	void *q;
 
 	if (!p)
-		return malloc(n);
+		return heap_alloc(n);
 	b = live_block("realloc", p);
 	if (n == 0) {
-		free(p);
+		heap_free(p);
 		return NULL;
 	}
 	size = block_size(n);
@@ -222,11 +242,21 @@ void *realloc(void *p, size_t n)
 		return p;
 	}
 
-	q = malloc(n);
+	q = heap_alloc(n);
 	if (!q)
 		return NULL;
 	memcpy(q, p, b->size - HDR);
-	free(p);
+	heap_free(p);
+	return q;
+}
+
+void *realloc(void *p, size_t n)
+{
+	void *q;
+
+	mutex_lock(&heap_lock);
+	q = heap_realloc(p, n);
+	mutex_unlock(&heap_lock);
 	return q;
 }
 

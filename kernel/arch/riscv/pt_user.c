@@ -4,6 +4,20 @@
  * (mm/pagetable.h documents each). They take no lock: the address
  * space's mutex serialises them. User leaf tables count their entries in
  * use, resident and swapped out alike (pagetable.c).
+ *
+ * The mutex keeps other kernel writers out, but not the hardware: while
+ * a thread of the space runs on another hart, its page walks may set A
+ * and D in a valid leaf at any moment (QEMU does it with an atomic
+ * compare-and-swap on the entry, and walks again if the entry changed).
+ * So an entry is never rewritten from a copy read earlier: a change that
+ * must keep what is in the entry is one atomic operation on it (fetch-and
+ * to write-protect for fork, fetch-or to set A/D, compare-and-swap to
+ * change the protection keeping A and D), and a replacement is an atomic
+ * exchange that hands back the entry as it was at that instant. A store
+ * that races a walk then either comes first (the walk sees the new entry,
+ * and faults if it no longer allows the access) or second (the walk's A/D
+ * are in the old value the exchange returns). Entries are naturally
+ * aligned 64-bit words, so no walk ever sees half of one.
  */
 #include "arch/arch.h"
 #include "kernel/panic.h"
@@ -32,9 +46,8 @@ pte_t *pt_slot(pte_t *root, vaddr_t va, bool alloc)
 
 pte_t pt_slot_set(pte_t *slot, pte_t e)
 {
-	pte_t old = *slot;
+	pte_t old = __atomic_exchange_n(slot, e, __ATOMIC_RELAXED);
 
-	*slot = e;
 	if (!old && e)
 		pt_used_inc(slot);
 	else if (old && !e)
@@ -45,31 +58,29 @@ pte_t pt_slot_set(pte_t *slot, pte_t e)
 int pt_set(pte_t *root, vaddr_t va, paddr_t pa, unsigned prot, paddr_t *old)
 {
 	int err = 0;
-	pte_t *e;
+	pte_t *e, prev;
 
 	assert(va_user_half(va) && IS_ALIGNED(va | pa, PAGE_SIZE));
 	e = pt_entry_alloc(root, va, 0, &err);
 	if (!e)
 		return err;
-	*old = (*e & PTE_V) ? PTE_PA(*e) : 0;
-	if (!*e)
+	prev = __atomic_exchange_n(e, PA_PTE(pa) | prot_to_pte(prot),
+				   __ATOMIC_RELAXED);
+	*old = (prev & PTE_V) ? PTE_PA(prev) : 0;
+	if (!prev)
 		pt_used_inc(e);
-	*e = PA_PTE(pa) | prot_to_pte(prot);
 	return 0;
 }
 
 bool pt_mark_accessed(pte_t *root, vaddr_t va, bool write)
 {
 	pte_t *e = pt_leaf(root, va, NULL);
-	pte_t want;
+	pte_t bits = PTE_A | (write ? PTE_D : 0);
 
 	if (!e || !(*e & PTE_U) || (write && !(*e & PTE_W)))
 		return false;
-	want = *e | PTE_A | (write ? PTE_D : 0);
-	if (want == *e)
-		return false;
-	*e = want;
-	return true;
+	/* or'ed in: a walk on another hart may be setting D meanwhile */
+	return (__atomic_fetch_or(e, bits, __ATOMIC_RELAXED) & bits) != bits;
 }
 
 bool pt_accessed(pte_t *root, vaddr_t va, bool *dirty)
@@ -138,10 +149,10 @@ long pt_fork_range(pte_t *dst, pte_t *src, vaddr_t start, vaddr_t end,
 			if (pg && !(pg->flags & PG_RESERVED) &&
 			    __atomic_fetch_add(&pg->refcount, 1, __ATOMIC_RELAXED) == 1)
 				dup++;
-			if (!shared && (e & PTE_W)) {
-				e &= ~PTE_W;
-				*se = e;
-			}
+			if (!shared && (e & PTE_W)) /* with what the
+						     * hardware set since */
+				e = __atomic_fetch_and(se, ~(pte_t)PTE_W,
+						       __ATOMIC_RELAXED) & ~PTE_W;
 			d[VPN(va, 0)] = e;
 			used++;
 			n++;
@@ -174,21 +185,24 @@ void pt_protect_range(pte_t *root, vaddr_t start, vaddr_t end, unsigned prot,
 
 		for (; t && va < stop; va += PAGE_SIZE) {
 			pte_t *e = &t[VPN(va, 0)], f = flags;
+			pte_t old = __atomic_load_n(e, __ATOMIC_RELAXED);
 			struct page *pg;
 
-			if (!(*e & PTE_V))
+			if (!(old & PTE_V))
 				continue;
-			/* keep what hardware recorded */
-			f |= *e & (PTE_A | PTE_D);
 			if (private && (f & PTE_W)) {
 				/* a private page may be written in place
 				 * only while no one else maps it */
-				pg = pa_to_page(PTE_PA(*e));
+				pg = pa_to_page(PTE_PA(old));
 				if (!pg || (pg->flags & PG_RESERVED) ||
 				    __atomic_load_n(&pg->refcount, __ATOMIC_RELAXED) != 1)
 					f &= ~PTE_W;
 			}
-			*e = PA_PTE(PTE_PA(*e)) | f;
+			/* keep what the hardware recorded, even now */
+			while (!__atomic_compare_exchange_n(e, &old,
+					PA_PTE(PTE_PA(old)) | f | (old & (PTE_A | PTE_D)),
+					false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+				;
 		}
 		va = next_mapped(root, stop, end);
 	}

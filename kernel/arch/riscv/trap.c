@@ -146,11 +146,10 @@ void arch_return_to_user(struct trapframe *tf)
 	struct thread *t = current();
 
 	for (;;) {
-		int sig = proc_killed(t->proc);
-
 		arch_intr_on();
-		if (sig)
-			proc_exit_wstatus(W_EXITCODE(0, sig));
+		/* its group is ending, or another thread execs */
+		if (thread_killed(t))
+			thread_exit_killed();
 		if (READ_ONCE(t->need_resched)) {
 			push_off();
 			schedule();
@@ -158,7 +157,7 @@ void arch_return_to_user(struct trapframe *tf)
 		}
 		arch_intr_off();
 		cpu_irqoff_mark();
-		if (!READ_ONCE(t->need_resched) && !proc_killed(t->proc))
+		if (!READ_ONCE(t->need_resched) && !thread_killed(t))
 			break;
 	}
 	/* sret to user mode with interrupts enabled there */

@@ -85,6 +85,10 @@ struct vmr {
 struct vmspace {
 	struct mutex lock;
 	uint32_t refs;                 /* [atomic] references */
+	uint32_t users;                /* [atomic] processes running in it
+					* (CLONE_VM without CLONE_THREAD
+					* shares it); the last one to let go
+					* empties it */
 	uint64_t active;               /* [atomic] bit h: installed on hart h */
 	pte_t *root;                   /* [const] page-table root */
 	struct list_node regions;      /* [lock] struct vmr, ordered */
@@ -118,11 +122,14 @@ struct vmspace *vmspace_create(void);
  * no spinlock held). */
 void vmspace_get(struct vmspace *vs);
 void vmspace_put(struct vmspace *vs);
-/* The owner (an exiting process, or exec replacing the image) lets go:
- * empty vs now - its frames and swap slots are free when this returns,
- * even if a reclaimer or a reader still holds a reference - then drop
- * the owner's reference. */
+/* An owner (an exiting process, or exec replacing the image) lets go:
+ * if it was the last process running in vs, empty vs now - its frames
+ * and swap slots are free when this returns, even if a reclaimer or a
+ * reader still holds a reference - then drop the owner's reference. */
 void vmspace_release(struct vmspace *vs);
+/* One more process runs in vs (clone with CLONE_VM, not a thread): a
+ * reference and a user, which vmspace_release gives back. */
+void vmspace_share(struct vmspace *vs);
 /* A reference unless the space is already going (refs 0): the
  * reclaimer, which finds spaces through their family. */
 bool vmspace_tryget(struct vmspace *vs);

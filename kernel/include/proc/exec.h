@@ -29,8 +29,7 @@ struct exec_image {
 	int argc;
 };
 
-/* Processes from apps (fork.c). */
-int proc_fork(const struct trapframe *tf, uint64_t child_sp);
+/* Processes from apps (fork.c; proc_fork is clone's: proc/clone.h). */
 int proc_spawn(const struct app *app, const struct exec_args *args);
 long proc_execve(const struct app *app, const struct exec_args *args,
 		 struct trapframe *tf);

@@ -9,10 +9,19 @@
  * table and each has its own pid, so the fork path creates them and wait
  * reaps them. The kernel process (pid 0) owns the per-hart idle threads.
  *
- * Locks: proc_lock guards the process table (pids, pid_table, the list
- * of all processes, nr_procs), every parent/children link, proc->state,
- * proc->exit_status, changes of proc->vm and the resource limits. A thread's state and scheduling fields follow
- * sched/sched.h. Lock order: proc_lock -> waitqueue locks -> rq locks.
+ * A process has one or more threads (docs/THREADS.md): they share its
+ * address space, pid, children and limits; each has its own tid (from
+ * the pid allocator: one namespace, as Linux), kernel stack, registers,
+ * scheduling entity and allowed harts. The process ends when its last
+ * thread has exited; a group end (exit_group, kill, a fatal fault)
+ * makes every thread exit at its next kernel exit point.
+ *
+ * Locks: proc_lock guards the process table (pids and tids, pid_table,
+ * tid_table, the list of all processes, nr_procs), every parent/children
+ * link, proc->state, proc->exit_status, each process's thread list,
+ * changes of proc->vm and the resource limits. A thread's state and
+ * scheduling fields follow sched/sched.h. Lock order: proc_lock ->
+ * waitqueue locks -> rq locks.
  */
 #ifndef KITE_PROC_PROC_H
 #define KITE_PROC_PROC_H
@@ -31,8 +40,10 @@
 #include "uapi/kite.h"
 
 struct vmspace;
+struct vfork_done;
 
 #define MAX_PROCESS 1024 /* processes (live + zombie) at once */
+#define MAX_THREADS 3072 /* threads at once, every process's together */
 #define PROC_NAME_LEN 16
 
 /* Saved by switch_to: the callee-saved registers, ra and sp. */
@@ -59,7 +70,10 @@ enum proc_state {
 struct proc;
 
 struct thread {
-	int tid;                 /* [const] = pid for single-thread processes */
+	int tid;                 /* [proc_lock to change; its own thread reads
+				  * it without] = pid for a process's first
+				  * thread; execve from another thread gives
+				  * that one the pid as its tid */
 	enum thread_state state; /* see sched.h: owner or rq lock; wakeup CAS */
 	struct proc *proc;       /* [const] */
 	char name[PROC_NAME_LEN];/* [proc_lock] (execve renames it) */
@@ -70,7 +84,10 @@ struct thread {
 	bool on_cpu;             /* [atomic] its registers are live on a hart */
 	int cpu;                 /* [rq lock; racy reads as a hint: ps, the
 				  * kill kick] hart it runs or last ran on */
-	uint64_t allowed;        /* [const after start] harts it may run on */
+	uint64_t allowed;        /* [proc_lock to change, then every run
+				  * queue's lock taken once (sched_set_
+				  * allowed); atomic word reads] harts it
+				  * may run on */
 	struct sched_entity se;  /* [rq lock] */
 	uint64_t runs;           /* [rq lock] times switched in */
 	uint64_t ticks;          /* [rq lock; racy word reads: ps, times]
@@ -82,6 +99,14 @@ struct thread {
 	struct list_node timer_link; /* [timer lock] */
 	struct list_node proc_link;  /* [proc_lock] in proc->threads */
 	uint64_t fp[ARCH_FP_WORDS]; /* [owner] user floating-point registers */
+	uint64_t clear_child_tid; /* [owner] user word zeroed and futex-woken
+				   * at exit (CLONE_CHILD_CLEARTID,
+				   * set_tid_address); 0: none */
+	uint64_t robust_list;    /* [owner; word reads by another thread of
+				  * its process: get_robust_list] its
+				  * set_robust_list head; 0: none */
+	int killed;              /* [atomic] this thread alone must end (an
+				  * execve in another thread of its process) */
 	int (*entry)(void *);    /* [const] kernel thread function */
 	void *arg;               /* [const] */
 };
@@ -95,17 +120,34 @@ struct proc {
 	struct list_node children; /* [proc_lock] its children */
 	struct list_node sibling;  /* [proc_lock] in parent->children */
 	struct list_node all_link; /* [proc_lock] in the list of all processes */
-	struct list_node threads;  /* [proc_lock] its threads */
-	int nthreads;              /* [proc_lock] */
+	struct list_node threads;  /* [proc_lock] its live threads */
+	int nthreads;              /* [proc_lock] live threads (not yet exited) */
+	int nthreads_unreaped;     /* [proc_lock] threads whose struct is not
+				    * freed yet, exited ones too: the process
+				    * becomes a zombie (and may be freed) only
+				    * when the last is reaped */
 	struct vmspace *vm;        /* [proc_lock to change; its threads read it
 				    * without] user address space (a reference,
 				    * see mm/vmspace.h); NULL for kernel */
 	void *caps;                /* [const] capability table (a later issue); NULL */
 	int pgid;                  /* [proc_lock] process group (Ctrl-C, kill(-pgid)) */
-	int killed;                /* [atomic] signal that ends it at the next chance */
-	int exit_status;           /* [proc_lock] valid once P_ZOMBIE */
+	int killed;                /* [atomic] the group is ending: every thread
+				    * exits at its next chance (the signal of
+				    * a kill, SIGKILL for exit_group) */
+	bool group_exit;           /* [proc_lock] the group is ending with
+				    * exit_status (set before killed) */
+	int exit_status;           /* [proc_lock] the group's status once
+				    * group_exit, else the first thread's exit
+				    * code once it has exited; valid once
+				    * P_ZOMBIE */
+	struct thread *exec_thread; /* [proc_lock] the thread whose execve
+				    * waits for the others to end, or NULL */
+	struct waitqueue threads_gone; /* the exec_thread waits here */
+	struct vfork_done *vfork;  /* [proc_lock] a CLONE_VFORK parent waits
+				    * until this process execs or exits */
 	struct waitqueue child_exit; /* a child became a zombie or was reparented */
 	uint64_t ticks;            /* [atomic] ticks of threads that exited */
+	uint64_t cticks;           /* [atomic] ticks of reaped children */
 	uint64_t faults;           /* [atomic] page faults served */
 	uint64_t cow_copies;       /* [atomic] pages copied because another
 				    * address space shared them */
@@ -130,8 +172,9 @@ struct proc *proc_alloc(const char *name, uint32_t flags);
 struct thread *thread_alloc(struct proc *p, int (*entry)(void *), void *arg);
 void thread_free(struct thread *t);
 void proc_free(struct proc *p);
-/* Give p a pid, link it under parent and into the table; -EAGAIN when
- * MAX_PROCESS or the pids are exhausted. */
+/* Give p a pid, link it under parent (NULL: the caller's parent) and
+ * into the table; -EAGAIN when MAX_PROCESS, MAX_THREADS or the pids are
+ * exhausted. */
 int proc_register(struct proc *p, struct thread *t, struct proc *parent);
 /* The limits kernel threads run on and the first user process starts
  * with (Linux's defaults). [const after boot] */
@@ -157,6 +200,28 @@ int proc_prlimit_locked(struct proc *p, int r,
 struct vmspace *proc_swap_vm(struct proc *p, struct vmspace *vm);
 /* Undo proc_register for a reaped zombie. proc_lock held. */
 void proc_unregister_locked(struct proc *p);
+/* Add t (from thread_alloc) to p as a new thread with a tid of its own
+ * (not started). -EAGAIN (MAX_THREADS, the pids, or p is ending or
+ * execve'ing), -EINTR (the creator is ending). */
+int proc_add_thread(struct proc *p, struct thread *t);
+/* t is exiting: no lookup finds it any more (its tid stays taken until
+ * it is reaped). proc_lock held. */
+void thread_unlist_tid_locked(struct thread *t);
+/* t has been reaped: its tid is free again, unless it is its process's
+ * pid, which goes with the process. Returns true if t was the process's
+ * last thread to be reaped (it is to become a zombie). proc_lock held. */
+bool thread_release_tid_locked(struct thread *t);
+/* The thread with tid, or NULL. Caller holds proc_lock. */
+struct thread *thread_lookup_locked(int tid);
+/* t, the calling thread, takes its process's pid as its tid (execve
+ * from a thread other than the first); its own tid is freed. proc_lock
+ * held. */
+void thread_take_pid_locked(struct thread *t);
+/* Timer ticks p's threads have run, the live ones' and the exited
+ * ones' (times(), ps). */
+uint64_t proc_ticks(struct proc *p);
+/* Threads at once (for sizing a process-table snapshot). */
+int thread_count(void);
 /* Boot: start init (pid 1), which starts everything else. */
 void init_start(void);
 /* O(1): the process with pid, or NULL. Caller holds proc_lock. */
@@ -184,11 +249,25 @@ int kernel_worker(int (*fn)(void *), void *arg, const char *name);
 int kernel_thread_mask(int (*fn)(void *), void *arg, const char *name,
 		       uint64_t allowed);
 
-/* End the calling process with exit code status: children go to init,
- * the parent is woken, and the thread never returns. */
+/* End the calling process (every thread: exit_group) with exit code
+ * status: children go to init, the parent is woken, and the thread
+ * never returns. */
 __attribute__((noreturn)) void proc_exit(int status);
-/* The same with a raw wait status (W_EXITCODE(code, signal)). */
+/* The same with a raw wait status (W_EXITCODE(code, signal)); if the
+ * process is ending already, its first status stands. */
 __attribute__((noreturn)) void proc_exit_wstatus(int wstatus);
+/* End only the calling thread (exit): the process goes on while it has
+ * other threads; the last one out ends it (its status: the first
+ * thread's exit code). */
+__attribute__((noreturn)) void thread_exit(int code);
+/* The calling thread was asked to end (its group is ending, or another
+ * thread execs): it exits, and the group's status stands. */
+__attribute__((noreturn)) void thread_exit_killed(void);
+/* Make p's group end with wstatus unless it is ending already: every
+ * thread is woken from its sleep or interrupted, and exits at its next
+ * kernel exit point. sig (nonzero) is what p->killed records. proc_lock
+ * held. */
+void proc_group_end_locked(struct proc *p, int wstatus, int sig);
 /* A user-mode fault: say so on the console ("pid 7 (a): what at 0x..
  * pc=0x.. (why)"; why may be NULL) and end with signal sig. */
 __attribute__((noreturn)) void proc_fault(const char *what, const char *why,
@@ -207,10 +286,18 @@ int proc_kill(int pid, int sig);
 bool proc_pgrp_alive_locked(int pgid, const struct proc *except);
 /* kill every process of group pgid; -ESRCH if there is none. */
 int proc_kill_group_locked(int pgid, int sig);
-/* The signal the current process was killed with, or 0. */
+/* The signal the process was killed with (SIGKILL for exit_group), or
+ * 0: nonzero once the group is ending. */
 static inline int proc_killed(struct proc *p)
 {
 	return __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE);
+}
+/* Must thread t end at its next chance (its group is ending, or
+ * another thread of its process execs)? Every killable sleep asks. */
+static inline bool thread_killed(struct thread *t)
+{
+	return proc_killed(t->proc) ||
+	       __atomic_load_n(&t->killed, __ATOMIC_ACQUIRE);
 }
 #define WAIT_FOREVER 0x40000000 /* kernel only (init): sleep even with no children */
 #define WEXITSTATUS(s) (((s) >> 8) & 0xff)

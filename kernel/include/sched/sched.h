@@ -37,6 +37,11 @@ struct sched_entity {
 	uint32_t pass;              /* [rq lock; racy reads: ps] stride pass */
 	int prio;                   /* [atomic] >= 2, read by stride at each charge */
 	int slice_left;             /* [rq lock] RR ticks left in the slice */
+	int on_rq;                  /* [that rq's lock] the hart whose queue
+				     * holds it, or -1: written only under
+				     * that queue's lock, so a reader holding
+				     * a queue's lock sees its own hart here
+				     * only if the thread is on it */
 };
 
 /*
@@ -74,6 +79,8 @@ struct runqueue {
 	struct thread *curr;             /* [lock] running thread */
 	struct thread *idle;             /* [const] this hart's idle thread */
 	struct thread *prev;             /* [lock] thread switched away from */
+	struct thread *migrate;          /* [lock] prev, to be queued on a hart
+					  * it may run on once it is off ours */
 	int nr_queued;                   /* [lock; racy reads as a hint] */
 	struct list_node rr_queue;       /* [lock] RR: FIFO */
 	struct heap stride_heap;         /* [lock] stride: min pass first */
@@ -129,6 +136,14 @@ int sched_set_class(const char *name);
 /* Set a thread's stride priority (PRIO_MIN..PRIO_MAX); returns prio or
  * -EINVAL. Takes effect from the thread's next charged tick. */
 int sched_set_priority(struct thread *t, int prio);
+/* Restrict t to the harts in mask (some of them online): a thread
+ * queued on another hart moves at once, one running there is asked to
+ * switch and moves when it does (the caller itself: before this
+ * returns). proc_lock held (it keeps t alive and serialises setters);
+ * the caller, if it is t, must then call sched_leave_disallowed(). */
+void sched_set_allowed(struct thread *t, uint64_t mask);
+/* The calling thread moves off this hart if it may no longer run here. */
+void sched_leave_disallowed(void);
 
 /* Wait queues: sleep with a lock held, no lost wakeups. */
 struct waitqueue {

@@ -56,6 +56,15 @@ SYSCALL(clock_gettime);
 SYSCALL(gettimeofday);
 SYSCALL(times);
 SYSCALL(uname);
+/* sys_thread.c */
+SYSCALL(set_tid_address);
+SYSCALL(futex);
+SYSCALL(set_robust_list);
+SYSCALL(get_robust_list);
+SYSCALL(tkill);
+SYSCALL(tgkill);
+SYSCALL(sched_setaffinity);
+SYSCALL(sched_getaffinity);
 /* sys_kite.c */
 SYSCALL(kite_apps);
 SYSCALL(kite_procs);

@@ -30,9 +30,11 @@
 #define ENOSPC 28  /* no space left on device */
 #define ESPIPE 29  /* illegal seek */
 #define ERANGE 34  /* result out of range */
+#define EDEADLK 35 /* resource deadlock would occur (joining oneself) */
 #define ENAMETOOLONG 36 /* file name too long */
 #define ENOSYS 38  /* function not implemented */
 #define EOVERFLOW 75 /* value too large for its type */
 #define EOPNOTSUPP 95 /* operation not supported */
+#define ETIMEDOUT 110 /* connection timed out (a futex wait's deadline) */
 
 #endif

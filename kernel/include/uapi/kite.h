@@ -13,10 +13,9 @@
 #include "kernel/types.h"
 #endif
 
-/* clone flags used by Kite (Linux values) */
+/* clone flags and futex operations (Linux values) */
+#include "uapi/sched.h"
 #define KITE_SIGCHLD 17
-#define CLONE_VM 0x00000100
-#define CLONE_THREAD 0x00010000
 
 /* wait4 options and status encoding (Linux) */
 #define WNOHANG 1

@@ -14,8 +14,9 @@
  * Most operations are system calls with random numbers and arguments -
  * small integers, -1, huge values, NULL, kernel addresses, unmapped and
  * barely mapped user addresses. Calls that would block or end the
- * fuzzer (exit, a console read, a blocking wait, long sleeps) or
- * multiply it (clone, spawn) get tamer arguments instead of being
+ * fuzzer (exit, a console read, a blocking wait or futex wait, long
+ * sleeps, a kill) or multiply it (clone, spawn) get tamer arguments
+ * instead of being
  * skipped; the memory calls' user addresses are moved into the arena
  * (vm.c), so that the fuzzer's own code, data and stack stay mapped.
  *
@@ -74,7 +75,13 @@ static const int numbers[] = {
 	SYS_wait4, SYS_spawn, SYS_kite_apps, SYS_kite_procs, SYS_kite_meminfo,
 	SYS_kite_sched, SYS_prlimit64, SYS_getrlimit, SYS_setrlimit,
 	SYS_kite_cpustat, SYS_mprotect, SYS_madvise, SYS_mremap, SYS_kite_maps,
+	SYS_futex, SYS_set_tid_address, SYS_set_robust_list, SYS_get_robust_list,
+	SYS_tkill, SYS_tgkill, SYS_sched_setaffinity, SYS_sched_getaffinity,
 };
+
+/* A futex wait's timeout: zero, so it never blocks (relative: at once;
+ * absolute: long past). */
+static const struct timespec no_wait;
 
 /* Memory calls with random arguments, tamed: user addresses go into the
  * arena and stop at its end; what they cover becomes unknown. */
@@ -139,8 +146,19 @@ static void one_call(void)
 	case SYS_spawn:
 	case SYS_execve:
 		a[0] = (long)"no-such-app";
-		if (n == SYS_clone)
-			a[0] = 0; /* bad flags: -EINVAL */
+		if (n == SYS_clone) /* without CLONE_SIGHAND: -EINVAL */
+			a[0] = CLONE_THREAD;
+		break;
+	case SYS_futex: /* a wait could find its value and sleep for ever */
+		if ((a[1] & FUTEX_CMD_MASK) == FUTEX_WAIT ||
+		    (a[1] & FUTEX_CMD_MASK) == FUTEX_WAIT_BITSET)
+			a[3] = (long)&no_wait;
+		break;
+	case SYS_tkill:
+		a[1] = 0; /* probe: end nobody */
+		break;
+	case SYS_tgkill:
+		a[2] = 0;
 		break;
 	case SYS_ioctl:
 		if (a[1] == TCSETS)
