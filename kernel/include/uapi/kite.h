@@ -12,6 +12,7 @@
 #else
 #include "kernel/types.h"
 #endif
+#include "uapi/cap.h" /* capabilities: rights, types, PMOs */
 
 /* clone flags used by Kite (Linux values) */
 #define KITE_SIGCHLD 17
