@@ -12,6 +12,7 @@
  * (frees its pid and struct) or sleeps on its own child_exit queue.
  * Statuses use the Linux wait encoding (exit code << 8).
  */
+#include "cap/cap.h"
 #include "dev/console.h"
 #include "kernel/cpu.h"
 #include "kernel/log.h"
@@ -83,6 +84,7 @@ void proc_exit_wstatus(int wstatus)
 		vmspace_switch(NULL);
 		pop_off();
 		vmspace_release(vm); /* its memory is back before the parent hears */
+		cap_group_exit(p); /* the last thread: its capabilities go */
 	}
 	push_off(); /* stay off from here to the switch */
 	thread_set_state(t, T_ZOMBIE);
@@ -113,6 +115,7 @@ int proc_wait(int pid, int *status, int options)
 			__atomic_add_fetch(&me->ticks, c->ticks, __ATOMIC_RELAXED);
 			proc_unregister_locked(c);
 			spin_unlock(&proc_lock);
+			cap_proc_release(me, c); /* and our capability to it */
 			proc_free(c);
 			return cpid;
 		}

@@ -10,6 +10,7 @@
  */
 #include "arch/arch.h"
 #include "arch/trap.h"
+#include "cap/cap.h"
 #include "kernel/cpu.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
@@ -55,8 +56,11 @@ static int user_proc_start(const char *name, struct vmspace *vm,
 	t->se.prio = prio;
 	if (fp)
 		memcpy(t->fp, fp, sizeof(t->fp));
-	pid = proc_register(p, t, current()->proc);
+	pid = cap_proc_setup(p, current()->proc); /* slots 0, 1; the parent's */
+	if (!pid)
+		pid = proc_register(p, t, current()->proc);
 	if (pid < 0) {
+		cap_proc_release(current()->proc, p);
 		p->vm = NULL;
 		thread_free(t);
 		proc_free(p);
@@ -125,11 +129,15 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 	struct proc *p = me->proc;
 	struct exec_image img;
 	struct vmspace *old;
+	struct cap_vmspace *cv;
 	int err = exec_build(app, args, &img);
 
+	if (!err && (err = cap_exec_prepare(img.vm, &cv)))
+		vmspace_put(img.vm);
 	if (err)
 		return err; /* the old image is untouched */
 	old = proc_swap_vm(p, img.vm);
+	cap_exec_commit(p, cv); /* slot 1 names the new space */
 	push_off();
 	vmspace_switch(img.vm);
 	memset(me->fp, 0, sizeof(me->fp)); /* the new image starts with zeroes */

@@ -31,6 +31,7 @@
 #include "uapi/kite.h"
 
 struct vmspace;
+struct cap_group;
 
 #define MAX_PROCESS 1024 /* processes (live + zombie) at once */
 #define PROC_NAME_LEN 16
@@ -100,7 +101,9 @@ struct proc {
 	struct vmspace *vm;        /* [proc_lock to change; its threads read it
 				    * without] user address space (a reference,
 				    * see mm/vmspace.h); NULL for kernel */
-	void *caps;                /* [const] capability table (a later issue); NULL */
+	struct cap_group *caps;    /* [const while it has threads] its
+				    * capabilities (cap/cap.h), a reference;
+				    * NULL for kernel threads and once reaped */
 	int pgid;                  /* [proc_lock] process group (Ctrl-C, kill(-pgid)) */
 	int killed;                /* [atomic] signal that ends it at the next chance */
 	int exit_status;           /* [proc_lock] valid once P_ZOMBIE */
