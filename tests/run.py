@@ -70,6 +70,12 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   usermem=16M/vmtests[cpus=N]/X
                     vmtests' memory-hungry tests with user pages capped
                     (usermem=16M): the OOM kill comes at the cap
+  captests[cpus=N]/X  user/apps/captests/ as init on 1 and 4 harts, like
+                    usertests: every capability call's success and error
+                    paths, PMOs mapped private and shared, processes built
+                    by hand, capspawn (hello's 233, the message exchange),
+                    1000 children built and ended with every object and
+                    frame back; plus the lines its children print
   vmtests[cpus=N]/X  user/apps/vmtests/ as init, like usertests:
                     copy-on-write fork, demand-zero pages, lazy brk,
                     growing stacks and RLIMIT_STACK, mmap, munmap,
@@ -582,6 +588,8 @@ def jobs(quick):
            for n in ((4,) if quick else (1, 4))]
     js += [("vmtests[cpus=%d]" % n, usertests_job, (n, "vmtests"))
            for n in ((4,) if quick else (1, 4))]
+    js += [("captests[cpus=%d]" % n, usertests_job, (n, "captests"))
+           for n in (1, 4)]
     js += [("usermem/vmtests[cpus=%d]" % n, usermem_job, (n,))
            for n in ((4,) if quick else (1, 4))]
     js += [("swaptests[%s,cpus=%d]" % (p, n), swaptests_job, (p, n))
