@@ -259,9 +259,11 @@ static void t_stats(void)
 	EQ(cap_free(p), 0);
 	EQ(capstats().live[KITE_CAP_PMO], s0.live[KITE_CAP_PMO] + 1); /* its copy */
 	EQ(kill(info.pid, SIGKILL), 0);
-	reap(info.pid);
-	/* it died holding the PMO: gone with its table */
+	zombie(info.pid);
+	/* it died holding the PMO: gone with its table, before any wait */
 	EQ(capstats().live[KITE_CAP_PMO], s0.live[KITE_CAP_PMO]);
+	EQ(capstats().tables, s0.tables);
+	reap(info.pid);
 	EQ(cap_free(c), 0);
 	EQ(cap_free(info.vmspace), 0);
 	same_objects(&s0, "after the child");

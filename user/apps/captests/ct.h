@@ -100,6 +100,19 @@ static bool proc_entry(pid_t pid, struct kite_procinfo *out)
 	return false;
 }
 
+/* Wait until pid is a zombie (it has exited; not reaped yet). */
+static void zombie(pid_t pid)
+{
+	struct kite_procinfo e;
+	uint64_t end = now_ms() + 5000;
+
+	while (proc_entry(pid, &e) && e.state != 4) {
+		CHECK(now_ms() < end, "pid %d not a zombie after 5 s", pid);
+		sleep_ms(2);
+	}
+	CHECK(proc_entry(pid, &e), "pid %d reaped already", pid);
+}
+
 /* The region of this process that holds addr. */
 static struct kite_region region_at(uintptr_t addr)
 {
@@ -119,6 +132,26 @@ static int reap(pid_t pid)
 	int st = -1;
 
 	CHECK(waitpid(pid, &st, 0) == pid, "waitpid(%d): %s", pid, strerror(errno));
+	return st;
+}
+
+/* Wait at most ms for pid to end: its raw status (a test fails rather
+ * than hang when a process that should end does not). */
+static int reap_within(pid_t pid, int ms)
+{
+	uint64_t end = now_ms() + (uint64_t)ms;
+	int st = -1;
+	pid_t r;
+
+	while ((r = waitpid(pid, &st, WNOHANG)) == 0) {
+		if (now_ms() >= end) {
+			kill(pid, SIGKILL);
+			reap(pid);
+			fail("pid %d still there after %d ms", pid, ms);
+		}
+		sleep_ms(2);
+	}
+	CHECK(r == pid, "waitpid(%d): %s", pid, strerror(errno));
 	return st;
 }
 

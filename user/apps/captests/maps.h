@@ -13,14 +13,21 @@
  * mapping writes a page, then a copy of its own. */
 static void t_map_private(void)
 {
-	cap_t d = OK(pmo_create(2 * PAGE, KITE_PMO_DATA));
+	cap_t d = OK(pmo_create(3 * PAGE, KITE_PMO_DATA));
 	cap_t a = OK(pmo_create(4 * PAGE, KITE_PMO_ANON));
 	struct kite_region r;
 	char back[8];
 	char *m, *n;
 
 	EQ(pmo_write(d, 0, "hello", 6), 6);
-	m = (char *)OK(pmo_map(CAP_VMSPACE, d, 0, 2 * PAGE, RW));
+	EQ(pmo_write(d, 2 * PAGE, "third", 6), 6);
+	m = (char *)OK(pmo_map(CAP_VMSPACE, d, 0, 3 * PAGE, RW));
+	/* a page written before it is ever read: a copy all the same */
+	m[2 * PAGE] = 'T';
+	CHECK(!strcmp(m + 2 * PAGE, "Third"), "write-first page reads '%s'",
+	      m + 2 * PAGE);
+	EQ(pmo_read(d, 2 * PAGE, back, 6), 6);
+	CHECK(!strcmp(back, "third"), "a first write reached the PMO: '%s'", back);
 	CHECK(((uintptr_t)m & (PAGE - 1)) == 0, "unaligned address %p", m);
 	CHECK(!strcmp(m, "hello"), "mapping reads '%s'", m);
 	strcpy(m, "world");
@@ -31,7 +38,7 @@ static void t_map_private(void)
 	EQ(pmo_write(d, PAGE, "later", 6), 6);
 	CHECK(!strcmp(m + PAGE, "later"), "second page reads '%s'", m + PAGE);
 	r = region_at((uintptr_t)m);
-	CHECK(r.start == (uintptr_t)m && r.end == (uintptr_t)m + 2 * PAGE &&
+	CHECK(r.start == (uintptr_t)m && r.end == (uintptr_t)m + 3 * PAGE &&
 	      r.kind == KITE_VM_DATA && !(r.flags & KITE_VMF_SHARED) &&
 	      r.prot == RW, "region %lx-%lx kind %u flags %u prot %u",
 	      (unsigned long)r.start, (unsigned long)r.end, r.kind, r.flags,
@@ -39,12 +46,14 @@ static void t_map_private(void)
 	/* ANON: zero until written; read-only and executable map as code */
 	n = (char *)OK(pmo_map(CAP_VMSPACE, a, 0, 4 * PAGE, PROT_READ));
 	CHECK(n[0] == 0 && n[3 * PAGE + 17] == 0, "ANON pages not zero");
+	EQ(pmo_write(a, PAGE, "anon", 5), 5);
+	CHECK(!strcmp(n + PAGE, "anon"), "ANON mapping reads '%s'", n + PAGE);
 	EQ(region_at((uintptr_t)n).kind, KITE_VM_CODE);
 	/* the regions outlive the capabilities */
 	EQ(cap_free(d), 0);
 	EQ(cap_free(a), 0);
 	CHECK(!strcmp(m, "world") && !strcmp(m + PAGE, "later"), "lost bytes");
-	EQ(munmap(m, 2 * PAGE), 0);
+	EQ(munmap(m, 3 * PAGE), 0);
 	EQ(munmap(n, 4 * PAGE), 0);
 }
 

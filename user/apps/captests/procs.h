@@ -94,7 +94,7 @@ static void t_create(void)
 	sleep_ms(20);
 	EQ(waitpid(i2.pid, NULL, WNOHANG), 0);
 	EQ(cap_free(keep), 0);
-	st = reap(i2.pid);
+	st = reap_within(i2.pid, 3000);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "abandoned: status 0x%x", st);
 	EQ(cap_free(i2.vmspace), 0);
 }
@@ -167,13 +167,20 @@ static void t_copy_into_child(void)
 	struct kite_capstats s0 = capstats();
 	char *argv[] = { PROG, "--helper", "caps", NULL };
 	struct capload c;
-	cap_t p = OK(pmo_create(PAGE, KITE_PMO_DATA)), there;
+	cap_t p = OK(pmo_create(PAGE, KITE_PMO_DATA)), there, weak, nocopy;
 
 	EQ(pmo_write(p, 0, "xyz", 4), 4);
 	build(&c, PROG, argv);
 	there = OK(cap_copy(c.proc, p, KITE_CAP_READ | KITE_CAP_COPY));
 	EQ(there, 2); /* the first slot after its own two */
 	ERR(cap_copy(c.proc, p, KITE_CAP_ALL | 0x40), EINVAL);
+	/* into another table too: never more rights, never without COPY */
+	weak = OK(cap_copy(CAP_SELF, p, KITE_CAP_READ | KITE_CAP_COPY));
+	ERR(cap_copy(c.proc, weak, KITE_CAP_READ | KITE_CAP_WRITE), EPERM);
+	nocopy = OK(cap_copy(CAP_SELF, p, KITE_CAP_READ));
+	ERR(cap_copy(c.proc, nocopy, KITE_CAP_READ), EPERM);
+	EQ(cap_free(weak), 0);
+	EQ(cap_free(nocopy), 0);
 	EQ(cap_free(p), 0);
 	EQ(capload_start(&c, 0), 0);
 	reap_code(c.pid, KITE_CAP_READ | KITE_CAP_COPY, "helper caps");
