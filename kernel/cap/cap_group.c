@@ -222,8 +222,10 @@ void cap_group_outside_put(struct cap_group *cg)
 
 /* ---- building a process by hand ------------------------------------------ */
 
-/* The heap of a space built by hand starts after its highest region
- * below the mmap area (its program, as the caller mapped it). */
+/* The heap of a space built by hand starts after its program: its
+ * highest region in the lower half of the space below the mmap area
+ * (what the caller mapped up there, such as a page shared with it, is
+ * mmap's business). */
 static void heap_place(struct vmspace *vs)
 {
 	vaddr_t top = 0;
@@ -233,7 +235,7 @@ static void heap_place(struct vmspace *vs)
 	list_for_each(it, &vs->regions) {
 		struct vmr *r = list_entry(it, struct vmr, link);
 
-		if (r->end <= vs->mmap_base)
+		if (r->end <= vs->mmap_base / 2)
 			top = r->end;
 	}
 	vs->heap_start = vs->brk = top ? top : USER_MIN;

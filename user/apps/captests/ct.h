@@ -234,6 +234,28 @@ static int helper_copier(int n)
 	return 0;
 }
 
+/* heap: a process built by hand has a heap after its program (below
+ * 1 GiB here, even with a page mapped high up) and an mmap area: brk,
+ * malloc and mmap work. 0, or the check that failed. */
+static int helper_heap(void)
+{
+	char *start = sbrk(0), *p = sbrk(3 * PAGE), *m;
+	void *big;
+
+	if (p == (void *)-1 || (uintptr_t)start > (1UL << 30))
+		return 30;
+	memset(p, 7, 3 * PAGE);
+	big = malloc(100000);
+	if (!big)
+		return 31;
+	memset(big, 1, 100000);
+	m = mmap(NULL, PAGE, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return 32;
+	m[0] = 1;
+	return 0;
+}
+
 /* The helper's exit status, or -1 if argv asks for none. */
 static int helper_main(int argc, char **argv)
 {
@@ -243,6 +265,8 @@ static int helper_main(int argc, char **argv)
 		return helper_caps();
 	if (!strcmp(argv[2], "exec"))
 		return helper_exec();
+	if (!strcmp(argv[2], "heap"))
+		return helper_heap();
 	if (!strcmp(argv[2], "copier") && argc > 3)
 		return helper_copier(atoi(argv[3]));
 	return 100;

@@ -27,7 +27,8 @@ static const struct test tests[] = {
 	T(table_full), T(stats), T(putc_getc_exit),
 	T(map_private), T(map_shared), T(map_fork), T(map_errors),
 	T(fork_cap), T(create), T(orphan_unstarted), T(thread_create),
-	T(copy_into_child), T(copy_concurrent), T(exec), T(capspawn),
+	T(copy_into_child), T(copy_concurrent), T(child_heap), T(exec),
+	T(capspawn),
 	T(exchange), T(rounds),
 };
 

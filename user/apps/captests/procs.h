@@ -225,6 +225,23 @@ static void t_copy_concurrent(void)
 	same_objects(&s0, "after the target");
 }
 
+/* A child built by hand has a heap and an mmap area, also with a page
+ * we share with it mapped high up (where our mmap put it). */
+static void t_child_heap(void)
+{
+	char *argv[] = { PROG, "--helper", "heap", NULL };
+	cap_t s = OK(pmo_create(PAGE, KITE_PMO_SHARED));
+	long at = OK(pmo_map(CAP_VMSPACE, s, 0, PAGE, RW));
+	struct capload c;
+
+	build(&c, PROG, argv);
+	OK(pmo_map(c.vmspace, s, (uintptr_t)at, PAGE, RW));
+	EQ(capload_start(&c, 0), 0);
+	reap_code(c.pid, 0, "helper heap");
+	capload_release(&c);
+	EQ(cap_free(s), 0);
+}
+
 /* exec keeps the table; slot 1 then names the new vmspace. */
 static void t_exec(void)
 {
