@@ -75,7 +75,8 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     paths, PMOs mapped private and shared, processes built
                     by hand, capspawn (hello's 233, the message exchange),
                     1000 children built and ended with every object and
-                    frame back; plus the lines its children print
+                    frame back, random calls from 4 processes at once;
+                    plus the lines its children print
   vmtests[cpus=N]/X  user/apps/vmtests/ as init, like usertests:
                     copy-on-write fork, demand-zero pages, lazy brk,
                     growing stacks and RLIMIT_STACK, mmap, munmap,

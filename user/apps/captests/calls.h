@@ -215,6 +215,7 @@ static void t_table_full(void)
 {
 	struct kite_capstats s0;
 	cap_t a = OK(pmo_create(PAGE, KITE_PMO_ANON)), last = -1, h;
+	uint64_t f0;
 	int n = 0;
 
 	s0 = capstats();
@@ -227,7 +228,18 @@ static void t_table_full(void)
 	EQ(n, 1024 - 3); /* slots 0, 1 and a */
 	EQ(capstats().slots_used - s0.slots_used, n);
 	ERR(pmo_create(PAGE, KITE_PMO_ANON), EMFILE);
+	/* a full table refuses a new process and keeps nothing of it */
+	kite_prefault_self();
+	f0 = free_frames();
+	for (int i = 0; i < 20; i++)
+		ERR(cap_group_create("ct_full", NULL), EMFILE);
+	EQ(free_frames(), f0);
 	EQ(cap_free(last), 0);
+	/* one slot free: the process fits, its vmspace does not */
+	for (int i = 0; i < 20; i++)
+		ERR(cap_group_create("ct_full", NULL), EMFILE);
+	EQ(free_frames(), f0);
+	ERR(waitpid(-1, NULL, WNOHANG), ECHILD);
 	last = OK(cap_copy(CAP_SELF, a, KITE_CAP_READ));
 	ERR(cap_copy(CAP_SELF, a, KITE_CAP_READ), EMFILE);
 	for (cap_t i = 3; i < 1024; i++)

@@ -29,7 +29,7 @@ static const struct test tests[] = {
 	T(fork_cap), T(create), T(orphan_unstarted), T(thread_create),
 	T(copy_into_child), T(copy_concurrent), T(child_heap), T(exec),
 	T(capspawn),
-	T(exchange), T(rounds),
+	T(exchange), T(rounds), T(random),
 };
 
 int main(int argc, char **argv)
