@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """tests/jobs_user.py - tests/run.py's jobs that boot a user program as init:
-usertests, rtests and vmtests (a check per ok/FAIL line; for vmtests
-also the kernel's console messages of its stack overflows and OOM kill),
+usertests, rtests, vmtests and captests (a check per ok/FAIL line; for
+vmtests also the kernel's console messages of its stack overflows and OOM
+kill, for captests the lines its children print),
 the fuzzer, the same
 under fault injection (failalloc=), fpcheck, the static binary built
 outside Kite, the stress tests (user/apps/stress/) and vm_cases (the
@@ -82,7 +83,7 @@ def fpcheck_job(cpus):
 USERTESTS_TIMEOUT = 300
 USERTESTS_RE = re.compile(r"^(ok|FAIL) (\S+)(?: \((.*)\))?(?:: (.*))?$", re.M)
 USERTESTS_SUM_RE = re.compile(
-    r"^(?:usertests|rtests|vmtests|swaptests|thtests): (\d+) passed, "
+    r"^(?:usertests|rtests|vmtests|swaptests|thtests|captests): (\d+) passed, "
     r"(\d+) failed$",
     re.M)
 NOT_EMBEDDED_RE = re.compile(r"init: cannot start '[^']*': error -2$", re.M)
@@ -124,6 +125,25 @@ def vm_message_checks(name, output):
     return checks
 
 
+# What captests' children print (user/apps/captests/): check -> pattern
+CAPTESTS_LINES = {
+    "putc_line": r"^captests: putc works$",
+    "capspawn_hello": r"^Hello, Kite!$",
+    "capspawn_reply": r'^capspawn: reply: pid \d+ read "hello from capspawn, '
+                      r'pid \d+"$',
+    "capmsg_message": r"^capmsg: message: ping$",
+}
+
+
+def captests_checks(name, output):
+    """The lines captests' putc and capspawn runs print (a test cannot
+    see its children's output)."""
+    return [Check("%s/%s" % (name, check), bool(re.search(pat, output, re.M)),
+                  "" if re.search(pat, output, re.M) else
+                  "no line matching %r" % pat)
+            for check, pat in CAPTESTS_LINES.items()]
+
+
 def usertests_job(cpus, prog="usertests"):
     """Boot init="PROG --harts=N" (usertests, rtests or vmtests); each
     ok/FAIL line is a check."""
@@ -140,6 +160,8 @@ def usertests_job(cpus, prog="usertests"):
                             "missing lines %r" % missing if missing else ""))
     if prog == "vmtests":
         checks += vm_message_checks(name, res.output)
+    if prog == "captests":
+        checks += captests_checks(name, res.output)
     summary = USERTESTS_SUM_RE.search(res.output)
     if res.status == 0 and summary and summary.group(2) == "0":
         checks.append(Check(name, True, note="%s passed, %.1f s"

@@ -76,6 +76,13 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   usermem=16M/vmtests[cpus=N]/X
                     vmtests' memory-hungry tests with user pages capped
                     (usermem=16M): the OOM kill comes at the cap
+  captests[cpus=N]/X  user/apps/captests/ as init on 1 and 4 harts, like
+                    usertests: every capability call's success and error
+                    paths, PMOs mapped private and shared, processes built
+                    by hand, capspawn (hello's 233, the message exchange),
+                    1000 children built and ended with every object and
+                    frame back, random calls from 4 processes at once;
+                    plus the lines its children print
   vmtests[cpus=N]/X  user/apps/vmtests/ as init, like usertests:
                     copy-on-write fork, demand-zero pages, lazy brk,
                     growing stacks and RLIMIT_STACK, mmap, munmap,
@@ -578,7 +585,7 @@ def lint_job():
 # ---- driver ----------------------------------------------------------------
 
 HOST_TESTS = ("printf", "fdt", "fdt_virtio", "buddy", "kmalloc", "heap", "pid", "elf",
-              "virtq", "swap_slots")  # as in the Makefile
+              "virtq", "swap_slots", "cap_slots")  # as in the Makefile
 
 
 def jobs(quick):
@@ -600,6 +607,8 @@ def jobs(quick):
     js += [("pthreads[cpus=%d]" % n, pthreads_job, (n,)) for n in (1, 4)]
     js += [("vmtests[cpus=%d]" % n, usertests_job, (n, "vmtests"))
            for n in ((4,) if quick else (1, 4))]
+    js += [("captests[cpus=%d]" % n, usertests_job, (n, "captests"))
+           for n in (1, 4)]
     js += [("usermem/vmtests[cpus=%d]" % n, usermem_job, (n,))
            for n in ((4,) if quick else (1, 4))]
     js += [("swaptests[%s,cpus=%d]" % (p, n), swaptests_job, (p, n))

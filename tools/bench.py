@@ -109,6 +109,12 @@ def main():
         print("%-28s %10d %14.1f %12.1f %14s" % (
             r["name"], r["iterations"], r["instructions_per_op"],
             r["ns_per_op"], "{:,}".format(linux) if linux else ""))
+    by_name = {r["name"]: r for r in rows}
+    if "cap_query" in by_name and "getpid" in by_name:
+        q, g = by_name["cap_query"], by_name["getpid"]
+        print("a capability lookup (cap_query - getpid): %.1f instructions, "
+              "%.1f ns" % (q["instructions_per_op"] - g["instructions_per_op"],
+                           q["ns_per_op"] - g["ns_per_op"]))
     for hart, ns, pc, lock in IRQOFF:
         where = ("releasing spinlock %s" % lock if int(pc, 16) == 0
                  else "in " + symbol(pc))

@@ -20,6 +20,8 @@
  *                                 frame, read-only; else a filled copy
  *                      shared     the object's frame (made on first use,
  *                                 or read back if it went to swap)
+ *                      a PMO,     read: the object's frame (or the zero
+ *                      private    frame), read-only; write: a copy
  *
  * Everything runs under vs->lock (a mutex): faults may allocate, zero and
  * copy, and read swap. When no frame can be had, frames are swapped out
@@ -94,6 +96,38 @@ static int stack_grow(struct vmspace *vs, vaddr_t va, struct vmr **rp)
 	return VMF_OK;
 }
 
+/* A private region over a frame table (a PMO mapped copy-on-write, see
+ * cap/pmo.c): a read maps the object's frame read-only (the zero frame
+ * for a page it never had); a write gets a copy of the region's own. */
+static int fault_private_obj(struct vmspace *vs, struct vmr *r, vaddr_t page,
+			     uint64_t idx, bool write, paddr_t *pa)
+{
+	struct page *pg, *copy;
+	int err = vmo_shared_find(r->obj, idx, &pg);
+
+	if (err)
+		return err == -EIO ? VMF_IO : VMF_NOFRAME;
+	if (!write) {
+		*pa = pg ? page_to_pa(pg) : zero_frame_pa(); /* pg's ref: ours */
+		return VMF_OK;
+	}
+	copy = uframe_alloc(false);
+	if (!copy) {
+		if (pg)
+			uframe_put(pg);
+		return VMF_NOFRAME;
+	}
+	if (pg) {
+		page_copy(page_to_va(copy), page_to_va(pg));
+		uframe_put(pg);
+	} else {
+		page_zero(page_to_va(copy));
+	}
+	reclaim_track(copy, vs, page); /* a private page: swappable */
+	*pa = page_to_pa(copy);
+	return VMF_OK;
+}
+
 /* Nothing is mapped at page (slot empty): commit it as r's object says. */
 static int fault_missing(struct vmspace *vs, struct vmr *r, vaddr_t page,
 			 pte_t *slot, unsigned access, paddr_t *pa_out)
@@ -104,7 +138,14 @@ static int fault_missing(struct vmspace *vs, struct vmr *r, vaddr_t page,
 	struct page *pg;
 	paddr_t pa;
 
-	if (r->obj && r->obj->type == VMO_SHARED) {
+	if (r->obj && r->obj->type == VMO_SHARED && !(r->flags & VMR_F_SHARED)) {
+		int err = fault_private_obj(vs, r, page, idx, write, &pa);
+
+		if (err)
+			return err;
+		if (!write)
+			prot &= ~VM_WRITE; /* copy on write */
+	} else if (r->obj && r->obj->type == VMO_SHARED) {
 		/* the object's frame, read back from swap if it is there */
 		int err = vmo_shared_page(r->obj, idx, &pg);
 

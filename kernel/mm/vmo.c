@@ -420,7 +420,9 @@ static int shared_swapin(struct vmo *o, uint64_t idx, uintptr_t *e)
 	return 0;
 }
 
-int vmo_shared_page(struct vmo *o, uint64_t idx, struct page **out)
+/* vmo_shared_page, or with make false vmo_shared_find. */
+static int shared_get(struct vmo *o, uint64_t idx, bool make,
+		      struct page **out)
 {
 	uintptr_t *leaf, *e;
 	struct page *pg;
@@ -429,6 +431,11 @@ int vmo_shared_page(struct vmo *o, uint64_t idx, struct page **out)
 	assert(o->type == VMO_SHARED && idx < o->npages);
 	mutex_lock(&o->lock);
 	leaf = o->dir[idx >> VMO_DIR_SHIFT];
+	if (!leaf && !make) {
+		*out = NULL;
+		err = 0;
+		goto out;
+	}
 	if (!leaf) {
 		leaf = pmm_alloc_page(PMM_ZERO);
 		if (!leaf)
@@ -447,6 +454,11 @@ int vmo_shared_page(struct vmo *o, uint64_t idx, struct page **out)
 			break;
 		}
 	}
+	if (!*e && !make) {
+		*out = NULL; /* never written: zero */
+		err = 0;
+		goto out;
+	}
 	if (!*e) {
 		pg = uframe_alloc(true);
 		if (!pg)
@@ -462,6 +474,16 @@ int vmo_shared_page(struct vmo *o, uint64_t idx, struct page **out)
 out:
 	mutex_unlock(&o->lock);
 	return err;
+}
+
+int vmo_shared_page(struct vmo *o, uint64_t idx, struct page **out)
+{
+	return shared_get(o, idx, true, out);
+}
+
+int vmo_shared_find(struct vmo *o, uint64_t idx, struct page **out)
+{
+	return shared_get(o, idx, false, out);
 }
 
 bool vmo_shared_holds(struct vmo *o, uint64_t idx, const struct page *pg)

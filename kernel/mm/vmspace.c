@@ -419,21 +419,28 @@ int vmspace_map_image(struct vmspace *vs, vaddr_t start, vaddr_t end,
 	return err;
 }
 
-int vmspace_init_layout(struct vmspace *vs, vaddr_t heap_start,
+void vmspace_set_layout(struct vmspace *vs, vaddr_t heap_start,
 			uint64_t stack_limit)
 {
 	uint64_t room = MAX(stack_limit, (uint64_t)STACK_INIT_SIZE);
 	uint64_t gap = MIN(MAX(room, MMAP_MIN_GAP), USER_TOP / 6 * 5);
-	int err;
 
-	assert(IS_ALIGNED(heap_start, PAGE_SIZE));
+	assert(mutex_holding(&vs->lock) && IS_ALIGNED(heap_start, PAGE_SIZE));
 	room = MIN(room, USER_TOP / 4);
-	mutex_lock(&vs->lock);
 	vs->heap_start = vs->brk = heap_start;
 	vs->heap_limit = ALIGN_DOWN(USER_STACK_TOP - room - STACK_GUARD_GAP,
 				    PAGE_SIZE);
 	vs->mmap_base = ALIGN_DOWN(USER_STACK_TOP - gap - STACK_GUARD_GAP,
 				   PAGE_SIZE);
+}
+
+int vmspace_init_layout(struct vmspace *vs, vaddr_t heap_start,
+			uint64_t stack_limit)
+{
+	int err;
+
+	mutex_lock(&vs->lock);
+	vmspace_set_layout(vs, heap_start, stack_limit);
 	err = vmr_insert(vs, USER_STACK_TOP - STACK_INIT_SIZE, USER_STACK_TOP,
 			 VM_READ | VM_WRITE, VMR_STACK, VMR_F_GROWSDOWN, NULL,
 			 NULL);

@@ -22,6 +22,7 @@
  * (frees its pid and struct) or sleeps on its own child_exit queue.
  * Statuses use the Linux wait encoding (exit code << 8).
  */
+#include "cap/cap.h"
 #include "dev/console.h"
 #include "kernel/cpu.h"
 #include "kernel/log.h"
@@ -101,6 +102,7 @@ static __attribute__((noreturn)) void thread_exit_common(void)
 		pop_off();
 		proc_vfork_release(p); /* a vfork parent goes on */
 		vmspace_release(vm); /* its memory is back before the parent hears */
+		cap_group_exit(p); /* the last thread: its capabilities go */
 		push_off();
 	}
 	thread_set_state(t, T_ZOMBIE);
@@ -164,6 +166,7 @@ int proc_wait(int pid, int *status, int options)
 					   __ATOMIC_RELAXED);
 			proc_unregister_locked(c);
 			spin_unlock(&proc_lock);
+			cap_proc_release(me, c); /* and our capability to it */
 			proc_free(c);
 			return cpid;
 		}

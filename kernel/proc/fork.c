@@ -2,7 +2,7 @@
  * fork.c - user processes: fork, spawn and execve.
  *
  * All three build the new image completely before anything visible
- * changes: fork copies the parent's address space (eagerly, for now),
+ * changes: fork copies the parent's address space (copy-on-write),
  * spawn builds the child straight from an app, execve builds the new
  * image and only then swaps it in, so a failure leaves the caller as it
  * was. A user thread starts in user_thread_entry, which returns to user
@@ -10,6 +10,7 @@
  */
 #include "arch/arch.h"
 #include "arch/trap.h"
+#include "cap/cap.h"
 #include "kernel/cpu.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
@@ -60,10 +61,15 @@ static int user_proc_start(const char *name, struct vmspace *vm,
 		memcpy(t->fp, fp, sizeof(t->fp));
 	if (ca && (ca->flags & CLONE_CHILD_CLEARTID))
 		t->clear_child_tid = ca->child_tid;
+	/* slots 0 and 1; the creator's capability to the child (ChCore's
+	 * rule, also under CLONE_PARENT) */
+	pid = cap_proc_setup(p, current()->proc);
 	/* CLONE_PARENT: the caller's parent, read under proc_lock */
-	pid = proc_register(p, t, ca && (ca->flags & CLONE_PARENT)
-				     ? NULL : current()->proc);
+	if (!pid)
+		pid = proc_register(p, t, ca && (ca->flags & CLONE_PARENT)
+					     ? NULL : current()->proc);
 	if (pid < 0) {
+		cap_proc_release(current()->proc, p);
 		p->vm = NULL;
 		thread_free(t);
 		proc_free(p);
@@ -141,8 +147,11 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 	struct proc *p = me->proc;
 	struct exec_image img;
 	struct vmspace *old;
+	struct cap_vmspace *cv;
 	int err = exec_build(app, args, &img);
 
+	if (!err && (err = cap_exec_prepare(img.vm, &cv)))
+		vmspace_put(img.vm);
 	if (err)
 		return err; /* the old image is untouched */
 	/* the point of no return: the other threads end (the caller takes
@@ -156,6 +165,7 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 	if (me->robust_list || me->clear_child_tid)
 		thread_exit_user(me);
 	old = proc_swap_vm(p, img.vm);
+	cap_exec_commit(p, cv); /* slot 1 names the new space */
 	push_off();
 	vmspace_switch(img.vm);
 	memset(me->fp, 0, sizeof(me->fp)); /* the new image starts with zeroes */

@@ -41,8 +41,7 @@
 #include "proc/proc.h"
 #include "uapi/errno.h"
 
-/* First run of a new user thread: straight to user mode. */
-static int thread_user_entry(void *unused)
+int thread_user_entry(void *unused)
 {
 	(void)unused;
 	arch_return_to_user(current()->tf);

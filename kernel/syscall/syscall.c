@@ -6,6 +6,7 @@
  * an error, never a crash.
  */
 #include "arch/trapframe.h"
+#include "cap/sys_cap.h"
 #include "syscall/syscall.h"
 #include "uapi/errno.h"
 #include "uapi/syscall.h"
@@ -57,6 +58,20 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_tgkill] = sys_tgkill,
 	[SYS_sched_setaffinity] = sys_sched_setaffinity,
 	[SYS_sched_getaffinity] = sys_sched_getaffinity,
+	[SYS_cap_group_create] = sys_cap_group_create,
+	[SYS_pmo_create] = sys_pmo_create,
+	[SYS_pmo_write] = sys_pmo_write,
+	[SYS_pmo_read] = sys_pmo_read,
+	[SYS_pmo_map] = sys_pmo_map,
+	[SYS_cap_thread_create] = sys_cap_thread_create,
+	[SYS_cap_copy] = sys_cap_copy,
+	[SYS_cap_free] = sys_cap_free,
+	[SYS_cap_query] = sys_cap_query,
+	[SYS_kite_putc] = sys_kite_putc,
+	[SYS_kite_getc] = sys_kite_getc,
+	[SYS_kite_thread_exit] = sys_kite_thread_exit,
+	[SYS_pmo_app] = sys_pmo_app,
+	[SYS_kite_capstats] = sys_kite_capstats,
 };
 
 void syscall_dispatch(struct trapframe *tf)

@@ -19,6 +19,8 @@
  * demand-zero fault; a copy-on-write fault (a forked child writes one
  * byte per page of a 4 MiB buffer its parent filled; the child reports).
  * A benchmark whose call the kernel lacks says so and prints no line.
+ * The capability calls: a lookup (cap_query against getpid), a copy and
+ * free, a child built by hand (capload) against spawn.
  *
  * Then the swap workload (a set three times a 2 MiB cap written and
  * read back) under each replacement policy. Last, heavy memory work (a doomed brk of 8 GiB, a 24 MiB heap grown,
@@ -119,6 +121,41 @@ static void bench_fork_exec(void)
 		waitpid(pid, NULL, 0);
 	}
 	report("fork_execve_wait", n, a);
+}
+
+/* What a capability lookup adds to a call: cap_query (look the handle
+ * up in the table under its lock, take and drop a reference to the
+ * object) against getpid (no lookup); a capability copied into the
+ * table and freed (the table written twice); and a child built by hand
+ * through capabilities (capload: image PMO, a PMO per segment, the
+ * stack) against spawn_wait's kernel-built one. */
+static void bench_caps(void)
+{
+	const long n = 10000, builds = 200;
+	char *argv[] = { "true", NULL };
+	struct capload c;
+	struct mark a;
+
+	if (cap_query(CAP_SELF) < 0) {
+		printf("ubench: no capability calls (%s)\n", strerror(errno));
+		return;
+	}
+	a = mark();
+	for (long i = 0; i < n; i++)
+		cap_query(CAP_SELF);
+	report("cap_query", n, a);
+	a = mark();
+	for (long i = 0; i < n; i++)
+		cap_free(cap_copy(CAP_SELF, CAP_VMSPACE, KITE_CAP_MAP));
+	report("cap_copy_free", n, a);
+	a = mark();
+	for (long i = 0; i < builds; i++) {
+		if (capload_build(&c, "true", argv, NULL) || capload_start(&c, 0))
+			break;
+		waitpid(c.pid, NULL, 0);
+		capload_release(&c);
+	}
+	report("capload_true_wait", builds, a);
 }
 
 /* Two processes on one hart yield to each other: one round trip is
@@ -421,6 +458,7 @@ static void bench_futex_pingpong(void)
 int main(void)
 {
 	bench_getpid();
+	bench_caps();
 	bench_fork();
 	bench_spawn();
 	bench_fork_exec();

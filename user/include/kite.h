@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "uapi/kite.h"
+#include "cap.h"
 #include "ctype.h"
 #include "errno.h"
 #include "stdio.h"

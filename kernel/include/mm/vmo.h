@@ -20,7 +20,10 @@
  *               app; a write copies the page.
  *   VMO_SHARED  MAP_SHARED anonymous memory: a table of frames, filled
  *               with zeroed frames on first touch, the same frames in
- *               every address space that maps the object.
+ *               every address space that maps the object. A PMO
+ *               (cap/pmo.c) is one too; a region may also map it
+ *               privately (no VMR_F_SHARED): its frames read-only, a
+ *               write copies the page into the region (fault.c).
  * Anonymous regions (heap, stack, private mmap) have no object: their
  * pages live only in the page tables, zero-filled on first touch.
  *
@@ -150,6 +153,9 @@ void vmo_detach(struct vmr *r);
  * -ENOMEM (no frame) or -EIO (the swap read failed: the page stays in
  * its slot). */
 int vmo_shared_page(struct vmo *o, uint64_t idx, struct page **out);
+/* The same, but a page never made is not made: *out = NULL (it reads
+ * as zero). For private mappings of the object and reads (cap/pmo.c). */
+int vmo_shared_find(struct vmo *o, uint64_t idx, struct page **out);
 /* Zero shared pages [first, first+n) of the object (MADV_REMOVE: the
  * frames stay, mapped wherever they are, and read zero; pages in swap
  * give their slots back and read zero from then on). */

@@ -157,6 +157,11 @@ int vmspace_map_image(struct vmspace *vs, vaddr_t start, vaddr_t end,
  * deciding where mmap begins and how far the heap may grow. */
 int vmspace_init_layout(struct vmspace *vs, vaddr_t heap_start,
 			uint64_t stack_limit);
+/* The same without the stack region (a space built by hand through
+ * capabilities, cap/cap_group.c): heap at heap_start (page-aligned; 0:
+ * none yet), mmap below the stack's room. vs->lock held. */
+void vmspace_set_layout(struct vmspace *vs, vaddr_t heap_start,
+			uint64_t stack_limit);
 /* Copy kernel memory into vs at va, whatever the protection (for the
  * loader; pages are faulted in). 0, -EFAULT or -ENOMEM. */
 int vmspace_write(struct vmspace *vs, vaddr_t va, const void *src, size_t n);

@@ -41,6 +41,7 @@
 
 struct vmspace;
 struct vfork_done;
+struct cap_group;
 
 #define MAX_PROCESS 1024 /* processes (live + zombie) at once */
 #define MAX_THREADS 3072 /* threads at once, every process's together */
@@ -129,7 +130,9 @@ struct proc {
 	struct vmspace *vm;        /* [proc_lock to change; its threads read it
 				    * without] user address space (a reference,
 				    * see mm/vmspace.h); NULL for kernel */
-	void *caps;                /* [const] capability table (a later issue); NULL */
+	struct cap_group *caps;    /* [const while it has threads] its
+				    * capabilities (cap/cap.h), a reference;
+				    * NULL for kernel threads and once reaped */
 	int pgid;                  /* [proc_lock] process group (Ctrl-C, kill(-pgid)) */
 	int killed;                /* [atomic] the group is ending: every thread
 				    * exits at its next chance (the signal of
@@ -204,6 +207,9 @@ void proc_unregister_locked(struct proc *p);
  * (not started). -EAGAIN (MAX_THREADS, the pids, or p is ending or
  * execve'ing), -EINTR (the creator is ending). */
 int proc_add_thread(struct proc *p, struct thread *t);
+/* A new user thread's entry (thread_alloc's): straight to user mode
+ * with the registers of its trap frame. */
+int thread_user_entry(void *unused);
 /* t is exiting: no lookup finds it any more (its tid stays taken until
  * it is reaped). proc_lock held. */
 void thread_unlist_tid_locked(struct thread *t);

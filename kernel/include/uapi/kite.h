@@ -12,6 +12,7 @@
 #else
 #include "kernel/types.h"
 #endif
+#include "uapi/cap.h" /* capabilities: rights, types, PMOs */
 
 /* clone flags and futex operations (Linux values) */
 #include "uapi/sched.h"

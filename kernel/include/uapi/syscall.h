@@ -58,6 +58,22 @@
 #define SYS_kite_swap 506      /* (const char *policy or NULL, struct kite_swapinfo *) */
 #define SYS_kite_usermem 507   /* (uint64_t bytes or KITE_USERMEM_NONE): cap user pages */
 #define SYS_kite_swapsim 508   /* (const char *policy or NULL, const uint32_t *refs, size_t n, unsigned frames, struct kite_swapsim *) */
-#define NR_SYSCALLS 509
+
+/* Kite's capability calls (docs/CAPS.md; 509..519 are left for others) */
+#define SYS_cap_group_create 520 /* (const char *name, struct kite_capproc *out): process handle */
+#define SYS_pmo_create 521      /* (size_t size, int type): PMO handle */
+#define SYS_pmo_write 522       /* (long pmo, uint64_t off, const void *buf, size_t len) */
+#define SYS_pmo_read 523        /* (long pmo, uint64_t off, void *buf, size_t len) */
+#define SYS_pmo_map 524         /* (long vmspace, long pmo, addr, len, prot): address */
+#define SYS_cap_thread_create 525 /* (long process, pc, sp, arg, prio): thread handle */
+#define SYS_cap_copy 526        /* (long dest process, long cap, unsigned rights) */
+#define SYS_cap_free 527        /* (long cap) */
+#define SYS_cap_query 528       /* (long cap): KITE_CAP_Q_* of rights and types */
+#define SYS_kite_putc 529       /* (char c): ChCore's putc */
+#define SYS_kite_getc 530       /* (): ChCore's getc */
+#define SYS_kite_thread_exit 531 /* (): ChCore's thread_exit */
+#define SYS_pmo_app 532         /* (const char *name): an app's ELF image, read-only PMO */
+#define SYS_kite_capstats 533   /* (struct kite_capstats *): live objects by type */
+#define NR_SYSCALLS 534
 
 #endif
