@@ -12,6 +12,11 @@ ones (the ubench app as init), each booted twice on one hart:
 Prints the table and writes it as JSON to build/bench.json. For the
 operations in LINUX the table also shows Linux's instructions per
 operation for the same work, as a yardstick.
+
+One row comes from a third boot, on 2 harts and plainly: the futex round
+trip between two threads pinned to different harts ("ubench --cross"),
+in ns only (an instruction count there would be one hart's, idle loop
+included).
 """
 import json
 import os
@@ -46,11 +51,11 @@ LINUX = {
 }
 
 
-def run(bootargs, extra):
+def run(bootargs, extra, cpus=1):
     """Boot once; the bench lines and the timebase. Exits 1 unless Kite
     powered off with status 0: a timeout (status None) or a QEMU ended by a
     signal (128+N, tests/qemu_run.py) is a failed run."""
-    res = qemu_run.run(1, "128M", bootargs, TIMEOUT, qemu_extra=extra)
+    res = qemu_run.run(cpus, "128M", bootargs, TIMEOUT, qemu_extra=extra)
     if res.status != 0 or "bench: done" not in res.output:
         how = ("timed out after %d s" % TIMEOUT if res.timed_out
                else "status %s" % res.status)
@@ -88,15 +93,18 @@ def main():
         icount_lines += lines
         lines, timebase = run(bootargs, [])
         plain_lines += lines
+    cross_lines, _ = run('init="ubench --cross"', [], cpus=2)
+    plain_lines += cross_lines
     instr = per_op(icount_lines, 2)
     ticks = per_op(plain_lines, 3)
-    iters = {name: int(n) for name, n, _, _ in icount_lines}
+    iters = {name: int(n) for name, n, _, _ in icount_lines + cross_lines}
     rows = []
-    for name in instr:  # kernel order
+    for name in list(instr) + [n for n in ticks if n not in instr]:
         rows.append({
             "name": name,
             "iterations": iters[name],
-            "instructions_per_op": round(statistics.median(instr[name]), 1),
+            "instructions_per_op": (round(statistics.median(instr[name]), 1)
+                                    if name in instr else None),
             "ns_per_op": round(statistics.median(ticks.get(name, [0]))
                                * 1e9 / timebase, 1),
             "linux_instructions_per_op": LINUX.get(name),
@@ -106,8 +114,11 @@ def main():
                                           "Linux instr/op"))
     for r in rows:
         linux = r["linux_instructions_per_op"]
-        print("%-28s %10d %14.1f %12.1f %14s" % (
-            r["name"], r["iterations"], r["instructions_per_op"],
+        instr_col = ("%14.1f" % r["instructions_per_op"]
+                     if r["instructions_per_op"] is not None
+                     else "%14s" % "(2 harts)")
+        print("%-28s %10d %s %12.1f %14s" % (
+            r["name"], r["iterations"], instr_col,
             r["ns_per_op"], "{:,}".format(linux) if linux else ""))
     by_name = {r["name"]: r for r in rows}
     if "cap_query" in by_name and "getpid" in by_name:
@@ -123,7 +134,8 @@ def main():
     os.makedirs(qemu_run.BUILD, exist_ok=True)
     path = os.path.join(qemu_run.BUILD, "bench.json")
     with open(path, "w") as f:
-        json.dump({"harts": 1, "instructions_from": "-icount shift=0",
+        json.dump({"harts": "1 (futex_roundtrip_2harts: 2)",
+                   "instructions_from": "-icount shift=0",
                    "ns_from": "plain TCG, rdtime, median of repetitions",
                    "ops": rows,
                    "irqoff_max_ns": {h: int(ns) for h, ns, _, _ in IRQOFF}},

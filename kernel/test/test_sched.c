@@ -78,25 +78,56 @@ static int run_spinners(int n, const int *prios, uint64_t mask, uint64_t ms)
 	return 0;
 }
 
-/* 8 CPU-bound threads under RR: ticks within 10% of each other. */
-KTEST(rr_fair)
+/* Run NSPIN spinners under RR on the harts in mask; min and max ticks. */
+static int rr_spin(uint64_t mask, uint64_t *lo, uint64_t *hi)
 {
 	const char *was = sched_class_name();
-	uint64_t lo = UINT64_MAX, hi = 0;
-	int nharts, err;
-	uint64_t mask = harts_mask(4, &nharts);
+	int err;
 
-	KT_ASSERT(sched_set_class("rr") == 0);
+	if (sched_set_class("rr"))
+		return -EINVAL;
 	err = run_spinners(NSPIN, NULL, mask, 2000);
 	sched_set_class(was);
-	KT_ASSERT(err == 0);
+	*lo = UINT64_MAX;
+	*hi = 0;
 	for (int i = 0; i < NSPIN; i++) {
-		lo = MIN(lo, spinners[i].ticks);
-		hi = MAX(hi, spinners[i].ticks);
+		*lo = MIN(*lo, spinners[i].ticks);
+		*hi = MAX(*hi, spinners[i].ticks);
 	}
-	kprintf("rr_fair: %d harts, ticks min %lu max %lu\n", nharts,
-		(unsigned long)lo, (unsigned long)hi);
+	return err;
+}
+
+/*
+ * 8 CPU-bound threads under RR on one hart: ticks within 10% of each
+ * other. One hart, because fairness between threads is RR's promise;
+ * harts themselves need not be equally fast (QEMU's harts are host
+ * threads, and a busy host runs some less than others), which
+ * rr_spread's looser bound allows for.
+ */
+KTEST(rr_fair)
+{
+	uint64_t lo, hi;
+	int nharts;
+
+	KT_ASSERT(rr_spin(harts_mask(1, &nharts), &lo, &hi) == 0);
+	kprintf("rr_fair: 1 hart, ticks min %lu max %lu\n", (unsigned long)lo,
+		(unsigned long)hi);
 	KT_ASSERTF(lo > 0 && hi * 10 <= lo * 11, "ticks from %lu to %lu",
+		   (unsigned long)lo, (unsigned long)hi);
+	return 0;
+}
+
+/* The same over up to four harts: nobody starves (within a factor of
+ * two, however unequal the harts' speeds on a loaded host). */
+KTEST(rr_spread)
+{
+	uint64_t lo, hi;
+	int nharts;
+
+	KT_ASSERT(rr_spin(harts_mask(4, &nharts), &lo, &hi) == 0);
+	kprintf("rr_spread: %d harts, ticks min %lu max %lu\n", nharts,
+		(unsigned long)lo, (unsigned long)hi);
+	KT_ASSERTF(lo > 0 && hi <= lo * 2, "ticks from %lu to %lu",
 		   (unsigned long)lo, (unsigned long)hi);
 	return 0;
 }

@@ -11,7 +11,10 @@
  * Threads: a thread created and joined (thread_create/thread_join:
  * stack mapped, clone, exit, CLEARTID wake, stack unmapped); a futex
  * round trip between two threads of one process on the one hart (two
- * FUTEX_WAKEs, two FUTEX_WAITs, two switches).
+ * FUTEX_WAKEs, two FUTEX_WAITs, two switches). "ubench --cross" runs
+ * only the round trip with the two threads pinned to harts 0 and 1
+ * (sched_setaffinity): each wake is an IPI to the other hart, which
+ * wakes from its idle loop (tools/bench.py boots it on 2 harts).
  *
  * The memory benchmarks: fork+exit+wait of a process with 16 MiB of
  * touched heap (with copy-on-write the pages are shared, not copied);
@@ -418,9 +421,26 @@ static void bench_thread(void)
 
 static volatile uint32_t ping_word;
 
+static bool cross; /* the round trip's threads on harts 0 and 1 */
+
+/* Pin the calling thread to one hart; false if there is no such hart. */
+static bool pin_to(int hart)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(hart, &set);
+	return sched_setaffinity(0, sizeof(set), &set) == 0;
+}
+
 static void *ponger(void *arg)
 {
 	long n = (long)arg;
+
+	if (cross && !pin_to(1)) {
+		printf("bench: sched_setaffinity(hart 1): %s\n", strerror(errno));
+		return NULL;
+	}
 
 	for (long i = 0; i < n; i++) {
 		while (ping_word != 1)
@@ -441,6 +461,10 @@ static void bench_futex_pingpong(void)
 	thread_t t;
 
 	ping_word = 0;
+	if (cross && !pin_to(0)) {
+		printf("bench: sched_setaffinity(hart 0): %s\n", strerror(errno));
+		return;
+	}
 	if (thread_create(&t, ponger, (void *)n) < 0)
 		return;
 	a = mark();
@@ -451,12 +475,19 @@ static void bench_futex_pingpong(void)
 			futex(&ping_word, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 1, NULL,
 			      NULL, 0);
 	}
-	report("futex_wake_wait_roundtrip", n, a);
+	report(cross ? "futex_roundtrip_2harts" : "futex_wake_wait_roundtrip",
+	       n, a);
 	thread_join(t, NULL);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "--cross") == 0) {
+		cross = true;
+		bench_futex_pingpong();
+		printf("bench: done\n");
+		return 0;
+	}
 	bench_getpid();
 	bench_caps();
 	bench_fork();
