@@ -48,6 +48,25 @@ bool lenient;
 
 /* ---- random system calls ------------------------------------------------- */
 
+extern char _end[]; /* user.ld: the image runs from IMAGE_BASE to _end */
+#define IMAGE_BASE ((char *)0x10000)
+#define STACK_NEAR (1L << 20) /* our stack: this far from a local */
+
+/* A random value that points into the fuzzer's own image (text, data,
+ * the tables that record its mappings) or its stack goes to the scratch
+ * page instead: a call writing there (sched_getaffinity, prlimit64,
+ * get_robust_list ...) would corrupt the fuzzer, not test the kernel. */
+static long keep_off_self(long v)
+{
+	char here;
+	unsigned long u = (unsigned long)v, sp = (unsigned long)&here;
+
+	if ((u >= (unsigned long)IMAGE_BASE && u < (unsigned long)_end) ||
+	    (u >= sp - STACK_NEAR && u < sp + STACK_NEAR))
+		return (long)(page + (unsigned long)v % SCRATCH_BYTES);
+	return v;
+}
+
 /* A random argument: mostly awkward values. */
 static long arg(void)
 {
@@ -61,9 +80,9 @@ static long arg(void)
 	case 6: return (long)(page + rnd() % SCRATCH_BYTES);
 	case 7: return (long)(page + SCRATCH_BYTES - 3); /* straddles onward */
 	case 8: return (long)0x1000;                    /* unmapped low page */
-	case 9: return (long)(rnd() >> (rnd() % 64));
+	case 9: return keep_off_self((long)(rnd() >> (rnd() % 64)));
 	case 10: return (long)0x7fffffffffffffffL;
-	default: return (long)rnd();
+	default: return keep_off_self((long)rnd());
 	}
 }
 
