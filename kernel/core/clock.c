@@ -46,6 +46,9 @@ void clock_interrupt(uint64_t now)
 		uint64_t n = 1 + (now - c->next_timer) / interval;
 
 		c->next_timer += n * interval;
+		if (n > 1)
+			__atomic_store_n(&c->late_ticks, c->late_ticks + n - 1,
+					 __ATOMIC_RELAXED);
 		clock_tick((unsigned)n);
 	} else {
 		sleep_timers_expire(cpuid()); /* an early sleep deadline */

@@ -114,6 +114,8 @@ SYSCALL(kite_cpustat)
 		st[h].hart = (uint32_t)h;
 		st[h].online = READ_ONCE(cpus[h].online);
 		st[h].ticks = __atomic_load_n(&cpus[h].ticks, __ATOMIC_RELAXED);
+		st[h].late_ticks = __atomic_load_n(&cpus[h].late_ticks,
+						   __ATOMIC_RELAXED);
 		st[h].irqoff_max_ns = clock_counter_to_ns(max);
 		st[h].irqoff_max_pc = pc;
 		memset(st[h].irqoff_max_lock, 0, sizeof(st[h].irqoff_max_lock));

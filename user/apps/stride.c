@@ -1,26 +1,38 @@
 /*
- * stride.c - rCore's stride scheduling demo.
+ * stride.c - rCore's stride scheduling demo, judged from the CPU time
+ * the kernel charged.
  *
- * Six children with priorities 5..10 (set_priority) start together and
- * spin for the same wall time (2 s, or argv[1] ms, on CLOCK_MONOTONIC)
- * counting loop iterations; each prints
+ * Six children with priorities 5..10 (set_priority) start together on
+ * one hart and spin for the same wall time (2 s, or argv[1] ms). Under
+ * stride scheduling a thread's share of its hart is proportional to its
+ * priority, so each child's charged ticks divided by its priority should
+ * be the same for all. The children write their results into a page they
+ * share with the parent (MAP_SHARED), and the parent prints one table:
  *
- *	prio=N count=C ratio=C/N ticks=T
+ *	prio   the child's priority (its stride is BIG_STRIDE / prio)
+ *	ticks  timer ticks the kernel charged it (times(): tms_utime)
+ *	share  its part of all the children's ticks, in percent
+ *	want   prio / sum of prios: the share stride promises
+ *	t/p    ticks per unit of priority: equal when the shares hold
+ *	count  loop iterations it made (follows the host's speed: QEMU
+ *	       without -icount runs a hart faster or slower as the host is
+ *	       busy, so counts are noisier than ticks)
  *
- * (T: the timer ticks it was charged, from times()). Under stride
- * scheduling the CPU share is proportional to the priority, so count/prio
- * should be the same for all: the parent prints the largest over the
- * smallest as "stride ratio=1.xx" and exits 0 if it is below 1.15, else 1.
- * The shares only hold among threads of one hart, so run it on one (make
- * qemu CPUS=1). If the active scheduling class is not stride, the parent
- * switches to it and back (kite_sched). Under QEMU without -icount the
- * work done per tick follows the host's load, so counts are noisier than
- * ticks; with -icount they are exact.
+ * and a verdict from the ticks alone: "fair" when the largest t/p is
+ * within 15% of the smallest, "unfair" otherwise. No verdict is given
+ * ("too short to judge") when the smallest child got fewer than
+ * MIN_TICKS ticks (one tick more or less would then move its t/p by
+ * more than the margin), nor ("the host held the hart back") when more
+ * than a twentieth of the run's ticks came late, in lumps: a timer
+ * interrupt that comes late charges all the time that passed to the
+ * child it finds running, and under QEMU that is time the host did not
+ * run the hart at all (kite_cpustat's late_ticks; -icount never has any).
+ * Exits 0 if fair, 1 if unfair, 2 without a verdict or on an error.
  *
- * Each child returns the ticks it was charged as its exit code (at most
- * 254 for the 2 s default; 255 = failed) and the parent compares
- * ticks/prio: the CPU share itself, which does not depend on how fast
- * the host runs QEMU.
+ * All six are pinned to hart 0 (sched_setaffinity, inherited by fork),
+ * since the shares are per hart: on several harts each child would get a
+ * hart of its own. If the active scheduling class is not stride, the
+ * parent switches to it for the run and back (kite_sched).
  */
 #include "kite.h"
 
@@ -28,7 +40,17 @@
 #define PRIO_FIRST 5
 #define CHUNK 1024               /* loop iterations between clock reads */
 #define START_DELAY_NS 200000000 /* time to fork everyone before start */
+#define MIN_TICKS 10             /* the least ticks a verdict needs */
+#define FAIR_PERMILLE 1150       /* largest t/p over smallest, x1000 */
+#define HARTS_MAX 8              /* kite_cpustat entries we read */
 
+/* What a child reports through the shared page. */
+struct result {
+	int prio;
+	int done;        /* 1: filled in; -1: the child failed */
+	uint64_t ticks;  /* tms_utime at the end of its spin */
+	uint64_t count;  /* loop iterations */
+};
 
 /* Spin until the monotonic clock reaches end; returns iterations. */
 static uint64_t spin_until(uint64_t end)
@@ -56,24 +78,23 @@ static void sleep_until(uint64_t t)
 	nanosleep(&ts, NULL);
 }
 
-static __attribute__((noreturn)) void child(int i, uint64_t start, uint64_t end)
+static __attribute__((noreturn)) void child(struct result *r, int prio,
+					    uint64_t start, uint64_t end)
 {
-	int prio = PRIO_FIRST + i;
-	uint64_t count, code;
 	struct tms t;
 
+	r->prio = prio;
 	if (set_priority(prio) != prio) {
 		perror("stride: set_priority");
-		exit(255);
+		r->done = -1;
+		exit(2);
 	}
 	sleep_until(start);
-	count = spin_until(end);
+	r->count = spin_until(end);
 	times(&t);
-	printf("prio=%d count=%llu ratio=%llu ticks=%ld\n", prio,
-	       (unsigned long long)count, (unsigned long long)(count / prio),
-	       (long)t.tms_utime);
-	code = (uint64_t)t.tms_utime;
-	exit(code > 254 ? 254 : (int)code);
+	r->ticks = (uint64_t)t.tms_utime;
+	r->done = 1;
+	exit(0);
 }
 
 /* Switch the scheduling class to stride; returns the old one to restore,
@@ -93,67 +114,146 @@ static const char *use_stride(char *old, size_t len)
 	return old;
 }
 
+/* Keep us and the children (who inherit it) on hart 0, which every
+ * machine has; returns the hart, or -1. */
+static int pin_hart0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0) {
+		perror("stride: sched_setaffinity");
+		return -1;
+	}
+	return 0;
+}
+
+/* Ticks that came late on hart so far, or 0 if unknown. */
+static uint64_t late_ticks(int hart)
+{
+	struct kite_cpustat st[HARTS_MAX];
+	long n = kite_cpustat(st, HARTS_MAX, 0);
+
+	return n > hart ? st[hart].late_ticks : 0;
+}
+
+/* Print the table and the verdict; returns the exit status. */
+static int judge(const struct result *res, uint64_t run_ns, int hart,
+		 uint64_t late)
+{
+	uint64_t total = 0, lo = UINT64_MAX, hi = 0, min_ticks = UINT64_MAX;
+	int prio_sum = 0;
+
+	for (int i = 0; i < NCHILD; i++) {
+		total += res[i].ticks;
+		prio_sum += res[i].prio;
+		if (res[i].ticks < min_ticks)
+			min_ticks = res[i].ticks;
+	}
+	printf("stride: 6 children on hart %d for %llu ms\n", hart,
+	       (unsigned long long)(run_ns / 1000000));
+	printf("prio  ticks  share%%  want%%   t/p   count\n");
+	for (int i = 0; i < NCHILD; i++) {
+		const struct result *r = &res[i];
+		uint64_t tp = r->ticks * 1000 / (uint64_t)r->prio; /* x1000 */
+		uint64_t share = total ? r->ticks * 1000 / total : 0;
+		uint64_t want = (uint64_t)r->prio * 1000 / (uint64_t)prio_sum;
+
+		printf("%4d %6llu  %3llu.%llu  %3llu.%llu %3llu.%02llu %7llu\n",
+		       r->prio, (unsigned long long)r->ticks,
+		       (unsigned long long)share / 10,
+		       (unsigned long long)share % 10,
+		       (unsigned long long)want / 10,
+		       (unsigned long long)want % 10,
+		       (unsigned long long)tp / 1000,
+		       (unsigned long long)tp % 1000 / 10,
+		       (unsigned long long)r->count);
+		if (tp < lo)
+			lo = tp;
+		if (tp > hi)
+			hi = tp;
+	}
+	if (late * 20 > total) {
+		printf("stride: no verdict: %llu of the %llu ticks came late, in "
+		       "lumps (the host did not run hart %d for a while, and the "
+		       "time was charged to whichever child ran); run it again "
+		       "on a quieter host, or under -icount\n",
+		       (unsigned long long)late, (unsigned long long)total, hart);
+		return 2;
+	}
+	if (min_ticks < MIN_TICKS) {
+		printf("stride: too short to judge (the least-served child got "
+		       "%llu ticks, want >= %d): run longer, e.g. stride 4000\n",
+		       (unsigned long long)min_ticks, MIN_TICKS);
+		return 2;
+	}
+	printf("stride ratio=%llu.%02llu (largest t/p over smallest)\n",
+	       (unsigned long long)(hi * 1000 / lo) / 1000,
+	       (unsigned long long)(hi * 1000 / lo) % 1000 / 10);
+	if (hi * 1000 >= lo * FAIR_PERMILLE) {
+		printf("stride: unfair: shares differ by more than 15%% from "
+		       "prio / sum of prios\n");
+		return 1;
+	}
+	printf("stride: fair: each child's share is within 15%% of "
+	       "prio / sum of prios\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	uint64_t run_ns = 2 * NSEC_PER_SEC, start, per_prio[NCHILD];
-	uint64_t max = 0, min = UINT64_MAX, ratio;
+	uint64_t run_ns = 2 * NSEC_PER_SEC, start;
+	struct result *res;
 	char old_class[32];
 	const char *restore;
 	pid_t pids[NCHILD];
-	int i, j, status, failed = 0;
+	int i, status, hart, failed = 0, ret;
+	uint64_t late0;
 
 	if (argc > 1) {
-		long ms = strtol(argv[1], NULL, 10);
+		char *end;
+		long ms = strtol(argv[1], &end, 10);
 
-		if (ms < 10 || ms > 60000) {
+		if (*end || ms < 10 || ms > 60000) {
 			fprintf(stderr, "usage: stride [ms 10..60000]\n");
 			return 2;
 		}
 		run_ns = (uint64_t)ms * 1000000;
 	}
-
+	res = mmap(NULL, sizeof(struct result) * NCHILD,
+		   PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (res == MAP_FAILED) {
+		perror("stride: mmap");
+		return 2;
+	}
+	hart = pin_hart0();
+	if (hart < 0)
+		return 2;
 	restore = use_stride(old_class, sizeof(old_class));
 
+	late0 = late_ticks(hart);
 	start = monotonic_ns() + START_DELAY_NS;
 	for (i = 0; i < NCHILD; i++) {
 		pids[i] = fork();
 		if (pids[i] < 0) {
 			perror("stride: fork");
-			return 1;
+			failed = 1;
+			break;
 		}
 		if (pids[i] == 0)
-			child(i, start, start + run_ns);
+			child(&res[i], PRIO_FIRST + i, start, start + run_ns);
 	}
-
-	for (j = 0; j < NCHILD; j++) {
-		pid_t pid = wait(&status);
-
-		for (i = 0; i < NCHILD && pids[i] != pid; i++)
-			;
-		if (pid < 0 || i == NCHILD || !WIFEXITED(status) ||
-		    WEXITSTATUS(status) == 255) {
-			fprintf(stderr, "stride: a child failed\n");
+	for (int j = 0; j < i; j++)
+		if (waitpid(pids[j], &status, 0) != pids[j] ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+		    res[j].done != 1) {
+			fprintf(stderr, "stride: child %d failed\n", pids[j]);
 			failed = 1;
-			continue;
 		}
-		per_prio[i] = WEXITSTATUS(status) * 100000 / (PRIO_FIRST + i);
-		if (per_prio[i] > max)
-			max = per_prio[i];
-		if (per_prio[i] < min)
-			min = per_prio[i];
-	}
 	if (restore && kite_sched(restore, old_class, sizeof(old_class)) < 0)
 		perror("stride: cannot restore the scheduling class");
-	if (failed || min == 0)
-		return 1;
-
-	ratio = max * 1000 / min; /* x1000; printed truncated to x100 */
-	printf("stride ratio=%llu.%02llu\n", (unsigned long long)ratio / 1000,
-	       (unsigned long long)ratio % 1000 / 10);
-	if (ratio >= 1150) {
-		printf("stride: unfair (want < 1.15); on several harts the shares "
-		       "only hold per hart: try CPUS=1\n");
-		return 1;
-	}
-	return 0;
+	ret = failed ? 2 : judge(res, run_ns, hart, late_ticks(hart) - late0);
+	munmap(res, sizeof(struct result) * NCHILD);
+	return ret;
 }

@@ -26,6 +26,8 @@ struct cpu {
 	bool intena;          /* [own] interrupts were on before push_off */
 	bool online;          /* [atomic] the hart has finished coming up */
 	uint64_t ticks;       /* [atomic] timer interrupts taken on this hart */
+	uint64_t late_ticks;  /* [atomic] ticks that came in lumps: a late
+			       * interrupt's beyond the first */
 	uint64_t faults;      /* [atomic] user page faults served here */
 	uint64_t next_timer;  /* [own] time counter value of the next tick */
 	uint64_t timer_armed; /* [own] value the timer is armed with */

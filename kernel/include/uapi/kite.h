@@ -103,6 +103,10 @@ struct kite_cpustat {
 	uint64_t irqoff_max_ns;
 	uint64_t irqoff_max_pc;
 	char irqoff_max_lock[24];
+	/* ticks that came late, in lumps (a late timer interrupt accounts
+	 * for all the time that passed, charged to the thread it finds):
+	 * under QEMU, time the host did not run this hart */
+	uint64_t late_ticks;
 };
 
 /* Resource limits (prlimit64, getrlimit, setrlimit): Linux's numbers. */
