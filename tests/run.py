@@ -58,6 +58,9 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   thtests[cpus=N]/X  user/apps/thtests/ as init, like usertests: threads
                     and futexes (docs/THREADS.md); thtests/timing: its
                     timed waits under -icount, within a tick
+  demos/X           the lesson demos (abc, stride, yieldsleep, nullw,
+                    deepstack) as init on one hart, each judged by what
+                    it shows: tests/jobs_demos.py
   threads[cpus=N], prodcons[cpus=N], pthreads[cpus=N]
                     the thread apps and a static glibc pthreads program
                     (as under qemu-riscv64-static): tests/jobs_threads.py
@@ -133,6 +136,7 @@ from checks import (BOOT_RE, BOOT_TIMEOUT, Check, Outcome,  # noqa: E402
 from jobs_harness import (harness_killed_job,  # noqa: E402
                           harness_qemu_run_killed_job,
                           harness_run_timeout_job)
+from jobs_demos import demos_job  # noqa: E402
 from jobs_threads import (failalloc_thtests_job, prodcons_job,  # noqa: E402
                           pthreads_job, threads_job, timing_job)
 from jobs_user import (FUZZ_SEEDS, STRESS, failalloc_usertests_job,  # noqa: E402
@@ -614,6 +618,7 @@ def jobs(quick):
     js += [("swaptests[%s,cpus=%d]" % (p, n), swaptests_job, (p, n))
            for p in SWAP_POLICIES for n in ((4,) if quick else (1, 4))]
     js.append(("swapdemo", swapdemo_job, ()))
+    js.append(("demos", demos_job, ()))
     for t in HOST_TESTS:  # a missing binary is a failed check, not a skip
         b = os.path.join(BUILD, "host", "test_" + t)
         js.append(("host/test_" + t, host_job, (b,)))
