@@ -439,11 +439,11 @@ def shell_basics_job():
         ("999999\r", [r"128233642", P]),
         ("ps\r", [r"PID\s+PPID\s+STATE\s+NAME\s+THR\s+CLASS\s+PRIO\s+PASS"
                    r"\s+TICKS\s+CODE\s+DATA\s+HEAP\s+STACK",
-                   r"\n\s+1\s+0 sleep\s+init\s+1\s+kernel",
-                   r"\n\s+2\s+1 running sh\s+1\s+rr\s+16\s+\d+\s+\d+\s+[1-9]",
+                   r"\n\s+1\s+0 sleeping\s+init\s+1\s+rr\s.*\s+-\s+-\s+-\r*(?=\n)",
+                   r"\n\s+2\s+1 running\s+sh\s+1\s+rr\s+16\s+\d+\s+\d+\s+[1-9]",
                    P]),
         ("ps -T\r", [r"PID\s+TID\s+PPID\s+STATE\s+NAME\s+HART\s+CLASS",
-                      r"\n\s+2\s+2\s+1 running sh\s+\d+\s+rr\s+16", P])])
+                      r"\n\s+2\s+2\s+1 running\s+sh\s+\d+\s+rr\s+16", P])])
 
 
 SIZE = r"(?:\d+K|\d\.\d[MG]|\d+[MG])"  # ps's sizes, but for "0"
@@ -456,7 +456,7 @@ def shell_vm_job():
     region = r"\n[0-9a-f]{16}-[0-9a-f]{16} %s %s +\d+ +\d+\b"
     return console_session("shell/vm", 2, [
         ("ps\r", [r"PID\s+PPID\s+STATE\s+NAME\s+.*\s+PT\s+RSS\s+SWAP\s+VSZ\b",
-                   r"\n\s+2\s+1 running sh\s+1\s+rr\s.*\s%s\s+(?:0|%s)\s+%s\r*\n"
+                   r"\n\s+2\s+1 running\s+sh\s+1\s+rr\s.*\s%s\s+(?:0|%s)\s+%s\r*\n"
                    % (size, size, size), P]),
         ("pmap 2\r", [r"pmap 2 \(sh\)",
                        r"START\s+END\s+PERM\s+KIND\s+SIZE KiB\s+RSS KiB",
@@ -514,7 +514,7 @@ def shell_swap_job():
                    r"[1-9]\d* in, user memory capped at %d KiB \(usermem=\)"
                    r"\r*\n" % (SWAP_CAP_MIB * 1024), P]),
         ("ps\r", [r"\s+PT\s+RSS\s+SWAP\s+VSZ\b",
-                   r"\n\s+2\s+1 running sh\s+1\s+rr\s[^\n]*\s%s\s+%s\s+%s\r*\n"
+                   r"\n\s+2\s+1 running\s+sh\s+1\s+rr\s[^\n]*\s%s\s+%s\s+%s\r*\n"
                    % (SIZE, size0, SIZE), P]),
         ("pmap 2\r", [r"total: \d+ regions, \d+ KiB, \d+ KiB resident, "
                        r"\d+ KiB swapped\r*\n", P]),
@@ -551,7 +551,7 @@ def shell_jobs_job():
     history recall with the Up key, and exit powering off."""
     return console_session("shell/jobs", 2, [
         ("spin &\r", [r"\[(\d+)\]", P]),
-        ("ps\r", [r"\n\s+\d+\s+2 (running|ready)\s+spin", P]),
+        ("ps\r", [r"\n\s+\d+\s+2 (running|runnable)\s+spin", P]),
         ("kill 3\r", [P]),
         ("\r", [r"\[done\] 3: killed by signal 15", P]),
         ("spin\r", []),
@@ -559,6 +559,45 @@ def shell_jobs_job():
         ("echo history works\r", [r"\nhistory works", P]),
         ("\x1b[A\r", [r"\nhistory works", P]),
         ("exit\r", [pexpect_eof()])])
+
+
+def tree_apps():
+    """The apps built from user/apps: a .c file or a directory each."""
+    d = os.path.join(ROOT, "user", "apps")
+    return sorted(n[:-2] if n.endswith(".c") else n for n in os.listdir(d)
+                  if n.endswith(".c") or os.path.isdir(os.path.join(d, n)))
+
+
+def shell_editing_job():
+    """Quoting ('...', "...", backslash, $?), a 300-character line and 40
+    words whole, errors for an open quote, a misplaced & and exit with a
+    word, Home/End/Delete and Ctrl-A/Ctrl-E, the Ctrl-D hint, fact's
+    prompt on a terminal, and help's line for every app of the tree."""
+    long_word = "x" * 290
+    words = " ".join("w%d" % i for i in range(40))
+    help_lines = [r"\n  %s\s+(?!\(built outside)\S" % re.escape(a)
+                  for a in tree_apps()]
+    return console_session("shell/editing", 2, [
+        ("echo 'a  b' \"c\\\"d\" e\\ f $? '$?'\r",
+         [r'\na  b c"d e f 0 \$\?\r*\n', P]),
+        ("echo %s\r" % long_word, [r"\n%s\r*\n" % long_word, P]),
+        ("echo %s\r" % words, [r"\n%s\r*\n" % words, P]),
+        ("echo 'open\r", [r"sh: unterminated ' quote", P]),
+        ("echo a & b\r", [r"sh: & must end the line", P]),
+        ("exit abc\r", [r"sh: exit: abc: a number is needed", P]),
+        ("exit 1 2\r", [r"sh: exit: too many arguments", P]),
+        # "cho hi", Home, "e", End, "!": echo hi!
+        ("cho hi\x1b[He\x1b[F!\r", [r"\nhi!\r*\n", P]),
+        # Ctrl-A and Ctrl-E, and ESC [ 1 ~ / ESC [ 4 ~ for Home and End
+        ("cho ab\x01e\x05c\r", [r"\nabc\r*\n", P]),
+        ("cho ok\x1b[1~e\x1b[4~!\r", [r"\nok!\r*\n", P]),
+        # "echo abXc", Left twice, Delete (ESC [ 3 ~): echo abc
+        ("echo abXc\x1b[D\x1b[D\x1b[3~\r", [r"\nabc\r*\n", P]),
+        ("\x04", [r"Ctrl-D: type exit to leave", P]),
+        ("echo still here\r", [r"\nstill here", P]),
+        ("fact\r", [r"n = "]),
+        ("10\r", [r"3628800", P]),
+        ("help\r", [r"Apps:"] + help_lines + [P])])
 
 
 def procdump_job():
@@ -630,6 +669,7 @@ def jobs(quick):
     js += [("crash/" + k, crash_job, (k,)) for k in CRASHES]
     js.append(("shell/basics", shell_basics_job, ()))
     js.append(("shell/jobs", shell_jobs_job, ()))
+    js.append(("shell/editing", shell_editing_job, ()))
     js.append(("shell/vm", shell_vm_job, ()))
     js.append(("shell/swap", shell_swap_job, ()))
     js.append(("procdump", procdump_job, ()))

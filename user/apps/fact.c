@@ -1,7 +1,8 @@
 /*
  * fact.c - reads n (one line on stdin) and prints n! mod 1000000007.
  *
- * Prints just the number. 0 <= n <= 1000000; anything else (not a
+ * Prints just the number (after a prompt, "n = ", when stdin is the
+ * console, so that a user sees it waits for input). 0 <= n <= 1000000; anything else (not a
  * number, negative, too large) prints an error on stderr and exits with
  * status 1. 999999 gives 128233642.
  */
@@ -16,6 +17,10 @@ int main(void)
 	uint64_t f = 1;
 	long n, i;
 
+	if (isatty(0)) {
+		printf("n = ");
+		fflush(stdout);
+	}
 	if (read_line(line, sizeof(line)) < 0) {
 		fprintf(stderr, "fact: no input\n");
 		return 1;

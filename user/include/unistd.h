@@ -25,6 +25,9 @@
 ssize_t read(int fd, void *buf, size_t n);
 ssize_t write(int fd, const void *buf, size_t n);
 int ioctl(int fd, unsigned long req, ...); /* one pointer argument */
+/* 1 if fd is the console (a terminal: TCGETS works), else 0 with errno
+ * ENOTTY or EBADF, as POSIX's isatty. */
+int isatty(int fd);
 
 /* End the whole process (exit_group); exit() in <stdlib.h> is the same. */
 __attribute__((noreturn)) void _exit(int status);

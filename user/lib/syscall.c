@@ -52,6 +52,13 @@ int ioctl(int fd, unsigned long req, ...)
 	return __syscall_ret(syscall3(SYS_ioctl, fd, req, arg));
 }
 
+int isatty(int fd)
+{
+	struct kite_termios t;
+
+	return ioctl(fd, TCGETS, &t) == 0;
+}
+
 /* ---- ending ------------------------------------------------------------- */
 
 void _exit(int status)

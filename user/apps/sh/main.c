@@ -1,0 +1,151 @@
+/*
+ * main.c - Kite's shell: the loop.
+ *
+ * Reads a line with its own editor (edit.c: the console in raw mode),
+ * splits it into words (parse.c: quotes, backslashes, $?) and runs a
+ * built-in (builtins.c) or an app by name with its arguments; "&" at the
+ * end runs it in the background. A job is spawned in a process group of
+ * its own and made the console's foreground group, with the console back
+ * in canonical mode, so Ctrl-C ends the job and not the shell. Finished
+ * background jobs are reported before the next prompt.
+ *
+ * Leaving: `exit [N]` powers Kite off with status N (0..255; a word that
+ * is not a number is refused). Ctrl-D on an empty line is easy to type
+ * by mistake, so the first one only says how to leave; a second one in
+ * a row leaves.
+ */
+#include "sh.h"
+
+int last_status;
+
+void console_mode(uint32_t lflag)
+{
+	struct kite_termios t;
+
+	if (ioctl(0, TCGETS, &t) == 0) {
+		t.c_lflag = lflag;
+		ioctl(0, TCSETS, &t);
+	}
+}
+
+void set_foreground(int pgid)
+{
+	ioctl(0, TIOCSPGRP, &pgid);
+}
+
+static void report_status(int pid, int status, bool background)
+{
+	if (WIFSIGNALED(status))
+		printf("%s%d: killed by signal %d\n", background ? "[done] " : "",
+		       pid, WTERMSIG(status));
+	else if (background)
+		printf("[done] %d: exit %d\n", pid, WEXITSTATUS(status));
+}
+
+/* Run argv as a job: in the foreground, wait for it. */
+void run(char **argv, bool background)
+{
+	char *envp[] = { "PATH=/", NULL };
+	int status = 0, pid = spawn(argv[0], argv, envp);
+
+	if (pid < 0) {
+		printf("sh: %s: %s\n", argv[0],
+		       errno == ENOENT ? "no such app (lsapp lists them)"
+				       : strerror(errno));
+		last_status = 127;
+		return;
+	}
+	if (background) {
+		printf("[%d]\n", pid);
+		return;
+	}
+	set_foreground(pid);
+	console_mode(KITE_ICANON | KITE_ECHO | KITE_ISIG);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	console_mode(0);
+	set_foreground(getpid());
+	last_status = WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+					  : WEXITSTATUS(status);
+	report_status(pid, status, false);
+}
+
+/* exit [N]: true (with *code) if the shell is to leave. */
+static bool want_exit(int argc, char **argv, int *code)
+{
+	char *end;
+	long n;
+
+	if (argc == 1) {
+		*code = last_status;
+		return true;
+	}
+	if (argc > 2) {
+		printf("sh: exit: too many arguments\n");
+		last_status = 2;
+		return false;
+	}
+	n = strtol(argv[1], &end, 10);
+	if (!argv[1][0] || *end) {
+		printf("sh: exit: %s: a number is needed (exit [N])\n", argv[1]);
+		last_status = 2;
+		return false;
+	}
+	*code = (int)(n & 0xff);
+	return true;
+}
+
+/* End of input at the prompt: the first time a hint, the second in a
+ * row leave. */
+static bool eof_leaves(int *eofs)
+{
+	if (++*eofs >= 2)
+		return true;
+	printf("(Ctrl-D: type exit to leave the shell and power Kite off, "
+	       "or Ctrl-D again)\n");
+	return false;
+}
+
+int main(void)
+{
+	static char line[SH_LINE_MAX], words[SH_LINE_MAX * PARSE_BUF_FACTOR];
+	char *argv[SH_ARGS_MAX];
+	int eofs = 0, code = 0;
+
+	set_foreground(getpid());
+	puts("Kite shell: type help for the commands.");
+	for (;;) {
+		int argc, status, pid;
+		bool background;
+		const char *err;
+
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			report_status(pid, status, true);
+		console_mode(0);
+		printf("kite$ ");
+		if (edit_line(line, sizeof(line)) == EDIT_EOF) {
+			if (eof_leaves(&eofs))
+				break;
+			continue;
+		}
+		eofs = 0;
+		history_add(line);
+		argc = parse_line(line, words, argv, SH_ARGS_MAX, &background, &err);
+		if (argc < 0) {
+			printf("sh: %s\n", err);
+			last_status = 2;
+			continue;
+		}
+		if (argc == 0)
+			continue;
+		if (!strcmp(argv[0], "exit")) {
+			if (want_exit(argc, argv, &code))
+				break;
+			continue;
+		}
+		if (!builtin(argc, argv))
+			run(argv, background);
+	}
+	console_mode(KITE_ICANON | KITE_ECHO | KITE_ISIG);
+	return code;
+}
