@@ -44,7 +44,7 @@ KSRCS := $(sort $(wildcard $(K)/arch/riscv/*.c $(K)/arch/riscv/*.S \
 	$(K)/sched/*.c $(K)/syscall/*.c $(K)/test/*.c $(K)/cap/*.c))
 KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
 
-.PHONY: all qemu qemu-gdb gdb run ktest bench soak test host-test extra lint deps ensure-deps clean help swap-image
+.PHONY: all qemu qemu-gdb gdb gdb-user run ktest bench soak test host-test extra lint deps ensure-deps clean help swap-image
 
 all: $(B)/kernel.elf
 
@@ -91,9 +91,14 @@ swap-image:
 	@rm -f $(SWAP_IMG)
 	$(if $(NO_SWAP),,@truncate -s $(SWAP) $(SWAP_IMG))
 
+# The console goes through tools/symbolize.py --stream, which passes every
+# byte on at once and adds function and line to a panic's backtrace; make
+# ends with QEMU's status (3 after a panic, N after the shell's exit N).
 qemu: ensure-deps swap-image
 	@$(MAKE) --no-print-directory all
-	$(QEMU) $(QEMUOPTS)
+	@echo "$(QEMU) $(QEMUOPTS)"
+	@{ $(QEMU) $(QEMUOPTS); echo $$? > $(B)/qemu.status; } | \
+		$(PYTHON) tools/symbolize.py --stream; exit $$(cat $(B)/qemu.status)
 
 # Waits for gdb on localhost:1234; in another terminal: make gdb
 # (gdb-multiarch with .gdbinit: loads build/kernel.elf and connects).
@@ -104,6 +109,16 @@ qemu-gdb: ensure-deps swap-image
 
 gdb:
 	gdb-multiarch -x .gdbinit
+
+# The kernel's symbols and an app's (make gdb-user APP=hello), against
+# make qemu-gdb: "hbreak main", "continue", then run the app. A hardware
+# breakpoint, as the app is not mapped until it runs; every app is linked
+# at the same addresses, so it stops whichever process runs that address
+# (README.md, "Debugging with gdb").
+APP ?= hello
+gdb-user: $(UB)/$(APP).elf
+	gdb-multiarch -x .gdbinit -ex "add-symbol-file $(UB)/$(APP).elf" \
+		-ex "echo Kite: symbols of $(APP) loaded; hbreak main, continue, then run $(APP)\n"
 
 # Run one program as init: only its output. make succeeds when the program
 # exits 0 (tools/run.py itself exits with the program's status).
@@ -204,6 +219,7 @@ help:
 	@echo "               TIMEOUT=S gives up after S seconds (status 124)"
 	@echo "make ktest     in-kernel tests only (exit status 0 = all passed)"
 	@echo "make qemu-gdb  boot halted, waiting for gdb; then 'make gdb' in another terminal"
+	@echo "make gdb-user APP=NAME  gdb with the kernel's and app NAME's symbols"
 	@echo "make bench     micro-benchmarks (instructions and ns per operation)"
 	@echo "make soak      SOAK_MINUTES=10 of fuzzing, fault injection and stress"
 	@echo "make lint      cppcheck on kernel/"

@@ -2,7 +2,9 @@
 """tests/jobs_harness.py - tests/run.py's checks of the harness itself:
 tools/run.py's --timeout fires on a silent program, and a QEMU killed
 from outside is a failure (128+N), never status 0, for tools/run.py and
-for qemu_run.run alike; each QEMU's standard input is a pipe of its own.
+for qemu_run.run alike; each QEMU's standard input is a pipe of its own;
+tools/symbolize.py --stream (make qemu's console filter) passes bytes at
+once and annotates backtraces, also of a real panic on a terminal.
 """
 import os
 import signal
@@ -14,7 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu_run  # noqa: E402
 from checks import (BOOT_RE, Check, Outcome, qemu_outcome,  # noqa: E402
                     why_run_failed)
-from qemu_run import ROOT  # noqa: E402
+from qemu_run import ROOT, symbolize  # noqa: E402
 
 
 # ---- the harness itself -------------------------------------------------------
@@ -195,3 +197,73 @@ def harness_qemu_run_killed_job():
     else:
         bad = ""
     return qemu_outcome([Check(name, not bad, bad)], res)
+
+
+def harness_symbolize_stream_job():
+    """tools/symbolize.py --stream (make qemu's filter): bytes pass at once
+    and unchanged but for annotations, whatever the chunking (a line end
+    split between two writes, "\\r" inside a line), and a backtrace line
+    gets the same annotation as symbolize_text gives it."""
+    name = "harness/symbolize_stream"
+    sym = symbolize.Symbolizer()
+    if not sym.enabled:
+        return Outcome([Check(name, False, "no kernel ELF or addr2line "
+                              "(make all; make deps)")], None)
+    addr = "0x%016x" % sym.syms[len(sym.syms) // 2][0]
+    text = ("OpenSBI\r\nkite$ \r\n  #0 %s\r\na\rb\n  #1 %s\nkite$ " %
+            (addr, addr))
+    want = symbolize.symbolize_text(text.replace("\r", "")).split("\n")
+    bad = ""
+    for size in (1, 2, 3, 7, len(text)):
+        rfd, wfd = os.pipe()
+        ofd_r, ofd_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the writer: the text in chunks of `size` bytes
+            os.close(rfd)
+            os.close(ofd_r)
+            os.close(ofd_w)
+            data = text.encode()
+            for i in range(0, len(data), size):
+                os.write(wfd, data[i:i + size])
+                time.sleep(0.001)
+            os._exit(0)
+        os.close(wfd)
+        symbolize.stream(sym, rfd, ofd_w)
+        os.close(rfd)
+        os.close(ofd_w)
+        got = b""
+        while True:
+            b = os.read(ofd_r, 65536)
+            if not b:
+                break
+            got += b
+        os.close(ofd_r)
+        os.waitpid(pid, 0)
+        out = got.decode()
+        if out.replace("\r", "").split("\n") != want or "a\rb" not in out:
+            bad = "chunks of %d: %r, want %r" % (size, out, want)
+            break
+    return Outcome([Check(name, not bad, bad)], None)
+
+
+def harness_console_symbolized_job():
+    """A panic on a live console (make qemu's pipeline: QEMU on a terminal,
+    its output through tools/symbolize.py --stream) shows its backtrace
+    with function names and source lines."""
+    import pexpect
+    name = "harness/console_symbolized"
+    cmd = qemu_run.qemu_cmd(1, "128M", "crash=fault")
+    line = " ".join("'%s'" % a for a in cmd)
+    script = "%s | %s %s --stream" % (
+        line, sys.executable, os.path.join(ROOT, "tools", "symbolize.py"))
+    child = pexpect.spawn("/bin/sh", ["-c", script], cwd=ROOT,
+                          encoding="utf-8", codec_errors="replace")
+    bad = ""
+    try:
+        child.expect(r"#\d+ 0x[0-9a-f]{16} crash_fault\+0x[0-9a-f]+ "
+                     r"\(kernel/test/crash\.c:\d+\)", timeout=60)
+    except (pexpect.TIMEOUT, pexpect.EOF):
+        bad = "no symbolized crash_fault frame: %r" % child.before[-600:]
+    finally:
+        child.close(force=True)
+    return Outcome([Check(name, not bad, bad)], None)

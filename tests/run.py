@@ -48,7 +48,10 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     and exits 0 on, gives 143, SIGKILL 137) and
                     qemu_run_killed (the same for qemu_run.run: status
                     143, never 0); these two also check that QEMU's
-                    stdin is a pipe
+                    stdin is a pipe; symbolize_stream (make qemu's filter,
+                    tools/symbolize.py --stream, in any chunking) and
+                    console_symbolized (a real panic through it on a
+                    terminal names crash_fault and its source line)
   stress/NAME[cpus=N]  user/apps/stress/ as init: ps (the process table
                     while processes fork, exec and exit), kill (every kill
                     lands, whatever the victim does), stall (timed wakeups
@@ -135,6 +138,8 @@ from checks import (BOOT_RE, BOOT_TIMEOUT, Check, Outcome,  # noqa: E402
                     PANIC_RE, qemu_outcome, tail_of, why_run_failed)
 from jobs_harness import (harness_killed_job,  # noqa: E402
                           harness_qemu_run_killed_job,
+                          harness_console_symbolized_job,
+                          harness_symbolize_stream_job,
                           harness_run_timeout_job)
 from jobs_demos import demos_job  # noqa: E402
 from jobs_threads import (failalloc_thtests_job, prodcons_job,  # noqa: E402
@@ -686,7 +691,9 @@ def jobs(quick):
     js += [("vm_cases[cpus=%d]" % n, vm_cases_kite_job, (n,)) for n in (1, 4)]
     js += [("harness/run_timeout", harness_run_timeout_job, ()),
            ("harness/killed_status", harness_killed_job, ()),
-           ("harness/qemu_run_killed", harness_qemu_run_killed_job, ())]
+           ("harness/qemu_run_killed", harness_qemu_run_killed_job, ()),
+           ("harness/symbolize_stream", harness_symbolize_stream_job, ()),
+           ("harness/console_symbolized", harness_console_symbolized_job, ())]
     return js
 
 

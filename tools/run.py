@@ -11,6 +11,10 @@ messages go to stderr) and exits with QEMU's status, which is the
 program's exit status (init powers the machine off with it; 128+N when a
 signal N ended it).
 
+A program that ends with a status other than 0 is reported on stderr
+once QEMU is done, in plain words: "run: exit status 3", or "run: killed
+by signal 11 (SIGSEGV)" for 128+N.
+
 Exit statuses of run.py itself:
   124     --timeout S seconds passed (whether or not the program printed
           anything); "run: timed out after S s" is printed on stderr
@@ -182,6 +186,22 @@ def pump(proc, console, deadline):
             continue
 
 
+SIGNAL_NAMES = {1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL",
+                5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE",
+                9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 14: "SIGALRM",
+                15: "SIGTERM"}
+
+
+def describe_status(status):
+    """The program's status in words: 128+N is a signal N."""
+    if 128 < status < 128 + 65:
+        sig = status - 128
+        return "killed by signal %d%s (exit status %d)" % (
+            sig, " (%s)" % SIGNAL_NAMES[sig] if sig in SIGNAL_NAMES else "",
+            status)
+    return "exit status %d" % status
+
+
 def qemu_command(args, bootargs, disk):
     return [os.environ.get("QEMU", "qemu-system-riscv64"), "-machine", "virt",
             "-bios", "default", "-display", "none", "-monitor", "none",
@@ -271,6 +291,9 @@ def run(args, disk):
             import termios
             termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, tty)
         console.finish()
+        if console.seen_boot and status not in (None, 0,
+                                                qemu_exit.TIMEOUT_STATUS):
+            sys.stderr.write("run: %s\n" % describe_status(status))
         sys.stderr.flush()
     return status
 

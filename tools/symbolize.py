@@ -2,7 +2,7 @@
 """tools/symbolize.py - add function names and source lines to Kite backtraces.
 
 Usage:  tools/symbolize.py [--elf build/kernel.elf] < console.txt > out.txt
-        make qemu 2>&1 | tools/symbolize.py
+        qemu ... | tools/symbolize.py --stream      (what `make qemu` does)
 
 Copies its input line by line. A panic backtrace line such as
 
@@ -17,6 +17,11 @@ The kernel already prints the call instruction (return address - 4) for
 frames above #0, so addresses are looked up as printed.
 
 Without the ELF file or the tool, the text passes through unchanged.
+
+--stream is for a live console: every byte is passed on as soon as it
+comes (a prompt without a newline shows at once); only the end of a line
+(its "\r\n" or "\n") waits until the line is known, so that a backtrace
+line gets its annotation before its end.
 
 Importable:  symbolize_text(text, elf) -> text
              Symbolizer(elf).feed(line) / .flush() for streaming use.
@@ -164,11 +169,52 @@ def symbolize_text(text, elf=DEFAULT_ELF):
     return "\n".join(out) + ("\n" if ends_nl else "")
 
 
+def stream(sym, fin, fout):
+    """Copy fd fin to fd fout byte for byte as it comes, annotating each
+    backtrace line just before its line end."""
+    line = b""   # the current line so far (written, but for a held "\r")
+    cr = False   # a "\r" held back: it may be the start of the line's end
+    while True:
+        try:
+            chunk = os.read(fin, 4096)
+        except InterruptedError:
+            continue
+        if not chunk:
+            break
+        out = bytearray()
+        parts = chunk.split(b"\n")
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            if cr and part:  # the held "\r" was not before a "\n"
+                out += b"\r"
+                line += b"\r"
+                cr = False
+            if part.endswith(b"\r"):
+                part, cr = part[:-1], True
+            out += part
+            line += part
+            if last:
+                continue
+            text = line.decode("utf-8", "replace")
+            if sym.enabled and BT_RE.match(text):
+                out += sym.annotate([text])[0][len(text):].encode()
+            out += b"\r\n" if cr else b"\n"
+            line, cr = b"", False
+        os.write(fout, bytes(out))
+    if cr:
+        os.write(fout, b"\r")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--elf", default=DEFAULT_ELF, help="kernel ELF file")
+    ap.add_argument("--stream", action="store_true",
+                    help="pass bytes on at once (a live console)")
     args = ap.parse_args()
     s = Symbolizer(args.elf)
+    if args.stream:
+        stream(s, sys.stdin.fileno(), sys.stdout.fileno())
+        return 0
     stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace",
                  newline="")
     for raw in stdin:
