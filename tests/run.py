@@ -552,11 +552,18 @@ def shell_swap_job():
 
 
 def shell_jobs_job():
-    """A background spin killed by pid, Ctrl-C on a foreground spin,
-    history recall with the Up key, and exit powering off."""
+    """A background spin seen by ps and top (first, with most of a hart;
+    q leaves top), killed by pid, Ctrl-C on a foreground spin, history
+    recall with the Up key, and exit powering off."""
     return console_session("shell/jobs", 2, [
         ("spin &\r", [r"\[(\d+)\]", P]),
         ("ps\r", [r"\n\s+\d+\s+2 (running|runnable)\s+spin", P]),
+        # top: the spinner first, with most of a hart
+        ("top -n 1\r", [r"PID NAME\s+STATE\s+HART\s+CLASS\s+PRIO\s+PASS\s+"
+                        r"THR\s+CPU%\s+RSS\r*\n\s+3 spin\s+(running|runnable)"
+                        r"\s+\d+\s+rr\s+16\s+\d+\s+1\s+([5-9]\d|1\d\d)\.\d", P]),
+        ("top\r", [r"q to leave"]),
+        ("q", [P]),
         ("kill 3\r", [P]),
         ("\r", [r"\[done\] 3: killed by signal 15", P]),
         ("spin\r", []),

@@ -151,6 +151,7 @@ static void cmd_help(int argc, char **argv)
 	     "Built-ins:\n"
 	     "  help              this text, and a line about each app\n"
 	     "  lsapp             the apps' names\n"
+	     "  top [-n N] [-d S] the busiest processes every S seconds (q leaves)\n"
 	     "  ps [-T]           processes: state, threads, class, priority, ticks,\n"
 	     "                    memory by kind (CODE DATA HEAP STACK, PT: page tables),\n"
 	     "                    RSS, SWAP (swapped out), VSZ; -T: a line per thread\n"
@@ -394,7 +395,7 @@ static const struct {
 	{ "clear", cmd_clear },   { "echo", cmd_echo },
 	{ "kill", cmd_kill },     { "prio", cmd_prio },
 	{ "sched", cmd_sched },   { "exec", cmd_exec },
-	{ "time", cmd_exec },
+	{ "time", cmd_exec },     { "top", cmd_top },
 };
 
 bool builtin(int argc, char **argv)

@@ -7,6 +7,7 @@
  *   parse.c     a line into words: quotes, backslashes, $?, a final &
  *   builtins.c  the built-in commands (ps, mem, kill, ...)
  *   apps.c      a line about each app, for help
+ *   top.c       top: the busiest processes, refreshed
  */
 #ifndef KITE_SH_H
 #define KITE_SH_H
@@ -42,6 +43,9 @@ int parse_line(const char *line, char *buf, char **argv, int max,
 
 /* builtins.c: run argv if it is a built-in; false if it is not. */
 bool builtin(int argc, char **argv);
+
+/* top.c: the top built-in. */
+void cmd_top(int argc, char **argv);
 
 /* apps.c: the embedded apps' names, a line each, in a malloc'ed string
  * (NULL and errno on failure); what app name is for, or NULL if we have
