@@ -10,6 +10,8 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   host/...          build/host/test_* unit tests, one check per ok/FAIL line
                     (test_fdt gets QEMU DTBs from tests/host/mkdtb.sh)
                     (test_elf gets build/user/hello.elf if it exists)
+  ktest/timed[cpus=N]/X  the timed in-kernel tests (CPU shares, sleep
+                    lateness: KTEST_TIMED) under -icount on 1 and 4 harts
   ktest[cpus=N]/X   in-kernel tests on 1, 4 and 8 harts, plus ktest[cpus=N]
                     for the summary line and exit status, and
                     ktest[cpus=N]/blk_found_disk: the blk_* tests (the
@@ -144,7 +146,8 @@ from jobs_harness import (harness_killed_job,  # noqa: E402
 from jobs_demos import demos_job  # noqa: E402
 from jobs_threads import (failalloc_thtests_job, prodcons_job,  # noqa: E402
                           pthreads_job, threads_job, timing_job)
-from jobs_user import (FUZZ_SEEDS, STRESS, failalloc_usertests_job,  # noqa: E402
+from jobs_user import (FUZZ_SEEDS, ICOUNT, STRESS,  # noqa: E402
+                       failalloc_usertests_job,
                        fpcheck_job, fuzz_job, static_hello_job, stress_job,
                        SWAP_POLICIES, swaptests_job, usermem_job,
                        swapdemo_job,
@@ -221,6 +224,27 @@ def ktest_job(cpus):
     else:
         checks.append(Check(name, False, "%s; exit status %s"
                             % (summary.group(0), res.status)))
+    return qemu_outcome(checks, res)
+
+
+def ktest_timed_job(cpus):
+    """The timed in-kernel tests (KTEST_TIMED: shares of CPU time, sleep
+    lateness) under -icount, where guest time follows the instructions
+    run and the host's load cannot bend it."""
+    res = qemu_run.run(cpus, "128M", "ktest ktest_timed", KTEST_TIMEOUT,
+                       qemu_extra=ICOUNT)
+    name = "ktest/timed[cpus=%d]" % cpus
+    checks = [Check("%s/%s" % (name, m.group(1)), m.group(2) == "ok",
+                    m.group(3)) for m in KTEST_RE.finditer(res.output)]
+    summary = KTEST_SUM_RE.search(res.output)
+    ok = res.status == 0 and summary and summary.group(2) == "0" and \
+        int(summary.group(1)) > 0
+    checks.append(Check(name, bool(ok), "" if ok else
+                        (summary.group(0) + "; exit status %s" % res.status
+                         if summary else why_run_failed(res) +
+                         "; no ktest summary"),
+                        "%s passed, %.1f s" % (summary.group(1), res.seconds)
+                        if ok else ""))
     return qemu_outcome(checks, res)
 
 
@@ -648,6 +672,7 @@ def jobs(quick):
     js = [("ktest[cpus=4]", ktest_job, (4,))]
     js += [] if quick else [("ktest[cpus=1]", ktest_job, (1,)),
                             ("ktest[cpus=8]", ktest_job, (8,))]
+    js += [("ktest/timed[cpus=%d]" % n, ktest_timed_job, (n,)) for n in (1, 4)]
     js += [] if quick else [("lint/cppcheck", lint_job, ())]
     js += [("stress/" + k, stress_job, (k,)) for k in STRESS]
     js += [("usertests[cpus=%d]" % n, usertests_job, (n,))

@@ -33,13 +33,14 @@ int ktest_run_all(void)
 {
 	char prefix[64] = "";
 	bool broken = bootarg_has("ktest_broken");
+	bool timed = bootarg_has("ktest_timed");
 	int passed = 0, failed = 0;
 
 	bootarg_get("ktest", prefix, sizeof(prefix));
 	/* the linker puts both bounds around one array, the .ktest section */
 	// cppcheck-suppress comparePointers
 	for (const struct ktest *t = __ktest_start; t < __ktest_end; t++) {
-		if (t->broken && !broken)
+		if ((t->broken && !broken) || t->timed != timed)
 			continue;
 		if (prefix[0] && strncmp(t->name, prefix, strlen(prefix)) != 0)
 			continue;

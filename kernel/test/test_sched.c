@@ -102,9 +102,10 @@ static int rr_spin(uint64_t mask, uint64_t *lo, uint64_t *hi)
  * other. One hart, because fairness between threads is RR's promise;
  * harts themselves need not be equally fast (QEMU's harts are host
  * threads, and a busy host runs some less than others), which
- * rr_spread's looser bound allows for.
+ * rr_spread's looser bound allows for. (Timed tests run under -icount:
+ * kernel/ktest.h.)
  */
-KTEST(rr_fair)
+KTEST_TIMED(rr_fair)
 {
 	uint64_t lo, hi;
 	int nharts;
@@ -119,7 +120,7 @@ KTEST(rr_fair)
 
 /* The same over up to four harts: nobody starves (within a factor of
  * two, however unequal the harts' speeds on a loaded host). */
-KTEST(rr_spread)
+KTEST_TIMED(rr_spread)
 {
 	uint64_t lo, hi;
 	int nharts;
@@ -133,7 +134,7 @@ KTEST(rr_spread)
 }
 
 /* Stride: ticks / priority evens out; prints ratio= max/min. */
-KTEST(stride_ratio)
+KTEST_TIMED(stride_ratio)
 {
 	static const int prios[] = { 5, 6, 7, 8, 9, 10 };
 	const char *was = sched_class_name();
@@ -201,7 +202,7 @@ static uint64_t idle_ticks_total(void)
 
 /* A 100 ms sleep wakes within one tick of its deadline, and the harts
  * spend the time idle (in wfi), not spinning. */
-KTEST(sleep_accuracy)
+KTEST_TIMED(sleep_accuracy)
 {
 	uint64_t tick_ns = NSEC_PER_SEC / clock_hz;
 	uint64_t idle0 = idle_ticks_total();
