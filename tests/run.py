@@ -61,6 +61,9 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   threads[cpus=N], prodcons[cpus=N], pthreads[cpus=N]
                     the thread apps and a static glibc pthreads program
                     (as under qemu-riscv64-static): tests/jobs_threads.py
+  sigtests[cpus=N], shell/signals
+                    signals and the console's job control:
+                    tests/jobs_signals.py
   rtests[cpus=N]/X  user/apps/rtests.c as init, like usertests: limits,
                     doomed memory requests, page tables freed, huge
                     sleeps, the console's foreground group
@@ -133,6 +136,7 @@ from checks import (BOOT_RE, BOOT_TIMEOUT, Check, Outcome,  # noqa: E402
 from jobs_harness import (harness_killed_job,  # noqa: E402
                           harness_qemu_run_killed_job,
                           harness_run_timeout_job)
+import jobs_signals  # noqa: E402
 from jobs_threads import (failalloc_thtests_job, prodcons_job,  # noqa: E402
                           pthreads_job, threads_job, timing_job)
 from jobs_user import (FUZZ_SEEDS, STRESS, failalloc_usertests_job,  # noqa: E402
@@ -628,6 +632,7 @@ def jobs(quick):
     js.append(("shell/vm", shell_vm_job, ()))
     js.append(("shell/swap", shell_swap_job, ()))
     js.append(("procdump", procdump_job, ()))
+    js += jobs_signals.jobs(console_session, P)
     js += [("fuzz[seed=%d]" % s, fuzz_job, (s,)) for s in FUZZ_SEEDS]
     js += [("failalloc/usertests[cpus=%d]" % n, failalloc_usertests_job,
             (n, 10 + n)) for n in (1, 4)]

@@ -16,6 +16,7 @@
 
 /* clone flags and futex operations (Linux values) */
 #include "uapi/sched.h"
+#include "uapi/signal.h" /* signal numbers, sigaction, the frame */
 #define KITE_SIGCHLD 17
 
 /* wait4 options and status encoding (Linux) */

@@ -19,6 +19,8 @@
 #define SYS_set_robust_list 99
 #define SYS_get_robust_list 100
 #define SYS_nanosleep 101
+#define SYS_getitimer 102
+#define SYS_setitimer 103
 #define SYS_clock_gettime 113
 #define SYS_sched_setaffinity 122
 #define SYS_sched_getaffinity 123
@@ -26,6 +28,13 @@
 #define SYS_kill 129
 #define SYS_tkill 130
 #define SYS_tgkill 131
+#define SYS_sigaltstack 132
+#define SYS_rt_sigsuspend 133
+#define SYS_rt_sigaction 134
+#define SYS_rt_sigprocmask 135
+#define SYS_rt_sigpending 136
+#define SYS_rt_sigtimedwait 137
+#define SYS_rt_sigreturn 139
 #define SYS_set_priority 140
 #define SYS_times 153
 #define SYS_uname 160
