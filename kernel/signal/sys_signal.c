@@ -1,8 +1,9 @@
 /*
  * sys_signal.c - the signal system calls: rt_sigaction, rt_sigprocmask,
  * rt_sigpending, rt_sigsuspend, rt_sigtimedwait, rt_sigreturn,
- * sigaltstack, setitimer and getitimer (kill, tkill and tgkill are in
- * sys_proc.c and sys_thread.c, on signal.c).
+ * sigaltstack, setitimer and getitimer, and ppoll without descriptors
+ * (glibc's pause(): a wait for a signal); kill, tkill and tgkill are in
+ * sys_proc.c and sys_thread.c, on signal.c.
  *
  * Arguments and errors are Linux's riscv64 ones (man 2 of each call):
  * a set's size must be 8 (-EINVAL), a bad pointer is -EFAULT, a signal
@@ -132,6 +133,55 @@ SYSCALL(rt_sigsuspend)
 	return -ERESTARTNOHAND;
 }
 
+/* A user timespec at u as a deadline (time counter). 0, -EFAULT,
+ * -EINVAL. */
+static int deadline_from_user(uint64_t u, uint64_t *deadline)
+{
+	struct kite_timespec ts;
+
+	if (copy_from_user(uvm(), &ts, u, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int64_t)NSEC_PER_SEC)
+		return -EINVAL;
+	*deadline = clock_deadline_ns(
+		(uint64_t)ts.tv_sec > UINT64_MAX / NSEC_PER_SEC - 1
+			? UINT64_MAX
+			: (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec);
+	return 0;
+}
+
+/* ppoll(fds, nfds, timeout, sigmask, sigsetsize) with no descriptors:
+ * wait (with sigmask for the wait, as sigsuspend) until a signal's
+ * handler runs (-EINTR, never restarted) or the timeout (0). Kite has no
+ * poll on its console descriptors yet: nfds > 0 is -ENOSYS. */
+SYSCALL(ppoll)
+{
+	struct thread *t = current();
+	uint64_t deadline = UINT64_MAX, mask;
+	int err;
+
+	if (tf->a1)
+		return -ENOSYS;
+	if (tf->a2 && (err = deadline_from_user(tf->a2, &deadline)))
+		return err;
+	if (tf->a3) {
+		if (tf->a4 != SIGSET_SIZE)
+			return -EINVAL;
+		if (copy_from_user(uvm(), &mask, tf->a3, sizeof(mask)))
+			return -EFAULT;
+		t->sig.saved_mask = READ_ONCE(t->sig.blocked);
+		t->sig.have_saved = true;
+		signal_set_blocked(mask);
+	}
+	if (sleep_until_intr(deadline))
+		return -ERESTARTNOHAND; /* the mask comes back after the handler */
+	if (t->sig.have_saved) {
+		t->sig.have_saved = false;
+		signal_set_blocked(t->sig.saved_mask);
+	}
+	return 0;
+}
+
 /* rt_sigtimedwait(set, info, timeout, sigsetsize): take one of set
  * without a handler; -EAGAIN when the timeout passes, -EINTR when
  * another signal's handler runs. */
@@ -139,27 +189,17 @@ SYSCALL(rt_sigtimedwait)
 {
 	struct thread *t = current();
 	struct sighand *h = t->proc->sig.hand;
-	struct kite_timespec ts;
 	uint64_t these, deadline = UINT64_MAX;
 	struct kite_siginfo uinfo;
 	struct ksiginfo info;
-	int sig;
+	int sig, err;
 
 	if (tf->a3 != SIGSET_SIZE)
 		return -EINVAL;
 	if (copy_from_user(uvm(), &these, tf->a0, sizeof(these)))
 		return -EFAULT;
-	if (tf->a2) {
-		if (copy_from_user(uvm(), &ts, tf->a2, sizeof(ts)))
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 ||
-		    ts.tv_nsec >= (int64_t)NSEC_PER_SEC)
-			return -EINVAL;
-		deadline = clock_deadline_ns(
-			(uint64_t)ts.tv_sec > UINT64_MAX / NSEC_PER_SEC
-				? UINT64_MAX
-				: (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec);
-	}
+	if (tf->a2 && (err = deadline_from_user(tf->a2, &deadline)))
+		return err;
 	these &= ~SIG_UNCATCHABLE;
 	spin_lock(&h->lock);
 	sig = signal_dequeue_locked(t, ~these, &info);

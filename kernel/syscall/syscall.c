@@ -81,6 +81,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_sigaltstack] = sys_sigaltstack,
 	[SYS_setitimer] = sys_setitimer,
 	[SYS_getitimer] = sys_getitimer,
+	[SYS_ppoll] = sys_ppoll,
 };
 
 void syscall_dispatch(struct trapframe *tf)

@@ -164,7 +164,15 @@ void arch_return_to_user(struct trapframe *tf)
 {
 	struct thread *t = current();
 
+	/* the common case is one pass: nothing pending, with interrupts
+	 * off until sret, so nothing sent to us after the look is missed
+	 * (an IPI or a tick interrupts user mode and brings us back) */
 	for (;;) {
+		arch_intr_off();
+		cpu_irqoff_mark();
+		if (likely(!READ_ONCE(t->need_resched) && !thread_killed(t) &&
+			   !signal_pending(t)))
+			break;
 		arch_intr_on();
 		/* its group is ending, or another thread execs */
 		if (thread_killed(t))
@@ -178,11 +186,6 @@ void arch_return_to_user(struct trapframe *tf)
 			schedule();
 			pop_off();
 		}
-		arch_intr_off();
-		cpu_irqoff_mark();
-		if (!READ_ONCE(t->need_resched) && !thread_killed(t) &&
-		    !signal_pending(t))
-			break;
 	}
 	/* sret to user mode with interrupts enabled there */
 	tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE)) |

@@ -66,6 +66,7 @@ SYSCALL(rt_sigreturn);
 SYSCALL(sigaltstack);
 SYSCALL(setitimer);
 SYSCALL(getitimer);
+SYSCALL(ppoll);
 /* sys_thread.c */
 SYSCALL(set_tid_address);
 SYSCALL(futex);

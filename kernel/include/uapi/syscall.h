@@ -12,6 +12,7 @@
 #define SYS_ioctl 29
 #define SYS_read 63
 #define SYS_write 64
+#define SYS_ppoll 73
 #define SYS_exit 93
 #define SYS_exit_group 94
 #define SYS_set_tid_address 96

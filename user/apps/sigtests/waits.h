@@ -100,6 +100,28 @@ static void t_sigsuspend(void)
 	ERR(raw4(SYS_rt_sigsuspend, 16, 8, 0, 0), EFAULT);
 }
 
+/* ppoll without descriptors (glibc's pause): the timeout, or -EINTR
+ * when a handler runs, with the mask it was given meanwhile */
+static void t_ppoll(void)
+{
+	struct kite_timespec ts = { 0, 50 * 1000000 };
+	uint64_t t0 = now_ms();
+	sigset_t m = 0;
+
+	EQ(syscall6(SYS_ppoll, 0, 0, (long)&ts, 0, 0, 0), 0);
+	CHECK(now_ms() - t0 >= 50, "ppoll slept %llu ms",
+	      (unsigned long long)(now_ms() - t0));
+	EQ(syscall6(SYS_ppoll, 0, 0, (long)&ts, (long)&m, 4, 0), -EINVAL);
+	EQ(syscall6(SYS_ppoll, 0, 0, 16, 0, 0, 0), -EFAULT);
+	handle(SIGALRM, on_sig, SA_RESTART, 0);
+	set_mask(BIT(SIGALRM));
+	nseen = 0;
+	alarm_ms(30);
+	EQ(syscall6(SYS_ppoll, 0, 0, 0, (long)&m, 8, 0), -EINTR);
+	EQ(nseen, 1);
+	EQ(mask_now(), BIT(SIGALRM)); /* back after the handler */
+}
+
 /* sigtimedwait: -EAGAIN at the timeout; takes a blocked one with its
  * info; SIGCHLD (ignored by default) still comes when blocked */
 static void t_sigtimedwait(void)
