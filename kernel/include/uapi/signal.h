@@ -103,18 +103,16 @@
 #define CLD_STOPPED 5
 #define CLD_CONTINUED 6
 
-/* wait4 options beyond WNOHANG (uapi/kite.h), and waitid's */
+/* wait4 options beyond WNOHANG (uapi/kite.h), and waitid's (spelled
+ * as the C library spells them, so both headers may be included) */
 #define WUNTRACED 2
-#define WSTOPPED WUNTRACED
+#define WSTOPPED 2
 #define WEXITED 4
 #define WCONTINUED 8
 #define WNOWAIT 0x01000000
 #define W_STOPCODE(sig) ((sig) << 8 | 0x7f)
 #define W_CONTINUED 0xffff
 #define WCOREFLAG 0x80
-#define P_ALL 0
-#define P_PID 1
-#define P_PGID 2
 
 /* setitimer / getitimer */
 #define ITIMER_REAL 0
