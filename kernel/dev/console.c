@@ -309,7 +309,9 @@ static long background_read_check(void)
 	if (signal_ignored_or_blocked(SIGTTIN))
 		return -EIO;
 	signal_kill_pgrp(pgid, SIGTTIN);
-	return -ERESTARTSYS;
+	/* another thread may take it: we still look on our way out, so the
+	 * read starts again (after the stop) */
+	return signal_restart_code(-ERESTARTSYS);
 }
 
 long console_read(char *buf, size_t n)

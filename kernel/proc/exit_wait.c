@@ -26,8 +26,9 @@
  *
  * SIGCHLD: when the last thread of a process is reaped, its parent gets
  * its exit signal (signal_notify_parent_locked); a parent that ignores
- * SIGCHLD (or set SA_NOCLDWAIT) has its zombies handed to init at once,
- * which reaps them, so its own wait4 finds no child (-ECHILD).
+ * SIGCHLD (or set SA_NOCLDWAIT) has its children reaped as soon as they
+ * are zombies (autoreap_locked), so its own wait4 finds no child
+ * (-ECHILD).
  */
 #include "cap/cap.h"
 #include "dev/console.h"
@@ -273,6 +274,35 @@ int proc_kill(int pid, int sig)
  * one to exit - that makes the process a zombie: until then the parent
  * cannot free the struct proc under a thread that still points at it.
  */
+/*
+ * The parent reaps its children automatically (SIGCHLD ignored, or
+ * SA_NOCLDWAIT): zombie p goes now, as proc_wait would reap it - its
+ * pid, its struct, and the parent's reaping capability to it. The
+ * parent is alive (it still has p as a child, so its last thread has
+ * not left), and so is its capability table, which we hold a reference
+ * to while proc_lock is let go. proc_lock held; released.
+ */
+static void autoreap_locked(struct proc *p)
+{
+	struct proc *parent = p->parent;
+	struct cap_group *pcg = parent->caps, *cg = p->caps;
+
+	if (pcg)
+		kobj_get(&pcg->obj);
+	__atomic_add_fetch(&parent->cticks, p->ticks + p->cticks,
+			   __ATOMIC_RELAXED);
+	proc_unregister_locked(p);
+	wq_wake_all(&parent->child_exit); /* its wait4 may have no child now */
+	spin_unlock(&proc_lock);
+	if (pcg) {
+		if (cg)
+			cap_free_reap(pcg, &cg->obj);
+		kobj_put(&pcg->obj);
+	}
+	cap_proc_release(NULL, p);
+	proc_free(p);
+}
+
 /* SIGCHLD's si_code and si_status for a wait status. */
 static int exit_code_why(int wstatus)
 {
@@ -303,12 +333,8 @@ void thread_reap_zombie(struct thread *t)
 	if (!(p->flags & PF_KERNEL) && p->parent != init_proc &&
 	    signal_notify_parent_locked(p, exit_code_why(p->exit_status),
 					exit_code_status(p->exit_status))) {
-		/* the parent reaps its children automatically: init takes
-		 * this one (and reaps it); the parent's wait4 looks again */
-		wq_wake_all(&p->parent->child_exit);
-		list_remove(&p->sibling);
-		p->parent = init_proc;
-		list_push_back(&init_proc->children, &p->sibling);
+		autoreap_locked(p); /* unlocks proc_lock */
+		return;
 	}
 	wq_wake_all(&p->parent->child_exit);
 	spin_unlock(&proc_lock);

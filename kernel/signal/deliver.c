@@ -38,47 +38,20 @@
 #include "uapi/errno.h"
 #include "uapi/kite.h"
 
-/* Is sp on t's alternate stack? (never while SS_AUTODISARM is set) */
 bool signal_on_altstack(struct thread *t, uint64_t sp)
 {
-	if (t->sig.ss_flags & SS_AUTODISARM)
-		return false;
-	return t->sig.ss_size && sp > t->sig.ss_sp &&
-	       sp - t->sig.ss_sp <= t->sig.ss_size;
+	return altstack_on(&t->sig.alt, sp);
 }
 
-/* stack_t as sigaltstack and the frame report it for sp. */
 void signal_altstack_get(struct thread *t, uint64_t sp, struct kite_stack *ss)
 {
-	memset(ss, 0, sizeof(*ss));
-	ss->ss_sp = t->sig.ss_sp;
-	ss->ss_size = t->sig.ss_size;
-	ss->ss_flags = (int32_t)(t->sig.ss_flags |
-		       (!t->sig.ss_size ? SS_DISABLE
-			: signal_on_altstack(t, sp) ? SS_ONSTACK : 0));
+	altstack_get(&t->sig.alt, sp, ss);
 }
 
 int signal_altstack_set(struct thread *t, uint64_t sp,
 			const struct kite_stack *ss)
 {
-	uint32_t flags = (uint32_t)ss->ss_flags;
-	uint32_t mode = flags & ~SS_AUTODISARM;
-
-	if (signal_on_altstack(t, sp))
-		return -EPERM;
-	if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
-		return -EINVAL;
-	if (mode == SS_DISABLE) {
-		t->sig.ss_sp = t->sig.ss_size = 0;
-		t->sig.ss_flags = 0;
-		return 0;
-	}
-	if (ss->ss_size < MINSIGSTKSZ)
-		return -ENOMEM;
-	t->sig.ss_sp = ss->ss_sp;
-	t->sig.ss_size = ss->ss_size;
-	t->sig.ss_flags = flags & SS_AUTODISARM;
-	return 0;
+	return altstack_set(&t->sig.alt, sp, ss);
 }
 
 /* The user's siginfo_t for what the kernel kept. */
@@ -126,16 +99,12 @@ static int frame_setup(struct trapframe *tf, const struct ksiginfo *info,
 {
 	struct thread *t = current();
 	struct kite_sigframe *f;
-	uint64_t sp = tf->sp;
+	uint64_t sp = altstack_frame(&t->sig.alt, tf->sp,
+				     act->flags & SA_ONSTACK, sizeof(*f));
 	int err = -EFAULT;
 
-	if ((act->flags & SA_ONSTACK) && t->sig.ss_size &&
-	    !signal_on_altstack(t, sp))
-		sp = t->sig.ss_sp + t->sig.ss_size;
-	else if (signal_on_altstack(t, sp) &&
-		 !signal_on_altstack(t, sp - sizeof(*f)))
+	if (!sp)
 		return -EFAULT; /* it would overflow the alternate stack */
-	sp = (sp - sizeof(*f)) & ~15UL;
 	f = kzalloc(sizeof(*f));
 	if (!f)
 		return -EFAULT;
@@ -151,10 +120,8 @@ static int frame_setup(struct trapframe *tf, const struct ksiginfo *info,
 	f->uc.uc_mcontext.fp.fcsr = (uint32_t)t->fp[32];
 	if (copy_to_user(t->proc->vm, sp, f, sizeof(*f)))
 		goto out;
-	if (t->sig.ss_flags & SS_AUTODISARM) {
-		t->sig.ss_sp = t->sig.ss_size = 0;
-		t->sig.ss_flags = 0;
-	}
+	if (t->sig.alt.flags & SS_AUTODISARM)
+		t->sig.alt = (struct altstack){ 0, 0, 0 };
 	tf->sepc = act->handler;
 	tf->sp = sp;
 	tf->ra = SIGRETURN_ADDR;
@@ -259,10 +226,7 @@ void signal_deliver(struct trapframe *tf)
 			h->action[sig] = (struct kite_sigaction){ SIG_DFL_VALUE, 0, 0 };
 		oldmask = t->sig.have_saved ? t->sig.saved_mask : t->sig.blocked;
 		t->sig.have_saved = false;
-		WRITE_ONCE(t->sig.blocked,
-			   (t->sig.blocked | act.mask |
-			    ((act.flags & SA_NODEFER) ? 0 : sig_bit(sig))) &
-				   ~SIG_UNCATCHABLE);
+		WRITE_ONCE(t->sig.blocked, sig_handler_mask(t->sig.blocked, &act, sig));
 		signal_recalc_locked(t);
 		spin_unlock(&h->lock);
 		syscall_restart(tf, true, act.flags);

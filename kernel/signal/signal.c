@@ -33,51 +33,10 @@
 #include "uapi/errno.h"
 #include "uapi/kite.h"
 
-/* Synchronous signals go first (Linux's SYNCHRONOUS_MASK): a fault's
- * handler runs before anything sent meanwhile. */
-#define SIG_SYNCHRONOUS (sig_bit(SIGSEGV) | sig_bit(SIGBUS) | sig_bit(SIGILL) | \
-			 sig_bit(SIGTRAP) | sig_bit(SIGFPE) | sig_bit(SIGSYS))
-
 void sigpending_init(struct sigpending *sp)
 {
 	sp->set = 0;
 	list_init(&sp->rt);
-}
-
-int sig_default_action(int sig)
-{
-	switch (sig) {
-	case SIGCHLD:
-	case SIGURG:
-	case SIGWINCH:
-		return SIG_ACT_IGNORE;
-	case SIGCONT:
-		return SIG_ACT_CONTINUE;
-	case SIGSTOP:
-	case SIGTSTP:
-	case SIGTTIN:
-	case SIGTTOU:
-		return SIG_ACT_STOP;
-	case SIGQUIT:
-	case SIGILL:
-	case SIGTRAP:
-	case SIGABRT:
-	case SIGBUS:
-	case SIGFPE:
-	case SIGSEGV:
-	case SIGXCPU:
-	case SIGXFSZ:
-	case SIGSYS:
-		return SIG_ACT_CORE;
-	default:
-		return SIG_ACT_TERM;
-	}
-}
-
-int sig_death_status(int sig)
-{
-	return W_EXITCODE(0, sig) |
-	       (sig_default_action(sig) == SIG_ACT_CORE ? WCOREFLAG : 0);
 }
 
 /* ---- lifecycle ---- */
@@ -146,11 +105,8 @@ void signal_thread_init(struct thread *t, struct thread *from,
 			bool keep_altstack)
 {
 	t->sig.blocked = READ_ONCE(from->sig.blocked);
-	if (keep_altstack) {
-		t->sig.ss_sp = from->sig.ss_sp;
-		t->sig.ss_size = from->sig.ss_size;
-		t->sig.ss_flags = from->sig.ss_flags;
-	}
+	if (keep_altstack)
+		t->sig.alt = from->sig.alt;
 	/* its first way out looks: a group stop may be on */
 	t->sig.sigpend = 1;
 }
@@ -225,8 +181,7 @@ void signal_exec_commit(struct sighand *fresh)
 	spin_lock(&h->lock);
 	sighand_reset_caught(h);
 	spin_unlock(&h->lock);
-	t->sig.ss_sp = t->sig.ss_size = 0;
-	t->sig.ss_flags = 0;
+	t->sig.alt = (struct altstack){ 0, 0, 0 };
 	t->sig.have_saved = false;
 }
 
@@ -259,15 +214,7 @@ void signal_set_blocked(uint64_t mask)
  * siglock held. */
 static bool sig_handler_ignored(struct sighand *h, int sig)
 {
-	uint64_t handler = h->action[sig].handler;
-	int def;
-
-	if (handler == SIG_IGN_VALUE)
-		return true;
-	if (handler != SIG_DFL_VALUE)
-		return false;
-	def = sig_default_action(sig);
-	return def == SIG_ACT_IGNORE || def == SIG_ACT_CONTINUE;
+	return sigaction_ignores(&h->action[sig], sig);
 }
 
 /* Does some thread of p block sig (or wait for it in sigtimedwait)? */
@@ -326,15 +273,11 @@ void signal_drop_ignored_locked(struct proc *p, int sig)
 static int sigpending_take(struct sigpending *sp, uint64_t blocked,
 			   struct ksiginfo *info, struct proc *p)
 {
-	uint64_t ready = sp->set & ~blocked;
+	int sig = sigset_next(sp->set & ~blocked);
 	struct list_node *it;
-	int sig;
 
-	if (!ready)
+	if (!sig)
 		return 0;
-	if (ready & SIG_SYNCHRONOUS)
-		ready &= SIG_SYNCHRONOUS;
-	sig = __builtin_ctzl(ready) + 1;
 	if (sig < SIGRTMIN_KERNEL) {
 		*info = sp->std[sig];
 		sp->set &= ~sig_bit(sig);
@@ -652,6 +595,48 @@ int signal_tkill(int tgid, int tid, int sig)
 	} else if ((err = may_signal(p)) == 0 && sig) {
 		if (sig == SIGKILL) {
 			proc_kill_locked(p, SIGKILL); /* the group ends */
+		} else {
+			err = send_sig_locked(p, t, sig, &info, q);
+			q = NULL;
+		}
+	}
+	spin_unlock(&proc_lock);
+	kfree(q);
+	return err;
+}
+
+int signal_queueinfo(int pid, int tid, int sig, const struct kite_siginfo *u)
+{
+	struct proc *me = current()->proc, *p = NULL;
+	struct thread *t = NULL;
+	struct ksiginfo info = { .signo = sig, .code = u->si_code,
+				 .pid = u->u.rt.pid, .addr = u->u.rt.value };
+	struct sigqueue *q;
+	int err;
+
+	if (sig < 0 || sig > NSIG_KERNEL)
+		return -EINVAL;
+	/* as Linux: only the kernel's codes may not be forged, unless the
+	 * caller signals itself */
+	if ((u->si_code >= 0 || u->si_code == SI_TKILL) && pid != me->pid)
+		return -EPERM;
+	q = sig >= SIGRTMIN_KERNEL ? kmalloc(sizeof(*q)) : NULL;
+	spin_lock(&proc_lock);
+	if (tid) {
+		t = thread_lookup_locked(tid);
+		p = t && t->proc->pid == pid ? t->proc : NULL;
+	} else {
+		struct thread *any = thread_lookup_locked(pid);
+
+		p = proc_lookup_locked(pid);
+		if (!p && any)
+			p = any->proc;
+	}
+	if (pid <= 0 || !p || p == &kernel_proc) {
+		err = -ESRCH;
+	} else if ((err = may_signal(p)) == 0 && sig) {
+		if (sig == SIGKILL) {
+			proc_kill_locked(p, SIGKILL);
 		} else {
 			err = send_sig_locked(p, t, sig, &info, q);
 			q = NULL;

@@ -1,7 +1,8 @@
 /*
  * sys_signal.c - the signal system calls: rt_sigaction, rt_sigprocmask,
  * rt_sigpending, rt_sigsuspend, rt_sigtimedwait, rt_sigreturn,
- * sigaltstack, setitimer and getitimer, and ppoll without descriptors
+ * rt_sigqueueinfo, rt_tgsigqueueinfo, sigaltstack, setitimer and
+ * getitimer, and ppoll without descriptors
  * (glibc's pause(): a wait for a signal); kill, tkill and tgkill are in
  * sys_proc.c and sys_thread.c, on signal.c.
  *
@@ -19,12 +20,6 @@
 #include "syscall/syscall.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
-
-/* The sa_flags Kite knows; others are dropped, as Linux does, so a
- * program can tell by reading them back. */
-#define SA_KNOWN (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_RESTORER | \
-		  SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND |   \
-		  SA_EXPOSE_TAGBITS)
 
 static struct vmspace *uvm(void)
 {
@@ -48,15 +43,11 @@ SYSCALL(rt_sigaction)
 	spin_lock(&h->lock);
 	old = h->action[sig];
 	if (tf->a1) {
-		act.flags &= SA_KNOWN;
-		act.mask &= ~SIG_UNCATCHABLE;
+		sigaction_sanitize(&act);
 		h->action[sig] = act;
 		/* POSIX: a pending signal whose action becomes "ignore" is
 		 * dropped */
-		if (act.handler == SIG_IGN_VALUE ||
-		    (act.handler == SIG_DFL_VALUE &&
-		     (sig_default_action(sig) == SIG_ACT_IGNORE ||
-		      sig_default_action(sig) == SIG_ACT_CONTINUE)))
+		if (sigaction_ignores(&act, sig))
 			signal_drop_ignored_locked(p, sig);
 	}
 	spin_unlock(&h->lock);
@@ -76,19 +67,8 @@ SYSCALL(rt_sigprocmask)
 	if (tf->a1) {
 		if (copy_from_user(uvm(), &set, tf->a1, sizeof(set)))
 			return -EFAULT;
-		switch ((int)tf->a0) {
-		case SIG_BLOCK:
-			mask = old | set;
-			break;
-		case SIG_UNBLOCK:
-			mask = old & ~set;
-			break;
-		case SIG_SETMASK:
-			mask = set;
-			break;
-		default:
+		if (sigmask_apply((int)tf->a0, old, set, &mask))
 			return -EINVAL;
-		}
 		signal_set_blocked(mask);
 	}
 	if (tf->a2 && copy_to_user(uvm(), tf->a2, &old, sizeof(old)))
@@ -227,6 +207,30 @@ SYSCALL(rt_sigtimedwait)
 			return -EFAULT;
 	}
 	return sig;
+}
+
+/* rt_sigqueueinfo(pid, sig, info): a signal with the caller's siginfo
+ * (sigqueue: SI_QUEUE and a value) */
+SYSCALL(rt_sigqueueinfo)
+{
+	struct kite_siginfo u;
+
+	if (copy_from_user(uvm(), &u, tf->a2, sizeof(u)))
+		return -EFAULT;
+	return signal_queueinfo((int)(int64_t)tf->a0, 0, (int)(int64_t)tf->a1, &u);
+}
+
+/* rt_tgsigqueueinfo(tgid, tid, sig, info): the same to one thread */
+SYSCALL(rt_tgsigqueueinfo)
+{
+	struct kite_siginfo u;
+
+	if ((int)(int64_t)tf->a0 <= 0 || (int)(int64_t)tf->a1 <= 0)
+		return -EINVAL;
+	if (copy_from_user(uvm(), &u, tf->a3, sizeof(u)))
+		return -EFAULT;
+	return signal_queueinfo((int)(int64_t)tf->a0, (int)(int64_t)tf->a1,
+				(int)(int64_t)tf->a2, &u);
 }
 
 /* rt_sigreturn(): back from a handler, with the registers of its frame

@@ -82,6 +82,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_setitimer] = sys_setitimer,
 	[SYS_getitimer] = sys_getitimer,
 	[SYS_ppoll] = sys_ppoll,
+	[SYS_rt_sigqueueinfo] = sys_rt_sigqueueinfo,
+	[SYS_rt_tgsigqueueinfo] = sys_rt_tgsigqueueinfo,
 };
 
 void syscall_dispatch(struct trapframe *tf)

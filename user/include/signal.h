@@ -100,6 +100,8 @@ int sigtimedwait(const sigset_t *set, siginfo_t *info,
 int sigwaitinfo(const sigset_t *set, siginfo_t *info);
 int sigaltstack(const stack_t *ss, stack_t *old);
 int raise(int sig);
+/* sig with a value (SI_QUEUE): rt_sigqueueinfo */
+int sigqueue(pid_t pid, int sig, const union sigval value);
 /* tkill and tgkill: <thread.h> */
 unsigned int alarm(unsigned int seconds);
 int setitimer(int which, const struct itimerval *new_value,

@@ -79,6 +79,18 @@ int sigaltstack(const stack_t *ss, stack_t *old)
 	return (int)__syscall_ret(syscall2(SYS_sigaltstack, ss, old));
 }
 
+int sigqueue(pid_t pid, int sig, const union sigval value)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sig;
+	si.si_code = SI_QUEUE;
+	si.si_pid = getpid();
+	si.si_value = value;
+	return (int)__syscall_ret(syscall3(SYS_rt_sigqueueinfo, pid, sig, &si));
+}
+
 int raise(int sig)
 {
 	return tgkill(getpid(), gettid(), sig);

@@ -33,19 +33,12 @@
 #define KITE_SIGNAL_SIGNAL_H
 
 #include "proc/proc.h"
+#include "signal/sigset.h"
 #include "signal/sigstate.h"
 
 struct proc;
 struct thread;
 struct trapframe;
-
-/* Default actions. */
-enum { SIG_ACT_TERM, SIG_ACT_CORE, SIG_ACT_IGNORE, SIG_ACT_STOP,
-       SIG_ACT_CONTINUE };
-int sig_default_action(int sig);
-/* The wait status of a death by sig: W_EXITCODE(0, sig), with the core
- * bit (WCOREFLAG) for the signals whose default is to dump core. */
-int sig_death_status(int sig);
 
 void sigpending_init(struct sigpending *sp);
 
@@ -92,6 +85,11 @@ int signal_kill(int pid, int sig);
 int signal_kill_pgrp(int pgid, int sig);
 /* tkill/tgkill (tgid 0: any process). */
 int signal_tkill(int tgid, int tid, int sig);
+/* rt_sigqueueinfo (tid 0) and rt_tgsigqueueinfo: sig with the caller's
+ * siginfo u (its si_code, si_pid and si_value) to process pid or its
+ * thread tid. -EPERM for a kernel si_code (>= 0, or SI_TKILL) to
+ * another process; -EINVAL, -ESRCH, -EAGAIN (queue full). */
+int signal_queueinfo(int pid, int tid, int sig, const struct kite_siginfo *u);
 /* A user-mode fault in the calling thread: deliver sig (si_code code,
  * si_addr addr) to its handler if it has one it may run; otherwise say
  * what happened (what, why: proc_fault's message) and end the process
@@ -169,6 +167,16 @@ void itimer_proc_exit_locked(struct proc *p);
 static inline bool signal_pending(struct thread *t)
 {
 	return __atomic_load_n(&t->sig.sigpend, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* A system call returns a -ERESTART* code without having slept for a
+ * signal of its own: make its thread look on the way out all the same,
+ * so the code never reaches user mode (delivery restarts the call or
+ * makes it -EINTR). Returns code. */
+static inline long signal_restart_code(long code)
+{
+	__atomic_store_n(&current()->sig.sigpend, 1, __ATOMIC_RELEASE);
+	return code;
 }
 
 #endif

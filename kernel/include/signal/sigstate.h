@@ -9,26 +9,10 @@
 #include "kernel/spinlock.h"
 #include "kernel/types.h"
 #include "lib/list.h"
+#include "signal/sigset.h"
 #include "uapi/signal.h"
 
 #define NSIG_STD 32 /* 1..31 are standard signals (index 0 unused) */
-
-/* A set: bit sig-1 for signal sig. */
-static inline uint64_t sig_bit(int sig)
-{
-	return 1UL << (sig - 1);
-}
-
-static inline bool sig_valid(int sig)
-{
-	return sig >= 1 && sig <= NSIG_KERNEL;
-}
-
-/* Signals no handler, mask or SIG_IGN can touch. */
-#define SIG_UNCATCHABLE (sig_bit(SIGKILL) | sig_bit(SIGSTOP))
-/* The stop signals (default action: stop the process). */
-#define SIG_STOPS (sig_bit(SIGSTOP) | sig_bit(SIGTSTP) | sig_bit(SIGTTIN) | \
-		   sig_bit(SIGTTOU))
 
 /* What the kernel keeps of a siginfo until delivery. */
 struct ksiginfo {
@@ -75,8 +59,7 @@ struct thread_signal {
 			       * after the handler (have_saved) */
 	bool have_saved;      /* [owner] */
 	struct sigpending pending; /* [siglock] sent to this thread */
-	uint64_t ss_sp, ss_size;   /* [owner] sigaltstack; ss_size 0: none */
-	uint32_t ss_flags;         /* [owner] SS_AUTODISARM */
+	struct altstack alt;       /* [owner] sigaltstack (size 0: none) */
 };
 
 /* Per-process signal state (struct proc's sig). */

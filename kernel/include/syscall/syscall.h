@@ -67,6 +67,8 @@ SYSCALL(sigaltstack);
 SYSCALL(setitimer);
 SYSCALL(getitimer);
 SYSCALL(ppoll);
+SYSCALL(rt_sigqueueinfo);
+SYSCALL(rt_tgsigqueueinfo);
 /* sys_thread.c */
 SYSCALL(set_tid_address);
 SYSCALL(futex);

@@ -35,6 +35,7 @@
 #define SYS_rt_sigprocmask 135
 #define SYS_rt_sigpending 136
 #define SYS_rt_sigtimedwait 137
+#define SYS_rt_sigqueueinfo 138
 #define SYS_rt_sigreturn 139
 #define SYS_set_priority 140
 #define SYS_times 153
@@ -52,6 +53,7 @@
 #define SYS_execve 221
 #define SYS_mmap 222
 #define SYS_mprotect 226
+#define SYS_rt_tgsigqueueinfo 240
 #define SYS_madvise 233
 #define SYS_wait4 260
 #define SYS_prlimit64 261

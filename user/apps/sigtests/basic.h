@@ -130,6 +130,48 @@ static void t_order_queue(void)
 	EQ(seen[1], SIGUSR1);
 }
 
+static volatile int values[MAX_SEEN];
+
+static void on_value(int s, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (nseen < MAX_SEEN)
+		values[nseen] = si->si_code == SI_QUEUE ? si->si_int : -1;
+	record(s);
+}
+
+/* sigqueue: real-time signals keep their values, in order; a forged
+ * kernel si_code to another process is -EPERM */
+static void t_sigqueue(void)
+{
+	int rt = SIGRTMIN + 5;
+	siginfo_t si;
+
+	handle(rt, on_value, SA_SIGINFO, 0);
+	set_mask(BIT(rt));
+	nseen = 0;
+	for (int i = 1; i <= 3; i++)
+		EQ(sigqueue(getpid(), rt, (union sigval){ .sival_int = i * 10 }), 0);
+	EQ(nseen, 0);
+	set_mask(0);
+	EQ(nseen, 3);
+	EQ(values[0], 10);
+	EQ(values[1], 20);
+	EQ(values[2], 30);
+	memset(&si, 0, sizeof(si));
+	si.si_code = SI_USER;
+	ERR(raw4(SYS_rt_sigqueueinfo, getppid(), SIGUSR1, (long)&si, 0), EPERM);
+	ERR(raw4(SYS_rt_sigqueueinfo, getpid(), 65, (long)&si, 0), EINVAL);
+	ERR(raw4(SYS_rt_sigqueueinfo, getpid(), SIGUSR1, 16, 0), EFAULT);
+	si.si_code = SI_QUEUE;
+	ERR(raw4(SYS_rt_sigqueueinfo, 30000, SIGUSR1, (long)&si, 0), ESRCH);
+	si.si_int = 7;
+	nseen = 0;
+	EQ(raw4(SYS_rt_sigqueueinfo, getpid(), rt, (long)&si, 0), 0);
+	EQ(nseen, 1);
+	EQ(values[0], 7);
+}
+
 static volatile int depth, max_depth;
 
 static void nest_usr2(int s)

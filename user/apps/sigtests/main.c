@@ -19,10 +19,10 @@
 #include "waits.h"
 
 static const struct test tests[] = {
-	T(action_errors), T(procmask), T(handler), T(order_queue), T(nested),
+	T(action_errors), T(procmask), T(handler), T(order_queue), T(sigqueue), T(nested),
 	T(resethand), T(defaults), T(kill_errors), T(threads), T(exec_reset),
 	T(segv_longjmp), T(ill_trap), T(fault_blocked), T(altstack),
-	T(eintr_nanosleep), T(eintr_wait4), T(eintr_futex), T(sigsuspend), T(ppoll),
+	T(eintr_nanosleep), T(eintr_read), T(eintr_wait4), T(eintr_futex), T(sigsuspend), T(ppoll),
 	T(sigtimedwait), T(stop_cont), T(sigchld_ignore), T(itimer),
 	T(race_exit),
 };

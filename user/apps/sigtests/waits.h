@@ -28,6 +28,51 @@ static void t_eintr_nanosleep(void)
 	}
 }
 
+static volatile int *rd; /* shared with the reading child */
+
+static void count_alarm(int s)
+{
+	(void)s;
+	rd[1]++;
+}
+
+/* A console read (no input comes): -EINTR without SA_RESTART; with it
+ * the read goes on through every handler until the child is killed */
+static void t_eintr_read(void)
+{
+	struct itimerval it = { { 0, 20000 }, { 0, 20000 } };
+	pid_t pid;
+	char c;
+	int st;
+
+	rd = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		  -1, 0);
+	CHECK(rd != MAP_FAILED, "mmap: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		long r;
+
+		handle(SIGALRM, on_sig, 0, 0);
+		alarm_ms(30);
+		r = read(0, &c, 1);
+		rd[0] = r == -1 && errno == EINTR ? 1 : 2;
+		handle(SIGALRM, count_alarm, SA_RESTART, 0);
+		setitimer(ITIMER_REAL, &it, NULL);
+		read(0, &c, 1);
+		rd[2] = 1; /* never: the read restarts */
+		exit(0);
+	}
+	CHECK(pid > 0, "fork: %s", strerror(errno));
+	for (int i = 0; i < 1000 && rd[1] < 5; i++)
+		sleep_ms(10);
+	EQ(rd[0], 1);
+	CHECK(rd[1] >= 5, "%d SIGALRMs during the restarted read", rd[1]);
+	EQ(rd[2], 0);
+	EQ(kill(pid, SIGKILL), 0);
+	EQ(waitpid(pid, &st, 0), pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "status 0x%x", st);
+}
+
 static void child_sleeps_300(void)
 {
 	sleep_ms(300);
