@@ -49,20 +49,22 @@ def sigtests_job(cpus):
 
 def shell_signals_job(console_session, prompt):
     """Ctrl-Z, kill of a stopped job, Ctrl-\\, SIGTTIN of a background
-    reader; the shell keeps the console throughout."""
+    reader; the shell keeps the console throughout. The signal keys are
+    typed once "spin fg" says the console is its (else they could reach
+    the shell's raw-mode editor first)."""
     p = prompt
     return console_session("shell/signals", 2, [
-        ("spin\r", []),
+        ("spin fg\r", [r"spin: in the foreground"]),
         ("\x1a", [r"\^Z", r"\[(\d+)\] stopped", p]),
         ("ps\r", [r"\n\s+\d+\s+2 sleep\s+spin", p]),
         ("kill 3 9\r", [p]),
         ("\r", [r"\[done\] 3: killed by signal 9", p]),
-        ("spin\r", []),
+        ("spin fg\r", [r"spin: in the foreground"]),
         ("\x1c", [r"\^\\", r"killed by signal 3", p]),
         ("fact &\r", [r"\[(\d+)\]", p]),
         ("hello\r", [r"Hello, Kite!", p]),
         ("ps\r", [r"\n\s+\d+\s+2 sleep\s+fact", p]),
-        ("spin\r", []),
+        ("spin fg\r", [r"spin: in the foreground"]),
         ("\x03", [r"\^C", r"killed by signal 2", p])])
 
 
