@@ -41,7 +41,8 @@ KLDFLAGS := -nostdlib -static -no-pie -Wl,--no-warn-rwx-segments \
 
 KSRCS := $(sort $(wildcard $(K)/arch/riscv/*.c $(K)/arch/riscv/*.S \
 	$(K)/core/*.c $(K)/dev/*.c $(K)/lib/*.c $(K)/mm/*.c $(K)/proc/*.c \
-	$(K)/sched/*.c $(K)/syscall/*.c $(K)/test/*.c $(K)/cap/*.c))
+	$(K)/sched/*.c $(K)/syscall/*.c $(K)/test/*.c $(K)/cap/*.c \
+	$(K)/signal/*.c))
 KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
 
 .PHONY: all qemu qemu-gdb gdb gdb-user run ktest bench soak test host-test extra lint deps ensure-deps clean help swap-image
@@ -161,7 +162,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -DKITE_HOST_TEST -Itests/host/shim -I$(K)/include \
 	-I$(K)/arch/riscv/include
-HOST_TESTS := printf fdt fdt_virtio buddy kmalloc heap pid elf virtq swap_slots cap_slots
+HOST_TESTS := printf fdt fdt_virtio buddy kmalloc heap pid elf virtq swap_slots cap_slots sigset
 HOST_BINS := $(addprefix $(B)/host/test_,$(HOST_TESTS))
 # every host test is rebuilt when any header changes (four small programs)
 HOST_COMMON := tests/host/check.c $(wildcard $(K)/include/*/*.h tests/host/*.h tests/host/shim/*/*.h)
@@ -176,6 +177,7 @@ $(B)/host/test_elf: tests/host/test_elf.c $(K)/proc/elf.c $(HOST_COMMON)
 $(B)/host/test_virtq: tests/host/test_virtq.c $(K)/dev/virtq.c $(K)/lib/string.c $(HOST_COMMON)
 $(B)/host/test_swap_slots: tests/host/test_swap_slots.c $(K)/mm/swap_slots.c $(HOST_COMMON)
 $(B)/host/test_cap_slots: tests/host/test_cap_slots.c $(K)/cap/slots.c $(HOST_COMMON)
+$(B)/host/test_sigset: tests/host/test_sigset.c $(K)/signal/sigset.c $(HOST_COMMON)
 $(B)/host/test_kmalloc: tests/host/test_kmalloc.c tests/host/fake_pmm.c \
 	$(K)/mm/buddy.c $(K)/mm/kmalloc.c $(K)/lib/string.c $(HOST_COMMON)
 

@@ -69,6 +69,9 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   threads[cpus=N], prodcons[cpus=N], pthreads[cpus=N]
                     the thread apps and a static glibc pthreads program
                     (as under qemu-riscv64-static): tests/jobs_threads.py
+  sigtests[cpus=N], shell/signals
+                    signals and the console's job control:
+                    tests/jobs_signals.py
   rtests[cpus=N]/X  user/apps/rtests.c as init, like usertests: limits,
                     doomed memory requests, page tables freed, huge
                     sleeps, the console's foreground group
@@ -144,6 +147,7 @@ from jobs_harness import (harness_killed_job,  # noqa: E402
                           harness_symbolize_stream_job,
                           harness_run_timeout_job)
 from jobs_demos import demos_job  # noqa: E402
+import jobs_signals  # noqa: E402
 from jobs_threads import (failalloc_thtests_job, prodcons_job,  # noqa: E402
                           pthreads_job, threads_job, timing_job)
 from jobs_user import (FUZZ_SEEDS, ICOUNT, STRESS,  # noqa: E402
@@ -589,7 +593,8 @@ def shell_jobs_job():
         ("top\r", [r"q to leave"]),
         ("q", [P]),
         ("kill 3\r", [P]),
-        ("\r", [r"\[done\] 3: killed by signal 15", P]),
+        # the kill lands at spin's next return to user mode: give it time
+        ("sleep 0.5\r", [r"\[done\] 3: killed by signal 15", P]),
         ("spin\r", []),
         ("\x03", [r"\^C", r"killed by signal 2", P]),
         ("echo history works\r", [r"\nhistory works", P]),
@@ -664,7 +669,7 @@ def lint_job():
 # ---- driver ----------------------------------------------------------------
 
 HOST_TESTS = ("printf", "fdt", "fdt_virtio", "buddy", "kmalloc", "heap", "pid", "elf",
-              "virtq", "swap_slots", "cap_slots")  # as in the Makefile
+              "virtq", "swap_slots", "cap_slots", "sigset")  # as in the Makefile
 
 
 def jobs(quick):
@@ -710,6 +715,7 @@ def jobs(quick):
     js.append(("shell/vm", shell_vm_job, ()))
     js.append(("shell/swap", shell_swap_job, ()))
     js.append(("procdump", procdump_job, ()))
+    js += jobs_signals.jobs(console_session, P)
     js += [("fuzz[seed=%d]" % s, fuzz_job, (s,)) for s in FUZZ_SEEDS]
     js += [("failalloc/usertests[cpus=%d]" % n, failalloc_usertests_job,
             (n, 10 + n)) for n in (1, 4)]

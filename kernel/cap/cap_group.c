@@ -43,6 +43,7 @@
 #include "mm/memlayout.h"
 #include "mm/vmspace.h"
 #include "proc/proc.h"
+#include "signal/signal.h"
 #include "uapi/errno.h"
 
 /* ---- vmspace and thread objects ---------------------------------------- */
@@ -298,6 +299,8 @@ long cap_group_create(uint64_t uname, uint64_t uout)
 	memcpy(p->rlim, proc_rlimits(me), sizeof(p->rlim));
 	spin_unlock(&proc_lock);
 	err = -ENOMEM;
+	if (signal_proc_init_default(p)) /* SIG_DFL everywhere, as exec */
+		goto fail_proc;
 	vm = vmspace_create();
 	if (!vm)
 		goto fail_proc;

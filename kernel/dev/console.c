@@ -12,16 +12,21 @@
  * Input: the UART interrupt hands each byte to console_input(). In
  * canonical mode (the default: ICANON | ECHO | ISIG) the line is edited
  * here - echo, backspace, Ctrl-U erases the line, Enter or Ctrl-D
- * hands it to readers, Ctrl-D on an empty line is end of file, Ctrl-C
- * ends the foreground process group - and readers get whole lines. In
+ * hands it to readers, Ctrl-D on an empty line is end of file - and
+ * readers get whole lines. With ISIG (either mode) Ctrl-C sends SIGINT,
+ * Ctrl-\ SIGQUIT and Ctrl-Z SIGTSTP to the foreground process group. In
  * raw mode every byte goes to readers as it comes. Ctrl-P prints the
  * process table in either mode (a debugging aid, as in xv6): the
  * interrupt only wakes a kernel worker (console_dump_worker), which
  * prints it in thread context.
  *
- * Foreground group: Ctrl-C goes to cons.fg_pgid. It is set (TIOCSPGRP,
- * console_set_fg) only by a process of the foreground group, or by any
- * process when there is none, and only to a group that has a live
+ * Foreground group: those signals go to cons.fg_pgid. A reader outside
+ * it (a background job) gets SIGTTIN instead of input - its group stops,
+ * as with Linux's tty - or -EIO if it ignores or blocks SIGTTIN. It is
+ * set (TIOCSPGRP, console_set_fg) only by a process of the foreground
+ * group, by any process when there is none, or by one that ignores or
+ * blocks SIGTTOU (a shell taking the console back from a stopped job),
+ * and only to a group that has a live
  * process (or, as Linux allows, a live process's pid); when the last
  * process of the group (or that process) ends it is cleared
  * (console_pgrp_ended_locked), so Ctrl-C never reaches a pgid reused
@@ -40,6 +45,7 @@
 #include "kernel/spinlock.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
+#include "signal/signal.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
 
@@ -154,13 +160,40 @@ static void ring_put(const char *s, int n)
 		cons.ring[cons.head++ % CONS_RING] = s[i];
 }
 
+#define CTRL_C 0x03         /* SIGINT */
+#define CTRL_BACKSLASH 0x1c /* SIGQUIT */
+#define CTRL_Z 0x1a         /* SIGTSTP */
+
+/* The signal an ISIG byte sends, or 0. */
+static int isig_signal(int c)
+{
+	return c == CTRL_C ? SIGINT : c == CTRL_BACKSLASH ? SIGQUIT
+	     : c == CTRL_Z ? SIGTSTP : 0;
+}
+
+/* Echo of a signal byte: ^C, ^\ or ^Z and a new line. */
+static int isig_echo(int c, char *echo)
+{
+	echo[0] = '^';
+	echo[1] = (char)(c + '@');
+	echo[2] = '\n';
+	return 3;
+}
+
 /* Edit the line with byte c (canonical mode). Returns what to echo in
  * echo[] (its length), whether readers should wake, and the process
- * group to interrupt (Ctrl-C) in *intr. in_lock held. */
-static int canon_input(int c, char *echo, bool *wake, int *intr)
+ * group to signal (Ctrl-C, Ctrl-\, Ctrl-Z) in *intr with the signal in
+ * *sig. in_lock held. */
+static int canon_input(int c, char *echo, bool *wake, int *intr, int *sig)
 {
 	int n = 0;
 
+	if ((cons.lflag & KITE_ISIG) && isig_signal(c)) {
+		cons.len = 0;
+		*intr = cons.fg_pgid;
+		*sig = isig_signal(c);
+		return isig_echo(c, echo);
+	}
 	switch (c) {
 	case '\r':
 	case '\n':
@@ -191,14 +224,6 @@ static int canon_input(int c, char *echo, bool *wake, int *intr)
 		}
 		cons.len = 0;
 		break;
-	case 0x03: /* Ctrl-C */
-		if (cons.lflag & KITE_ISIG) {
-			cons.len = 0;
-			echo[n++] = '^', echo[n++] = 'C', echo[n++] = '\n';
-			*intr = cons.fg_pgid;
-			break;
-		}
-		/* fall through */
 	default:
 		if (cons.len < CONS_LINE - 1) {
 			cons.line[cons.len++] = (char)c;
@@ -212,7 +237,7 @@ static int canon_input(int c, char *echo, bool *wake, int *intr)
 void console_input(int c)
 {
 	char echo[64];
-	int n = 0, intr = 0;
+	int n = 0, intr = 0, sig = 0;
 	bool wake = false, do_echo;
 
 	spin_lock(&cons.in_lock);
@@ -223,12 +248,13 @@ void console_input(int c)
 		return;
 	}
 	if (cons.lflag & KITE_ICANON) {
-		n = canon_input(c, echo, &wake, &intr);
+		n = canon_input(c, echo, &wake, &intr, &sig);
 	} else {
 		char ch = (char)c;
 
-		if ((cons.lflag & KITE_ISIG) && c == 0x03) {
+		if ((cons.lflag & KITE_ISIG) && isig_signal(c)) {
 			intr = cons.fg_pgid;
+			sig = isig_signal(c);
 		} else {
 			ring_put(&ch, 1);
 			echo[n++] = ch;
@@ -240,7 +266,7 @@ void console_input(int c)
 	if (do_echo && n)
 		console_write(echo, (size_t)n);
 	if (intr > 0)
-		proc_kill(-intr, SIGINT);
+		signal_kill_pgrp(intr, sig);
 	if (wake)
 		wq_wake_all(&cons.readers);
 }
@@ -268,17 +294,40 @@ int console_read_char(void)
 	return c;
 }
 
+/* A reader outside the foreground group: SIGTTIN to its group (it
+ * stops; the read starts again when it continues), or -EIO if it
+ * ignores or blocks SIGTTIN. 0: it may read. */
+static long background_read_check(void)
+{
+	int pgid, fg = console_get_fg();
+
+	spin_lock(&proc_lock);
+	pgid = current()->proc->pgid;
+	spin_unlock(&proc_lock);
+	if (fg == 0 || fg == pgid)
+		return 0;
+	if (signal_ignored_or_blocked(SIGTTIN))
+		return -EIO;
+	signal_kill_pgrp(pgid, SIGTTIN);
+	/* another thread may take it: we still look on our way out, so the
+	 * read starts again (after the stop) */
+	return signal_restart_code(-ERESTARTSYS);
+}
+
 long console_read(char *buf, size_t n)
 {
 	size_t got = 0;
+	long err;
 
 	if (n == 0)
 		return 0;
+	if ((err = background_read_check()))
+		return err;
 	spin_lock(&cons.in_lock);
 	while (cons.tail == cons.head && cons.eofs == 0) {
-		if (wq_sleep(&cons.readers, &cons.in_lock)) {
+		if (wq_sleep_intr(&cons.readers, &cons.in_lock)) {
 			spin_unlock(&cons.in_lock);
-			return -EINTR;
+			return -ERESTARTSYS; /* -EINTR unless SA_RESTART */
 		}
 	}
 	if (cons.tail == cons.head) {
@@ -336,7 +385,7 @@ int console_set_fg_locked(int caller_pgid, int pgid)
 
 	assert(spin_holding(&proc_lock));
 	spin_lock(&cons.in_lock);
-	if (cons.fg_pgid == 0 || cons.fg_pgid == caller_pgid) {
+	if (caller_pgid < 0 || cons.fg_pgid == 0 || cons.fg_pgid == caller_pgid) {
 		cons.fg_pgid = pgid;
 		err = 0;
 	}

@@ -48,6 +48,7 @@
 #include "proc/oom.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
+#include "signal/signal.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
 
@@ -410,10 +411,15 @@ void vm_user_fault(vaddr_t va, unsigned access, vaddr_t pc, vaddr_t sp)
 	}
 	if (err == VMF_STACK_LIMIT && va + STACK_SLACK < sp)
 		err = VMF_NOMAP; /* far below the stack: a wild pointer */
+	/* a signal the thread's handler may catch; without one the
+	 * process ends with this message (signal_fault) */
 	if (err == VMF_IO) /* as Linux: the page is lost, SIGBUS */
-		proc_fault("bus error", vm_fault_reason(err, access, buf,
-							 sizeof(buf)),
-			   SIGBUS, va, pc);
-	proc_fault("segmentation fault", vm_fault_reason(err, access, buf, sizeof(buf)),
-		   SIGSEGV, va, pc);
+		signal_fault("bus error", vm_fault_reason(err, access, buf,
+							  sizeof(buf)),
+			     SIGBUS, BUS_ADRERR, va, pc);
+	else
+		signal_fault("segmentation fault",
+			     vm_fault_reason(err, access, buf, sizeof(buf)),
+			     SIGSEGV, err == VMF_ACCESS ? SEGV_ACCERR : SEGV_MAPERR,
+			     va, pc);
 }

@@ -19,16 +19,21 @@
  *   CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_SETTID,
  *   CLONE_CHILD_CLEARTID  the child's tp; its tid written before it runs;
  *                         zeroed and futex-woken when it exits
- *   CLONE_FS, CLONE_FILES, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_IO,
+ *   CLONE_SIGHAND         the child shares the caller's signal handlers
+ *                         (signal/signal.h: one refcounted struct
+ *                         sighand; a thread always does); without it, a
+ *                         copy
+ *   CLONE_FS, CLONE_FILES, CLONE_SYSVSEM, CLONE_IO,
  *   CLONE_PTRACE, CLONE_UNTRACED, CLONE_DETACHED
  *                         accepted: Kite has no per-process cwd, fd table
- *                         (every process has the console), signal
- *                         handlers, System V semaphores, I/O contexts or
- *                         tracing, so sharing or not is the same
+ *                         (every process has the console), System V
+ *                         semaphores, I/O contexts or tracing, so sharing
+ *                         or not is the same
  *   namespaces, CLONE_PIDFD
  *                         -EINVAL, as a Linux built without them
- *   the exit signal       any; Kite has no signals to send yet, and wait4
- *                         sees every child process whatever its signal
+ *   the exit signal       the low byte: what the parent gets when the
+ *                         child exits (proc->sig.exit_signal; 0: none);
+ *                         wait4 sees every child process whatever it is
  *
  * Locks: proc_lock guards proc->vfork and struct vfork_done; the parent
  * sleeps on vfork_done.wq with proc_lock as the condition lock.

@@ -19,8 +19,16 @@
  * last one out makes the process a zombie with that status.
  *
  * proc_wait: scans the caller's children under proc_lock; reaps a zombie
- * (frees its pid and struct) or sleeps on its own child_exit queue.
- * Statuses use the Linux wait encoding (exit code << 8).
+ * (frees its pid and struct), reports a stop or continue (WUNTRACED,
+ * WCONTINUED: proc->sig.report), or sleeps on its own child_exit queue.
+ * Statuses use the Linux wait encoding (exit code << 8, signal, core bit
+ * 0x80, 0x7f | sig << 8 stopped, 0xffff continued).
+ *
+ * SIGCHLD: when the last thread of a process is reaped, its parent gets
+ * its exit signal (signal_notify_parent_locked); a parent that ignores
+ * SIGCHLD (or set SA_NOCLDWAIT) has its children reaped as soon as they
+ * are zombies (autoreap_locked), so its own wait4 finds no child
+ * (-ECHILD).
  */
 #include "cap/cap.h"
 #include "dev/console.h"
@@ -31,6 +39,7 @@
 #include "kernel/panic.h"
 #include "proc/clone.h"
 #include "proc/proc.h"
+#include "signal/signal.h"
 #include "uapi/errno.h"
 
 
@@ -84,6 +93,7 @@ static __attribute__((noreturn)) void thread_exit_common(void)
 	__atomic_add_fetch(&p->ticks, t->ticks, __ATOMIC_RELAXED);
 	if (p->nthreads == 0) {
 		reparent_children_locked(p);
+		itimer_proc_exit_locked(p);
 		vm = p->vm;
 		p->vm = NULL;
 		/* the group's last process: Ctrl-C must not reach the
@@ -142,6 +152,17 @@ void thread_exit_killed(void)
 	thread_exit_common();
 }
 
+/* A stop or continue of child c that wait4 with options reports, or 0. */
+static int wait_report_locked(struct proc *c, int options)
+{
+	int code = c->sig.report_code;
+
+	if ((code == CLD_STOPPED && (options & WUNTRACED)) ||
+	    (code == CLD_CONTINUED && (options & WCONTINUED)))
+		return c->sig.report;
+	return 0;
+}
+
 int proc_wait(int pid, int *status, int options)
 {
 	struct proc *me = current()->proc;
@@ -150,16 +171,26 @@ int proc_wait(int pid, int *status, int options)
 	for (;;) {
 		struct list_node *it;
 		bool have = false;
+		int err;
 
 		list_for_each(it, &me->children) {
 			struct proc *c = list_entry(it, struct proc, sibling);
-			int cpid = c->pid;
+			int cpid = c->pid, report;
 
-			if (pid > 0 && cpid != pid)
+			if ((pid > 0 && cpid != pid) ||
+			    (pid < -1 && c->pgid != -pid))
 				continue;
 			have = true;
-			if (c->state != P_ZOMBIE)
-				continue;
+			if (c->state != P_ZOMBIE) {
+				report = wait_report_locked(c, options);
+				if (!report)
+					continue;
+				c->sig.report = c->sig.report_code = 0;
+				spin_unlock(&proc_lock);
+				if (status)
+					*status = report;
+				return cpid;
+			}
 			if (status)
 				*status = c->exit_status;
 			__atomic_add_fetch(&me->cticks, c->ticks + c->cticks,
@@ -178,9 +209,13 @@ int proc_wait(int pid, int *status, int options)
 			spin_unlock(&proc_lock);
 			return 0;
 		}
-		if (wq_sleep(&me->child_exit, &proc_lock)) {
+		err = (options & WAIT_SIGNALS)
+			      ? wq_sleep_intr(&me->child_exit, &proc_lock)
+			      : wq_sleep(&me->child_exit, &proc_lock);
+		if (err) {
 			spin_unlock(&proc_lock);
-			return -EINTR;
+			/* a handled signal: restarted under SA_RESTART */
+			return thread_killed(current()) ? -EINTR : -ERESTARTSYS;
 		}
 	}
 }
@@ -193,7 +228,7 @@ void proc_fault(const char *what, const char *why, int sig, uint64_t addr,
 	kprintf("pid %d (%s): %s at 0x%lx pc=0x%lx%s%s%s\n", p->pid, p->name,
 		what, (unsigned long)addr, (unsigned long)pc, why ? " (" : "",
 		why ? why : "", why ? ")" : "");
-	proc_exit_wstatus(W_EXITCODE(0, sig));
+	proc_exit_wstatus(sig_death_status(sig));
 }
 
 void proc_group_end_locked(struct proc *p, int wstatus, int sig)
@@ -228,38 +263,9 @@ void proc_kill_locked(struct proc *p, int sig)
 	proc_group_end_locked(p, W_EXITCODE(0, sig), sig);
 }
 
-static int kill_check(struct proc *p, int sig)
-{
-	if (p == init_proc || (p->flags & PF_KERNEL))
-		return -EPERM;
-	if (p->state == P_ZOMBIE || sig == 0)
-		return 0;
-	proc_kill_locked(p, sig);
-	return 0;
-}
-
 int proc_kill(int pid, int sig)
 {
-	int err = -ESRCH;
-
-	if (sig != 0 && sig != SIGKILL && sig != SIGTERM && sig != SIGINT)
-		return -EINVAL;
-	spin_lock(&proc_lock);
-	if (pid > 0) {
-		struct proc *p = proc_lookup_locked(pid);
-		struct thread *t = p ? NULL : thread_lookup_locked(pid);
-
-		if (t) /* as Linux: a thread's tid names its process too */
-			p = t->proc;
-		if (p && p != &kernel_proc)
-			err = kill_check(p, sig);
-	} else if (pid < -1) {
-		err = proc_kill_group_locked(-pid, sig);
-	} else {
-		err = -EINVAL; /* 0 and -1 (everyone) are not supported */
-	}
-	spin_unlock(&proc_lock);
-	return err;
+	return signal_kill(pid, sig);
 }
 
 /*
@@ -268,6 +274,48 @@ int proc_kill(int pid, int sig)
  * one to exit - that makes the process a zombie: until then the parent
  * cannot free the struct proc under a thread that still points at it.
  */
+/*
+ * The parent reaps its children automatically (SIGCHLD ignored, or
+ * SA_NOCLDWAIT): zombie p goes now, as proc_wait would reap it - its
+ * pid, its struct, and the parent's reaping capability to it. The
+ * parent is alive (it still has p as a child, so its last thread has
+ * not left), and so is its capability table, which we hold a reference
+ * to while proc_lock is let go. proc_lock held; released.
+ */
+static void autoreap_locked(struct proc *p)
+{
+	struct proc *parent = p->parent;
+	struct cap_group *pcg = parent->caps, *cg = p->caps;
+
+	if (pcg)
+		kobj_get(&pcg->obj);
+	__atomic_add_fetch(&parent->cticks, p->ticks + p->cticks,
+			   __ATOMIC_RELAXED);
+	proc_unregister_locked(p);
+	wq_wake_all(&parent->child_exit); /* its wait4 may have no child now */
+	spin_unlock(&proc_lock);
+	if (pcg) {
+		if (cg)
+			cap_free_reap(pcg, &cg->obj);
+		kobj_put(&pcg->obj);
+	}
+	cap_proc_release(NULL, p);
+	proc_free(p);
+}
+
+/* SIGCHLD's si_code and si_status for a wait status. */
+static int exit_code_why(int wstatus)
+{
+	if (!(wstatus & 0x7f))
+		return CLD_EXITED;
+	return (wstatus & WCOREFLAG) ? CLD_DUMPED : CLD_KILLED;
+}
+
+static int exit_code_status(int wstatus)
+{
+	return (wstatus & 0x7f) ? wstatus & 0x7f : WEXITSTATUS(wstatus);
+}
+
 void thread_reap_zombie(struct thread *t)
 {
 	struct proc *p = t->proc;
@@ -282,6 +330,12 @@ void thread_reap_zombie(struct thread *t)
 		return;
 	spin_lock(&proc_lock);
 	p->state = P_ZOMBIE;
+	if (!(p->flags & PF_KERNEL) && p->parent != init_proc &&
+	    signal_notify_parent_locked(p, exit_code_why(p->exit_status),
+					exit_code_status(p->exit_status))) {
+		autoreap_locked(p); /* unlocks proc_lock */
+		return;
+	}
 	wq_wake_all(&p->parent->child_exit);
 	spin_unlock(&proc_lock);
 }

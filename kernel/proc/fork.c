@@ -20,6 +20,7 @@
 #include "proc/clone.h"
 #include "proc/exec.h"
 #include "proc/proc.h"
+#include "signal/signal.h"
 #include "uapi/errno.h"
 
 static int user_thread_entry(void *unused)
@@ -48,8 +49,21 @@ static int user_proc_start(const char *name, struct vmspace *vm,
 		proc_free(p);
 		return -ENOMEM;
 	}
-	p->vm = vm;
 	p->pgid = pgid;
+	/* handlers: a copy (or the same ones, CLONE_SIGHAND); a spawn's
+	 * caught ones back to SIG_DFL as after execve */
+	if (signal_proc_init(p, current()->proc,
+			     ca && (ca->flags & CLONE_SIGHAND), !ca)) {
+		thread_free(t);
+		proc_free(p);
+		return -ENOMEM;
+	}
+	p->sig.exit_signal = ca ? ca->exit_signal : SIGCHLD;
+	/* the mask is inherited; the altstack too, unless the child runs
+	 * in our address space (Linux's rule) */
+	signal_thread_init(t, current(), ca && (!(ca->flags & CLONE_VM) ||
+						 (ca->flags & CLONE_VFORK)));
+	p->vm = vm;
 	/* limits are inherited, as with Linux's fork */
 	spin_lock(&proc_lock);
 	memcpy(p->rlim, proc_rlimits(current()->proc), sizeof(p->rlim));
@@ -148,10 +162,15 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 	struct exec_image img;
 	struct vmspace *old;
 	struct cap_vmspace *cv;
+	struct sighand *fresh;
 	int err = exec_build(app, args, &img);
 
-	if (!err && (err = cap_exec_prepare(img.vm, &cv)))
+	if (!err && (err = signal_exec_prepare(&fresh)))
 		vmspace_put(img.vm);
+	if (!err && (err = cap_exec_prepare(img.vm, &cv))) {
+		signal_exec_abort(fresh);
+		vmspace_put(img.vm);
+	}
 	if (err)
 		return err; /* the old image is untouched */
 	/* the point of no return: the other threads end (the caller takes
@@ -159,9 +178,11 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 	 * done with, as at an exit */
 	err = proc_exec_single();
 	if (err) {
+		signal_exec_abort(fresh);
 		vmspace_put(img.vm);
 		return err;
 	}
+	signal_exec_commit(fresh); /* caught handlers back to SIG_DFL */
 	if (me->robust_list || me->clear_child_tid)
 		thread_exit_user(me);
 	old = proc_swap_vm(p, img.vm);

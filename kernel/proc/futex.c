@@ -60,6 +60,7 @@
 #include "mm/vmspace.h"
 #include "proc/futex.h"
 #include "proc/proc.h"
+#include "signal/signal.h"
 #include "futex_internal.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
@@ -228,8 +229,9 @@ void futex_q_wake(struct futex_bucket *b, struct futex_q *q)
 /*
  * FUTEX_WAIT(_BITSET): sleep while the word at uaddr is val, until a wake
  * that matches bitset, deadline (time counter; UINT64_MAX: none) or a
- * kill. 0 (woken), -EAGAIN (the word was not val), -ETIMEDOUT, -EINTR,
- * -EFAULT, -EINVAL.
+ * kill or a signal. 0 (woken), -EAGAIN (the word was not val),
+ * -ETIMEDOUT, -EINTR (a kill), -ERESTARTSYS / -ERESTARTNOHAND (a signal:
+ * restarted or -EINTR, signal/deliver.c), -EFAULT, -EINVAL.
  */
 int futex_wait(struct vmspace *vs, uint64_t uaddr, uint32_t val,
 		      uint64_t deadline, uint32_t bitset, bool priv)
@@ -275,7 +277,7 @@ int futex_wait(struct vmspace *vs, uint64_t uaddr, uint32_t val,
 	q.bucket = b;
 	list_push_back(&b->waiters, &q.link);
 	for (;;) {
-		int sleep_err = wq_sleep_until(&q.wq, &b->lock, deadline);
+		int sleep_err = wq_sleep_until_intr(&q.wq, &b->lock, deadline);
 
 		b = futex_q_relock(&q, b);
 		if (q.woken) {
@@ -283,7 +285,11 @@ int futex_wait(struct vmspace *vs, uint64_t uaddr, uint32_t val,
 			break;
 		}
 		if (sleep_err) {
-			err = -EINTR;
+			/* a signal: restarted under SA_RESTART, as Linux, but
+			 * a timed wait is -EINTR once a handler runs */
+			err = thread_killed(current()) ? -EINTR
+			      : deadline == UINT64_MAX ? -ERESTARTSYS
+						       : -ERESTARTNOHAND;
 			break;
 		}
 		if (deadline != UINT64_MAX && arch_time_counter() >= deadline) {

@@ -19,6 +19,7 @@
 #include "proc/apps.h"
 #include "proc/exec.h"
 #include "proc/proc.h"
+#include "signal/signal.h"
 #include "uapi/errno.h"
 
 
@@ -83,6 +84,8 @@ static int init_main(void *unused)
 	custom = bootarg_get("init", cmd, sizeof(cmd));
 	if (console_start_worker())
 		log_warn("init: no Ctrl-P worker (out of memory)");
+	if (itimer_start())
+		log_warn("init: no itimer worker (out of memory)");
 	if (bootarg_has("ktest")) {
 		pid = kernel_thread(ktest_main, NULL, "ktest");
 	} else if (bootarg_has("bench")) {

@@ -35,6 +35,7 @@
 #include "mm/vmspace.h"
 #include "proc/futex.h"
 #include "proc/proc.h"
+#include "signal/signal.h"
 #include "uapi/errno.h"
 
 struct spinlock proc_lock = SPINLOCK_INIT("proc");
@@ -66,6 +67,9 @@ static void proc_fields_init(struct proc *p, const char *name, uint32_t flags)
 	list_init(&p->sibling);
 	list_init(&p->all_link);
 	list_init(&p->threads);
+	sigpending_init(&p->sig.shared);
+	list_init(&p->sig.itimer_link);
+	wq_init(&p->stopped_wq, "proc.stopped");
 	wq_init(&p->threads_gone, "proc.threads_gone");
 	wq_init(&p->child_exit, "proc.child_exit");
 }
@@ -144,6 +148,7 @@ struct proc *proc_alloc(const char *name, uint32_t flags)
 void proc_free(struct proc *p)
 {
 	assert(p != &kernel_proc && p->pid < 0 && list_empty(&p->threads));
+	signal_proc_exit(p);
 	kfree(p);
 }
 
@@ -191,6 +196,7 @@ struct thread *thread_alloc(struct proc *p, int (*entry)(void *), void *arg)
 	t->wake_at = 0;
 	list_init(&t->timer_link);
 	list_init(&t->proc_link);
+	sigpending_init(&t->sig.pending);
 	t->entry = entry;
 	t->arg = arg;
 	return t;
@@ -199,6 +205,7 @@ struct thread *thread_alloc(struct proc *p, int (*entry)(void *), void *arg)
 void thread_free(struct thread *t)
 {
 	assert(!t->on_cpu && list_empty(&t->proc_link));
+	signal_thread_exit(t);
 	kstack_free(t->kstack);
 	sched_unreserve_thread();
 	kfree(t);
@@ -484,6 +491,8 @@ long proc_snapshot(struct kite_procinfo *info, size_t max)
 				e->ppid = p->parent ? p->parent->pid : 0;
 				e->tid = t->tid;
 				e->state = READ_ONCE(t->state);
+				if (e->state == T_SLEEPING && READ_ONCE(t->stopped))
+					e->state = KITE_STATE_STOPPED;
 				e->hart = t->cpu;
 				e->prio = READ_ONCE(t->se.prio);
 				e->pass = t->se.pass;
@@ -554,10 +563,26 @@ int proc_kill_group_locked(int pgid, int sig)
 		    p->state == P_ZOMBIE)
 			continue;
 		if (sig)
-			proc_kill_locked(p, sig);
+			signal_send_proc_locked(p, sig, NULL);
 		n++;
 	}
 	return n ? 0 : -ESRCH;
+}
+
+void proc_for_each_locked(int pgid, void (*fn)(struct proc *, void *),
+			  void *arg, const struct proc *except)
+{
+	struct list_node *it;
+
+	assert(spin_holding(&proc_lock));
+	list_for_each(it, &all_procs) {
+		struct proc *p = list_entry(it, struct proc, all_link);
+
+		if (p == except || p == &kernel_proc ||
+		    (pgid != -1 && p->pgid != pgid))
+			continue;
+		fn(p, arg);
+	}
 }
 
 bool proc_pgrp_alive_locked(int pgid, const struct proc *except)
@@ -601,10 +626,11 @@ int proc_check_table(void)
 	return err;
 }
 
-static const char *thread_state_name(enum thread_state s)
+/* A snapshot's state (kite_procinfo's: a thread_state, or stopped). */
+static const char *thread_state_name(int s)
 {
 	static const char *const names[] = { "uninit", "runnable", "running",
-					     "sleeping", "zombie" };
+					     "sleeping", "zombie", "stopped" };
 
 	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "?";
 }
@@ -634,7 +660,7 @@ void proc_dump(void)
 		else
 			kprintf("%5d %5d %-16s %-9s %4d %-6s %4d %8u %8lu\n",
 				e->tid, e->ppid, e->name,
-				thread_state_name((enum thread_state)e->state),
+				thread_state_name(e->state),
 				e->hart, e->sched, e->prio, e->pass,
 				(unsigned long)e->ticks);
 	}

@@ -39,6 +39,7 @@
 #include "proc/clone.h"
 #include "proc/futex.h"
 #include "proc/proc.h"
+#include "signal/signal.h"
 #include "uapi/errno.h"
 
 int thread_user_entry(void *unused)
@@ -74,6 +75,7 @@ int thread_clone(const struct trapframe *tf, const struct clone_args *a)
 	kstrlcpy(t->name, me->name, sizeof(t->name));
 	if (a->flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = a->child_tid;
+	signal_thread_init(t, me, false); /* the mask; no altstack (CLONE_VM) */
 	ret = proc_add_thread(p, t);
 	if (ret < 0) {
 		thread_free(t);

@@ -352,14 +352,14 @@ void sched_kick_thread(struct thread *t)
 		smp_send_ipi(h);
 }
 
-bool sched_sleep_cancel(struct thread *t)
+bool sched_sleep_cancel(struct thread *t, bool intr)
 {
 	enum thread_state expect = T_SLEEPING;
 
 	/* pairs with the fence in proc_kill_locked: either we see the kill
 	 * here, or the killer sees us SLEEPING and wakes us */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (!thread_killed(t))
+	if (!(intr ? thread_interrupted(t) : thread_killed(t)))
 		return false;
 	return __atomic_compare_exchange_n(&t->state, &expect, T_RUNNING, false,
 					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);

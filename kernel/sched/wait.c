@@ -21,6 +21,15 @@
  * sleeper becomes SLEEPING finds nothing to wake, so the sleeper checks
  * for one after it has become SLEEPING (sched_sleep_cancel) and then
  * does not sleep at all: no window where a kill is lost.
+ *
+ * Signals: the _intr sleeps (a system call's waits: console read,
+ * wait4, nanosleep, futex, sigsuspend) end also when a signal the
+ * thread may take is pending (thread_interrupted: its sig.sigpend
+ * word). The sleeper says so in sig.sleep_intr before it becomes
+ * SLEEPING; a sender sets sigpend, then (a full fence between) reads
+ * sleep_intr and wakes it - the same handshake as a kill's, so a signal
+ * is not lost either. A sender may see a stale sleep_intr and wake a
+ * killable sleep for nothing: every sleep rechecks its condition.
  */
 #include "arch/arch.h"
 #include "kernel/clock.h"
@@ -88,8 +97,18 @@ static void timer_leave(struct thread *t)
  * more (sched_sleep_cancel), so a kill that came just before we became
  * SLEEPING, and so found nothing to wake, is not lost either.
  */
-static int sleep_on(struct waitqueue *wq, struct spinlock *lk, bool killable,
-		    uint64_t deadline)
+enum sleep_mode { SLEEP_NOKILL, SLEEP_KILLABLE, SLEEP_INTR };
+
+/* Must a sleep of this mode end now? */
+static bool sleep_ended(struct thread *t, enum sleep_mode mode)
+{
+	if (mode == SLEEP_INTR)
+		return thread_interrupted(t);
+	return mode == SLEEP_KILLABLE && thread_killed(t);
+}
+
+static int sleep_on(struct waitqueue *wq, struct spinlock *lk,
+		    enum sleep_mode mode, uint64_t deadline)
 {
 	struct thread *t = current();
 	bool own = lk == &wq->lock, timed = deadline != UINT64_MAX;
@@ -99,6 +118,7 @@ static int sleep_on(struct waitqueue *wq, struct spinlock *lk, bool killable,
 	push_off();
 	if (!own)
 		spin_lock(&wq->lock);
+	WRITE_ONCE(t->sig.sleep_intr, mode == SLEEP_INTR);
 	thread_set_state(t, T_SLEEPING);
 	t->wq = wq;
 	list_push_back(&wq->waiters, &t->wq_link);
@@ -109,7 +129,7 @@ static int sleep_on(struct waitqueue *wq, struct spinlock *lk, bool killable,
 	if (timed)
 		timer_join(t, deadline);
 	spin_unlock(lk);
-	if (!killable || !sched_sleep_cancel(t)) {
+	if (mode == SLEEP_NOKILL || !sched_sleep_cancel(t, mode == SLEEP_INTR)) {
 		if (timed)
 			clock_arm_deadline(deadline);
 		schedule();
@@ -126,7 +146,7 @@ static int sleep_on(struct waitqueue *wq, struct spinlock *lk, bool killable,
 		}
 		spin_unlock(&wq->lock);
 	}
-	if (killable && thread_killed(t))
+	if (sleep_ended(t, mode))
 		err = -EINTR;
 	spin_lock(lk);
 	return err;
@@ -134,17 +154,22 @@ static int sleep_on(struct waitqueue *wq, struct spinlock *lk, bool killable,
 
 int wq_sleep(struct waitqueue *wq, struct spinlock *lk)
 {
-	return sleep_on(wq, lk, true, UINT64_MAX);
+	return sleep_on(wq, lk, SLEEP_KILLABLE, UINT64_MAX);
+}
+
+int wq_sleep_intr(struct waitqueue *wq, struct spinlock *lk)
+{
+	return sleep_on(wq, lk, SLEEP_INTR, UINT64_MAX);
 }
 
 void wq_sleep_nokill(struct waitqueue *wq)
 {
-	sleep_on(wq, &wq->lock, false, UINT64_MAX);
+	sleep_on(wq, &wq->lock, SLEEP_NOKILL, UINT64_MAX);
 }
 
 void wq_sleep_uninterruptible(struct waitqueue *wq, struct spinlock *lk)
 {
-	sleep_on(wq, lk, false, UINT64_MAX);
+	sleep_on(wq, lk, SLEEP_NOKILL, UINT64_MAX);
 }
 
 /* Wake up to max sleepers of wq, whose lock is held. */
@@ -189,23 +214,38 @@ int wq_wake_one_locked(struct waitqueue *wq)
 	return wq_wake_locked(wq, 1);
 }
 
-int sleep_until(uint64_t deadline)
+/* Sleep until the time counter reaches deadline; a wake for nothing
+ * (a stale sleep_intr seen by a sender) sleeps again. */
+static int sleep_until_mode(uint64_t deadline, enum sleep_mode mode)
 {
 	struct thread *t = current();
 
-	if (deadline <= arch_time_counter()) /* nothing to wait for */
-		return thread_killed(t) ? -EINTR : 0;
-	push_off();
-	/* SLEEPING before the timer can see us: it wakes us by state */
-	thread_set_state(t, T_SLEEPING);
-	timer_join(t, deadline);
-	if (!sched_sleep_cancel(t)) {
-		clock_arm_deadline(deadline);
-		schedule();
+	while (deadline > arch_time_counter()) {
+		push_off();
+		/* SLEEPING before the timer can see us: it wakes us by state */
+		WRITE_ONCE(t->sig.sleep_intr, mode == SLEEP_INTR);
+		thread_set_state(t, T_SLEEPING);
+		timer_join(t, deadline);
+		if (!sched_sleep_cancel(t, mode == SLEEP_INTR)) {
+			clock_arm_deadline(deadline);
+			schedule();
+		}
+		pop_off();
+		timer_leave(t);
+		if (sleep_ended(t, mode))
+			return -EINTR;
 	}
-	pop_off();
-	timer_leave(t);
-	return thread_killed(t) ? -EINTR : 0;
+	return sleep_ended(t, mode) ? -EINTR : 0;
+}
+
+int sleep_until(uint64_t deadline)
+{
+	return sleep_until_mode(deadline, SLEEP_KILLABLE);
+}
+
+int sleep_until_intr(uint64_t deadline)
+{
+	return sleep_until_mode(deadline, SLEEP_INTR);
 }
 
 int wq_sleep_until(struct waitqueue *wq, struct spinlock *lk,
@@ -214,7 +254,16 @@ int wq_sleep_until(struct waitqueue *wq, struct spinlock *lk,
 	assert(spin_holding(lk));
 	if (deadline <= arch_time_counter())
 		return thread_killed(current()) ? -EINTR : 0;
-	return sleep_on(wq, lk, true, deadline);
+	return sleep_on(wq, lk, SLEEP_KILLABLE, deadline);
+}
+
+int wq_sleep_until_intr(struct waitqueue *wq, struct spinlock *lk,
+			uint64_t deadline)
+{
+	assert(spin_holding(lk));
+	if (deadline <= arch_time_counter())
+		return thread_interrupted(current()) ? -EINTR : 0;
+	return sleep_on(wq, lk, SLEEP_INTR, deadline);
 }
 
 int sleep_ms(uint64_t ms)

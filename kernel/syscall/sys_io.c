@@ -10,6 +10,7 @@
 #include "mm/kmalloc.h"
 #include "mm/vmspace.h"
 #include "proc/proc.h"
+#include "signal/signal.h"
 #include "syscall/syscall.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
@@ -85,20 +86,26 @@ static bool fg_target_alive_locked(int pgid)
 	       (p && pgid > 0 && p->state == P_ALIVE && !(p->flags & PF_KERNEL));
 }
 
-/* TIOCSPGRP: only the foreground group (or anyone when there is none)
- * hands the console on, to a live group (or process, see above). */
+/* TIOCSPGRP: only the foreground group (or anyone when there is none,
+ * or a caller that ignores or blocks SIGTTOU, as Linux lets a shell take
+ * the console back) hands the console on, to a live group (or process,
+ * see above). */
 static int set_foreground(int pgid)
 {
 	struct proc *me = current()->proc;
 	int err;
 
+	bool ttou;
+
 	spin_lock(&proc_lock);
-	if (!console_may_control(me->pgid))
+	ttou = !console_may_control(me->pgid) &&
+	       signal_ignored_or_blocked(SIGTTOU);
+	if (!console_may_control(me->pgid) && !ttou)
 		err = -EPERM;
 	else if (!fg_target_alive_locked(pgid))
 		err = -ESRCH;
 	else
-		err = console_set_fg_locked(me->pgid, pgid);
+		err = console_set_fg_locked(ttou ? -1 : me->pgid, pgid);
 	spin_unlock(&proc_lock);
 	return err;
 }

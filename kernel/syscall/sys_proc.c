@@ -9,6 +9,7 @@
 #include "proc/clone.h"
 #include "proc/exec.h"
 #include "proc/proc.h"
+#include "signal/signal.h"
 #include "syscall/syscall.h"
 #include "uapi/errno.h"
 
@@ -57,7 +58,7 @@ SYSCALL(set_priority)
 
 SYSCALL(kill)
 {
-	return proc_kill((int)(int64_t)tf->a0, (int)(int64_t)tf->a1);
+	return signal_kill((int)(int64_t)tf->a0, (int)(int64_t)tf->a1);
 }
 
 /* clone(flags, stack, parent_tid, tls, child_tid): proc/clone.c */
@@ -127,16 +128,24 @@ SYSCALL(spawn)
 	return exec_common(tf, false);
 }
 
-/* wait4(pid, status, options, rusage): pid > 0 or -1; WNOHANG. */
+/* wait4(pid, status, options, rusage): pid > 0 that child, -1 any, 0
+ * the caller's group, < -1 group -pid; WNOHANG, WUNTRACED (a stopped
+ * child), WCONTINUED (a continued one). A signal ends the wait (-EINTR,
+ * or restarted under SA_RESTART). rusage: not filled. */
 SYSCALL(wait4)
 {
 	int pid = (int)(int64_t)tf->a0, status = 0, ret;
 
-	if (tf->a2 & ~(uint64_t)WNOHANG)
+	if (tf->a2 & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED))
 		return -EINVAL;
-	if (pid == 0 || pid < -1)
-		return -EINVAL; /* process groups: not supported */
-	ret = proc_wait(pid, &status, (int)tf->a2);
+	if (pid == INT32_MIN)
+		return -ESRCH; /* as Linux: -INT_MIN is no group */
+	if (pid == 0) {
+		spin_lock(&proc_lock);
+		pid = -current()->proc->pgid;
+		spin_unlock(&proc_lock);
+	}
+	ret = proc_wait(pid, &status, (int)tf->a2 | WAIT_SIGNALS);
 	if (ret > 0 && tf->a1 &&
 	    copy_to_user(current()->proc->vm, tf->a1, &status, sizeof(status)))
 		return -EFAULT; /* reaped all the same, as Linux does */

@@ -11,12 +11,12 @@
 #include "mm/vmspace.h"
 #include "proc/futex.h"
 #include "proc/proc.h"
+#include "signal/signal.h"
 #include "syscall/syscall.h"
 #include "uapi/errno.h"
 
 #define ROBUST_HEAD_SIZE 24 /* struct robust_list_head: next, offset, pending */
 #define CPUMASK_BYTES 8     /* Kite's mask: one 64-bit word (NCPU <= 64) */
-#define NSIG_MAX 64         /* signals are 1..64 */
 
 static struct vmspace *uvm(void)
 {
@@ -70,39 +70,11 @@ SYSCALL(get_robust_list)
 	return 0;
 }
 
-/*
- * A signal to one thread. Kite has no signals yet, so this is kill's
- * meaning, for the thread's whole process: SIGKILL, SIGTERM and SIGINT
- * end it (a fatal signal to one thread ends the group), 0 only checks;
- * another valid signal is -EINVAL, as kill() answers. tgid > 0: the
- * thread must belong to that process.
- */
-static long thread_kill(int tgid, int tid, int sig)
-{
-	struct thread *t;
-	struct proc *p;
-	long err = 0;
-
-	if (tid <= 0 || sig < 0 || sig > NSIG_MAX)
-		return -EINVAL;
-	if (sig != 0 && sig != SIGKILL && sig != SIGTERM && sig != SIGINT)
-		return -EINVAL;
-	spin_lock(&proc_lock);
-	t = thread_lookup_locked(tid);
-	p = t ? t->proc : NULL;
-	if (!t || (tgid > 0 && p->pid != tgid))
-		err = -ESRCH;
-	else if (p == init_proc || (p->flags & PF_KERNEL))
-		err = -EPERM;
-	else if (sig)
-		proc_kill_locked(p, sig);
-	spin_unlock(&proc_lock);
-	return err;
-}
-
+/* tkill(tid, sig), tgkill(tgid, tid, sig): a signal to one thread
+ * (signal/signal.c; SIGKILL still ends its whole process). */
 SYSCALL(tkill)
 {
-	return thread_kill(0, (int)(int64_t)tf->a0, (int)(int64_t)tf->a1);
+	return signal_tkill(0, (int)(int64_t)tf->a0, (int)(int64_t)tf->a1);
 }
 
 SYSCALL(tgkill)
@@ -111,7 +83,7 @@ SYSCALL(tgkill)
 
 	if (tgid <= 0)
 		return -EINVAL;
-	return thread_kill(tgid, (int)(int64_t)tf->a1, (int)(int64_t)tf->a2);
+	return signal_tkill(tgid, (int)(int64_t)tf->a1, (int)(int64_t)tf->a2);
 }
 
 /* The thread tid names for the affinity calls (0: the caller): a user

@@ -8,6 +8,7 @@
 #include "lib/string.h"
 #include "mm/vmspace.h"
 #include "proc/proc.h"
+#include "signal/signal.h"
 #include "syscall/syscall.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
@@ -30,8 +31,9 @@ static int timespec_to_ns(const struct kite_timespec *ts, uint64_t *ns)
 	return 0;
 }
 
-/* nanosleep(req, rem): a kill ends it early with -EINTR, and the time
- * left goes to rem if it is not NULL. */
+/* nanosleep(req, rem): a kill or a handled signal ends it early with
+ * -EINTR (never restarted by SA_RESTART, as Linux), and the time left
+ * goes to rem if it is not NULL. */
 SYSCALL(nanosleep)
 {
 	struct kite_timespec ts;
@@ -44,7 +46,7 @@ SYSCALL(nanosleep)
 	if (err)
 		return err;
 	deadline = clock_deadline_ns(ns);
-	if (!sleep_until(deadline))
+	if (!sleep_until_intr(deadline))
 		return 0;
 	now = arch_time_counter();
 	ns = deadline == UINT64_MAX ? UINT64_MAX
@@ -53,7 +55,7 @@ SYSCALL(nanosleep)
 	ts.tv_nsec = (int64_t)(ns % NSEC_PER_SEC);
 	if (tf->a1 && copy_to_user(uvm(), tf->a1, &ts, sizeof(ts)))
 		return -EFAULT;
-	return -EINTR;
+	return -ERESTARTNOHAND; /* -EINTR once a handler runs */
 }
 
 SYSCALL(clock_gettime)

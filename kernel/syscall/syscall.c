@@ -72,6 +72,18 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_kite_thread_exit] = sys_kite_thread_exit,
 	[SYS_pmo_app] = sys_pmo_app,
 	[SYS_kite_capstats] = sys_kite_capstats,
+	[SYS_rt_sigaction] = sys_rt_sigaction,
+	[SYS_rt_sigprocmask] = sys_rt_sigprocmask,
+	[SYS_rt_sigpending] = sys_rt_sigpending,
+	[SYS_rt_sigsuspend] = sys_rt_sigsuspend,
+	[SYS_rt_sigtimedwait] = sys_rt_sigtimedwait,
+	[SYS_rt_sigreturn] = sys_rt_sigreturn,
+	[SYS_sigaltstack] = sys_sigaltstack,
+	[SYS_setitimer] = sys_setitimer,
+	[SYS_getitimer] = sys_getitimer,
+	[SYS_ppoll] = sys_ppoll,
+	[SYS_rt_sigqueueinfo] = sys_rt_sigqueueinfo,
+	[SYS_rt_tgsigqueueinfo] = sys_rt_tgsigqueueinfo,
 };
 
 void syscall_dispatch(struct trapframe *tf)
@@ -79,6 +91,7 @@ void syscall_dispatch(struct trapframe *tf)
 	uint64_t nr = tf->a7;
 	long ret = -ENOSYS;
 
+	tf->orig_a0 = tf->a0; /* a restart after a signal needs it */
 	if (nr < NR_SYSCALLS && syscall_table[nr])
 		ret = syscall_table[nr](tf);
 	tf->a0 = (uint64_t)ret;

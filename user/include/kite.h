@@ -30,6 +30,8 @@
 #include "unistd.h"
 #include "sched.h"
 #include "thread.h"
+#include "signal.h"
+#include "setjmp.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -65,7 +65,7 @@ long futex(volatile uint32_t *uaddr, int op, uint32_t val,
 	   uint32_t val3);
 /* set_tid_address(2): the caller's tid. */
 pid_t set_tid_address(volatile int *tidptr);
-/* tkill(2), tgkill(2): kill's signals, to a thread's process. */
+/* tkill(2), tgkill(2): a signal to one thread (<signal.h>). */
 int tkill(pid_t tid, int sig);
 int tgkill(pid_t tgid, pid_t tid, int sig);
 

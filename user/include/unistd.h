@@ -16,7 +16,7 @@
 #include "uapi/kite.h" /* SIG*, TCGETS/TCSETS, struct kite_termios */
 #include "sys/types.h"
 
-#define SIGCHLD KITE_SIGCHLD /* 17, Linux's */
+/* SIGCHLD and the other signal numbers: uapi/signal.h */
 
 #define STDIN_FILENO 0
 #define STDOUT_FILENO 1

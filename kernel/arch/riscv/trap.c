@@ -5,8 +5,14 @@
  * thread is preempted if the scheduler asked for it. Any exception
  * taken in kernel mode is a kernel bug: it panics with the cause by name,
  * pc, stval, the registers and a backtrace. From user mode: an ecall is a
- * system call; any other exception ends only that process, with a
- * message and the matching signal in its wait status.
+ * system call; any other exception is a signal to the thread
+ * (signal_fault: SIGSEGV, SIGBUS, SIGILL, SIGTRAP with si_code and
+ * si_addr), which a handler may catch; without one the process ends
+ * with a message and that signal in its wait status. A fetch from
+ * SIGRETURN_ADDR is a handler returning (rt_sigreturn).
+ *
+ * The way back (arch_return_to_user) looks at the thread's sigpend
+ * word: when nothing is pending that costs one load and a branch.
  */
 #include "arch/csr.h"
 #include "arch/irq.h"
@@ -20,6 +26,7 @@
 #include "mm/vmspace.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
+#include "signal/signal.h"
 #include "syscall/syscall.h"
 
 static const char *const exception_names[] = {
@@ -85,11 +92,12 @@ void kernel_trap(struct trapframe *tf)
 }
 
 /* The user-mode exception that cause names: what to call it, and the
- * signal that ends the process. */
+ * signal (and si_code) it becomes. */
 static void user_fault(struct trapframe *tf, uint64_t cause)
 {
 	const char *what;
-	int sig;
+	int sig, code;
+	uint64_t addr = tf->stval;
 
 	switch (cause) {
 	case EXC_INST_MISALIGNED:
@@ -97,21 +105,27 @@ static void user_fault(struct trapframe *tf, uint64_t cause)
 	case EXC_STORE_MISALIGNED:
 		what = "bus error (misaligned access)";
 		sig = SIGBUS;
+		code = BUS_ADRALN;
 		break;
 	case EXC_ILLEGAL_INST:
 		what = "illegal instruction";
 		sig = SIGILL;
+		code = ILL_ILLOPC;
+		addr = tf->sepc;
 		break;
 	case EXC_BREAKPOINT:
 		what = "breakpoint";
 		sig = SIGTRAP;
+		code = TRAP_BRKPT;
+		addr = tf->sepc;
 		break;
-	default: /* access and page faults, and anything unknown */
+	default: /* access faults (PMP), and anything unknown */
 		what = "segmentation fault";
 		sig = SIGSEGV;
+		code = SEGV_ACCERR;
 		break;
 	}
-	proc_fault(what, NULL, sig, tf->stval, tf->sepc);
+	signal_fault(what, NULL, sig, code, addr, tf->sepc);
 }
 
 void user_trap(struct trapframe *tf)
@@ -125,6 +139,11 @@ void user_trap(struct trapframe *tf)
 		tf->sepc += 4;
 		arch_intr_on();
 		syscall_dispatch(tf);
+	} else if ((cause == EXC_INST_PAGE_FAULT || cause == EXC_INST_ACCESS) &&
+		   tf->sepc == SIGRETURN_ADDR) {
+		/* a handler returned (its ra): docs/SIGNALS.md */
+		arch_intr_on();
+		signal_return(tf);
 	} else if (cause == EXC_LOAD_PAGE_FAULT || cause == EXC_STORE_PAGE_FAULT ||
 		   cause == EXC_INST_PAGE_FAULT) {
 		/* faults may sleep (allocation, later disk I/O) */
@@ -145,20 +164,28 @@ void arch_return_to_user(struct trapframe *tf)
 {
 	struct thread *t = current();
 
+	/* the common case is one pass: nothing pending, with interrupts
+	 * off until sret, so nothing sent to us after the look is missed
+	 * (an IPI or a tick interrupts user mode and brings us back) */
 	for (;;) {
+		arch_intr_off();
+		cpu_irqoff_mark();
+		if (likely(!READ_ONCE(t->need_resched) && !thread_killed(t) &&
+			   !signal_pending(t)))
+			break;
 		arch_intr_on();
 		/* its group is ending, or another thread execs */
 		if (thread_killed(t))
 			thread_exit_killed();
+		if (signal_pending(t)) {
+			signal_deliver(tf);
+			continue; /* it may have slept (a stop) or been killed */
+		}
 		if (READ_ONCE(t->need_resched)) {
 			push_off();
 			schedule();
 			pop_off();
 		}
-		arch_intr_off();
-		cpu_irqoff_mark();
-		if (!READ_ONCE(t->need_resched) && !thread_killed(t))
-			break;
 	}
 	/* sret to user mode with interrupts enabled there */
 	tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE)) |

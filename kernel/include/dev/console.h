@@ -27,7 +27,7 @@ long console_read(char *buf, size_t n);
 /* The line discipline's flags (KITE_ICANON | KITE_ECHO | KITE_ISIG). */
 uint32_t console_get_lflag(void);
 void console_set_lflag(uint32_t lflag);
-/* The foreground process group (Ctrl-C), 0 if none. */
+/* The foreground process group (Ctrl-C, Ctrl-\, Ctrl-Z), 0 if none. */
 int console_get_fg(void);
 /* May a process of group caller_pgid act for the console's user (set the
  * foreground group, switch the scheduling class)? Yes if its group is
@@ -35,7 +35,8 @@ int console_get_fg(void);
 bool console_may_control(int caller_pgid);
 /* TIOCSPGRP: make pgid (a group with a live process: the caller checks,
  * holding proc_lock) the foreground group. 0 or -EPERM (see
- * console_may_control). */
+ * console_may_control; caller_pgid -1: a caller that ignores or blocks
+ * SIGTTOU, which may). */
 int console_set_fg_locked(int caller_pgid, int pgid);
 /* The last process of group pgid has ended: it is no longer foreground.
  * proc_lock held. */

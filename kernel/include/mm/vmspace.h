@@ -223,8 +223,10 @@ int vm_fault_locked(struct vmspace *vs, vaddr_t va, unsigned access,
  * the regions may change meanwhile. */
 int vm_fault(struct vmspace *vs, vaddr_t va, unsigned access);
 /* A page fault in user mode by the current process at va (pc, sp the
- * user's registers): serve it, or end the process with a message that
- * names the reason and the status of SIGSEGV (SIGKILL for OOM). */
+ * user's registers): serve it, or send the thread SIGSEGV (SEGV_MAPERR
+ * or SEGV_ACCERR) or SIGBUS, which its handler may catch; without one
+ * the process ends with a message that names the reason (SIGKILL for
+ * OOM). */
 void vm_user_fault(vaddr_t va, unsigned access, vaddr_t pc, vaddr_t sp);
 /* Words for a vm_fault_err of an access, for messages (buf may be
  * used). */

@@ -36,6 +36,7 @@
 #include "proc/pid.h"
 #include "sched/sched.h"
 #include "sched/stride.h"
+#include "signal/sigstate.h"
 #include "kernel/param.h"
 #include "uapi/kite.h"
 
@@ -106,8 +107,12 @@ struct thread {
 	uint64_t robust_list;    /* [owner; word reads by another thread of
 				  * its process: get_robust_list] its
 				  * set_robust_list head; 0: none */
+	bool stopped;            /* [atomic] asleep in its group's stop (ps
+				  * shows it stopped) */
 	int killed;              /* [atomic] this thread alone must end (an
 				  * execve in another thread of its process) */
+	struct thread_signal sig; /* signal/sigstate.h: mask, pending, the
+				   * alternate stack */
 	int (*entry)(void *);    /* [const] kernel thread function */
 	void *arg;               /* [const] */
 };
@@ -154,6 +159,10 @@ struct proc {
 	uint64_t faults;           /* [atomic] page faults served */
 	uint64_t cow_copies;       /* [atomic] pages copied because another
 				    * address space shared them */
+	struct proc_signal sig;    /* signal/sigstate.h: handlers, kill()'s
+				    * pending set, the group stop, the timer */
+	struct waitqueue stopped_wq; /* its threads wait here while the
+				    * group is stopped (siglock) */
 	/* last: proc_fields_init does not clear it */
 	struct kite_rlimit rlim[RLIM_NLIMITS]; /* [proc_lock; the process
 				    * itself may read a word without] unused
@@ -285,9 +294,14 @@ __attribute__((noreturn)) void proc_fault(const char *what, const char *why,
 struct proc *proc_oom_pick_locked(uint64_t *pages);
 /* Ask p to end with signal sig: wakes it if it sleeps. */
 void proc_kill_locked(struct proc *p, int sig);
-/* kill(2): pid > 0 one process, pid < -1 a process group. 0 or -ESRCH,
- * -EPERM (init, kernel threads), -EINVAL (unsupported signal). */
+/* kill(2) (signal_kill): pid > 0 one process, 0 the caller's group,
+ * -1 everyone, < -1 a process group. 0 or -ESRCH, -EPERM (init, kernel
+ * threads), -EINVAL (no such signal). */
 int proc_kill(int pid, int sig);
+/* Call fn(p, arg) for every process of group pgid (-1: every process)
+ * but except and the kernel's (pid 0), zombies too. proc_lock held. */
+void proc_for_each_locked(int pgid, void (*fn)(struct proc *, void *),
+			  void *arg, const struct proc *except);
 /* Has group pgid a live process other than except? proc_lock held. */
 bool proc_pgrp_alive_locked(int pgid, const struct proc *except);
 /* kill every process of group pgid; -ESRCH if there is none. */
@@ -305,7 +319,16 @@ static inline bool thread_killed(struct thread *t)
 	return proc_killed(t->proc) ||
 	       __atomic_load_n(&t->killed, __ATOMIC_ACQUIRE);
 }
+/* Must t's interruptible sleep end: a kill, or a signal it may take
+ * (sigpend)? */
+static inline bool thread_interrupted(struct thread *t)
+{
+	return thread_killed(t) ||
+	       __atomic_load_n(&t->sig.sigpend, __ATOMIC_ACQUIRE);
+}
 #define WAIT_FOREVER 0x40000000 /* kernel only (init): sleep even with no children */
+#define WAIT_SIGNALS 0x20000000 /* kernel only (wait4): a signal ends the
+				 * sleep (-ERESTARTSYS) */
 #define WEXITSTATUS(s) (((s) >> 8) & 0xff)
 /* Wait for a child (pid > 0: that one; -1: any) to exit; store its
  * status (Linux encoding: code << 8) in *status if not NULL. Returns its

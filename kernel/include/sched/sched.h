@@ -119,10 +119,11 @@ bool sched_wakeup(struct thread *t);
  * or another request at once. Interrupts off. */
 void sched_kick_thread(struct thread *t);
 /* t, the current thread, has just become SLEEPING (interrupts off, no
- * lock held): if its process has a kill pending, make it RUNNING again
- * and return true (the caller must not schedule); false if there is no
- * kill, or a waker has already queued it (the caller must schedule). */
-bool sched_sleep_cancel(struct thread *t);
+ * lock held): if its process has a kill pending (or, intr, a signal it
+ * may take: thread_interrupted), make it RUNNING again and return true
+ * (the caller must not schedule); false if there is none, or a waker
+ * has already queued it (the caller must schedule). */
+bool sched_sleep_cancel(struct thread *t, bool intr);
 /* n timer ticks on this hart (interrupts off). */
 void sched_tick(unsigned n);
 /* After a trap: switch if the current thread was asked to. */
@@ -171,6 +172,11 @@ void wq_sleep_uninterruptible(struct waitqueue *wq, struct spinlock *lk);
  * -EINTR if the process has a kill pending. */
 int wq_sleep_until(struct waitqueue *wq, struct spinlock *lk,
 		   uint64_t deadline);
+/* The same two ended also by a signal the thread may take (system
+ * calls' waits: they return -EINTR, or restart, docs/SIGNALS.md). */
+int wq_sleep_intr(struct waitqueue *wq, struct spinlock *lk);
+int wq_sleep_until_intr(struct waitqueue *wq, struct spinlock *lk,
+			uint64_t deadline);
 /* Wake every sleeper / the first sleeper; returns how many woke. */
 int wq_wake_all(struct waitqueue *wq);
 int wq_wake_one(struct waitqueue *wq);
@@ -181,6 +187,8 @@ int wq_wake_one_locked(struct waitqueue *wq);
  * killed), with no spinning: woken by this hart's timer at the deadline.
  * 0, or -EINTR if a kill ended it early. */
 int sleep_until(uint64_t deadline);
+/* sleep_until ended also by a signal the thread may take. */
+int sleep_until_intr(uint64_t deadline);
 /* The same for ms milliseconds from now (saturating: never wraps). */
 int sleep_ms(uint64_t ms);
 void sleep_timers_init(void);

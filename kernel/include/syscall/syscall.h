@@ -56,6 +56,19 @@ SYSCALL(clock_gettime);
 SYSCALL(gettimeofday);
 SYSCALL(times);
 SYSCALL(uname);
+/* signal/sys_signal.c */
+SYSCALL(rt_sigaction);
+SYSCALL(rt_sigprocmask);
+SYSCALL(rt_sigpending);
+SYSCALL(rt_sigsuspend);
+SYSCALL(rt_sigtimedwait);
+SYSCALL(rt_sigreturn);
+SYSCALL(sigaltstack);
+SYSCALL(setitimer);
+SYSCALL(getitimer);
+SYSCALL(ppoll);
+SYSCALL(rt_sigqueueinfo);
+SYSCALL(rt_tgsigqueueinfo);
 /* sys_thread.c */
 SYSCALL(set_tid_address);
 SYSCALL(futex);

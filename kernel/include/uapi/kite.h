@@ -16,6 +16,7 @@
 
 /* clone flags and futex operations (Linux values) */
 #include "uapi/sched.h"
+#include "uapi/signal.h" /* signal numbers, sigaction, the frame */
 #define KITE_SIGCHLD 17
 
 /* wait4 options and status encoding (Linux) */
@@ -67,9 +68,13 @@ struct kite_utsname {
 };
 
 /* SYS_kite_procs: one entry per thread */
+#define KITE_STATE_STOPPED 5
+
 struct kite_procinfo {
 	int32_t pid, ppid, tid;
-	int32_t state;       /* 0 uninit 1 runnable 2 running 3 sleeping 4 zombie */
+	int32_t state;       /* 0 uninit 1 runnable 2 running 3 sleeping 4 zombie
+			      * 5 stopped (KITE_STATE_STOPPED: asleep in its
+			      * process's group stop, SIGSTOP and the like) */
 	int32_t hart;
 	int32_t prio;
 	uint32_t pass;

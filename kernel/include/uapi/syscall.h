@@ -12,6 +12,7 @@
 #define SYS_ioctl 29
 #define SYS_read 63
 #define SYS_write 64
+#define SYS_ppoll 73
 #define SYS_exit 93
 #define SYS_exit_group 94
 #define SYS_set_tid_address 96
@@ -19,6 +20,8 @@
 #define SYS_set_robust_list 99
 #define SYS_get_robust_list 100
 #define SYS_nanosleep 101
+#define SYS_getitimer 102
+#define SYS_setitimer 103
 #define SYS_clock_gettime 113
 #define SYS_sched_setaffinity 122
 #define SYS_sched_getaffinity 123
@@ -26,6 +29,14 @@
 #define SYS_kill 129
 #define SYS_tkill 130
 #define SYS_tgkill 131
+#define SYS_sigaltstack 132
+#define SYS_rt_sigsuspend 133
+#define SYS_rt_sigaction 134
+#define SYS_rt_sigprocmask 135
+#define SYS_rt_sigpending 136
+#define SYS_rt_sigtimedwait 137
+#define SYS_rt_sigqueueinfo 138
+#define SYS_rt_sigreturn 139
 #define SYS_set_priority 140
 #define SYS_times 153
 #define SYS_uname 160
@@ -42,6 +53,7 @@
 #define SYS_execve 221
 #define SYS_mmap 222
 #define SYS_mprotect 226
+#define SYS_rt_tgsigqueueinfo 240
 #define SYS_madvise 233
 #define SYS_wait4 260
 #define SYS_prlimit64 261

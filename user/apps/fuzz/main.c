@@ -15,9 +15,10 @@
  * small integers, -1, huge values, NULL, kernel addresses, unmapped and
  * barely mapped user addresses. Calls that would block or end the
  * fuzzer (exit, a console read, a blocking wait or futex wait, long
- * sleeps, a kill) or multiply it (clone, spawn) get tamer arguments
- * instead of being
- * skipped; the memory calls' user addresses are moved into the arena
+ * sleeps, a kill or any signal sent, a timer's SIGALRM, a handler put
+ * where faults would run it) or multiply it (clone, spawn) get tamer
+ * arguments; rt_sigsuspend and rt_sigreturn (which loads registers from
+ * the stack) are skipped; the memory calls' user addresses are moved into the arena
  * (vm.c), so that the fuzzer's own code, data and stack stay mapped.
  *
  * One operation in four works on memory (vm_op): mmap (MAP_FIXED or
@@ -158,8 +159,26 @@ static void one_call(void)
 		a[2] = WNOHANG;
 		break;
 	case SYS_kill:
-		if (a[1] == SIGKILL || a[1] == SIGTERM || a[1] == SIGINT)
-			a[1] = 0; /* probe: end nobody (other signals: -EINVAL) */
+		a[1] = 0; /* probe: stop or end nobody (every signal is real) */
+		break;
+	case SYS_rt_sigqueueinfo:
+		a[1] = 0;
+		break;
+	case SYS_rt_tgsigqueueinfo:
+		a[2] = 0;
+		break;
+	case SYS_rt_sigsuspend: /* would wait for a signal for ever */
+	case SYS_rt_sigreturn:  /* would load registers from the stack */
+		return;
+	case SYS_rt_sigtimedwait:
+	case SYS_ppoll:
+		a[2] = (long)&no_wait; /* never block */
+		break;
+	case SYS_rt_sigaction:
+		a[1] = 0; /* look only: a random handler would run on a fault */
+		break;
+	case SYS_setitimer:
+		a[1] = 0; /* NULL: disarm (a SIGALRM would end the fuzzer) */
 		break;
 	case SYS_clone:
 	case SYS_spawn:

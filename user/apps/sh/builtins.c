@@ -8,9 +8,9 @@ static const char *state_name(int s)
 {
 	/* the kernel's names (its Ctrl-P dump prints the same) */
 	static const char *const names[] = { "uninit", "runnable", "running",
-					     "sleeping", "zombie" };
+					     "sleeping", "zombie", "stopped" };
 
-	return s >= 0 && s < 5 ? names[s] : "?";
+	return s >= 0 && s < (int)ARRAY_SIZE(names) ? names[s] : "?";
 }
 
 /* A size in bytes for people, as ps -h would: "0", "640K", "1023K",

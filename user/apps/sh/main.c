@@ -6,8 +6,12 @@
  * built-in (builtins.c) or an app by name with its arguments; "&" at the
  * end runs it in the background. A job is spawned in a process group of
  * its own and made the console's foreground group, with the console back
- * in canonical mode, so Ctrl-C ends the job and not the shell. Finished
- * background jobs are reported before the next prompt.
+ * in canonical mode, so Ctrl-C (SIGINT) and Ctrl-\ (SIGQUIT) end the job
+ * and not the shell, and Ctrl-Z (SIGTSTP) stops it: the shell says so and
+ * takes the console back (with SIGTTOU blocked, as a shell must); "kill
+ * PID 9" ends a stopped job, "kill PID 18" (SIGCONT) lets it run in the
+ * background. Finished background jobs are reported before the next
+ * prompt.
  *
  * Leaving: `exit [N]` powers Kite off with status N (0..255; a word that
  * is not a number is refused). Ctrl-D on an empty line is easy to type
@@ -28,9 +32,18 @@ void console_mode(uint32_t lflag)
 	}
 }
 
+/* Make group pgid the console's foreground group. SIGTTOU is blocked
+ * meanwhile: the shell may be in the background (its job stopped), and
+ * Linux lets such a process take the console only if it ignores or
+ * blocks SIGTTOU. Its jobs start with the mask of the moment they are
+ * spawned, so they never inherit the block. */
 void set_foreground(int pgid)
 {
+	sigset_t ttou = 1UL << (SIGTTOU - 1), old;
+
+	sigprocmask(SIG_BLOCK, &ttou, &old);
 	ioctl(0, TIOCSPGRP, &pgid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 static void report_status(int pid, int status, bool background)
@@ -61,10 +74,15 @@ void run(char **argv, bool background)
 	}
 	set_foreground(pid);
 	console_mode(KITE_ICANON | KITE_ECHO | KITE_ISIG);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while (waitpid(pid, &status, WUNTRACED) < 0 && errno == EINTR)
 		;
 	console_mode(0);
 	set_foreground(getpid());
+	if (WIFSTOPPED(status)) { /* Ctrl-Z: the job waits, stopped */
+		printf("[%d] stopped\n", pid);
+		last_status = 128 + WSTOPSIG(status);
+		return;
+	}
 	last_status = WIFSIGNALED(status) ? 128 + WTERMSIG(status)
 					  : WEXITSTATUS(status);
 	report_status(pid, status, false);

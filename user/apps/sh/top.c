@@ -103,9 +103,9 @@ fail:
 static const char *state_short(int s)
 {
 	static const char *const names[] = { "uninit", "runnable", "running",
-					     "sleeping", "zombie" };
+					     "sleeping", "zombie", "stopped" };
 
-	return s >= 0 && s < 5 ? names[s] : "?";
+	return s >= 0 && s < (int)ARRAY_SIZE(names) ? names[s] : "?";
 }
 
 /* Does x come before y: more CPU, then the smaller pid? */

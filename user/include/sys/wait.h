@@ -2,8 +2,9 @@
  * sys/wait.h - waiting for child processes, and the status encoding.
  *
  * Statuses are Linux's: exit(code) gives (code & 0xff) << 8; death by
- * signal sig gives sig (uapi/kite.h W_EXITCODE). WNOHANG comes from there
- * too.
+ * signal sig gives sig (uapi/kite.h W_EXITCODE), with 0x80 if it dumps
+ * core by default; a stop 0x7f | sig << 8 (WUNTRACED), a continue 0xffff
+ * (WCONTINUED). The options come from uapi/kite.h and uapi/signal.h.
  */
 #ifndef KITE_USER_SYS_WAIT_H
 #define KITE_USER_SYS_WAIT_H
@@ -18,6 +19,10 @@
 #define WTERMSIG(s) ((s) & 0x7f)
 #define WIFEXITED(s) (WTERMSIG(s) == 0)
 #define WIFSIGNALED(s) (WTERMSIG(s) != 0 && WTERMSIG(s) != 0x7f)
+#define WCOREDUMP(s) (((s) & WCOREFLAG) != 0)
+#define WIFSTOPPED(s) (((s) & 0xff) == 0x7f)
+#define WSTOPSIG(s) WEXITSTATUS(s)
+#define WIFCONTINUED(s) ((s) == W_CONTINUED)
 
 struct rusage; /* never filled by Kite: pass NULL */
 

@@ -4,7 +4,28 @@
 #ifndef KITE_ARCH_TRAP_H
 #define KITE_ARCH_TRAP_H
 
+#include "arch/csr.h"
 #include "arch/trapframe.h"
+
+/* For signal delivery (signal/deliver.c): did the thread enter the
+ * kernel by a system call? Run it again (the ecall once more, with its
+ * first argument back)? Forget it was one (rt_sigreturn: the restored
+ * a0 is a value, never an error to restart)? */
+static inline bool arch_tf_syscall(const struct trapframe *tf)
+{
+	return tf->scause == EXC_ECALL_U;
+}
+
+static inline void arch_tf_syscall_again(struct trapframe *tf)
+{
+	tf->a0 = tf->orig_a0;
+	tf->sepc -= 4; /* ecall is 4 bytes */
+}
+
+static inline void arch_tf_syscall_forget(struct trapframe *tf)
+{
+	tf->scause = ~0UL;
+}
 
 void kernel_trap(struct trapframe *tf);
 void user_trap(struct trapframe *tf);

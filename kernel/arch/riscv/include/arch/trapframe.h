@@ -29,7 +29,8 @@ struct trapframe {
 	uint64_t t3, t4, t5, t6;
 	uint64_t sepc, sstatus, scause, stval;
 	uint64_t kernel_tp; /* user traps: this hart's struct cpu, set on return */
-	uint64_t pad;
+	uint64_t orig_a0;   /* a system call's first argument (a0 gets the
+			     * result): a restart puts it back */
 };
 
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe layout");

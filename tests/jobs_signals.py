@@ -1,0 +1,75 @@
+#!/usr/bin/python3
+"""tests/run.py's jobs for signals (docs/SIGNALS.md).
+
+  sigtests[cpus=N]  user/apps/sigtests/ as init, like usertests: every
+                    signal call's success and error paths, delivery
+                    order, masks, nesting, the flags, faults caught and
+                    siglongjmp'd out of, sigaltstack on a stack overflow,
+                    EINTR and SA_RESTART, stop and continue, SIGCHLD,
+                    timers, signals racing exits; each "ok NAME" or
+                    "FAIL NAME" line a check, and every frame back
+  shell/signals     the console's job control, kernel side: Ctrl-Z stops
+                    a foreground job (the shell gets the console back),
+                    kill ends the stopped job, Ctrl-\\ quits one, and a
+                    background job that reads the console stops
+                    (SIGTTIN) instead of taking the shell's input
+"""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu_run  # noqa: E402
+from checks import Check, qemu_outcome, why_run_failed  # noqa: E402
+from jobs_user import USERTESTS_RE, USERTESTS_TIMEOUT  # noqa: E402
+
+SIGTESTS_SUM_RE = re.compile(r"^sigtests: (\d+) passed, (\d+) failed$", re.M)
+
+
+def sigtests_job(cpus):
+    """init="sigtests --harts=N": a check per ok/FAIL line, one for the
+    summary (which needs the frames check to pass)."""
+    name = "sigtests[cpus=%d]" % cpus
+    res = qemu_run.run(cpus, "128M", 'init="sigtests --harts=%d"' % cpus,
+                       USERTESTS_TIMEOUT)
+    checks = [Check("%s/%s" % (name, m.group(2)), m.group(1) == "ok",
+                    m.group(4) or "", m.group(3) or "")
+              for m in USERTESTS_RE.finditer(res.output)]
+    summary = SIGTESTS_SUM_RE.search(res.output)
+    if res.status == 0 and summary and summary.group(2) == "0":
+        checks.append(Check(name, True, note="%s passed, %.1f s"
+                            % (summary.group(1), res.seconds)))
+    else:
+        checks.append(Check(name, False, (summary.group(0) if summary else
+                                          why_run_failed(res) +
+                                          "; no summary") +
+                            "; exit status %s" % res.status))
+    return qemu_outcome(checks, res)
+
+
+def shell_signals_job(console_session, prompt):
+    """Ctrl-Z, kill of a stopped job, Ctrl-\\, SIGTTIN of a background
+    reader; the shell keeps the console throughout. The signal keys are
+    typed once "spin fg" says the console is its (else they could reach
+    the shell's raw-mode editor first)."""
+    p = prompt
+    return console_session("shell/signals", 2, [
+        ("spin fg\r", [r"spin: in the foreground"]),
+        ("\x1a", [r"\^Z", r"\[(\d+)\] stopped", p]),
+        ("ps\r", [r"\n\s+\d+\s+2 stopped\s+spin", p]),
+        ("kill 3 9\r", [p]),
+        ("\r", [r"\[done\] 3: killed by signal 9", p]),
+        ("spin fg\r", [r"spin: in the foreground"]),
+        ("\x1c", [r"\^\\", r"killed by signal 3", p]),
+        ("fact &\r", [r"\[(\d+)\]", p]),
+        ("hello\r", [r"Hello, Kite!", p]),
+        ("ps\r", [r"\n\s+\d+\s+2 stopped\s+fact", p]),
+        ("spin fg\r", [r"spin: in the foreground"]),
+        ("\x03", [r"\^C", r"killed by signal 2", p])])
+
+
+def jobs(console_session, prompt):
+    """(name, function, args) of every job here, for run.py."""
+    js = [("sigtests[cpus=%d]" % n, sigtests_job, (n,)) for n in (1, 4)]
+    js.append(("shell/signals", shell_signals_job, (console_session, prompt)))
+    return js
