@@ -173,8 +173,10 @@ host-test: $(HOST_BINS)
 
 # Extra apps for APPS_EXTRA (tests/extra/build.sh): static_hello, built
 # without the user library, and malformed ELFs the loader must refuse.
+# tests/linux/build.sh adds the Linux suite, lx_NAME (static glibc).
 extra: $(UB)/hello.elf
 	$(Q)TOOLPREFIX=$(TOOLPREFIX) PYTHON=$(PYTHON) sh tests/extra/build.sh $(B)/extra
+	$(Q)sh tests/linux/build.sh $(B)/extra
 
 # The kernel under test embeds the extra apps (usertests, static_hello).
 test: ensure-deps

@@ -58,9 +58,12 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   thtests[cpus=N]/X  user/apps/thtests/ as init, like usertests: threads
                     and futexes (docs/THREADS.md); thtests/timing: its
                     timed waits under -icount, within a tick
-  threads[cpus=N], prodcons[cpus=N], pthreads[cpus=N]
-                    the thread apps and a static glibc pthreads program
-                    (as under qemu-riscv64-static): tests/jobs_threads.py
+  threads[cpus=N], prodcons[cpus=N]
+                    the thread apps: tests/jobs_threads.py
+  linux[qemu-user], linux[cpus=N]/lx_NAME
+                    the Linux suite (tests/linux/, static glibc programs)
+                    on Kite on 1 and 4 harts, compared with
+                    qemu-riscv64-static: tests/jobs_linux.py
   rtests[cpus=N]/X  user/apps/rtests.c as init, like usertests: limits,
                     doomed memory requests, page tables freed, huge
                     sleeps, the console's foreground group
@@ -134,7 +137,8 @@ from jobs_harness import (harness_killed_job,  # noqa: E402
                           harness_qemu_run_killed_job,
                           harness_run_timeout_job)
 from jobs_threads import (failalloc_thtests_job, prodcons_job,  # noqa: E402
-                          pthreads_job, threads_job, timing_job)
+                          threads_job, timing_job)
+import jobs_linux  # noqa: E402
 from jobs_user import (FUZZ_SEEDS, STRESS, failalloc_usertests_job,  # noqa: E402
                        fpcheck_job, fuzz_job, static_hello_job, stress_job,
                        SWAP_POLICIES, swaptests_job, usermem_job,
@@ -604,7 +608,7 @@ def jobs(quick):
     js.append(("thtests/timing", timing_job, ()))
     js += [("threads[cpus=%d]" % n, threads_job, (n,)) for n in (1, 4)]
     js += [("prodcons[cpus=%d]" % n, prodcons_job, (n,)) for n in (1, 4)]
-    js += [("pthreads[cpus=%d]" % n, pthreads_job, (n,)) for n in (1, 4)]
+    js += jobs_linux.jobs()
     js += [("vmtests[cpus=%d]" % n, usertests_job, (n, "vmtests"))
            for n in ((4,) if quick else (1, 4))]
     js += [("captests[cpus=%d]" % n, usertests_job, (n, "captests"))

@@ -72,6 +72,12 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_kite_thread_exit] = sys_kite_thread_exit,
 	[SYS_pmo_app] = sys_pmo_app,
 	[SYS_kite_capstats] = sys_kite_capstats,
+	[SYS_fstat] = sys_fstat,
+	[SYS_newfstatat] = sys_newfstatat,
+	[SYS_readlinkat] = sys_readlinkat,
+	[SYS_openat] = sys_openat,
+	[SYS_lseek] = sys_lseek,
+	[SYS_getcwd] = sys_getcwd,
 };
 
 void syscall_dispatch(struct trapframe *tf)

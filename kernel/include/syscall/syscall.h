@@ -65,6 +65,15 @@ SYSCALL(tkill);
 SYSCALL(tgkill);
 SYSCALL(sched_setaffinity);
 SYSCALL(sched_getaffinity);
+/* sys_fd.c: descriptors and paths without a file system (docs/LINUX.md) */
+SYSCALL(fstat);
+SYSCALL(newfstatat);
+SYSCALL(readlinkat);
+SYSCALL(openat);
+SYSCALL(lseek);
+SYSCALL(getcwd);
+/* ioctl TIOCGWINSZ/TIOCSWINSZ (req) on the console: 0 or -EFAULT */
+long tty_winsize_ioctl(uint64_t req, uint64_t uarg);
 /* sys_kite.c */
 SYSCALL(kite_apps);
 SYSCALL(kite_procs);

@@ -1,16 +1,13 @@
 /*
- * pthreads.c - a static glibc program using POSIX threads, built OUTSIDE
- * Kite's library (tests/extra/build.sh):
- *
- *	riscv64-linux-gnu-gcc -static -O2 -pthread pthreads.c
+ * pthreads.c - lx_pthreads: a static glibc program using POSIX threads
+ * (tests/linux/README.md; built by tests/linux/build.sh).
  *
  * glibc's pthread_create clones with CLONE_VM | CLONE_FS | CLONE_FILES |
  * CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS |
  * CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID, sets up TLS through tp,
  * and its mutexes, condition variables and joins are futexes (private
  * ones, FUTEX_WAIT_BITSET with CLOCK_REALTIME, and the non-private
- * CLEARTID wait of pthread_join). tests/run.py runs it on Kite and
- * under qemu-riscv64-static and compares the "pthreads: ..." lines:
+ * CLEARTID wait of pthread_join). It prints:
  *
  *	pthreads: counter 40000
  *	pthreads: tls 4 threads, each its own
