@@ -20,6 +20,10 @@ compared.
                         must be the host's; a difference is shown as a
                         short diff
   linux[cpus=N]         lxrun ran every program and exited 0
+  linux/unknown_calls   booted with log=debug: lx_files' calls that no
+                        kernel has (244 twice, 1000) are named once each
+                        ("pid N (lx_files): unknown system call 244 (not
+                        a Linux call)") and the program goes on
 
 Both sides get the same argv (argv[0] = lx_NAME, then the program's
 "lx-args:" line) and the same environment (ENV), and run in a directory
@@ -265,7 +269,36 @@ def kite_job(cpus):
     return out
 
 
+UNKNOWN_RE = re.compile(r"pid (\d+) \(lx_files\): unknown system call (\d+) "
+                        r"\(([^)]*)\)")
+
+
+def unknown_calls_job():
+    """log=debug: lx_files' calls 244 (twice) and 1000 are named once
+    each, with Linux's name or "not a Linux call", and lx_files goes on
+    to its end (exit 0)."""
+    name = "linux/unknown_calls"
+    why = missing()
+    if why:
+        return Outcome([Check(name, False, why)])
+    steps = [("lxrun: ready\n", "env\t%s\nrun\tlx_files\n" % "\t".join(ENV)),
+             ("\n@@lxrun end lx_files ", "quit\n")]
+    res = qemu_run.run(2, "128M", 'init="lxrun" log=debug', BOOT_TIMEOUT,
+                       input_script=steps)
+    told = [(m.group(2), m.group(3)) for m in UNKNOWN_RE.finditer(res.output)]
+    ended = re.search(END_RE % "lx_files", res.output)
+    want = [("244", "not a Linux call"), ("1000", "not a Linux call")]
+    if sorted(told) != sorted(want):
+        bad = "told %r, want %r" % (told, want)
+    elif not ended or ended.group(1) != "exit 0":
+        bad = "lx_files: %s" % (ended.group(1) if ended else "no end line")
+    else:
+        bad = ""
+    return qemu_outcome([Check(name, not bad, bad)], res)
+
+
 def jobs():
     """(name, function, args) for tests/run.py."""
     return ([("linux[qemu-user]", qemu_user_job, ())] +
-            [("linux[cpus=%d]" % n, kite_job, (n,)) for n in (1, 4)])
+            [("linux[cpus=%d]" % n, kite_job, (n,)) for n in (1, 4)] +
+            [("linux/unknown_calls", unknown_calls_job, ())])

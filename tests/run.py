@@ -589,7 +589,8 @@ def lint_job():
 # ---- driver ----------------------------------------------------------------
 
 HOST_TESTS = ("printf", "fdt", "fdt_virtio", "buddy", "kmalloc", "heap", "pid", "elf",
-              "virtq", "swap_slots", "cap_slots")  # as in the Makefile
+              "virtq", "swap_slots", "cap_slots",
+              "chacha", "iovec")  # as in the Makefile
 
 
 def jobs(quick):
