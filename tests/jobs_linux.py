@@ -20,6 +20,11 @@ compared.
                         must be the host's; a difference is shown as a
                         short diff
   linux[cpus=N]         lxrun ran every program and exited 0
+  lxtests[cpus=N]/X     user/apps/lxtests.c as init on 1 and 4 harts,
+                        like usertests: the error paths of the Linux
+                        calls (bad pointers, descriptors, sizes, flags),
+                        CPU clocks of other processes, execve's argument
+                        limits from every hart; every frame back
   linux/unknown_calls   booted with log=debug: lx_files' calls that no
                         kernel has (244 twice, 1000) are named once each
                         ("pid N (lx_files): unknown system call 244 (not
@@ -49,6 +54,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu_run  # noqa: E402
 from checks import Check, Outcome, qemu_outcome, why_run_failed  # noqa: E402
+from jobs_user import usertests_job  # noqa: E402
 
 LINUX_SRC = os.path.join(qemu_run.ROOT, "tests", "linux")
 BIN_DIR = os.path.join(qemu_run.BUILD, "extra")
@@ -301,4 +307,6 @@ def jobs():
     """(name, function, args) for tests/run.py."""
     return ([("linux[qemu-user]", qemu_user_job, ())] +
             [("linux[cpus=%d]" % n, kite_job, (n,)) for n in (1, 4)] +
-            [("linux/unknown_calls", unknown_calls_job, ())])
+            [("linux/unknown_calls", unknown_calls_job, ())] +
+            [("lxtests[cpus=%d]" % n, usertests_job, (n, "lxtests"))
+             for n in (1, 4)])

@@ -87,7 +87,8 @@ void random_bytes(void *out, size_t n)
 
 /* getrandom(buf, count, flags): count bytes (at most MAX_RW_COUNT); a
  * kill pending stops a long request between 4 KiB pieces with the
- * bytes given so far; a fault after some bytes returns those. */
+ * bytes given so far; a fault after some bytes returns those (to the
+ * first page that could not be written). */
 SYSCALL(getrandom)
 {
 	struct vmspace *vm = current()->proc->vm;
@@ -111,6 +112,12 @@ SYSCALL(getrandom)
 
 		chacha_rng_fill(&mine, chunk, k);
 		if (copy_to_user(vm, buf + done, chunk, k)) {
+			/* the bytes before the page that faulted, as Linux
+			 * counts them */
+			size_t head = PAGE_SIZE - ((buf + done) & PAGE_MASK);
+
+			if (head < k && !copy_to_user(vm, buf + done, chunk, head))
+				done += head;
 			ret = done ? 0 : -EFAULT;
 			break;
 		}
