@@ -24,6 +24,11 @@ if ! _=$(command -v "$cc" 2>&1); then
 	echo "build.sh: no $cc: tests/linux not built (run make deps)" >&2
 	exit 0
 fi
+libc=$("$cc" -print-file-name=libc.a)
+if [ ! -f "$libc" ]; then
+	echo "build.sh: no static glibc for $cc: tests/linux not built (run make deps)" >&2
+	exit 0
+fi
 tmp="$out/.tmp-linux"
 rm -rf "$tmp"
 mkdir -p "$tmp"
