@@ -25,6 +25,9 @@ compared.
                         calls (bad pointers, descriptors, sizes, flags),
                         CPU clocks of other processes, execve's argument
                         limits from every hart; every frame back
+  failalloc/lxtests[cpus=N,seed=S]
+                        lxtests with allocations failing at random: no
+                        panic or hang, a summary, every frame back
   linux/unknown_calls   booted with log=debug: lx_files' calls that no
                         kernel has (244 twice, 1000) are named once each
                         ("pid N (lx_files): unknown system call 244 (not
@@ -54,7 +57,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu_run  # noqa: E402
 from checks import Check, Outcome, qemu_outcome, why_run_failed  # noqa: E402
-from jobs_user import usertests_job  # noqa: E402
+from checks import PANIC_RE  # noqa: E402
+from jobs_user import (FAILALLOC_N, USERTESTS_SUM_RE,  # noqa: E402
+                       USERTESTS_TIMEOUT, usertests_job)
 
 LINUX_SRC = os.path.join(qemu_run.ROOT, "tests", "linux")
 BIN_DIR = os.path.join(qemu_run.BUILD, "extra")
@@ -303,10 +308,34 @@ def unknown_calls_job():
     return qemu_outcome([Check(name, not bad, bad)], res)
 
 
+def failalloc_lxtests_job(cpus, seed):
+    """lxtests with 1 in FAILALLOC_N allocations failing: the argument
+    lists' frames, getrandom, readv/writev and the rest fail cleanly -
+    no panic, no hang, a summary, every frame back."""
+    name = "failalloc/lxtests[cpus=%d,seed=%d]" % (cpus, seed)
+    res = qemu_run.run(cpus, "128M", 'init="lxtests --harts=%d" '
+                       'failalloc=%d,%d' % (cpus, FAILALLOC_N, seed),
+                       USERTESTS_TIMEOUT)
+    summary = USERTESTS_SUM_RE.search(res.output)
+    frames = re.search(r"^(ok|FAIL) frames\b.*$", res.output, re.M)
+    if PANIC_RE.search(res.output) or res.timed_out or not summary:
+        bad = why_run_failed(res) + ("" if summary else "; no summary")
+    elif res.status not in (0, 1):
+        bad = "exit status %s" % res.status
+    elif not frames or frames.group(1) != "ok":
+        bad = frames.group(0) if frames else "no frames line"
+    else:
+        bad = ""
+    note = summary.group(0) if summary and not bad else ""
+    return qemu_outcome([Check(name, not bad, bad, note)], res)
+
+
 def jobs():
     """(name, function, args) for tests/run.py."""
     return ([("linux[qemu-user]", qemu_user_job, ())] +
             [("linux[cpus=%d]" % n, kite_job, (n,)) for n in (1, 4)] +
             [("linux/unknown_calls", unknown_calls_job, ())] +
             [("lxtests[cpus=%d]" % n, usertests_job, (n, "lxtests"))
-             for n in (1, 4)])
+             for n in (1, 4)] +
+            [("failalloc/lxtests[cpus=%d]" % n, failalloc_lxtests_job,
+              (n, 40 + n)) for n in (1, 4)])

@@ -60,10 +60,13 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
                     timed waits under -icount, within a tick
   threads[cpus=N], prodcons[cpus=N]
                     the thread apps: tests/jobs_threads.py
-  linux[qemu-user], linux[cpus=N]/lx_NAME
+  linux[qemu-user], linux[cpus=N]/lx_NAME, linux/unknown_calls,
+  lxtests[cpus=N]/X, failalloc/lxtests[cpus=N,seed=S]
                     the Linux suite (tests/linux/, static glibc programs)
                     on Kite on 1 and 4 harts, compared with
-                    qemu-riscv64-static: tests/jobs_linux.py
+                    qemu-riscv64-static; the Linux calls' error paths
+                    (user/apps/lxtests.c), also with allocations failing:
+                    tests/jobs_linux.py
   rtests[cpus=N]/X  user/apps/rtests.c as init, like usertests: limits,
                     doomed memory requests, page tables freed, huge
                     sleeps, the console's foreground group
