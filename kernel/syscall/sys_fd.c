@@ -7,7 +7,8 @@
  * The console is a terminal: a character device with the mode, owner
  * and device number of a Linux pseudo-terminal (crw--w---- root tty
  * 136:0), so glibc's isatty and stdio's line buffering of a terminal
- * work. Every path names nothing (-ENOENT), nothing can be created
+ * work. Every path names nothing (-ENOENT; "/" too, which Linux would
+ * answer for as its root directory), nothing can be created
  * (-EROFS), the working directory is "/" (where app names resolve:
  * "/hello" runs hello), and nothing is a symbolic link: readlinkat of
  * /proc/self/exe too gives -ENOENT. Only the console's own fds are
