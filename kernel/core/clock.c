@@ -12,9 +12,9 @@
 #include "arch/timer.h"
 #include "dev/power.h"
 #include "kernel/clock.h"
-#include "kernel/random.h"
 #include "kernel/cpu.h"
 #include "kernel/panic.h"
+#include "kernel/random.h"
 #include "sched/sched.h"
 
 unsigned clock_hz = HZ_DEFAULT;

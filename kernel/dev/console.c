@@ -36,9 +36,9 @@
  */
 #include "dev/console.h"
 #include "kernel/clock.h"
-#include "kernel/random.h"
 #include "kernel/cpu.h"
 #include "kernel/mutex.h"
+#include "kernel/random.h"
 #include "kernel/spinlock.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
