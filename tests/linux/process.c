@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -84,12 +85,18 @@ static void forks(void)
 	       ename(errno));
 	printf("waitpid(bad pid): %d %s\n", waitpid(99999, &st, 0), ename(errno));
 
+	/* a child that ends only when told (through shared memory), so
+	 * WNOHANG finds it running however slow the machine is */
+	volatile int *go = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	pid_t slow = fork();
 	if (slow == 0) {
-		usleep(200000);
+		while (!*go)
+			usleep(1000);
 		_exit(3);
 	}
 	printf("WNOHANG before it ends: %d\n", waitpid(slow, &st, WNOHANG));
+	*go = 1;
 	printf("then waiting: %s\n", waitpid(slow, &st, 0) == slow ? "its pid" : "?");
 	show_status("slow child", st);
 
