@@ -162,7 +162,8 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -DKITE_HOST_TEST -Itests/host/shim -I$(K)/include \
 	-I$(K)/arch/riscv/include
-HOST_TESTS := printf fdt fdt_virtio buddy kmalloc heap pid elf virtq swap_slots cap_slots sigset
+HOST_TESTS := printf fdt fdt_virtio buddy kmalloc heap pid elf virtq swap_slots cap_slots \
+	sigset chacha iovec
 HOST_BINS := $(addprefix $(B)/host/test_,$(HOST_TESTS))
 # every host test is rebuilt when any header changes (four small programs)
 HOST_COMMON := tests/host/check.c $(wildcard $(K)/include/*/*.h tests/host/*.h tests/host/shim/*/*.h)
@@ -178,6 +179,8 @@ $(B)/host/test_virtq: tests/host/test_virtq.c $(K)/dev/virtq.c $(K)/lib/string.c
 $(B)/host/test_swap_slots: tests/host/test_swap_slots.c $(K)/mm/swap_slots.c $(HOST_COMMON)
 $(B)/host/test_cap_slots: tests/host/test_cap_slots.c $(K)/cap/slots.c $(HOST_COMMON)
 $(B)/host/test_sigset: tests/host/test_sigset.c $(K)/signal/sigset.c $(HOST_COMMON)
+$(B)/host/test_chacha: tests/host/test_chacha.c $(K)/lib/chacha.c $(K)/lib/string.c $(HOST_COMMON)
+$(B)/host/test_iovec: tests/host/test_iovec.c $(K)/lib/iovec.c $(HOST_COMMON)
 $(B)/host/test_kmalloc: tests/host/test_kmalloc.c tests/host/fake_pmm.c \
 	$(K)/mm/buddy.c $(K)/mm/kmalloc.c $(K)/lib/string.c $(HOST_COMMON)
 
@@ -190,8 +193,10 @@ host-test: $(HOST_BINS)
 
 # Extra apps for APPS_EXTRA (tests/extra/build.sh): static_hello, built
 # without the user library, and malformed ELFs the loader must refuse.
+# tests/linux/build.sh adds the Linux suite, lx_NAME (static glibc).
 extra: $(UB)/hello.elf
 	$(Q)TOOLPREFIX=$(TOOLPREFIX) PYTHON=$(PYTHON) sh tests/extra/build.sh $(B)/extra
+	$(Q)sh tests/linux/build.sh $(B)/extra
 
 # The kernel under test embeds the extra apps (usertests, static_hello).
 test: ensure-deps

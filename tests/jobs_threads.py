@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """tests/jobs_threads.py - tests/run.py's jobs for threads beyond thtests
-(which runs like usertests, tests/jobs_user.py): the two thread apps and
-a static glibc program using pthreads.
+(which runs like usertests, tests/jobs_user.py): the two thread apps.
+glibc's threads are the Linux suite's lx_pthreads (tests/jobs_linux.py).
 
   threads[cpus=N]   user/apps/threads.c as init: 8 threads adding to a
                     counter behind a futex mutex; the total must be exact
@@ -18,11 +18,6 @@ a static glibc program using pthreads.
                     or hangs, the run ends with its summary, and every
                     frame comes back (clone's, futex's and exit's error
                     paths)
-  pthreads[cpus=N]  tests/extra/pthreads.c, built with
-                    riscv64-linux-gnu-gcc -static (glibc's pthread_create,
-                    join, mutexes, condition variables, TLS), embedded
-                    with APPS_EXTRA: the same lines on Kite as under
-                    qemu-riscv64-static (which stands for Linux)
 """
 import os
 import re
@@ -32,9 +27,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu_run  # noqa: E402
 from checks import Check, qemu_outcome, why_run_failed  # noqa: E402
 from checks import PANIC_RE  # noqa: E402
-from jobs_user import (FAILALLOC_N, ICOUNT, NOT_EMBEDDED_RE,  # noqa: E402
-                       QEMU_USER, USERTESTS_RE, USERTESTS_SUM_RE,
-                       USERTESTS_TIMEOUT, run_held)
+from jobs_user import (FAILALLOC_N, ICOUNT, USERTESTS_RE,  # noqa: E402
+                       USERTESTS_SUM_RE, USERTESTS_TIMEOUT)
 
 APP_TIMEOUT = 120
 THREADS_RE = re.compile(r"^threads: (\d+) threads x (\d+) = (\d+) \((ok|WRONG)\)"
@@ -119,40 +113,3 @@ def failalloc_thtests_job(cpus, seed):
         bad = ""
     note = summary.group(0) if summary and not bad else ""
     return qemu_outcome([Check(name, not bad, bad, note)], res)
-
-
-# ---- glibc's pthreads -------------------------------------------------------
-
-PTHREADS = os.path.join(qemu_run.BUILD, "extra", "pthreads")
-PTHREADS_LINE_RE = re.compile(r"^pthreads: .*$", re.M)
-
-
-def pthreads_lines(text):
-    return PTHREADS_LINE_RE.findall(text)
-
-
-def pthreads_job(cpus):
-    """The static glibc program prints the same "pthreads: ..." lines and
-    exits 0 on Kite and under qemu-riscv64-static."""
-    name = "pthreads[cpus=%d]" % cpus
-    res = qemu_run.run(cpus, "128M", 'init="pthreads"', APP_TIMEOUT)
-    if NOT_EMBEDDED_RE.search(res.output):
-        return qemu_outcome([Check(name, False, "pthreads not embedded "
-                                   "(make extra; APPS_EXTRA=build/extra)")], res)
-    got = pthreads_lines(res.output)
-    bad = ""
-    if not got or "pthreads: ok" not in got:
-        bad = "no 'pthreads: ok' line; " + why_run_failed(res)
-    elif res.status != 0:
-        bad = "exit status %s" % res.status
-    elif os.path.isfile(PTHREADS):
-        status, out, err, timed_out = run_held([QEMU_USER, PTHREADS],
-                                               APP_TIMEOUT)
-        want = pthreads_lines(out)
-        if timed_out or status != 0:
-            bad = "under %s: status %s%s" % (QEMU_USER, status,
-                                             ", timed out" if timed_out else "")
-        elif want != got:
-            bad = "Kite printed %r, qemu-user %r" % (got, want)
-    return qemu_outcome([Check(name, not bad, bad, "%.1f s" % res.seconds
-                               if not bad else "")], res)

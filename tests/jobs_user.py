@@ -83,7 +83,8 @@ def fpcheck_job(cpus):
 USERTESTS_TIMEOUT = 300
 USERTESTS_RE = re.compile(r"^(ok|FAIL) (\S+)(?: \((.*)\))?(?:: (.*))?$", re.M)
 USERTESTS_SUM_RE = re.compile(
-    r"^(?:usertests|rtests|vmtests|swaptests|thtests|captests): (\d+) passed, "
+    r"^(?:usertests|rtests|vmtests|swaptests|thtests|captests|lxtests): "
+    r"(\d+) passed, "
     r"(\d+) failed$",
     re.M)
 NOT_EMBEDDED_RE = re.compile(r"init: cannot start '[^']*': error -2$", re.M)

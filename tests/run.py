@@ -66,12 +66,18 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   demos/X           the lesson demos (abc, stride, yieldsleep, nullw,
                     deepstack) as init on one hart, each judged by what
                     it shows: tests/jobs_demos.py
-  threads[cpus=N], prodcons[cpus=N], pthreads[cpus=N]
-                    the thread apps and a static glibc pthreads program
-                    (as under qemu-riscv64-static): tests/jobs_threads.py
+  threads[cpus=N], prodcons[cpus=N]
+                    the thread apps: tests/jobs_threads.py
   sigtests[cpus=N], shell/signals
                     signals and the console's job control:
                     tests/jobs_signals.py
+  linux[qemu-user], linux[cpus=N]/lx_NAME, linux/unknown_calls,
+  lxtests[cpus=N]/X, failalloc/lxtests[cpus=N,seed=S]
+                    the Linux suite (tests/linux/, static glibc programs)
+                    on Kite on 1 and 4 harts, compared with
+                    qemu-riscv64-static; the Linux calls' error paths
+                    (user/apps/lxtests.c), also with allocations failing:
+                    tests/jobs_linux.py
   rtests[cpus=N]/X  user/apps/rtests.c as init, like usertests: limits,
                     doomed memory requests, page tables freed, huge
                     sleeps, the console's foreground group
@@ -149,7 +155,8 @@ from jobs_harness import (harness_killed_job,  # noqa: E402
 from jobs_demos import demos_job  # noqa: E402
 import jobs_signals  # noqa: E402
 from jobs_threads import (failalloc_thtests_job, prodcons_job,  # noqa: E402
-                          pthreads_job, threads_job, timing_job)
+                          threads_job, timing_job)
+import jobs_linux  # noqa: E402
 from jobs_user import (FUZZ_SEEDS, ICOUNT, STRESS,  # noqa: E402
                        failalloc_usertests_job,
                        fpcheck_job, fuzz_job, static_hello_job, stress_job,
@@ -669,7 +676,8 @@ def lint_job():
 # ---- driver ----------------------------------------------------------------
 
 HOST_TESTS = ("printf", "fdt", "fdt_virtio", "buddy", "kmalloc", "heap", "pid", "elf",
-              "virtq", "swap_slots", "cap_slots", "sigset")  # as in the Makefile
+              "virtq", "swap_slots", "cap_slots", "sigset",
+              "chacha", "iovec")  # as in the Makefile
 
 
 def jobs(quick):
@@ -689,7 +697,7 @@ def jobs(quick):
     js.append(("thtests/timing", timing_job, ()))
     js += [("threads[cpus=%d]" % n, threads_job, (n,)) for n in (1, 4)]
     js += [("prodcons[cpus=%d]" % n, prodcons_job, (n,)) for n in (1, 4)]
-    js += [("pthreads[cpus=%d]" % n, pthreads_job, (n,)) for n in (1, 4)]
+    js += jobs_linux.jobs()
     js += [("vmtests[cpus=%d]" % n, usertests_job, (n, "vmtests"))
            for n in ((4,) if quick else (1, 4))]
     js += [("captests[cpus=%d]" % n, usertests_job, (n, "captests"))

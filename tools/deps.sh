@@ -16,7 +16,7 @@ need() {
 	check qemu-system-riscv64 qemu-system-misc
 	# vm_cases[linux] (tests/run.py): Linux's answers, under qemu-user
 	check qemu-riscv64-static qemu-user-static
-	# pthreads[cpus=N] (tests/run.py): a static glibc program
+	# linux[...] (tests/jobs_linux.py): the static glibc programs of tests/linux/
 	check riscv64-linux-gnu-gcc gcc-riscv64-linux-gnu
 	[ -f /usr/riscv64-linux-gnu/lib/libc.a ] || missing="$missing libc6-dev-riscv64-cross"
 	check riscv64-unknown-elf-gcc gcc-riscv64-unknown-elf

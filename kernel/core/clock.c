@@ -14,6 +14,7 @@
 #include "kernel/clock.h"
 #include "kernel/cpu.h"
 #include "kernel/panic.h"
+#include "kernel/random.h"
 #include "sched/sched.h"
 
 unsigned clock_hz = HZ_DEFAULT;
@@ -40,6 +41,7 @@ void clock_interrupt(uint64_t now)
 	struct cpu *c = mycpu();
 	uint64_t interval = clock_timebase / clock_hz, next;
 
+	random_add_entropy(now); /* its low bits: when the interrupt came */
 	if (now >= c->next_timer) {
 		/* a late interrupt (interrupts were off, or the host did not
 		 * run this hart) still accounts for all the time that passed */

@@ -40,8 +40,10 @@
  * group. Echo and Ctrl-C happen after in_lock is released.
  */
 #include "dev/console.h"
+#include "kernel/clock.h"
 #include "kernel/cpu.h"
 #include "kernel/mutex.h"
+#include "kernel/random.h"
 #include "kernel/spinlock.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
@@ -240,6 +242,7 @@ void console_input(int c)
 	int n = 0, intr = 0, sig = 0;
 	bool wake = false, do_echo;
 
+	random_add_entropy(clock_monotonic_ns() ^ (uint64_t)c); /* typing's timing */
 	spin_lock(&cons.in_lock);
 	if (c == 0x10) { /* Ctrl-P: the worker prints the table */
 		cons.dump_wanted = true;

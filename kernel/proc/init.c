@@ -17,6 +17,7 @@
 #include "kernel/panic.h"
 #include "kernel/param.h"
 #include "proc/apps.h"
+#include "lib/string.h"
 #include "proc/exec.h"
 #include "proc/proc.h"
 #include "signal/signal.h"
@@ -46,13 +47,11 @@ static int monitor_main(void *unused)
 static int start_first_program(const char *cmdline)
 {
 	static struct exec_args args;
-	char word[64];
+	char word[64], name[64] = "";
 	const struct app *app;
-	int n = 0;
+	int n = 0, err;
 
-	args.argc = args.envc = 0;
-	args.used = 0;
-	args.argv[0] = args.envp[0] = NULL;
+	exec_args_init(&args, rlim_defaults[RLIMIT_STACK].rlim_cur);
 	while (*cmdline) {
 		while (*cmdline == ' ')
 			cmdline++;
@@ -60,16 +59,19 @@ static int start_first_program(const char *cmdline)
 		while (*cmdline && *cmdline != ' ' && n < (int)sizeof(word) - 1)
 			word[n++] = *cmdline++;
 		word[n] = '\0';
-		if (n && exec_args_add(&args, word, false))
+		if (n && exec_args_add(&args, word, false)) {
+			exec_args_free(&args);
 			return -E2BIG;
+		}
+		if (n && !name[0])
+			kstrlcpy(name, word, sizeof(name));
 	}
-	if (args.argc == 0)
-		return -ENOENT;
-	exec_args_add(&args, "PATH=/", true);
-	app = app_find(args.argv[0]);
-	if (!app)
-		return -ENOENT;
-	return proc_spawn(app, &args);
+	app = name[0] ? app_find(name) : NULL;
+	err = app ? exec_args_add(&args, "PATH=/", true) : -ENOENT;
+	if (!err)
+		err = proc_spawn(app, &args);
+	exec_args_free(&args);
+	return err;
 }
 
 static int init_main(void *unused)

@@ -14,6 +14,7 @@
 #include "syscall/syscall.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
+#include "uapi/linux.h"
 
 #define WRITE_CHUNK 4096
 #define WRITE_ON_STACK 256 /* writes this short need no allocation */
@@ -124,6 +125,8 @@ SYSCALL(ioctl)
 	case TCGETS:
 		t.c_lflag = console_get_lflag();
 		return copy_to_user(vm, tf->a2, &t, sizeof(t));
+	case TCSETSW: /* output is never queued: as TCSETS */
+	case TCSETSF: /* (the unread input stays) */
 	case TCSETS:
 		if (copy_from_user(vm, &t, tf->a2, sizeof(t)))
 			return -EFAULT;
@@ -138,6 +141,9 @@ SYSCALL(ioctl)
 		if (pgid < 0)
 			return -EINVAL;
 		return set_foreground(pgid);
+	case TIOCGWINSZ:
+	case TIOCSWINSZ:
+		return tty_winsize_ioctl(tf->a1, tf->a2);
 	default:
 		return -ENOTTY;
 	}

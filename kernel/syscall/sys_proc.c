@@ -91,8 +91,10 @@ static long args_from_user(uint64_t uargv, uint64_t uenvp,
 
 	if (!a)
 		return -ENOMEM;
+	exec_args_init(a, proc_rlimit(RLIMIT_STACK));
 	err = exec_args_from_user(current()->proc->vm, uargv, uenvp, a);
 	if (err) {
+		exec_args_free(a);
 		kfree(a);
 		return err;
 	}
@@ -114,6 +116,7 @@ static long exec_common(struct trapframe *tf, bool replace)
 		return err;
 	err = replace ? proc_execve(app, args, tf)
 		      : proc_spawn(app, args);
+	exec_args_free(args);
 	kfree(args);
 	return err;
 }

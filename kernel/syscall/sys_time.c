@@ -1,6 +1,6 @@
 /*
- * sys_time.c - time: nanosleep, clock_gettime, gettimeofday, times, and
- * uname.
+ * sys_time.c - time: nanosleep (and the sleeping clock_nanosleep shares),
+ * gettimeofday, times, and uname. The clocks are sys_clock.c's.
  */
 #include "arch/arch.h"
 #include "kernel/clock.h"
@@ -20,7 +20,7 @@ static struct vmspace *uvm(void)
 
 /* A valid timespec as nanoseconds, saturating at UINT64_MAX; -EINVAL if
  * a field is negative or tv_nsec is not below one second. */
-static int timespec_to_ns(const struct kite_timespec *ts, uint64_t *ns)
+int timespec_to_ns(const struct kite_timespec *ts, uint64_t *ns)
 {
 	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= (int64_t)NSEC_PER_SEC)
 		return -EINVAL;
@@ -31,21 +31,16 @@ static int timespec_to_ns(const struct kite_timespec *ts, uint64_t *ns)
 	return 0;
 }
 
-/* nanosleep(req, rem): a kill or a handled signal ends it early with
- * -EINTR (never restarted by SA_RESTART, as Linux), and the time left
- * goes to rem if it is not NULL. */
-SYSCALL(nanosleep)
+/* Sleep until the time counter reaches deadline: 0, or, after a kill or
+ * a signal to handle, -ERESTARTNOHAND (-EINTR once a handler runs: never
+ * restarted by SA_RESTART, as Linux) with the time left written to urem
+ * (if not 0), -EFAULT if that fails. nanosleep and clock_nanosleep
+ * (sys_clock.c) both sleep here. */
+long time_sleep_until(uint64_t deadline, uint64_t urem)
 {
 	struct kite_timespec ts;
-	uint64_t ns, deadline, now;
-	int err;
+	uint64_t ns, now;
 
-	if (copy_from_user(uvm(), &ts, tf->a0, sizeof(ts)))
-		return -EFAULT;
-	err = timespec_to_ns(&ts, &ns);
-	if (err)
-		return err;
-	deadline = clock_deadline_ns(ns);
 	if (!sleep_until_intr(deadline))
 		return 0;
 	now = arch_time_counter();
@@ -53,25 +48,25 @@ SYSCALL(nanosleep)
 				    : clock_counter_to_ns(deadline > now ? deadline - now : 0);
 	ts.tv_sec = (int64_t)(MIN(ns / NSEC_PER_SEC, (uint64_t)INT64_MAX));
 	ts.tv_nsec = (int64_t)(ns % NSEC_PER_SEC);
-	if (tf->a1 && copy_to_user(uvm(), tf->a1, &ts, sizeof(ts)))
+	if (urem && copy_to_user(uvm(), urem, &ts, sizeof(ts)))
 		return -EFAULT;
 	return -ERESTARTNOHAND; /* -EINTR once a handler runs */
 }
 
-SYSCALL(clock_gettime)
+/* nanosleep(req, rem): a kill or a handled signal ends it early with
+ * -EINTR, and the time left goes to rem if it is not NULL. */
+SYSCALL(nanosleep)
 {
 	struct kite_timespec ts;
 	uint64_t ns;
+	int err;
 
-	if (tf->a0 == CLOCK_REALTIME)
-		ns = clock_realtime_ns();
-	else if (tf->a0 == CLOCK_MONOTONIC)
-		ns = clock_monotonic_ns();
-	else
-		return -EINVAL;
-	ts.tv_sec = (int64_t)(ns / NSEC_PER_SEC);
-	ts.tv_nsec = (int64_t)(ns % NSEC_PER_SEC);
-	return copy_to_user(uvm(), tf->a1, &ts, sizeof(ts));
+	if (copy_from_user(uvm(), &ts, tf->a0, sizeof(ts)))
+		return -EFAULT;
+	err = timespec_to_ns(&ts, &ns);
+	if (err)
+		return err;
+	return time_sleep_until(clock_deadline_ns(ns), tf->a1);
 }
 
 SYSCALL(gettimeofday)

@@ -3,7 +3,8 @@
  *
  * The numbers are Linux RISC-V's (uapi/syscall.h). A slot without a
  * handler answers -ENOSYS, so a program that tries a call Kite lacks gets
- * an error, never a crash.
+ * an error, never a crash (and, at log=debug, a line naming the call:
+ * sys_unknown.c).
  */
 #include "arch/trapframe.h"
 #include "cap/sys_cap.h"
@@ -84,6 +85,25 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_ppoll] = sys_ppoll,
 	[SYS_rt_sigqueueinfo] = sys_rt_sigqueueinfo,
 	[SYS_rt_tgsigqueueinfo] = sys_rt_tgsigqueueinfo,
+	[SYS_fstat] = sys_fstat,
+	[SYS_newfstatat] = sys_newfstatat,
+	[SYS_readlinkat] = sys_readlinkat,
+	[SYS_openat] = sys_openat,
+	[SYS_lseek] = sys_lseek,
+	[SYS_getcwd] = sys_getcwd,
+	[SYS_clock_getres] = sys_clock_getres,
+	[SYS_clock_nanosleep] = sys_clock_nanosleep,
+	[SYS_getrusage] = sys_getrusage,
+	[SYS_getuid] = sys_getuid,
+	[SYS_geteuid] = sys_geteuid,
+	[SYS_getgid] = sys_getgid,
+	[SYS_getegid] = sys_getegid,
+	[SYS_getresuid] = sys_getresuid,
+	[SYS_getresgid] = sys_getresgid,
+	[SYS_sysinfo] = sys_sysinfo,
+	[SYS_getrandom] = sys_getrandom,
+	[SYS_readv] = sys_readv,
+	[SYS_writev] = sys_writev,
 };
 
 void syscall_dispatch(struct trapframe *tf)
@@ -94,5 +114,7 @@ void syscall_dispatch(struct trapframe *tf)
 	tf->orig_a0 = tf->a0; /* a restart after a signal needs it */
 	if (nr < NR_SYSCALLS && syscall_table[nr])
 		ret = syscall_table[nr](tf);
+	else
+		ret = syscall_unknown(nr);
 	tf->a0 = (uint64_t)ret;
 }

@@ -14,12 +14,6 @@
 #                  mprotect, madvise, mremap and brk, a case per line
 #                  (tests/run.py runs it under qemu-riscv64-static and on
 #                  Kite and compares)
-#   pthreads       tests/extra/pthreads.c built with glibc
-#                  (riscv64-linux-gnu-gcc -static -pthread): threads,
-#                  mutexes, condition variables and TLS the glibc way
-#                  (tests/run.py runs it under qemu-riscv64-static and on
-#                  Kite and compares); skipped, with a note, when that
-#                  compiler or glibc's static libraries are missing
 #   bad_truncated, bad_machine, bad_overlap, bad_entry
 #                  malformed copies of build/user/hello.elf made by
 #                  tests/extra/mkbad.py (the loader must refuse them)
@@ -54,16 +48,6 @@ mkdir -p "$tmp"
 	-fno-builtin -ffreestanding -fno-tree-loop-distribute-patterns \
 	-Wall -Wextra -Werror -o "$tmp/vm_cases" \
 	"$here"/vm_*.c
-glibc_cc=${GLIBC_CC:-riscv64-linux-gnu-gcc}
-# (the probe keeps its output in a variable: /dev/null may be a file
-# other programs share)
-if _=$(command -v "$glibc_cc" 2>&1) &&
-	"$glibc_cc" -static -O2 -pthread -Wall -Wextra -Werror \
-		-o "$tmp/pthreads" "$here/pthreads.c"; then
-	:
-else
-	echo "build.sh: no $glibc_cc with static glibc: pthreads not built" >&2
-fi
 "$python" "$here/mkbad.py" "$hello" "$tmp"
 for f in "$tmp"/*; do
 	name=$(basename "$f")

@@ -21,6 +21,11 @@ typedef long (*syscall_fn)(struct trapframe *tf);
 	long sys_##name(struct trapframe *tf __attribute__((unused)))
 
 void syscall_dispatch(struct trapframe *tf);
+/* A number without a handler: -ENOSYS, named once per program at
+ * log=debug (sys_unknown.c). */
+long syscall_unknown(uint64_t nr);
+/* Linux riscv64's name for call nr, or NULL (syscall_names.c). */
+const char *syscall_linux_name(uint64_t nr);
 
 /* sys_proc.c */
 SYSCALL(exit);
@@ -52,7 +57,6 @@ SYSCALL(write);
 SYSCALL(ioctl);
 /* sys_time.c */
 SYSCALL(nanosleep);
-SYSCALL(clock_gettime);
 SYSCALL(gettimeofday);
 SYSCALL(times);
 SYSCALL(uname);
@@ -69,6 +73,18 @@ SYSCALL(getitimer);
 SYSCALL(ppoll);
 SYSCALL(rt_sigqueueinfo);
 SYSCALL(rt_tgsigqueueinfo);
+struct kite_timespec;
+/* A valid timespec as nanoseconds (saturating), or -EINVAL. */
+int timespec_to_ns(const struct kite_timespec *ts, uint64_t *ns);
+/* Sleep until the time counter reaches deadline: 0, or -EINTR after a
+ * kill with the time left written to urem (0: not wanted), -EFAULT if
+ * that fails. nanosleep's and clock_nanosleep's sleep. */
+long time_sleep_until(uint64_t deadline, uint64_t urem);
+/* sys_clock.c: every clock, CPU time and resource use */
+SYSCALL(clock_gettime);
+SYSCALL(clock_getres);
+SYSCALL(clock_nanosleep);
+SYSCALL(getrusage);
 /* sys_thread.c */
 SYSCALL(set_tid_address);
 SYSCALL(futex);
@@ -78,6 +94,28 @@ SYSCALL(tkill);
 SYSCALL(tgkill);
 SYSCALL(sched_setaffinity);
 SYSCALL(sched_getaffinity);
+/* sys_fd.c: descriptors and paths without a file system (docs/LINUX.md) */
+SYSCALL(fstat);
+SYSCALL(newfstatat);
+SYSCALL(readlinkat);
+SYSCALL(openat);
+SYSCALL(lseek);
+SYSCALL(getcwd);
+/* ioctl TIOCGWINSZ/TIOCSWINSZ (req) on the console: 0 or -EFAULT */
+long tty_winsize_ioctl(uint64_t req, uint64_t uarg);
+/* sys_info.c: ids and sysinfo */
+SYSCALL(getuid);
+SYSCALL(geteuid);
+SYSCALL(getgid);
+SYSCALL(getegid);
+SYSCALL(getresuid);
+SYSCALL(getresgid);
+SYSCALL(sysinfo);
+/* sys_iov.c */
+SYSCALL(readv);
+SYSCALL(writev);
+/* sys_random.c: the kernel's random numbers */
+SYSCALL(getrandom);
 /* sys_kite.c */
 SYSCALL(kite_apps);
 SYSCALL(kite_procs);

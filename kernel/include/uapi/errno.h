@@ -23,12 +23,14 @@
 #define EBUSY 16   /* device or resource busy */
 #define EEXIST 17  /* file exists */
 #define ENODEV 19  /* no such device */
+#define ENOTDIR 20 /* not a directory */
 #define EINVAL 22  /* invalid argument */
 #define ENFILE 23  /* file table overflow */
 #define EMFILE 24  /* too many open files */
 #define ENOTTY 25  /* not a typewriter */
 #define ENOSPC 28  /* no space left on device */
 #define ESPIPE 29  /* illegal seek */
+#define EROFS 30   /* read-only file system */
 #define ERANGE 34  /* result out of range */
 #define EDEADLK 35 /* resource deadlock would occur (joining oneself) */
 #define ENAMETOOLONG 36 /* file name too long */

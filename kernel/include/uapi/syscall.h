@@ -59,6 +59,30 @@
 #define SYS_prlimit64 261
 #define SYS_spawn 400
 
+/* more of Linux's calls, for static glibc programs (docs/LINUX.md) */
+#define SYS_getcwd 17
+#define SYS_fcntl 25
+#define SYS_openat 56
+#define SYS_close 57
+#define SYS_lseek 62
+#define SYS_readv 65
+#define SYS_writev 66
+#define SYS_readlinkat 78
+#define SYS_newfstatat 79
+#define SYS_fstat 80
+#define SYS_clock_getres 114
+#define SYS_clock_nanosleep 115
+#define SYS_getresuid 148
+#define SYS_getresgid 150
+#define SYS_getrusage 165
+#define SYS_getuid 174
+#define SYS_geteuid 175
+#define SYS_getgid 176
+#define SYS_getegid 177
+#define SYS_sysinfo 179
+#define SYS_getrandom 278
+#define SYS_rseq 293
+
 /* Kite's own calls */
 #define SYS_kite_apps 500      /* (char *buf, size_t len): app names, '\n'-separated */
 #define SYS_kite_procs 501     /* (struct kite_procinfo *, size_t n): process table */

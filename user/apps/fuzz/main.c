@@ -43,6 +43,7 @@
  * fuzz.h what the two share (the random generator above all).
  */
 #include "fuzz.h"
+#include "uapi/linux.h"
 
 uint64_t state;
 bool lenient;
@@ -97,6 +98,11 @@ static const int numbers[] = {
 	SYS_kite_cpustat, SYS_mprotect, SYS_madvise, SYS_mremap, SYS_kite_maps,
 	SYS_futex, SYS_set_tid_address, SYS_set_robust_list, SYS_get_robust_list,
 	SYS_tkill, SYS_tgkill, SYS_sched_setaffinity, SYS_sched_getaffinity,
+	SYS_getcwd, SYS_openat, SYS_lseek, SYS_readv, SYS_writev,
+	SYS_readlinkat, SYS_newfstatat, SYS_fstat, SYS_clock_getres,
+	SYS_clock_nanosleep, SYS_getresuid, SYS_getresgid, SYS_getrusage,
+	SYS_getuid, SYS_geteuid, SYS_getgid, SYS_getegid, SYS_sysinfo,
+	SYS_getrandom,
 };
 
 /* A futex wait's timeout: zero, so it never blocks (relative: at once;
@@ -145,15 +151,20 @@ static void one_call(void)
 	case SYS_exit_group:
 		return; /* would end the fuzzer */
 	case SYS_write:
+	case SYS_writev:
 		if (a[0] == 1 || a[0] == 2)
 			a[0] = 3; /* keep random bytes off the console */
 		break;
 	case SYS_read:
+	case SYS_readv:
 		if (a[0] == 0)
 			a[0] = 3; /* not the console: it would wait for input */
 		break;
 	case SYS_nanosleep:
 		a[0] = 0; /* NULL: -EFAULT, no long sleep */
+		break;
+	case SYS_clock_nanosleep:
+		a[2] = 0; /* the same */
 		break;
 	case SYS_wait4:
 		a[2] = WNOHANG;
@@ -199,8 +210,10 @@ static void one_call(void)
 		a[2] = 0;
 		break;
 	case SYS_ioctl:
-		if (a[1] == TCSETS)
+		if (a[1] == TCSETS || a[1] == TCSETSW || a[1] == TCSETSF)
 			a[1] = TCGETS; /* keep the console as it is */
+		if (a[1] == TIOCSWINSZ)
+			a[1] = TIOCGWINSZ;
 		break;
 	case SYS_kite_sched:
 		a[0] = 0; /* do not switch the class under other tests */

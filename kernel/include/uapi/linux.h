@@ -1,0 +1,123 @@
+/*
+ * uapi/linux.h - structures and constants of the Linux calls that static
+ * glibc programs make and Kite answers (docs/LINUX.md): stat, iovec,
+ * sysinfo, rusage, the terminal's window size, getrandom's flags, the
+ * clock ids and the *at calls' flags. The layouts are Linux riscv64's
+ * (asm-generic), so a Linux binary sees what it expects.
+ */
+#ifndef KITE_UAPI_LINUX_H
+#define KITE_UAPI_LINUX_H
+
+#ifdef __KITE_USER__
+#include <stdint.h>
+#include <stddef.h>
+#else
+#include "kernel/types.h"
+#endif
+#include "uapi/kite.h" /* struct kite_timeval */
+
+/* *at calls */
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_NO_AUTOMOUNT 0x800
+#define AT_EMPTY_PATH 0x1000
+#define LINUX_PATH_MAX 4096 /* with its NUL */
+
+/* openat flags Kite looks at */
+#define O_CREAT 0100
+
+/* struct stat (asm-generic/stat.h), 128 bytes */
+struct kite_stat {
+	uint64_t st_dev;
+	uint64_t st_ino;
+	uint32_t st_mode;
+	uint32_t st_nlink;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint64_t st_rdev;
+	uint64_t pad1;
+	int64_t st_size;
+	int32_t st_blksize;
+	int32_t pad2;
+	int64_t st_blocks;
+	int64_t st_atime_sec;
+	uint64_t st_atime_nsec;
+	int64_t st_mtime_sec;
+	uint64_t st_mtime_nsec;
+	int64_t st_ctime_sec;
+	uint64_t st_ctime_nsec;
+	uint32_t unused4, unused5;
+};
+#define S_IFCHR 0020000
+/* Linux's dev_t encoding (new_encode_dev) */
+#define KITE_MKDEV(major, minor) \
+	((uint64_t)(((minor) & 0xff) | ((major) << 8) | (((minor) & ~0xff) << 12)))
+
+/* readv/writev */
+struct kite_iovec {
+	uint64_t iov_base;
+	uint64_t iov_len;
+};
+#define IOV_MAX_LINUX 1024              /* UIO_MAXIOV */
+#define MAX_RW_COUNT 0x7ffff000UL       /* INT_MAX rounded down to a page */
+
+/* terminal window size: TIOCGWINSZ / TIOCSWINSZ */
+#define TIOCGWINSZ 0x5413
+#define TIOCSWINSZ 0x5414
+#define TCSETSW 0x5403
+#define TCSETSF 0x5404
+struct kite_winsize {
+	uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+
+/* sysinfo, 112 bytes */
+struct kite_sysinfo {
+	int64_t uptime;        /* seconds since boot */
+	uint64_t loads[3];     /* 1, 5, 15 minute load averages << 16 */
+	uint64_t totalram, freeram, sharedram, bufferram;
+	uint64_t totalswap, freeswap;
+	uint16_t procs;        /* threads */
+	uint16_t pad;
+	uint64_t totalhigh, freehigh;
+	uint32_t mem_unit;     /* bytes per unit of the sizes above */
+	char reserved[4];
+};
+
+/* getrusage */
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD 1
+struct kite_rusage {
+	struct kite_timeval ru_utime, ru_stime;
+	int64_t ru_maxrss;     /* KiB */
+	int64_t ru_ixrss, ru_idrss, ru_isrss;
+	int64_t ru_minflt, ru_majflt;
+	int64_t ru_nswap, ru_inblock, ru_oublock;
+	int64_t ru_msgsnd, ru_msgrcv, ru_nsignals;
+	int64_t ru_nvcsw, ru_nivcsw;
+};
+
+/* getrandom flags */
+#define GRND_NONBLOCK 0x1
+#define GRND_RANDOM 0x2
+#define GRND_INSECURE 0x4
+
+/* clocks (CLOCK_REALTIME 0 and CLOCK_MONOTONIC 1 are in uapi/kite.h) */
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define CLOCK_REALTIME_ALARM 8
+#define CLOCK_BOOTTIME_ALARM 9
+#define CLOCK_TAI 11
+#define TIMER_ABSTIME 1
+/* A negative clock id names a CPU clock: ~pid << 3 | perthread << 2 |
+ * type (0 PROF, 1 VIRT, 2 SCHED; 3 is invalid). */
+#define CPUCLOCK_PID(clk) (~((clk) >> 3))
+#define CPUCLOCK_PERTHREAD(clk) (((clk) & 4) != 0)
+#define CPUCLOCK_TYPE(clk) ((clk) & 3)
+#define CPUCLOCK_TYPE_MAX 3
+
+#endif
