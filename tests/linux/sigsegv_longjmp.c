@@ -48,7 +48,7 @@ int main(void)
 	struct sigaction sa;
 	sigset_t mask;
 	char *volatile ro;
-	int caught = 0;
+	volatile int caught = 0; /* changed between sigsetjmp and siglongjmp */
 
 	setvbuf(stdout, NULL, _IONBF, 0);
 	memset(&sa, 0, sizeof(sa));
@@ -57,7 +57,7 @@ int main(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGSEGV, &sa, NULL);
 
-	for (int i = 0; i < 100; i++) {
+	for (volatile int i = 0; i < 100; i++) {
 		if (sigsetjmp(env, 1) == 0)
 			*(volatile int *)opaque((void *)(uintptr_t)(0x100 + i * 8)) = i;
 		else if (fault_addr == (void *)(uintptr_t)(0x100 + i * 8) &&
