@@ -39,6 +39,7 @@
 #include "mm/vmspace.h"
 #include "proc/proc.h"
 #include "sched/stride.h"
+#include "trace/trace.h"
 #include "uapi/errno.h"
 
 struct runqueue runqueues[NCPU];
@@ -341,6 +342,7 @@ bool sched_wakeup(struct thread *t)
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return false;
 	sched_enqueue_on(select_rq(t, false), t, ENQ_WAKEUP);
+	trace_wakeup(t);
 	return true;
 }
 
@@ -375,6 +377,7 @@ void schedule(void)
 	if (arch_intr_get() || c->noff != 1)
 		panic("schedule: needs interrupts off and exactly one push_off "
 		      "(noff=%d): a spinlock held while sleeping?", c->noff);
+	trace_schedule(prev);
 	spin_lock(&rq->lock);
 	WRITE_ONCE(prev->need_resched, false);
 	if (prev->state == T_RUNNING && prev != rq->idle) {
@@ -409,6 +412,7 @@ void schedule(void)
 	rq->curr = next;
 	rq->prev = prev;
 	rq->nr_switches++;
+	trace_switch(prev, next);
 	c->curr = next;
 	if (next->proc->vm != c->vm)
 		vmspace_switch(next->proc->vm);

@@ -8,6 +8,7 @@
 #include "arch/trapframe.h"
 #include "cap/sys_cap.h"
 #include "syscall/syscall.h"
+#include "trace/trace.h"
 #include "uapi/errno.h"
 #include "uapi/syscall.h"
 
@@ -50,6 +51,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_kite_swap] = sys_kite_swap,
 	[SYS_kite_usermem] = sys_kite_usermem,
 	[SYS_kite_swapsim] = sys_kite_swapsim,
+	[SYS_kite_trace] = sys_kite_trace,
 	[SYS_set_tid_address] = sys_set_tid_address,
 	[SYS_futex] = sys_futex,
 	[SYS_set_robust_list] = sys_set_robust_list,
@@ -79,7 +81,9 @@ void syscall_dispatch(struct trapframe *tf)
 	uint64_t nr = tf->a7;
 	long ret = -ENOSYS;
 
+	trace_syscall(tf);
 	if (nr < NR_SYSCALLS && syscall_table[nr])
 		ret = syscall_table[nr](tf);
+	trace_sysret(nr, ret);
 	tf->a0 = (uint64_t)ret;
 }

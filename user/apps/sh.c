@@ -10,6 +10,7 @@
  * ends the job and not the shell.
  */
 #include "kite.h"
+#include "trace.h"
 
 #define LINE_MAX 128
 #define ARGS_MAX 16
@@ -287,6 +288,7 @@ static void cmd_help(void)
 	     "                    policy\n"
 	     "  usermem [SIZE|off] show or set the cap on user memory (16M, 4096K, 1G)\n"
 	     "  time APP [ARGS]   run an app and print how long it took\n"
+	     "  trace on|off|dump|clear|status  the kernel's event trace (docs/TRACE.md)\n"
 	     "  echo ARGS         print ARGS ($? is the last exit status)\n"
 	     "  clear             clear the screen\n"
 	     "  exit [N]          leave the shell (Kite powers off)\n"
@@ -444,6 +446,8 @@ static bool builtin(int argc, char **argv)
 		cmd_ps(argc, argv);
 	} else if (!strcmp(argv[0], "mem")) {
 		cmd_mem();
+	} else if (!strcmp(argv[0], "trace")) {
+		last_status = trace_command(argc, argv);
 	} else if (!strcmp(argv[0], "swap")) {
 		cmd_swap(argc, argv);
 	} else if (!strcmp(argv[0], "usermem")) {

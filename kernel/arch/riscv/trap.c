@@ -21,6 +21,7 @@
 #include "proc/proc.h"
 #include "sched/sched.h"
 #include "syscall/syscall.h"
+#include "trace/trace.h"
 
 static const char *const exception_names[] = {
 	[EXC_INST_MISALIGNED] = "instruction address misaligned",
@@ -58,6 +59,7 @@ static bool handle_interrupt(uint64_t cause)
 		return true;
 	case IRQ_S_SOFT:
 		arch_ipi_clear();
+		trace_ipi_recv();
 		smp_ipi_handler();
 		return true;
 	default:
