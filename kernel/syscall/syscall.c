@@ -76,14 +76,17 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_kite_capstats] = sys_kite_capstats,
 };
 
+long (*trace_syscall_handler(uint64_t nr))(struct trapframe *tf)
+{
+	return nr < NR_SYSCALLS ? syscall_table[nr] : NULL;
+}
+
 void syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t nr = tf->a7;
-	long ret = -ENOSYS;
+	syscall_fn fn = nr < NR_SYSCALLS ? syscall_table[nr] : NULL;
 
-	trace_syscall(tf);
-	if (nr < NR_SYSCALLS && syscall_table[nr])
-		ret = syscall_table[nr](tf);
-	trace_sysret(nr, ret);
-	tf->a0 = (uint64_t)ret;
+	if (trace_syscalls()) /* the same, with a record each way */
+		fn = trace_syscall_fn;
+	tf->a0 = (uint64_t)(fn ? fn(tf) : -ENOSYS);
 }

@@ -21,6 +21,7 @@
 #include "mm/pagetable.h"
 #include "proc/proc.h"
 #include "trace/trace.h"
+#include "uapi/errno.h"
 
 static bool asked_to_go[NCPU]; /* [own, interrupts off] by trace_schedule */
 
@@ -140,17 +141,19 @@ void trace_kill_ev(struct proc *p, int sig)
 			  me->pid, me->name, sig);
 }
 
-void trace_syscall_ev(const struct trapframe *tf)
+long trace_syscall_fn(struct trapframe *tf)
 {
-	if (recording())
-		trace_write(KITE_TRACE_SYSCALL, (uint32_t)tf->a7, tf->a0, tf->a1,
-			    tf->a2);
-}
+	uint64_t nr = tf->a7; /* execve changes the registers */
+	long (*fn)(struct trapframe *) = trace_syscall_handler(nr);
+	long ret;
 
-void trace_sysret_ev(uint64_t nr, long ret)
-{
+	if (recording())
+		trace_write(KITE_TRACE_SYSCALL, (uint32_t)nr, tf->a0, tf->a1,
+			    tf->a2);
+	ret = fn ? fn(tf) : -ENOSYS;
 	if (recording())
 		trace_write(KITE_TRACE_SYSRET, (uint32_t)nr, (uint64_t)ret, 0, 0);
+	return ret;
 }
 
 void trace_fault_ev(uint64_t va, unsigned access, int outcome)

@@ -7,7 +7,8 @@
  *   trace off           stop recording (the records stay to be dumped)
  *   trace dump          print the records not yet read, in the kernel's
  *                       text form (trace/format.h), between "@TRACE
- *                       begin" and "@TRACE end" lines
+ *                       begin" and "@TRACE end" lines (those there were
+ *                       when it began: its own are left for the next)
  *   trace clear         drop the records; with recording off, the
  *                       rings' memory goes back too
  *   trace status        on or off, rings, records written and waiting
@@ -36,13 +37,20 @@ static int trace_dump(void)
 	struct kite_trace_status st;
 	char line[TRACE_LINE_MAX];
 	unsigned long lines = 0, lost = 0;
-	long n;
+	uint64_t left;
+	long n = 0;
 
 	if (kite_trace(KITE_TRACE_OP_STATUS, &st, 0) < 0)
 		return -1;
 	printf("@TRACE begin timebase=%lu harts=%u records=%lu\n",
 	       (unsigned long)st.timebase, st.harts, (unsigned long)st.unread);
-	while ((n = kite_trace(KITE_TRACE_OP_READ, recs, DUMP_CHUNK)) > 0) {
+	/* only what is there now: with tracing on, the dump's own writes
+	 * add records as fast as it reads (a LOST record per ring aside) */
+	left = st.unread + st.harts;
+	while (left > 0 &&
+	       (n = kite_trace(KITE_TRACE_OP_READ, recs,
+			       left < DUMP_CHUNK ? left : DUMP_CHUNK)) > 0) {
+		left -= (uint64_t)n < left ? (uint64_t)n : left;
 		for (long i = 0; i < n; i++) {
 			int len = trace_format(line, sizeof(line), &recs[i]);
 

@@ -13,7 +13,7 @@
  * trace_switch when it switches), sched_wakeup (trace_wakeup), the
  * creation of processes and threads (trace_fork), execve (trace_exec),
  * a thread's exit (trace_exit), wait (trace_wait), kill (trace_kill),
- * syscall_dispatch (trace_syscall, trace_sysret), the page-fault path
+ * syscall_dispatch (trace_syscalls), the page-fault path
  * (trace_fault), swap_out and swap_in (trace_swap_out, trace_swap_in),
  * smp_send_ipi and the software-interrupt handler (trace_ipi_send,
  * trace_ipi_recv), power_off (trace_power_off: the records left are
@@ -74,8 +74,6 @@ void trace_exec_ev(struct proc *p);
 void trace_exit_ev(struct thread *t, bool last);
 void trace_wait_ev(struct proc *child);
 void trace_kill_ev(struct proc *p, int sig);
-void trace_syscall_ev(const struct trapframe *tf);
-void trace_sysret_ev(uint64_t nr, long ret);
 void trace_fault_ev(uint64_t va, unsigned access, int outcome);
 void trace_signal_ev(struct thread *t, int sig, uint64_t handler, int from);
 void trace_power_off_ev(void);
@@ -131,17 +129,16 @@ static inline void trace_kill(struct proc *p, int sig)
 	if (TRACE_ON())
 		trace_kill_ev(p, sig);
 }
-/* a system call starts: its number and arguments are in tf */
-static inline void trace_syscall(const struct trapframe *tf)
+/* syscall_dispatch: record this call? If so it calls trace_syscall_fn
+ * instead of the handler, which records the call, runs the handler
+ * (trace_syscall_handler) and records its result: one test when off. */
+static inline bool trace_syscalls(void)
 {
-	if (TRACE_ON())
-		trace_syscall_ev(tf);
+	return TRACE_ON();
 }
-static inline void trace_sysret(uint64_t nr, long ret)
-{
-	if (TRACE_ON())
-		trace_sysret_ev(nr, ret);
-}
+long trace_syscall_fn(struct trapframe *tf);
+/* The handler of system call nr (NULL: none), for trace_syscall_fn. */
+long (*trace_syscall_handler(uint64_t nr))(struct trapframe *tf);
 /* a page fault at va (access: VM_READ/VM_WRITE/VM_EXEC bits, 0 if not
  * known) ended as outcome (KITE_TRACE_PF_*) */
 static inline void trace_fault(uint64_t va, unsigned access, int outcome)
