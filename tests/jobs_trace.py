@@ -118,7 +118,7 @@ def run_job():
         model = tt.convert(res.output, out)
     except tt.TraceError as e:
         return qemu_outcome([Check(name, False, str(e))], res)
-    _, events, _ = tt.parse(res.output)
+    _, events, _, _ = tt.parse(res.output)
     kinds = {e["ev"] for e in events}
     want = {"switch", "fork", "exec", "exit", "wait", "syscall", "sysret",
             "fault", "wakeup", "mark"}

@@ -49,15 +49,15 @@ def model(text=LOG):
 
 class ParseTest(unittest.TestCase):
     def test_records_and_timebase(self):
-        timebase, events, lost = tt.parse(LOG)
-        self.assertEqual(timebase, 1000000)
+        timebase, events, lost, harts = tt.parse(LOG)
+        self.assertEqual((timebase, harts), (1000000, 2))
         self.assertEqual(len(events), 11)
         self.assertEqual(events[1]["ev"], "syscall")
         self.assertEqual(events[1]["a1"], 0x10)
         self.assertEqual(events[2]["outcome"], "zero")
 
     def test_lost_records_counted(self):
-        _, _, lost = tt.parse(LOG)
+        _, _, lost, _ = tt.parse(LOG)
         self.assertEqual(lost, {1: 5})
         self.assertEqual(model().chrome_json()["otherData"]["lost"], {"1": 5})
 
@@ -66,7 +66,7 @@ class ParseTest(unittest.TestCase):
             tt.parse("Kite 0.1.0: 1 harts\nhello\n")
 
     def test_line_cut_in_the_middle_is_skipped(self):
-        _, events, _ = tt.parse("@T h=0 t=5 ev=swi\n" + LOG)
+        _, events, _, _ = tt.parse("@T h=0 t=5 ev=swi\n" + LOG)
         self.assertEqual(len(events), 11)
 
 
@@ -112,6 +112,14 @@ class SliceTest(unittest.TestCase):
         self.assertAlmostEqual(by["idle"], 20.0)
         self.assertAlmostEqual(by["c (pid 4)"] if "c (pid 4)" in by
                                else by["d (pid 4)"], 20.0)
+
+    def test_hart_without_records_gets_a_lane(self):
+        m = model(LOG.replace("harts=2", "harts=3"))
+        self.assertEqual(m.harts, [0, 1, 2])
+        ss = [s for s in m.slices if s["hart"] == 2]
+        self.assertEqual([(s["start"], s["end"], s["name"]) for s in ss],
+                         [(100, 600, tt.NO_RECORDS)])
+        self.assertAlmostEqual(sum(r[3] for r in m.shares()), 100.0)
 
     def test_instants(self):
         kinds = sorted(i["kind"] for i in model().instants)

@@ -40,7 +40,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 
 LINE_RE = re.compile(r"@T (h=\d+ t=\d+ ev=\w+ .*)$")
-BEGIN_RE = re.compile(r"@TRACE begin timebase=(\d+)")
+BEGIN_RE = re.compile(r"@TRACE begin timebase=(\d+) harts=(\d+)")
 KV_RE = re.compile(r"(\w+)=(\S+)")
 DEFAULT_TIMEBASE = 10000000
 
@@ -63,6 +63,8 @@ PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
            "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
            "#e6550d", "#31a354", "#756bb1", "#636363", "#fd8d3c"]
 IDLE_COLOUR = "#d9d9d9"
+NO_RECORDS = "no records"   # a lane's thread when its hart wrote none
+NO_RECORDS_COLOUR = "#eeeeee"
 INSTANT_KINDS = ("fault", "syscall", "signal", "mark", "fork", "exec",
                  "exit", "wait", "kill", "swapin", "swapout")
 
@@ -72,16 +74,17 @@ class TraceError(Exception):
 
 
 def parse(text):
-    """The records of a console log: (timebase, events, lost) where
-    events are dicts (h, t, ev, pid, tid and the line's other keys;
+    """The records of a console log: (timebase, events, lost, harts)
+    where events are dicts (h, t, ev, pid, tid and the line's other keys;
     numbers as ints) in the order of the log, lost the records each hart
-    lost ({hart: n})."""
-    timebase = DEFAULT_TIMEBASE
+    lost ({hart: n}) and harts the number of rings (0 if not said)."""
+    timebase, harts = DEFAULT_TIMEBASE, 0
     events, lost = [], {}
     for raw in text.replace("\r", "").split("\n"):
         m = BEGIN_RE.search(raw)
         if m:
             timebase = int(m.group(1)) or DEFAULT_TIMEBASE
+            harts = max(harts, int(m.group(2)))
             continue
         m = LINE_RE.search(raw)
         if not m:
@@ -96,7 +99,7 @@ def parse(text):
         events.append(e)
     if not events:
         raise TraceError("no trace records (@T lines) in the log")
-    return timebase, events, lost
+    return timebase, events, lost, harts
 
 
 def _value(v):
@@ -116,7 +119,7 @@ def _who(s):
 class Model:
     """Slices, instants, flows and shares built from the events."""
 
-    def __init__(self, timebase, events, lost=None):
+    def __init__(self, timebase, events, lost=None, nharts=0):
         self.timebase = timebase
         self.lost = lost or {}
         # per hart, in time order (a hart's records are in order already;
@@ -124,7 +127,9 @@ class Model:
         self.events = sorted(events, key=lambda e: (e["t"], e["h"]))
         self.t0 = self.events[0]["t"]
         self.t1 = self.events[-1]["t"]
-        self.harts = sorted({e["h"] for e in self.events})
+        # a hart with a ring but no record ran one thread all along
+        # (with tracing on from boot: its idle thread): harts 0..nharts-1
+        self.harts = sorted({e["h"] for e in self.events} | set(range(nharts)))
         self.names = {}        # (pid, tid) -> last known name
         self.proc_names = {}   # pid -> name
         self.slices = []       # dicts: hart, start, end, pid, tid, name, why
@@ -203,6 +208,9 @@ class Model:
                 self.instants.append({"hart": h, "t": t, "kind": ev,
                                       "label": self._label(e),
                                       "pid": e["pid"], "tid": e["tid"]})
+        for h in self.harts:
+            if h not in running:
+                running[h] = [0, 0, NO_RECORDS, self.t0]
         for h, cur in running.items():
             self._close(h, cur, self.t1, "end")
         # a wakee that never ran again in the trace has no arrow
@@ -237,7 +245,9 @@ class Model:
         if ev == "wait":
             return "wait: reaped %d status %d" % (e["child"], e["status"])
         if ev == "kill":
-            return "kill %d sig %d" % (e["target"], e["sig"])
+            return "kill %d sig %d by %s" % (
+                e["target"], e["sig"],
+                e.get("by") and "pid %d" % e["by"] or "an interrupt")
         if ev == "signal":
             return "signal %d handler 0x%x from %d" % (e["sig"], e["handler"],
                                                        e["from"])
@@ -268,6 +278,8 @@ class Model:
                 continue
             if k == "0:idle":
                 out[k] = IDLE_COLOUR
+            elif k == "0:" + NO_RECORDS:
+                out[k] = NO_RECORDS_COLOUR
             else:
                 out[k] = PALETTE[i % len(PALETTE)]
                 i += 1

@@ -341,8 +341,8 @@ bool sched_wakeup(struct thread *t)
 	if (!__atomic_compare_exchange_n(&t->state, &expect, T_RUNNABLE, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return false;
-	sched_enqueue_on(select_rq(t, false), t, ENQ_WAKEUP);
 	trace_wakeup(t);
+	sched_enqueue_on(select_rq(t, false), t, ENQ_WAKEUP);
 	return true;
 }
 

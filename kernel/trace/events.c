@@ -75,6 +75,8 @@ void trace_switch_ev(struct thread *prev, struct thread *next)
 	trace_write(KITE_TRACE_SWITCH, why, who(next), w[0], w[1]);
 }
 
+/* before t is queued (once queued it may run at once, on another hart:
+ * its wakeup comes first in the trace); the hart it last ran on */
 void trace_wakeup_ev(struct thread *t)
 {
 	trace_write(KITE_TRACE_WAKEUP, (uint32_t)READ_ONCE(t->cpu), who(t), 0, 0);
@@ -131,14 +133,25 @@ void trace_wait_ev(struct proc *child)
 		    (uint64_t)(uint32_t)child->exit_status, 0);
 }
 
+/* Under proc_lock: the hart's interrupts were on before it was taken
+ * (intena) for a kill from a thread (kill(2), the OOM killer), off for
+ * one from an interrupt (Ctrl-C on the console), where the current
+ * thread is only the one the interrupt came in on. */
 void trace_kill_ev(struct proc *p, int sig)
 {
 	struct proc *me = current()->proc;
+	bool from_thread = mycpu()->intena;
 
-	trace_write(KITE_TRACE_KILL, (uint32_t)sig, (uint64_t)p->pid, 0, 0);
-	if (logging())
+	trace_write(KITE_TRACE_KILL, (uint32_t)sig, (uint64_t)p->pid,
+		    from_thread ? (uint64_t)me->pid : 0, 0);
+	if (!logging())
+		return;
+	if (from_thread)
 		log_debug("pid %d killed by pid %d (%s) with signal %d", p->pid,
 			  me->pid, me->name, sig);
+	else
+		log_debug("pid %d killed by an interrupt (Ctrl-C) with signal %d",
+			  p->pid, sig);
 }
 
 long trace_syscall_fn(struct trapframe *tf)

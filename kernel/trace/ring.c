@@ -42,10 +42,14 @@
 #include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
+#include "mm/memlayout.h"
+#include "mm/pmm.h"
 #include "proc/proc.h"
 #include "trace/format.h"
 #include "trace/trace.h"
 #include "uapi/errno.h"
+
+#define TRACE_MEM_SHARE 4 /* the rings take at most 1/4 of the frames */
 
 struct trace_ring {
 	struct kite_trace_rec *recs; /* [trace_lock to change; writers read
@@ -117,7 +121,12 @@ static void rings_free_locked(void)
 static int rings_alloc_locked(uint64_t size)
 {
 	uint64_t online = READ_ONCE(online_mask);
+	uint64_t bytes = size * sizeof(struct kite_trace_rec) *
+			 (uint64_t)__builtin_popcountl(online);
 
+	/* the rings may take at most a quarter of memory */
+	if (bytes / PAGE_SIZE > pmm_total() / TRACE_MEM_SHARE)
+		return -ENOMEM;
 	ring_size = size;
 	for (int h = 0; h < NCPU; h++) {
 		struct trace_ring *ring = &rings[h];

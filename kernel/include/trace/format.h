@@ -147,8 +147,8 @@ static inline int trace_format(char *buf, size_t size,
 		n += ksnprintf(buf, size, " num=%ld text=%s", (long)a[0], name);
 		break;
 	case KITE_TRACE_KILL:
-		n += ksnprintf(buf, size, " sig=%u target=%ld", r->arg,
-			       (long)a[0]);
+		n += ksnprintf(buf, size, " sig=%u target=%ld by=%ld", r->arg,
+			       (long)a[0], (long)a[1]);
 		break;
 	case KITE_TRACE_LOST:
 		n += ksnprintf(buf, size, " n=%lu", (unsigned long)a[0]);

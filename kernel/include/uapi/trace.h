@@ -24,7 +24,8 @@
  *   IPI_SEND arg: target hart
  *   IPI_RECV (nothing)
  *   MARK     arg: length of the text  a[0]: the number  a[1..2]: text
- *   KILL     arg: signal  a[0]: the pid killed
+ *   KILL     arg: signal  a[0]: the pid killed  a[1]: the killer's pid
+ *            (0: an interrupt, Ctrl-C)
  *   LOST     a[0]: records of this hart lost before this point (the
  *            reader was slower than the writer); made by the reader
  */

@@ -42,6 +42,7 @@
  * fuzz.h what the two share (the random generator above all).
  */
 #include "fuzz.h"
+#include "trace.h"
 
 uint64_t state;
 bool lenient;
@@ -96,6 +97,7 @@ static const int numbers[] = {
 	SYS_kite_cpustat, SYS_mprotect, SYS_madvise, SYS_mremap, SYS_kite_maps,
 	SYS_futex, SYS_set_tid_address, SYS_set_robust_list, SYS_get_robust_list,
 	SYS_tkill, SYS_tgkill, SYS_sched_setaffinity, SYS_sched_getaffinity,
+	SYS_kite_trace,
 };
 
 /* A futex wait's timeout: zero, so it never blocks (relative: at once;
@@ -185,6 +187,11 @@ static void one_call(void)
 		break;
 	case SYS_kite_sched:
 		a[0] = 0; /* do not switch the class under other tests */
+		break;
+	case SYS_kite_trace:
+		a[0] = (long)((unsigned long)a[0] % 7); /* each op, and a bad one */
+		if (a[0] == KITE_TRACE_OP_ON) /* rings made would stay: */
+			a[0] = KITE_TRACE_OP_STATUS; /* frames would not add up */
 		break;
 	case SYS_kite_getc:        /* would wait for console input */
 	case SYS_kite_thread_exit: /* would end the fuzzer */
