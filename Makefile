@@ -4,7 +4,8 @@
 # SWAP=size of the swap disk (default 64M, 0: none),
 # LOG=error|warn|info|debug (default warn), HZ=ticks per second,
 # BOOTARGS="extra words", TOOLPREFIX=riscv64-unknown-elf-,
-# INIT="prog args" and TIMEOUT=seconds (make run).
+# INIT="prog args" and TIMEOUT=seconds (make run, make trace),
+# TRACE=1 (make run, make qemu: the event trace on, then build/trace.*).
 
 TOOLPREFIX ?= riscv64-unknown-elf-
 CC := $(TOOLPREFIX)gcc
@@ -24,6 +25,7 @@ export SWAP
 LOG ?=
 HZ ?=
 BOOTARGS ?=
+TRACE ?=
 
 B := build
 K := kernel
@@ -42,10 +44,10 @@ KLDFLAGS := -nostdlib -static -no-pie -Wl,--no-warn-rwx-segments \
 KSRCS := $(sort $(wildcard $(K)/arch/riscv/*.c $(K)/arch/riscv/*.S \
 	$(K)/core/*.c $(K)/dev/*.c $(K)/lib/*.c $(K)/mm/*.c $(K)/proc/*.c \
 	$(K)/sched/*.c $(K)/syscall/*.c $(K)/test/*.c $(K)/cap/*.c \
-	$(K)/signal/*.c))
+	$(K)/signal/*.c $(K)/trace/*.c))
 KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
 
-.PHONY: all qemu qemu-gdb gdb gdb-user run ktest bench soak test host-test extra lint deps ensure-deps clean help swap-image
+.PHONY: all qemu qemu-gdb gdb gdb-user run trace ktest bench soak test host-test extra lint deps ensure-deps clean help swap-image
 
 all: $(B)/kernel.elf
 
@@ -76,7 +78,11 @@ $(B)/%.o: %.S
 -include $(KOBJS:.o=.d)
 
 # ---- running -------------------------------------------------------------
-QEMU_BOOTARGS := $(strip $(if $(LOG),log=$(LOG)) $(if $(HZ),hz=$(HZ)) $(BOOTARGS))
+QEMU_BOOTARGS := $(strip $(if $(LOG),log=$(LOG)) $(if $(HZ),hz=$(HZ)) \
+	$(if $(TRACE),trace) $(BOOTARGS))
+# TRACE=1: the console's trace lines are kept in build/trace.log and
+# turned into build/trace.json, trace.html and trace.png (docs/TRACE.md)
+TRACE_CONVERT = $(PYTHON) tools/trace.py convert $(B)/trace.log
 SWAP_IMG := $(B)/swap.img
 NO_SWAP := $(filter 0 0K 0M 0G,$(SWAP))
 QEMU_DISK := $(if $(NO_SWAP),,-global virtio-mmio.force-legacy=false \
@@ -99,7 +105,9 @@ qemu: ensure-deps swap-image
 	@$(MAKE) --no-print-directory all
 	@echo "$(QEMU) $(QEMUOPTS)"
 	@{ $(QEMU) $(QEMUOPTS); echo $$? > $(B)/qemu.status; } | \
-		$(PYTHON) tools/symbolize.py --stream; exit $$(cat $(B)/qemu.status)
+		$(if $(TRACE),tee $(B)/trace.log |) \
+		$(PYTHON) tools/symbolize.py --stream; \
+		st=$$(cat $(B)/qemu.status);$(if $(TRACE), $(TRACE_CONVERT);) exit $$st
 
 # Waits for gdb on localhost:1234; in another terminal: make gdb
 # (gdb-multiarch with .gdbinit: loads build/kernel.elf and connects).
@@ -134,7 +142,21 @@ run: ensure-deps swap-image
 		{ cat $(B)/run-build.log >&2; exit 1; }
 	@$(PYTHON) tools/run.py --cpus $(CPUS) --mem $(MEM) --timeout $(TIMEOUT) \
 		$(if $(NO_SWAP),--swap 0,--swap-image $(SWAP_IMG)) \
-		--bootargs '$(QEMU_BOOTARGS)' -- $(INIT)
+		$(if $(TRACE),--trace-log $(B)/trace.log) \
+		--bootargs '$(QEMU_BOOTARGS)' -- $(INIT)$(if $(TRACE),; \
+		st=$$?; $(TRACE_CONVERT) >&2; exit $$st)
+
+# Run one program with the event trace on (docs/TRACE.md): its output,
+# then build/trace.log (the console), trace.json (Perfetto,
+# chrome://tracing), trace.html (open it in a browser) and trace.png.
+#   make trace INIT="tracedemo" CPUS=2
+trace: ensure-deps
+	@mkdir -p $(B)
+	@$(MAKE) --no-print-directory all >$(B)/run-build.log 2>&1 || \
+		{ cat $(B)/run-build.log >&2; exit 1; }
+	@$(PYTHON) tools/trace.py run --cpus $(CPUS) --mem $(MEM) \
+		--timeout $(if $(filter 0,$(TIMEOUT)),300,$(TIMEOUT)) \
+		--bootargs '$(filter-out trace,$(QEMU_BOOTARGS))' -- $(INIT)
 
 # In-kernel tests: exits with the kernel's status (0 = all passed).
 ktest: ensure-deps
@@ -223,7 +245,9 @@ help:
 	@echo "make qemu      boot Kite (CPUS=$(CPUS) MEM=$(MEM) SWAP=$(SWAP) LOG=$(or $(LOG),warn)); Ctrl-A X quits"
 	@echo "make test      every test; ends with 'N passed, N failed'"
 	@echo "make run INIT=\"prog args\"  run one program (only its output; make fails if it does)"
-	@echo "               TIMEOUT=S gives up after S seconds (status 124)"
+	@echo "               TIMEOUT=S gives up after S seconds (status 124); TRACE=1 traces it"
+	@echo "make trace INIT=\"prog args\"  run it with the event trace on: build/trace.json,"
+	@echo "               trace.html, trace.png (docs/TRACE.md); TRACE=1 for make qemu too"
 	@echo "make ktest     in-kernel tests only (exit status 0 = all passed)"
 	@echo "make qemu-gdb  boot halted, waiting for gdb; then 'make gdb' in another terminal"
 	@echo "make gdb-user APP=NAME  gdb with the kernel's and app NAME's symbols"

@@ -708,6 +708,7 @@ def jobs(quick):
            for p in SWAP_POLICIES for n in ((4,) if quick else (1, 4))]
     js.append(("swapdemo", swapdemo_job, ()))
     js.append(("demos", demos_job, ()))
+    js += __import__("jobs_trace").trace_jobs()  # the event trace
     for t in HOST_TESTS:  # a missing binary is a failed check, not a skip
         b = os.path.join(BUILD, "host", "test_" + t)
         js.append(("host/test_" + t, host_job, (b,)))

@@ -13,6 +13,9 @@ Prints the table and writes it as JSON to build/bench.json. For the
 operations in LINUX the table also shows Linux's instructions per
 operation for the same work, as a yardstick.
 
+getpid_traced is getpid with the event trace on (boot argument "trace",
+docs/TRACE.md): every call writes a system-call record and a return one.
+
 One row comes from a third boot, on 2 harts and plainly: the futex round
 trip between two threads pinned to different harts ("ubench --cross"),
 in ns only (an instruction count there would be one hart's, idle loop
@@ -88,7 +91,7 @@ def per_op(lines, field):
 
 def main():
     icount_lines, plain_lines, timebase = [], [], 10000000
-    for bootargs in ("bench", 'init="ubench"'):
+    for bootargs in ("bench", 'init="ubench"', 'trace init="ubench --traced"'):
         lines, _ = run(bootargs, ["-icount", "shift=0"])
         icount_lines += lines
         lines, timebase = run(bootargs, [])

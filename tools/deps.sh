@@ -26,6 +26,10 @@ need() {
 	check make make
 	[ -x /usr/bin/python3 ] || missing="$missing python3"
 	_=$(/usr/bin/python3 -c 'import pexpect' 2>&1) || missing="$missing python3-pexpect"
+	# make trace's build/trace.png; the trace test's screenshot check (PIL)
+	_=$(/usr/bin/python3 -c 'import matplotlib, PIL' 2>&1) || missing="$missing python3-matplotlib python3-pil"
+	# trace/page[chromium] (tests/jobs_trace.py): the trace page, headless
+	check chromium chromium
 	# the host tests link ASan/UBSan
 	_=$(echo 'int main(void){return 0;}' | cc -fsanitize=address,undefined \
 		-x c - -o /tmp/kite-asan-check.$$ 2>&1) || missing="$missing libasan8 libubsan1"

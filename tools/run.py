@@ -14,6 +14,8 @@ signal N ended it).
 A program that ends with a status other than 0 is reported on stderr
 once QEMU is done, in plain words: "run: exit status 3", or "run: killed
 by signal 11 (SIGSEGV)" for 128+N.
+--trace-log FILE keeps the event trace's lines (docs/TRACE.md) out of the
+output and writes them to FILE (`make run TRACE=1`).
 
 Exit statuses of run.py itself:
   124     --timeout S seconds passed (whether or not the program printed
@@ -133,13 +135,18 @@ def remaining(deadline):
 class ConsoleFilter:
     """Drops the console up to and including Kite's boot line, converts
     CRLF and writes the rest to our stdout. `booted` is called once the
-    boot line has gone by."""
+    boot line has gone by. With trace_log (a file open for writing), the
+    event trace's lines ("@T ...", "@TRACE ...": docs/TRACE.md) go there
+    instead of to stdout."""
 
-    def __init__(self, booted):
+    def __init__(self, booted, trace_log=None):
         self.seen_boot = False
         self.pending = b""
         self.booted = booted
         self.out = sys.stdout.buffer
+        self.trace_log = trace_log
+        self.line = b""       # the start of a line that may be a trace line
+        self.mid_line = False  # the last text shown did not end a line
 
     def feed(self, chunk):
         if self.seen_boot:
@@ -159,11 +166,36 @@ class ConsoleFilter:
         if not self.seen_boot and self.pending:
             self._write(self.pending)
             self.pending = b""
+        if self.line:
+            self._emit(self.line)
+            self.line = b""
 
     def _write(self, data):
-        if data:
-            self.out.write(data.replace(b"\r\n", b"\n"))
-            self.out.flush()
+        if not data:
+            return
+        if self.trace_log is None:
+            self._emit(data)
+            return
+        # whole lines that start with "@T" go to the trace log; any other
+        # text is shown at once (a prompt has no newline yet)
+        data, self.line = self.line + data, b""
+        while data:
+            nl = data.find(b"\n")
+            piece = data if nl < 0 else data[:nl + 1]
+            data = b"" if nl < 0 else data[nl + 1:]
+            if self.mid_line:
+                self._emit(piece)
+            elif b"@T".startswith(piece[:2]) and nl < 0:
+                self.line = piece          # not known yet: wait for more
+            elif piece.startswith(b"@T"):
+                self.trace_log.write(piece.replace(b"\r\n", b"\n"))
+            else:
+                self._emit(piece)
+
+    def _emit(self, data):
+        self.mid_line = not data.endswith(b"\n")
+        self.out.write(data.replace(b"\r\n", b"\n"))
+        self.out.flush()
 
 
 def pump(proc, console, deadline):
@@ -223,6 +255,9 @@ def parse_args(argv):
                     "64M; 0: none)")
     ap.add_argument("--swap-image", default=None, metavar="FILE",
                     help="attach FILE as the swap disk instead")
+    ap.add_argument("--trace-log", default=None, metavar="FILE",
+                    help="write the event trace's lines (@T ...) to FILE "
+                    "instead of showing them")
     ap.add_argument("program", nargs=argparse.REMAINDER)
     args = ap.parse_args(argv)
     if args.program and args.program[0] == "--":
@@ -272,7 +307,8 @@ def run(args, disk):
         if piped:
             threading.Thread(target=feed, args=(proc,), daemon=True).start()
 
-    console = ConsoleFilter(booted)
+    trace_log = open(args.trace_log, "wb") if args.trace_log else None
+    console = ConsoleFilter(booted, trace_log)
     status = None
     try:
         returncode = pump(proc, console, deadline)
@@ -294,6 +330,8 @@ def run(args, disk):
         if console.seen_boot and status not in (None, 0,
                                                 qemu_exit.TIMEOUT_STATUS):
             sys.stderr.write("run: %s\n" % describe_status(status))
+        if trace_log:
+            trace_log.close()
         sys.stderr.flush()
     return status
 

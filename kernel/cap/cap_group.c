@@ -45,6 +45,7 @@
 #include "proc/proc.h"
 #include "signal/signal.h"
 #include "uapi/errno.h"
+#include "trace/trace.h"
 
 /* ---- vmspace and thread objects ---------------------------------------- */
 
@@ -331,6 +332,7 @@ long cap_group_create(uint64_t uname, uint64_t uout)
 		err = pid;
 		goto fail_slots;
 	}
+	trace_fork(t, KITE_TRACE_FORK_SPAWN);
 	sched_start(t); /* it waits for cap_thread_create */
 	out.vmspace = hv;
 	out.pid = pid;
@@ -399,6 +401,7 @@ static int cap_thread_add(struct cap_group *cg, uint64_t pc, uint64_t sp,
 		thread_free(t);
 		return tid;
 	}
+	trace_fork(t, KITE_TRACE_FORK_THREAD);
 	sched_start(t);
 	return 0;
 }

@@ -65,6 +65,8 @@ bool log_set_level(const char *name)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
 
+	if (strcmp(name, "trace") == 0) /* debug, named for its process lines */
+		name = "debug";
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		if (strcmp(name, names[i]) == 0) {
 			log_level = (enum log_level)i;

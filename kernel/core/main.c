@@ -30,6 +30,7 @@
 #include "mm/pmm.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
+#include "trace/trace.h"
 
 
 static struct fdt_info fdt;  /* [boot] */
@@ -72,6 +73,7 @@ static __attribute__((noreturn)) void kmain_stacked(void *unused)
 	reclaimd_start();
 	if (bootarg_get("crash", how, sizeof(how)))
 		ktest_crash(how);
+	trace_init();
 	init_start();
 	sched_idle_loop(); /* this boot context is now hart's idle thread */
 }

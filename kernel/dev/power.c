@@ -9,6 +9,7 @@
 #include "dev/platform.h"
 #include "dev/power.h"
 #include "mm/memlayout.h"
+#include "trace/trace.h"
 
 #define TEST_PASS 0x5555
 #define TEST_FAIL 0x3333
@@ -17,6 +18,7 @@ void power_off(int status)
 {
 	volatile uint32_t *test = P2V(TESTDEV_PA);
 
+	trace_power_off();
 	arch_intr_off();
 	if (status == 0)
 		*test = TEST_PASS;

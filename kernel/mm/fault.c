@@ -51,6 +51,7 @@
 #include "signal/signal.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
+#include "trace/trace.h"
 
 #define VMF_NOFRAME (-1) /* internal: no frame; get memory back, retry */
 #define RECLAIM_BATCH 32 /* frames a fault short of one swaps out */
@@ -93,6 +94,7 @@ static int stack_grow(struct vmspace *vs, vaddr_t va, struct vmr **rp)
 		return VMF_STACK_GAP;
 	WRITE_ONCE(vs->vsz, vs->vsz + (s->start - page));
 	s->start = page;
+	trace_fault(va, 0, KITE_TRACE_PF_GROW);
 	*rp = s;
 	return VMF_OK;
 }
@@ -171,6 +173,7 @@ static int fault_missing(struct vmspace *vs, struct vmr *r, vaddr_t page,
 	}
 	pt_slot_set(slot, pte_make(pa, prot | VM_USER));
 	WRITE_ONCE(vs->pages[r->kind], vs->pages[r->kind] + 1);
+	trace_fault(page, access, r->obj ? KITE_TRACE_PF_FILL : KITE_TRACE_PF_ZERO);
 	count_fault(false);
 	*pa_out = pa;
 	return VMF_OK;
@@ -198,6 +201,7 @@ static int fault_swapin(struct vmspace *vs, struct vmr *r, vaddr_t pg_va,
 	WRITE_ONCE(vs->pages[r->kind], vs->pages[r->kind] + 1);
 	WRITE_ONCE(vs->swapped, vs->swapped - 1);
 	__atomic_add_fetch(&vs->swap_ins, 1, __ATOMIC_RELAXED);
+	trace_fault(pg_va, 0, KITE_TRACE_PF_SWAPIN);
 	count_fault(false);
 	*pa_out = page_to_pa(pg);
 	return VMF_OK;
@@ -218,6 +222,7 @@ static int fault_write(struct vmspace *vs, struct vmr *r, vaddr_t page,
 		pt_slot_set(slot, pte_mkaccessed(pte_make(pa, r->prot | VM_USER),
 						 true));
 		arch_tlb_flush_local(page, PAGE_SIZE);
+		trace_fault(page, VM_WRITE, KITE_TRACE_PF_REUSE);
 		count_fault(false);
 		*pa_out = pa;
 		return VMF_OK;
@@ -236,6 +241,7 @@ static int fault_write(struct vmspace *vs, struct vmr *r, vaddr_t page,
 	counted = old && !(old->flags & PG_RESERVED);
 	if (old)
 		uframe_put(old);
+	trace_fault(page, VM_WRITE, KITE_TRACE_PF_COW);
 	count_fault(counted);
 	*pa_out = page_to_pa(pg);
 	return VMF_OK;
@@ -409,6 +415,7 @@ void vm_user_fault(vaddr_t va, unsigned access, vaddr_t pc, vaddr_t sp)
 			thread_exit_killed();
 		proc_exit_wstatus(W_EXITCODE(0, SIGKILL));
 	}
+	trace_fault(va, access, err == VMF_IO ? KITE_TRACE_PF_BUS : KITE_TRACE_PF_SEGV);
 	if (err == VMF_STACK_LIMIT && va + STACK_SLACK < sp)
 		err = VMF_NOMAP; /* far below the stack: a wild pointer */
 	/* a signal the thread's handler may catch; without one the

@@ -26,6 +26,7 @@
 #include "mm/vmo.h"
 #include "mm/vmspace.h"
 #include "uapi/errno.h"
+#include "trace/trace.h"
 
 #define SECTORS_PER_PAGE (PAGE_SIZE / BLK_SECTOR_SIZE)
 
@@ -144,6 +145,7 @@ int swap_out(struct vmspace *vs, vaddr_t va)
 	WRITE_ONCE(vs->pages[r->kind], vs->pages[r->kind] - 1);
 	WRITE_ONCE(vs->swapped, vs->swapped + 1);
 	__atomic_add_fetch(&vs->swap_outs, 1, __ATOMIC_RELAXED);
+	trace_swap_out(va, slot);
 	uframe_put(pg);
 	return 0;
 }
@@ -157,6 +159,7 @@ int swap_in(uint64_t slot, struct page *pg)
 		return -EIO;
 	}
 	__atomic_add_fetch(&nr_ins, 1, __ATOMIC_RELAXED);
+	trace_swap_in(slot);
 	return 0;
 }
 

@@ -41,6 +41,7 @@
 #include "proc/proc.h"
 #include "signal/signal.h"
 #include "uapi/errno.h"
+#include "trace/trace.h"
 
 
 /* Move p's children to init; wake init if one is already a zombie. */
@@ -115,6 +116,7 @@ static __attribute__((noreturn)) void thread_exit_common(void)
 		cap_group_exit(p); /* the last thread: its capabilities go */
 		push_off();
 	}
+	trace_exit(t, vm || (p->flags & PF_KERNEL));
 	thread_set_state(t, T_ZOMBIE);
 	schedule();
 	panic("zombie thread %d ran again", t->tid);
@@ -195,6 +197,7 @@ int proc_wait(int pid, int *status, int options)
 				*status = c->exit_status;
 			__atomic_add_fetch(&me->cticks, c->ticks + c->cticks,
 					   __ATOMIC_RELAXED);
+			trace_wait(c);
 			proc_unregister_locked(c);
 			spin_unlock(&proc_lock);
 			cap_proc_release(me, c); /* and our capability to it */
@@ -260,6 +263,7 @@ void proc_group_end_locked(struct proc *p, int wstatus, int sig)
 
 void proc_kill_locked(struct proc *p, int sig)
 {
+	trace_kill(p, sig);
 	proc_group_end_locked(p, W_EXITCODE(0, sig), sig);
 }
 

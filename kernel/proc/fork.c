@@ -21,6 +21,7 @@
 #include "proc/exec.h"
 #include "proc/proc.h"
 #include "signal/signal.h"
+#include "trace/trace.h"
 #include "uapi/errno.h"
 
 static int user_thread_entry(void *unused)
@@ -91,6 +92,7 @@ static int user_proc_start(const char *name, struct vmspace *vm,
 	}
 	if (ca)
 		clone_child_ready(p, t, ca);
+	trace_fork(t, ca ? KITE_TRACE_FORK_FORK : KITE_TRACE_FORK_SPAWN);
 	sched_start(t);
 	return pid;
 }
@@ -199,6 +201,7 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 	kstrlcpy(p->name, app->name, sizeof(p->name));
 	kstrlcpy(me->name, app->name, sizeof(me->name));
 	spin_unlock(&proc_lock);
+	trace_exec(p);
 	image_regs(tf, &img);
 	return 0; /* the syscall return value lands in a0 */
 }

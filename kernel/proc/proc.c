@@ -37,6 +37,7 @@
 #include "proc/proc.h"
 #include "signal/signal.h"
 #include "uapi/errno.h"
+#include "trace/trace.h"
 
 struct spinlock proc_lock = SPINLOCK_INIT("proc");
 struct proc kernel_proc;
@@ -401,6 +402,7 @@ int kernel_thread_mask(int (*fn)(void *), void *arg, const char *name,
 	pid = proc_register(p, t, self ? self->proc : &kernel_proc);
 	if (pid < 0)
 		goto fail_thread;
+	trace_fork(t, KITE_TRACE_FORK_FORK);
 	sched_start(t);
 	return pid;
 

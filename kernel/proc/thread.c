@@ -41,6 +41,7 @@
 #include "proc/proc.h"
 #include "signal/signal.h"
 #include "uapi/errno.h"
+#include "trace/trace.h"
 
 int thread_user_entry(void *unused)
 {
@@ -87,6 +88,7 @@ int thread_clone(const struct trapframe *tf, const struct clone_args *a)
 		(void)copy_to_user(p->vm, a->parent_tid, &tid, sizeof(tid));
 	if (a->flags & CLONE_CHILD_SETTID)
 		(void)copy_to_user(p->vm, a->child_tid, &tid, sizeof(tid));
+	trace_fork(t, KITE_TRACE_FORK_THREAD);
 	sched_start(t);
 	return ret;
 }

@@ -39,6 +39,7 @@
 #include "mm/vmspace.h"
 #include "proc/proc.h"
 #include "sched/stride.h"
+#include "trace/trace.h"
 #include "uapi/errno.h"
 
 struct runqueue runqueues[NCPU];
@@ -340,6 +341,7 @@ bool sched_wakeup(struct thread *t)
 	if (!__atomic_compare_exchange_n(&t->state, &expect, T_RUNNABLE, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return false;
+	trace_wakeup(t);
 	sched_enqueue_on(select_rq(t, false), t, ENQ_WAKEUP);
 	return true;
 }
@@ -375,6 +377,7 @@ void schedule(void)
 	if (arch_intr_get() || c->noff != 1)
 		panic("schedule: needs interrupts off and exactly one push_off "
 		      "(noff=%d): a spinlock held while sleeping?", c->noff);
+	trace_schedule(prev);
 	spin_lock(&rq->lock);
 	WRITE_ONCE(prev->need_resched, false);
 	if (prev->state == T_RUNNING && prev != rq->idle) {
@@ -409,6 +412,7 @@ void schedule(void)
 	rq->curr = next;
 	rq->prev = prev;
 	rq->nr_switches++;
+	trace_switch(prev, next);
 	c->curr = next;
 	if (next->proc->vm != c->vm)
 		vmspace_switch(next->proc->vm);

@@ -35,6 +35,7 @@
 #include "mm/vmspace.h"
 #include "proc/proc.h"
 #include "signal/signal.h"
+#include "trace/trace.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
 
@@ -217,6 +218,7 @@ void signal_deliver(struct trapframe *tf)
 			spin_unlock(&h->lock);
 			if (def == SIG_ACT_IGNORE || def == SIG_ACT_CONTINUE)
 				continue;
+			trace_signal(t, sig, 0, info.pid); /* stop or death */
 			if (def == SIG_ACT_STOP) {
 				signal_stop_group(sig);
 				continue; /* the loop's top waits */
@@ -232,6 +234,7 @@ void signal_deliver(struct trapframe *tf)
 		signal_recalc_locked(t);
 		spin_unlock(&h->lock);
 		syscall_restart(tf, true, act.flags);
+		trace_signal(t, sig, act.handler, info.pid);
 		if (frame_setup(tf, &info, &act, oldmask)) {
 			signal_set_blocked(oldmask);
 			frame_fault(tf, sig, tf->sp, "cannot write the signal frame");

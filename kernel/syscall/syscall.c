@@ -9,6 +9,7 @@
 #include "arch/trapframe.h"
 #include "cap/sys_cap.h"
 #include "syscall/syscall.h"
+#include "trace/trace.h"
 #include "uapi/errno.h"
 #include "uapi/syscall.h"
 
@@ -51,6 +52,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_kite_swap] = sys_kite_swap,
 	[SYS_kite_usermem] = sys_kite_usermem,
 	[SYS_kite_swapsim] = sys_kite_swapsim,
+	[SYS_kite_trace] = sys_kite_trace,
 	[SYS_set_tid_address] = sys_set_tid_address,
 	[SYS_futex] = sys_futex,
 	[SYS_set_robust_list] = sys_set_robust_list,
@@ -106,15 +108,18 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_writev] = sys_writev,
 };
 
+long (*trace_syscall_handler(uint64_t nr))(struct trapframe *tf)
+{
+	return nr < NR_SYSCALLS ? syscall_table[nr] : NULL;
+}
+
 void syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t nr = tf->a7;
-	long ret = -ENOSYS;
+	syscall_fn fn = nr < NR_SYSCALLS ? syscall_table[nr] : NULL;
 
 	tf->orig_a0 = tf->a0; /* a restart after a signal needs it */
-	if (nr < NR_SYSCALLS && syscall_table[nr])
-		ret = syscall_table[nr](tf);
-	else
-		ret = syscall_unknown(nr);
-	tf->a0 = (uint64_t)ret;
+	if (trace_syscalls()) /* the same, with a record each way */
+		fn = trace_syscall_fn;
+	tf->a0 = (uint64_t)(fn ? fn(tf) : syscall_unknown(nr));
 }

@@ -15,6 +15,8 @@
  * only the round trip with the two threads pinned to harts 0 and 1
  * (sched_setaffinity): each wake is an IPI to the other hart, which
  * wakes from its idle loop (tools/bench.py boots it on 2 harts).
+ * "ubench --traced" runs only getpid, as getpid_traced: tools/bench.py
+ * boots it with tracing on (docs/TRACE.md), each call writing two records.
  *
  * The memory benchmarks: fork+exit+wait of a process with 16 MiB of
  * touched heap (with copy-on-write the pages are shared, not copied);
@@ -72,14 +74,14 @@ static void report(const char *name, long iters, struct mark a)
 	       (unsigned long)(b.ticks - a.ticks));
 }
 
-static void bench_getpid(void)
+static void bench_getpid(const char *name)
 {
 	const long n = 10000;
 	struct mark a = mark();
 
 	for (long i = 0; i < n; i++)
 		getpid();
-	report("getpid", n, a);
+	report(name, n, a);
 }
 
 static void bench_fork(void)
@@ -488,7 +490,13 @@ int main(int argc, char **argv)
 		printf("bench: done\n");
 		return 0;
 	}
-	bench_getpid();
+	if (argc > 1 && strcmp(argv[1], "--traced") == 0) {
+		/* booted with "trace": each call writes two records */
+		bench_getpid("getpid_traced");
+		printf("bench: done\n");
+		return 0;
+	}
+	bench_getpid("getpid");
 	bench_caps();
 	bench_fork();
 	bench_spawn();

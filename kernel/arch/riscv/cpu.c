@@ -12,6 +12,7 @@
 #include "kernel/clock.h"
 #include "kernel/cpu.h"
 #include "mm/memlayout.h"
+#include "trace/trace.h"
 
 extern char trap_vector[];
 
@@ -160,5 +161,6 @@ long arch_start_hart(int hart, uintptr_t stack_top)
 
 void smp_send_ipi(int hart)
 {
+	trace_ipi_send(hart);
 	sbi_send_ipi(1UL << hart, 0);
 }

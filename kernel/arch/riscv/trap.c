@@ -28,6 +28,7 @@
 #include "sched/sched.h"
 #include "signal/signal.h"
 #include "syscall/syscall.h"
+#include "trace/trace.h"
 
 static const char *const exception_names[] = {
 	[EXC_INST_MISALIGNED] = "instruction address misaligned",
@@ -65,6 +66,7 @@ static bool handle_interrupt(uint64_t cause)
 		return true;
 	case IRQ_S_SOFT:
 		arch_ipi_clear();
+		trace_ipi_recv();
 		smp_ipi_handler();
 		return true;
 	default:

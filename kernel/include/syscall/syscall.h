@@ -125,5 +125,6 @@ SYSCALL(kite_cpustat);
 SYSCALL(kite_swap);
 SYSCALL(kite_usermem);
 SYSCALL(kite_swapsim);
+SYSCALL(kite_trace); /* trace/sys_trace.c */
 
 #endif

@@ -93,6 +93,7 @@
 #define SYS_kite_maps 505      /* (int pid, struct kite_region *, size_t n): regions; returns how many there are */
 #define SYS_kite_swap 506      /* (const char *policy or NULL, struct kite_swapinfo *) */
 #define SYS_kite_usermem 507   /* (uint64_t bytes or KITE_USERMEM_NONE): cap user pages */
+#define SYS_kite_trace 509     /* (int op, void *buf, size_t n): the event trace, uapi/trace.h */
 #define SYS_kite_swapsim 508   /* (const char *policy or NULL, const uint32_t *refs, size_t n, unsigned frames, struct kite_swapsim *) */
 
 /* Kite's capability calls (docs/CAPS.md; 509..519 are left for others) */

@@ -44,6 +44,7 @@
  */
 #include "fuzz.h"
 #include "uapi/linux.h"
+#include "trace.h"
 
 uint64_t state;
 bool lenient;
@@ -103,6 +104,7 @@ static const int numbers[] = {
 	SYS_clock_nanosleep, SYS_getresuid, SYS_getresgid, SYS_getrusage,
 	SYS_getuid, SYS_geteuid, SYS_getgid, SYS_getegid, SYS_sysinfo,
 	SYS_getrandom,
+	SYS_kite_trace,
 };
 
 /* A futex wait's timeout: zero, so it never blocks (relative: at once;
@@ -217,6 +219,11 @@ static void one_call(void)
 		break;
 	case SYS_kite_sched:
 		a[0] = 0; /* do not switch the class under other tests */
+		break;
+	case SYS_kite_trace:
+		a[0] = (long)((unsigned long)a[0] % 7); /* each op, and a bad one */
+		if (a[0] == KITE_TRACE_OP_ON) /* rings made would stay: */
+			a[0] = KITE_TRACE_OP_STATUS; /* frames would not add up */
 		break;
 	case SYS_kite_getc:        /* would wait for console input */
 	case SYS_kite_thread_exit: /* would end the fuzzer */

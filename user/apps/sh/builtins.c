@@ -3,6 +3,7 @@
  * functions (builtin()), each given the whole argv. `exit` is main.c's.
  */
 #include "sh.h"
+#include "trace.h"
 
 static const char *state_name(int s)
 {
@@ -157,6 +158,7 @@ static void cmd_help(int argc, char **argv)
 	     "                    RSS, SWAP (swapped out), VSZ; -T: a line per thread\n"
 	     "  exec APP [ARGS]   run an app (same as typing its name)\n"
 	     "  time APP [ARGS]   run an app and print how long it took\n"
+	     "  trace on|off|dump|clear|status  the kernel's event trace (docs/TRACE.md)\n"
 	     "  kill PID [SIG]    send a signal (default SIGTERM 15; 9 = SIGKILL)\n"
 	     "  prio N            set the shell's stride priority (N >= 2; children inherit)\n"
 	     "  sched [rr|stride] show or change the scheduling class\n"
@@ -385,6 +387,11 @@ static void cmd_exec(int argc, char **argv)
 		       (unsigned long)(dt / 1000000 % 1000));
 }
 
+static void cmd_trace(int argc, char **argv)
+{
+	last_status = trace_command(argc, argv);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(int argc, char **argv);
@@ -396,6 +403,7 @@ static const struct {
 	{ "kill", cmd_kill },     { "prio", cmd_prio },
 	{ "sched", cmd_sched },   { "exec", cmd_exec },
 	{ "time", cmd_exec },     { "top", cmd_top },
+	{ "trace", cmd_trace },
 };
 
 bool builtin(int argc, char **argv)
