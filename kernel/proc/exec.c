@@ -6,7 +6,7 @@
  * changes, so execve can fail at any point and leave the caller's image
  * untouched, and spawn can create a child without copying anything.
  *
- * Initial stack (DESIGN.md section 6), from the top of the stack down:
+ * Initial stack (docs/USER.md, "Loading"), from the top of the stack down:
  *
  *   strings of argv[] and envp[], 16 random bytes (AT_RANDOM's)
  *   (padding to 16 bytes)
