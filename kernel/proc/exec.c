@@ -12,7 +12,7 @@
  * one big allocation; the caller frees them (exec_args_free) whatever
  * happens.
  *
- * Initial stack (DESIGN.md section 6), from the top of the stack down:
+ * Initial stack (docs/USER.md, "Loading"), from the top of the stack down:
  *
  *   strings of argv[] and envp[], 16 random bytes (AT_RANDOM's: the
  *   kernel's random generator, kernel/random.h)

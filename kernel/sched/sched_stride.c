@@ -2,9 +2,10 @@
  * sched_stride.c - stride scheduling: CPU time in proportion to priority.
  *
  * Every thread has a pass; each tick it runs adds BIG_STRIDE / priority
- * to it, and a hart runs the thread with the smallest pass (a binary
- * heap, O(log n)). Over time each thread's ticks / priority evens out,
- * so a thread of priority 10 gets twice the CPU of one of priority 5.
+ * to it, and a hart runs the thread with the smallest pass (a 4-ary
+ * heap, lib/heap.c: O(log n)). Over time each thread's ticks / priority
+ * evens out, so a thread of priority 10 gets twice the CPU of one of
+ * priority 5.
  * A thread that arrives or wakes starts no earlier than the queue's
  * current minimum pass, so sleeping never earns credit.
  *

@@ -152,7 +152,8 @@ KTEST(pt_user_ad_bits)
 	return 0;
 }
 
-/* The kernel image and direct map carry the permissions DESIGN.md gives. */
+/* The kernel image and direct map carry the permissions docs/MEMORY.md
+ * gives ("Virtual layout"). */
 KTEST(kvm_permissions)
 {
 	unsigned prot;

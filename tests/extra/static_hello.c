@@ -7,7 +7,8 @@
  *
  * with the toolchain's default linker script. It has its own _start and
  * ecall stubs and uses only Linux RISC-V system call numbers, so it shows
- * that a plain static binary runs on Kite unchanged (DESIGN.md section 6).
+ * that a plain static binary runs on Kite unchanged (docs/USER.md,
+ * "Loading").
  * It prints
  *
  *	static hello, pid N

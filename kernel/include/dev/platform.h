@@ -1,8 +1,8 @@
 /*
  * dev/platform.h - MMIO addresses and interrupt numbers of QEMU virt.
  *
- * DESIGN.md lets these be constants; RAM size, harts and bootargs come
- * from the device tree instead.
+ * Only these are constants (docs/BOOT.md, "What is discovered, not
+ * assumed"); RAM size, harts and bootargs come from the device tree.
  */
 #ifndef KITE_DEV_PLATFORM_H
 #define KITE_DEV_PLATFORM_H

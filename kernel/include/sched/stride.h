@@ -4,10 +4,13 @@
  * A thread's pass grows by BIG_STRIDE / priority for every tick it runs;
  * the scheduler runs the smallest pass. Passes are 32-bit and wrap, so
  * they are compared by signed difference: that is exact as long as any
- * two live passes differ by less than 2^31, which holds because a pass
- * never gets more than one stride (at most BIG_STRIDE / 2, priority >= 2)
- * ahead of the smallest one, and threads that wake or arrive start at the
- * current minimum.
+ * two live passes differ by less than 2^31. A running thread is
+ * preempted once its pass passes the smallest queued one, and threads
+ * that wake or arrive start at the current minimum, so a pass gets at
+ * most one charge ahead: one tick's stride (at most BIG_STRIDE / 2,
+ * priority >= 2), or n strides when n late ticks are charged at once
+ * (sched_tick(n)). A lump of 4 ticks at priority 2 already reaches 2^31,
+ * and then that thread briefly sorts before the others.
  */
 #ifndef KITE_SCHED_STRIDE_H
 #define KITE_SCHED_STRIDE_H
