@@ -10,6 +10,9 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   host/...          build/host/test_* unit tests, one check per ok/FAIL line
                     (test_fdt gets QEMU DTBs from tests/host/mkdtb.sh)
                     (test_elf gets build/user/hello.elf if it exists)
+  docs/references   tools/docs_check.py: the functions the docs name (as
+                    `file:function`) exist there, links reach their pages
+                    and headings
   ktest/timed[cpus=N]/X  the timed in-kernel tests (CPU shares, sleep
                     lateness: KTEST_TIMED) under -icount on 1 and 4 harts
   ktest[cpus=N]/X   in-kernel tests on 1, 4 and 8 harts, plus ktest[cpus=N]
@@ -673,6 +676,19 @@ def lint_job():
                    None if ok else out)
 
 
+def docs_job():
+    """tools/docs_check.py: every `file:function` the docs name has that
+    definition, every link between pages reaches its page and heading."""
+    p = subprocess.run([sys.executable, os.path.join(ROOT, "tools",
+                                                     "docs_check.py")],
+                       cwd=ROOT, input="", capture_output=True, text=True,
+                       timeout=120)
+    out = (p.stdout + p.stderr).rstrip("\n").split("\n")
+    ok = p.returncode == 0
+    return Outcome([Check("docs/references", ok, "" if ok else out[-1])],
+                   None if ok else out[-40:])
+
+
 # ---- driver ----------------------------------------------------------------
 
 HOST_TESTS = ("printf", "fdt", "fdt_virtio", "buddy", "kmalloc", "heap", "pid", "elf",
@@ -687,6 +703,7 @@ def jobs(quick):
                             ("ktest[cpus=8]", ktest_job, (8,))]
     js += [("ktest/timed[cpus=%d]" % n, ktest_timed_job, (n,)) for n in (1, 4)]
     js += [] if quick else [("lint/cppcheck", lint_job, ())]
+    js.append(("docs/references", docs_job, ()))
     js += [("stress/" + k, stress_job, (k,)) for k in STRESS]
     js += [("usertests[cpus=%d]" % n, usertests_job, (n,))
            for n in ((4,) if quick else (1, 4))]

@@ -3,7 +3,8 @@
  *
  * Words are separated by spaces; each is "key" or "key=value", and a
  * value may be quoted to hold spaces: init="fact 10". The line is split
- * once at boot into a table and only read afterwards.
+ * once at boot into a table and only read afterwards. When a key comes
+ * twice, the last word counts.
  */
 #include "kernel/bootargs.h"
 #include "kernel/param.h"
@@ -54,9 +55,12 @@ const char *bootargs_line(void)
 	return cmdline;
 }
 
+/* The last word with this key: a later word overrides an earlier one,
+ * as on Linux's command line (make ktest BOOTARGS=ktest=pid adds a
+ * ktest=pid after the Makefile's own ktest). */
 static int bootarg_index(const char *key)
 {
-	for (int i = 0; i < nwords; i++)
+	for (int i = nwords - 1; i >= 0; i--)
 		if (strcmp(keys[i], key) == 0)
 			return i;
 	return -1;

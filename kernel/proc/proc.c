@@ -673,7 +673,7 @@ void proc_dump(void)
 		if (!rq->idle)
 			continue;
 		kprintf("    0     0 idle/%-11d %-9s %4d %-6s    -        - %8lu\n", h,
-			READ_ONCE(rq->curr) == rq->idle ? "running" : "ready", h,
+			READ_ONCE(rq->curr) == rq->idle ? "running" : "runnable", h,
 			sched_class_name(), (unsigned long)READ_ONCE(rq->idle_ticks));
 	}
 }

@@ -85,7 +85,7 @@ static void stride_tick(struct runqueue *rq, struct thread *curr,
 {
 	struct heap_node *n;
 
-	curr->se.pass += ticks * stride_of(READ_ONCE(curr->se.prio));
+	curr->se.pass += stride_charge(READ_ONCE(curr->se.prio), ticks);
 	n = heap_peek(&rq->stride_heap);
 	if (n && pass_before(se_of(n)->pass, curr->se.pass))
 		WRITE_ONCE(curr->need_resched, true);

@@ -169,6 +169,26 @@ TEST(random_ops_wrap)
 	random_run(check_test, 0x7369676eULL, 0x7fffffffU - 1000, 60000);
 }
 
+/* A lump of late ticks adds at most STRIDE_CHARGE_MAX to a pass, so a
+ * pass that was the smallest stays comparable with every other one. */
+TEST(stride_charge_capped)
+{
+	CHECK(stride_charge(PRIO_DEFAULT, 1) == BIG_STRIDE / PRIO_DEFAULT);
+	CHECK(stride_charge(PRIO_MIN, 1) == BIG_STRIDE / 2);
+	CHECK(stride_charge(PRIO_MIN, 2) == BIG_STRIDE);
+	CHECK(stride_charge(PRIO_MIN, 4) == STRIDE_CHARGE_MAX);
+	CHECK(stride_charge(PRIO_MIN, 0xffffffffU) == STRIDE_CHARGE_MAX);
+	CHECK(stride_charge(PRIO_MAX, 5) == 5 * (BIG_STRIDE / PRIO_MAX));
+	for (unsigned n = 1; n < 100; n++) {
+		uint32_t lo = 0x7ffffff0U, hi = lo + stride_charge(PRIO_MIN, n);
+
+		/* the charged pass still comes after the one it passed */
+		CHECK(pass_before(lo, hi));
+		/* and after a fresh thread's minimum plus one stride */
+		CHECK(!pass_before(hi + BIG_STRIDE / 2, lo));
+	}
+}
+
 TEST(pass_overflow)
 {
 	static const uint32_t edges[] = { 0, 1, 0x7ffffffe, 0x7fffffff,
@@ -325,5 +345,6 @@ void heap_wrap_tests(void)
 	RUN(random_ops);
 	RUN(random_ops_wrap);
 	RUN(pass_overflow);
+	RUN(stride_charge_capped);
 	RUN(stride_wrap);
 }
