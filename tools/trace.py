@@ -459,11 +459,18 @@ def cmd_convert(args):
     return 0
 
 
+RUN_RING_RECORDS = 1 << 16  # per hart for `trace.py run` (3 MiB of 48 B)
+
+
 def cmd_run(args):
     sys.path.insert(0, os.path.join(ROOT, "tests"))
     import qemu_run
     prog = " ".join(args.program).replace('"', "")
-    bootargs = ('trace init="%s" %s' % (prog, args.bootargs)).strip()
+    # a bigger ring than the kernel's default: a run's every system call
+    # is a record or two, and make trace wants the whole run
+    ring = "" if re.search(r"(^|\s)trace=", args.bootargs) else \
+        "=%d" % RUN_RING_RECORDS
+    bootargs = ('trace%s init="%s" %s' % (ring, prog, args.bootargs)).strip()
     res = qemu_run.run(args.cpus, args.mem, bootargs, args.timeout)
     os.makedirs(args.out, exist_ok=True)
     log = os.path.join(args.out, "trace.log")

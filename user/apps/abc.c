@@ -5,8 +5,8 @@
  *	abc [-t] [N] [ms]     N workers (default 3, at most 26), for ms
  *	                      milliseconds (default 1000)
  *
- * Each worker spins and writes its letter every LETTER_NS of wall time
- * while it holds the CPU. On one hart (make qemu CPUS=1) the line shows
+ * Each worker spins and writes its letter every LETTER_NS it holds the
+ * CPU (loop iterations measured once at the start). On one hart (make qemu CPUS=1) the line shows
  * runs of one letter, each as long as a time slice (sched rr; boot
  * argument slice=) or as stride gives it, then the next worker's run:
  *
@@ -22,6 +22,7 @@
 #define MAX_WORKERS 26
 #define LETTER_NS 2000000L /* a letter per 2 ms held */
 #define LINE_MAX_LETTERS 8192
+#define CALIBRATE_CHUNK 65536 /* loop iterations between clock reads */
 
 /* What the workers wrote, in order: shared by the processes (MAP_SHARED)
  * or the threads. */
@@ -42,22 +43,41 @@ static void put_letter(char c)
 	write(1, &c, 1);
 }
 
-/* Spin until end_ns, writing c every LETTER_NS of our own running: the
- * monotonic clock moves on while we are switched out, so a letter is
- * due once LETTER_NS passed since the last one, whoever ran meanwhile. */
+/* Loop iterations that take about LETTER_NS on this hart, measured once
+ * at the start (before the workers run, so on an idle hart). */
+static uint64_t letter_loops;
+
+/* The one loop both the calibration and the workers run (QEMU runs
+ * different loops at different speeds). */
+static __attribute__((noinline)) void spin_loops(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		__asm__ volatile("" ::: "memory");
+}
+
+static void calibrate(void)
+{
+	uint64_t n = 0, t0 = monotonic_ns(), t;
+
+	do {
+		spin_loops(CALIBRATE_CHUNK);
+		n += CALIBRATE_CHUNK;
+		t = monotonic_ns();
+	} while (t - t0 < 10 * LETTER_NS);
+	letter_loops = n / 10 ? n / 10 : 1;
+}
+
+/* Spin until end_ns, writing c after every letter_loops iterations: so
+ * a letter per LETTER_NS that this worker holds the CPU. The clock is
+ * read once a letter, not in the loop: a trace of abc (make trace
+ * INIT=abc) then shows the switches, not a flood of clock reads. */
 static void worker(char c)
 {
-	uint64_t next = monotonic_ns();
-
 	for (;;) {
-		uint64_t now = monotonic_ns();
-
-		if (now >= end_ns)
+		spin_loops(letter_loops);
+		if (monotonic_ns() >= end_ns)
 			return;
-		if (now >= next) {
-			put_letter(c);
-			next = now + LETTER_NS;
-		}
+		put_letter(c);
 	}
 }
 
@@ -95,6 +115,7 @@ int main(int argc, char **argv)
 	}
 	printf("abc: %d %s for %ld ms, a letter each per 2 ms on the CPU\n", n,
 	       threads ? "threads" : "processes", ms);
+	calibrate();
 	end_ns = monotonic_ns() + (uint64_t)ms * 1000000;
 	for (int i = 0; i < n; i++) {
 		if (threads) {
