@@ -48,24 +48,44 @@ def sigtests_job(cpus):
 
 
 def shell_signals_job(console_session, prompt):
-    """Ctrl-Z, kill of a stopped job, Ctrl-\\, SIGTTIN of a background
-    reader; the shell keeps the console throughout. The signal keys are
+    """Job control: Ctrl-Z, jobs, bg, fg, kill -9 %1 of a stopped job,
+    Ctrl-\\, SIGTTIN of a background reader, kill -l, signals sent to the
+    shell itself (it survives them); the shell keeps the console
+    throughout. The signal keys are
     typed once "spin fg" says the console is its (else they could reach
     the shell's raw-mode editor first)."""
     p = prompt
     return console_session("shell/signals", 2, [
         ("spin fg\r", [r"spin: in the foreground"]),
-        ("\x1a", [r"\^Z", r"\[(\d+)\] stopped", p]),
-        ("ps\r", [r"\n\s+\d+\s+2 stopped\s+spin", p]),
-        ("kill 3 9\r", [p]),
-        ("\r", [r"\[done\] 3: killed by signal 9", p]),
+        ("\x1a", [r"\^Z", r"\[1\]\+\s+Stopped\s+spin fg", p]),
+        ("ps\r", [r"\n\s+3\s+2 stopped\s+spin", p]),
+        ("jobs\r", [r"\[1\]\s+Stopped\s+3\s+spin fg", p]),
+        # bg: it runs on, in the background; fg: it has the console again
+        ("bg %1\r", [r"\[1\] spin fg &", p]),
+        ("jobs\r", [r"\[1\]\s+Running\s+3\s+spin fg", p]),
+        ("fg\r", [r"\nspin fg\r*\n"]),
+        ("\x1a", [r"\^Z", r"\[1\]\+\s+Stopped\s+spin fg", p]),
+        ("kill -9 %1\r", [p]),
+        ("sleep 0.5\r", [r"\[1\]\s+Killed by signal 9 \(SIGKILL\)\s+spin fg",
+                         p]),
         ("spin fg\r", [r"spin: in the foreground"]),
-        ("\x1c", [r"\^\\", r"killed by signal 3", p]),
-        ("fact &\r", [r"\[(\d+)\]", p]),
+        ("\x1c", [r"\^\\", r"killed by signal 3 \(SIGQUIT\)", p]),
+        ("fact &\r", [r"\[1\] (\d+)", p]),
         ("hello\r", [r"Hello, Kite!", p]),
         ("ps\r", [r"\n\s+\d+\s+2 stopped\s+fact", p]),
+        ("kill -KILL %1\r", [p]),
+        ("sleep 0.5\r", [r"\[1\]\s+Killed by signal 9", p]),
+        # the shell survives SIGINT, SIGTSTP and SIGQUIT sent to it
+        ("kill -2 2\r", [p]),
+        ("kill -s TSTP 2\r", [p]),
+        ("kill -QUIT 2\r", [p]),
+        ("echo alive\r", [r"\nalive\r*\n", p]),
+        ("kill -l\r", [r" 9\) SIGKILL", r"15\) SIGTERM", r"64\) SIGRTMIN\+32", p]),
+        ("kill -l 130\r", [r"\nINT\r*\n", p]),
+        ("kill -NOPE 3\r", [r"kill: NOPE: no such signal", p]),
+        ("fg %7\r", [r"fg: %7: no such job", p]),
         ("spin fg\r", [r"spin: in the foreground"]),
-        ("\x03", [r"\^C", r"killed by signal 2", p])])
+        ("\x03", [r"\^C", r"killed by signal 2 \(SIGINT\)", p])])
 
 
 def jobs(console_session, prompt):

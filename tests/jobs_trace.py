@@ -259,13 +259,13 @@ def _shell_job(disk):
                 ("clear", "trace clear\n", P),
                 ("cleared", "trace status\n", "trace: off, 0 rings"),
                 ("bad", "trace sideways\n", "usage: trace on"),
-                ("spin", "spin &\n", "\\[(\\d+)\\]")]:
+                ("spin", "spin &\n", "\\[\\d+\\] (\\d+)")]:
             child.send(send)
             child.expect(expect, timeout=SHELL_TIMEOUT)
         spin = child.match.group(1)
         step = "kill"
         child.expect_exact(PROMPT, timeout=SHELL_TIMEOUT)
-        child.send("kill %s 9\n" % spin)
+        child.send("kill -9 %s\n" % spin)
         child.expect(r"pid %s killed by pid \d+ \(sh\) with signal 9" % spin,
                      timeout=SHELL_TIMEOUT)
         child.expect(r"pid %s \(spin\) ended by signal 9" % spin,

@@ -604,7 +604,7 @@ def shell_jobs_job():
         ("q", [P]),
         ("kill 3\r", [P]),
         # the kill lands at spin's next return to user mode: give it time
-        ("sleep 0.5\r", [r"\[done\] 3: killed by signal 15", P]),
+        ("sleep 0.5\r", [r"\[1\]\s+Killed by signal 15 \(SIGTERM\)\s+spin", P]),
         ("spin\r", []),
         ("\x03", [r"\^C", r"killed by signal 2", P]),
         ("echo history works\r", [r"\nhistory works", P]),

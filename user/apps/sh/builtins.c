@@ -159,7 +159,10 @@ static void cmd_help(int argc, char **argv)
 	     "  exec APP [ARGS]   run an app (same as typing its name)\n"
 	     "  time APP [ARGS]   run an app and print how long it took\n"
 	     "  trace on|off|dump|clear|status  the kernel's event trace (docs/TRACE.md)\n"
-	     "  kill PID [SIG]    send a signal (default SIGTERM 15; 9 = SIGKILL)\n"
+	     "  jobs              the jobs started here: running or stopped\n"
+	     "  fg [%N], bg [%N]  continue a job in the foreground, in the background\n"
+	     "  kill [-SIG] PID|%N  send a signal (default TERM; -9, -KILL, -s INT);\n"
+	     "                    kill -l lists the signals\n"
 	     "  prio N            set the shell's stride priority (N >= 2; children inherit)\n"
 	     "  sched [rr|stride] show or change the scheduling class\n"
 	     "  mem               memory: free, kernel, page tables, user, shared, swap,\n"
@@ -170,7 +173,8 @@ static void cmd_help(int argc, char **argv)
 	     "  clear             clear the screen\n"
 	     "  exit [N]          leave the shell (Kite powers off with status N)\n"
 	     "Keys: Left/Right, Home/End (Ctrl-A/Ctrl-E) move; Backspace, Delete erase;\n"
-	     "Up/Down: history; Ctrl-U erases the line; Ctrl-C stops the job.\n");
+	     "Up/Down: history; Ctrl-U erases the line; Ctrl-C ends the job, Ctrl-Z\n"
+	     "stops it (fg or bg continues it).\n");
 	apps_help();
 }
 
@@ -340,19 +344,6 @@ static bool parse_int(const char *s, long *v)
 	return *end == '\0';
 }
 
-static void cmd_kill(int argc, char **argv)
-{
-	long pid, sig = SIGTERM;
-
-	if (argc < 2 || argc > 3 || !parse_int(argv[1], &pid) ||
-	    (argc == 3 && !parse_int(argv[2], &sig))) {
-		puts("usage: kill PID [SIG]");
-		return;
-	}
-	if (kill((pid_t)pid, (int)sig) < 0)
-		printf("kill: %s: %s\n", argv[1], strerror(errno));
-}
-
 static void cmd_prio(int argc, char **argv)
 {
 	long prio;
@@ -400,7 +391,7 @@ static const struct {
 	{ "ps", cmd_ps },         { "mem", cmd_mem },
 	{ "swap", cmd_swap },     { "usermem", cmd_usermem },
 	{ "clear", cmd_clear },   { "echo", cmd_echo },
-	{ "kill", cmd_kill },     { "prio", cmd_prio },
+	{ "prio", cmd_prio },
 	{ "sched", cmd_sched },   { "exec", cmd_exec },
 	{ "time", cmd_exec },     { "top", cmd_top },
 	{ "trace", cmd_trace },

@@ -8,10 +8,9 @@
  * its own and made the console's foreground group, with the console back
  * in canonical mode, so Ctrl-C (SIGINT) and Ctrl-\ (SIGQUIT) end the job
  * and not the shell, and Ctrl-Z (SIGTSTP) stops it: the shell says so and
- * takes the console back (with SIGTTOU blocked, as a shell must); "kill
- * PID 9" ends a stopped job, "kill PID 18" (SIGCONT) lets it run in the
- * background. Finished background jobs are reported before the next
- * prompt.
+ * takes the console back (with SIGTTOU blocked, as a shell must); jobs,
+ * fg, bg and kill (jobs.c) handle it from there. Jobs that ended or
+ * stopped are reported before the next prompt.
  *
  * Leaving: `exit [N]` powers Kite off with status N (0..255; a word that
  * is not a number is refused). Ctrl-D on an empty line is easy to type
@@ -44,48 +43,6 @@ void set_foreground(int pgid)
 	sigprocmask(SIG_BLOCK, &ttou, &old);
 	ioctl(0, TIOCSPGRP, &pgid);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-}
-
-static void report_status(int pid, int status, bool background)
-{
-	if (WIFSIGNALED(status))
-		printf("%s%d: killed by signal %d\n", background ? "[done] " : "",
-		       pid, WTERMSIG(status));
-	else if (background)
-		printf("[done] %d: exit %d\n", pid, WEXITSTATUS(status));
-}
-
-/* Run argv as a job: in the foreground, wait for it. */
-void run(char **argv, bool background)
-{
-	char *envp[] = { "PATH=/", NULL };
-	int status = 0, pid = spawn(argv[0], argv, envp);
-
-	if (pid < 0) {
-		printf("sh: %s: %s\n", argv[0],
-		       errno == ENOENT ? "no such app (lsapp lists them)"
-				       : strerror(errno));
-		last_status = 127;
-		return;
-	}
-	if (background) {
-		printf("[%d]\n", pid);
-		return;
-	}
-	set_foreground(pid);
-	console_mode(KITE_ICANON | KITE_ECHO | KITE_ISIG);
-	while (waitpid(pid, &status, WUNTRACED) < 0 && errno == EINTR)
-		;
-	console_mode(0);
-	set_foreground(getpid());
-	if (WIFSTOPPED(status)) { /* Ctrl-Z: the job waits, stopped */
-		printf("[%d] stopped\n", pid);
-		last_status = 128 + WSTOPSIG(status);
-		return;
-	}
-	last_status = WIFSIGNALED(status) ? 128 + WTERMSIG(status)
-					  : WEXITSTATUS(status);
-	report_status(pid, status, false);
 }
 
 /* exit [N]: true (with *code) if the shell is to leave. */
@@ -130,15 +87,15 @@ int main(void)
 	char *argv[SH_ARGS_MAX];
 	int eofs = 0, code = 0;
 
+	jobs_init();
 	set_foreground(getpid());
 	puts("Kite shell: type help for the commands.");
 	for (;;) {
-		int argc, status, pid;
+		int argc;
 		bool background;
 		const char *err;
 
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-			report_status(pid, status, true);
+		jobs_reap();
 		console_mode(0);
 		printf("kite$ ");
 		if (edit_line(line, sizeof(line)) == EDIT_EOF) {
@@ -161,7 +118,7 @@ int main(void)
 				break;
 			continue;
 		}
-		if (!builtin(argc, argv))
+		if (!jobs_builtin(argc, argv) && !builtin(argc, argv))
 			run(argv, background);
 	}
 	console_mode(KITE_ICANON | KITE_ECHO | KITE_ISIG);

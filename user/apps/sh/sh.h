@@ -8,6 +8,7 @@
  *   builtins.c  the built-in commands (ps, mem, kill, ...)
  *   apps.c      a line about each app, for help
  *   top.c       top: the busiest processes, refreshed
+ *   jobs.c      job control: the jobs, fg, bg, kill, the foreground wait
  */
 #ifndef KITE_SH_H
 #define KITE_SH_H
@@ -26,7 +27,14 @@ extern int last_status;
 /* main.c */
 void console_mode(uint32_t lflag);
 void set_foreground(int pgid);
+
+/* jobs.c: start argv as a job (in the foreground: wait for it to end or
+ * stop); report jobs that changed; the job built-ins (false if argv is
+ * none of them); the shell's own signal handling. */
 void run(char **argv, bool background);
+void jobs_reap(void);
+bool jobs_builtin(int argc, char **argv);
+void jobs_init(void);
 
 /* edit.c: the line's length, or EDIT_EOF (Ctrl-D on an empty line, or
  * the end of input). */
