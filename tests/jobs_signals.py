@@ -79,6 +79,7 @@ def shell_signals_job(console_session, prompt):
         ("kill -2 2\r", [p]),
         ("kill -s TSTP 2\r", [p]),
         ("kill -QUIT 2\r", [p]),
+        ("kill -TTOU 2\r", [p]),
         ("echo alive\r", [r"\nalive\r*\n", p]),
         ("kill -l\r", [r" 9\) SIGKILL", r"15\) SIGTERM", r"64\) SIGRTMIN\+32", p]),
         ("kill -l 130\r", [r"\nINT\r*\n", p]),

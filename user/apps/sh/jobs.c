@@ -14,8 +14,8 @@
  *           exit, signal ▼
  *                      done: reported once, then forgotten
  *
- * The shell itself catches SIGINT, SIGQUIT and SIGTSTP with a handler
- * that does nothing (so `kill -2 <the shell's pid>` never ends it), not
+ * The shell itself catches SIGINT, SIGQUIT, SIGTSTP and SIGTTOU with a
+ * handler that does nothing (so `kill -2 <the shell's pid>` never ends it), not
  * with SIG_IGN: a caught signal goes back to its default in a spawned
  * job, an ignored one would stay ignored there. SIGTTOU is blocked while
  * the shell hands the console over (main.c, set_foreground).
@@ -77,6 +77,7 @@ void jobs_init(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
 	sigaction(SIGTSTP, &sa, NULL);
+	sigaction(SIGTTOU, &sa, NULL); /* its default would stop the shell */
 }
 
 /* A signal by number (9), name (KILL, SIGKILL, kill) or RTMIN+n; 0 if
