@@ -1,6 +1,7 @@
 /*
  * signal.c - signal state and sending: handlers, pending sets, masks,
- * kill/tkill, faults, the group stop and SIGCHLD.
+ * faults, the group stop and SIGCHLD (kill, tkill and sigqueue, the
+ * calls that send for a user, are kill.c's).
  *
  * Sending (send_locked, with proc_lock and the target's siglock):
  *
@@ -422,9 +423,7 @@ out:
 	return err;
 }
 
-/* Send to p (t NULL) or its thread t with proc_lock held: takes siglock,
- * and tells p's parent if p continued. */
-static int send_sig_locked(struct proc *p, struct thread *t, int sig,
+int signal_send_locked(struct proc *p, struct thread *t, int sig,
 			   const struct ksiginfo *info, struct sigqueue *q)
 {
 	struct sighand *h = p->sig.hand;
@@ -456,195 +455,13 @@ int signal_send_proc_locked(struct proc *p, int sig, const struct ksiginfo *info
 		proc_kill_locked(p, SIGKILL);
 		return 0;
 	}
-	return send_sig_locked(p, NULL, sig, info ? info : &k, NULL);
+	return signal_send_locked(p, NULL, sig, info ? info : &k, NULL);
 }
 
 int signal_send_thread_locked(struct thread *t, int sig,
 			      const struct ksiginfo *info)
 {
-	return send_sig_locked(t->proc, t, sig, info, NULL);
-}
-
-/* The siginfo of a signal the caller sends with kill or tkill. */
-static struct ksiginfo user_info(int sig, int code)
-{
-	return (struct ksiginfo){ .signo = sig, .code = code,
-				  .pid = current()->proc->pid };
-}
-
-/* May the caller signal p? init and kernel threads refuse (Kite's rule:
- * kill(1) is -EPERM, as before signals). */
-static int may_signal(struct proc *p)
-{
-	if (p == init_proc || (p->flags & PF_KERNEL) || p == &kernel_proc)
-		return -EPERM;
-	return 0;
-}
-
-/* One process of a kill(): sig 0 only checks. proc_lock held. */
-static int kill_one_locked(struct proc *p, int sig, struct sigqueue **q)
-{
-	struct ksiginfo info = user_info(sig, SI_USER);
-	int err = may_signal(p);
-	struct sigqueue *mine = NULL;
-
-	if (err || sig == 0)
-		return err;
-	if (sig == SIGKILL) {
-		if (p->state != P_ZOMBIE)
-			proc_kill_locked(p, SIGKILL);
-		return 0;
-	}
-	if (q) {
-		mine = *q;
-		*q = NULL;
-	}
-	return send_sig_locked(p, NULL, sig, &info, mine);
-}
-
-/* The processes a kill to a group or to everyone reaches. */
-struct kill_many {
-	int sig;
-	int found;
-};
-
-static void kill_each(struct proc *p, void *arg)
-{
-	struct kill_many *k = arg;
-
-	if (may_signal(p) || p->state == P_ZOMBIE)
-		return;
-	k->found++;
-	kill_one_locked(p, k->sig, NULL);
-}
-
-int signal_kill(int pid, int sig)
-{
-	struct proc *me = current()->proc;
-	struct sigqueue *q = NULL;
-	int err = -ESRCH;
-
-	if (sig < 0 || sig > NSIG_KERNEL)
-		return -EINVAL;
-	if (sig >= SIGRTMIN_KERNEL)
-		q = kmalloc(sizeof(*q)); /* before the locks; NULL: no room */
-	spin_lock(&proc_lock);
-	if (pid > 0) {
-		struct proc *p = proc_lookup_locked(pid);
-		struct thread *t = p ? NULL : thread_lookup_locked(pid);
-
-		if (t) /* as Linux: a thread's tid names its process too */
-			p = t->proc;
-		if (p && p != &kernel_proc)
-			err = kill_one_locked(p, sig, &q);
-	} else {
-		struct kill_many k = { sig, 0 };
-
-		if (pid == 0)
-			proc_for_each_locked(me->pgid, kill_each, &k, NULL);
-		else if (pid == -1) /* everyone but init and the caller */
-			proc_for_each_locked(-1, kill_each, &k, me);
-		else if (pid != INT32_MIN)
-			proc_for_each_locked(-pid, kill_each, &k, NULL);
-		err = k.found ? 0 : -ESRCH;
-	}
-	spin_unlock(&proc_lock);
-	kfree(q);
-	return err;
-}
-
-static void kill_pgrp_each(struct proc *p, void *arg)
-{
-	struct kill_many *k = arg;
-
-	if (may_signal(p) || p->state == P_ZOMBIE)
-		return;
-	k->found++;
-	signal_send_proc_locked(p, k->sig, NULL);
-}
-
-int signal_kill_pgrp(int pgid, int sig)
-{
-	struct kill_many k = { sig, 0 };
-
-	if (pgid <= 0 || !sig_valid(sig))
-		return -EINVAL;
-	spin_lock(&proc_lock);
-	proc_for_each_locked(pgid, kill_pgrp_each, &k, NULL);
-	spin_unlock(&proc_lock);
-	return k.found ? 0 : -ESRCH;
-}
-
-int signal_tkill(int tgid, int tid, int sig)
-{
-	struct ksiginfo info = user_info(sig, SI_TKILL);
-	struct sigqueue *q = NULL;
-	struct thread *t;
-	struct proc *p;
-	int err = 0;
-
-	if (tid <= 0 || sig < 0 || sig > NSIG_KERNEL)
-		return -EINVAL;
-	if (sig >= SIGRTMIN_KERNEL)
-		q = kmalloc(sizeof(*q));
-	spin_lock(&proc_lock);
-	t = thread_lookup_locked(tid);
-	p = t ? t->proc : NULL;
-	if (!t || (tgid > 0 && p->pid != tgid)) {
-		err = -ESRCH;
-	} else if ((err = may_signal(p)) == 0 && sig) {
-		if (sig == SIGKILL) {
-			proc_kill_locked(p, SIGKILL); /* the group ends */
-		} else {
-			err = send_sig_locked(p, t, sig, &info, q);
-			q = NULL;
-		}
-	}
-	spin_unlock(&proc_lock);
-	kfree(q);
-	return err;
-}
-
-int signal_queueinfo(int pid, int tid, int sig, const struct kite_siginfo *u)
-{
-	struct proc *me = current()->proc, *p = NULL;
-	struct thread *t = NULL;
-	struct ksiginfo info = { .signo = sig, .code = u->si_code,
-				 .pid = u->u.rt.pid, .addr = u->u.rt.value };
-	struct sigqueue *q;
-	int err;
-
-	if (sig < 0 || sig > NSIG_KERNEL)
-		return -EINVAL;
-	/* as Linux: only the kernel's codes may not be forged, unless the
-	 * caller signals itself */
-	if ((u->si_code >= 0 || u->si_code == SI_TKILL) && pid != me->pid)
-		return -EPERM;
-	q = sig >= SIGRTMIN_KERNEL ? kmalloc(sizeof(*q)) : NULL;
-	spin_lock(&proc_lock);
-	if (tid) {
-		t = thread_lookup_locked(tid);
-		p = t && t->proc->pid == pid ? t->proc : NULL;
-	} else {
-		struct thread *any = thread_lookup_locked(pid);
-
-		p = proc_lookup_locked(pid);
-		if (!p && any)
-			p = any->proc;
-	}
-	if (pid <= 0 || !p || p == &kernel_proc) {
-		err = -ESRCH;
-	} else if ((err = may_signal(p)) == 0 && sig) {
-		if (sig == SIGKILL) {
-			proc_kill_locked(p, SIGKILL);
-		} else {
-			err = send_sig_locked(p, t, sig, &info, q);
-			q = NULL;
-		}
-	}
-	spin_unlock(&proc_lock);
-	kfree(q);
-	return err;
+	return signal_send_locked(t->proc, t, sig, info, NULL);
 }
 
 void signal_fault(const char *what, const char *why, int sig, int code,
@@ -714,7 +531,7 @@ bool signal_notify_parent_locked(struct proc *p, int why, int status)
 	if (sig && sig_valid(sig)) {
 		info.signo = sig;
 		info.utime = READ_ONCE(p->ticks);
-		send_sig_locked(parent, NULL, sig, &info, NULL);
+		signal_send_locked(parent, NULL, sig, &info, NULL);
 	}
 	return autoreap;
 }

@@ -70,10 +70,15 @@ void signal_exec_commit(struct sighand *fresh);
 /* execve failed before its point of no return: drop that copy. */
 void signal_exec_abort(struct sighand *fresh);
 
-/* ---- sending (signal.c) ---- */
+/* ---- sending (signal.c; kill.c: the calls a user makes) ---- */
 /* Send sig with info to process p (kill: any thread that does not
  * block it takes it). proc_lock held. 0, -EAGAIN (rt queue full for a
  * queued value). info NULL: SI_KERNEL. */
+/* Send sig to p (t NULL) or its thread t, proc_lock held: takes p's
+ * siglock, and tells p's parent if p continued. q: a real-time signal's
+ * queue entry (taken, or freed), or NULL. */
+int signal_send_locked(struct proc *p, struct thread *t, int sig,
+		       const struct ksiginfo *info, struct sigqueue *q);
 int signal_send_proc_locked(struct proc *p, int sig, const struct ksiginfo *info);
 /* Send sig to thread t only (tkill, tgkill). proc_lock held. */
 int signal_send_thread_locked(struct thread *t, int sig,
