@@ -224,6 +224,28 @@ def shell_jobs_job():
         ("exit\r", [pexpect_eof()])])
 
 
+FACTS = [1, 1, 2, 6, 24, 120, 720, 5040, 40320, 362880, 3628800]
+
+
+def shell_fg_reader_job():
+    """A job that reads the console at once, on 4 harts, ten times: each
+    time it has the console from its first instruction (spawned in the
+    foreground), never stopped by SIGTTIN in a race with the shell's hand
+    over. Then a background reader stops (SIGTTIN) and fg hands it the
+    console before it goes on."""
+    steps = []
+    for i in range(1, 11):
+        steps += [("fact\r", [r"n = "]),
+                  ("%d\r" % i, [r"\n%d\r*\n" % FACTS[i], P])]
+    steps += [("fact &\r", [r"\[1\] \d+", P]),
+              ("sleep 0.3\r", [P]),
+              ("jobs\r", [r"\[1\]\s+Stopped\s+\d+\s+fact", P]),
+              ("fg\r", [r"fact"]),
+              ("7\r", [r"\n5040\r*\n", P]),
+              ("jobs\r", [P])]
+    return console_session("shell/fg_reader", 4, steps)
+
+
 def tree_apps():
     """The apps built from user/apps: a .c file or a directory each."""
     d = os.path.join(ROOT, "user", "apps")

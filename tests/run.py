@@ -156,6 +156,7 @@ from jobs_harness import (harness_killed_job,  # noqa: E402
 from jobs_demos import demos_job  # noqa: E402
 from jobs_shell import (P, console_session, procdump_job,  # noqa: E402
                         shell_basics_job, shell_editing_job, shell_jobs_job,
+                        shell_fg_reader_job,
                         shell_swap_job, shell_vm_job, swap_mib)
 import jobs_signals  # noqa: E402
 from jobs_threads import (failalloc_thtests_job, prodcons_job,  # noqa: E402
@@ -486,6 +487,7 @@ def jobs(quick):
     js.append(("shell/basics", shell_basics_job, ()))
     js.append(("shell/jobs", shell_jobs_job, ()))
     js.append(("shell/editing", shell_editing_job, ()))
+    js.append(("shell/fg_reader", shell_fg_reader_job, ()))
     js.append(("shell/vm", shell_vm_job, ()))
     js.append(("shell/swap", shell_swap_job, ()))
     js.append(("procdump", procdump_job, ()))

@@ -396,6 +396,22 @@ int console_set_fg_locked(int caller_pgid, int pgid)
 	return err;
 }
 
+bool console_may_hand_on_locked(int *caller_pgid)
+{
+	int pgid = current()->proc->pgid;
+
+	assert(spin_holding(&proc_lock));
+	if (console_may_control(pgid)) {
+		*caller_pgid = pgid;
+		return true;
+	}
+	if (signal_ignored_or_blocked(SIGTTOU)) {
+		*caller_pgid = -1;
+		return true;
+	}
+	return false;
+}
+
 void console_pgrp_ended_locked(int pgid)
 {
 	assert(spin_holding(&proc_lock));

@@ -11,6 +11,7 @@
 #include "arch/arch.h"
 #include "arch/trap.h"
 #include "cap/cap.h"
+#include "dev/console.h"
 #include "kernel/cpu.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
@@ -33,12 +34,17 @@ static int user_thread_entry(void *unused)
 
 /* A started process running vm from the registers in tf (and the
  * floating-point registers in fp, or zeroes). pgid 0: the parent's group;
- * -1: a group of its own. ca: what clone asked for (NULL: spawn). Takes
- * vm on success. */
+ * -1: a group of its own, and with foreground the console's foreground
+ * group before the child runs (if the caller may still hand it on; else
+ * the child starts in the background). ca: what clone asked for (NULL:
+ * spawn). Takes vm on success. */
 static int user_proc_start(const char *name, struct vmspace *vm,
 			   const struct trapframe *tf, const uint64_t *fp,
-			   int pgid, int prio, const struct clone_args *ca)
+			   int pgid, bool foreground, int prio,
+			   const struct clone_args *ca)
 {
+	int caller;
+
 	struct proc *p = proc_alloc(name, 0);
 	struct thread *t;
 	int pid;
@@ -92,6 +98,12 @@ static int user_proc_start(const char *name, struct vmspace *vm,
 	}
 	if (ca)
 		clone_child_ready(p, t, ca);
+	if (foreground) {
+		spin_lock(&proc_lock);
+		if (console_may_hand_on_locked(&caller))
+			console_set_fg_locked(caller, pid);
+		spin_unlock(&proc_lock);
+	}
 	trace_fork(t, ca ? KITE_TRACE_FORK_FORK : KITE_TRACE_FORK_SPAWN);
 	sched_start(t);
 	return pid;
@@ -121,7 +133,7 @@ int proc_fork(const struct trapframe *tf, const struct clone_args *a)
 		ctf.sp = a->stack;
 	if (a->flags & CLONE_SETTLS)
 		ctf.tp = a->tls;
-	pid = user_proc_start(me->proc->name, vm, &ctf, me->fp, 0,
+	pid = user_proc_start(me->proc->name, vm, &ctf, me->fp, 0, false,
 			      READ_ONCE(me->se.prio), a);
 	if (pid < 0)
 		vmspace_release(vm); /* a share is undone, a copy freed */
@@ -139,7 +151,8 @@ static void image_regs(struct trapframe *tf, const struct exec_image *img)
 	tf->sp = img->sp;
 }
 
-int proc_spawn(const struct app *app, const struct exec_args *args)
+int proc_spawn(const struct app *app, const struct exec_args *args,
+	       bool foreground)
 {
 	struct exec_image img;
 	struct trapframe tf;
@@ -149,7 +162,7 @@ int proc_spawn(const struct app *app, const struct exec_args *args)
 		return err;
 	image_regs(&tf, &img);
 	/* the child inherits the caller's priority, as with fork */
-	pid = user_proc_start(app->name, img.vm, &tf, NULL, -1,
+	pid = user_proc_start(app->name, img.vm, &tf, NULL, -1, foreground,
 			      READ_ONCE(current()->se.prio), NULL);
 	if (pid < 0)
 		vmspace_put(img.vm);

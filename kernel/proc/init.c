@@ -69,7 +69,7 @@ static int start_first_program(const char *cmdline)
 	app = name[0] ? app_find(name) : NULL;
 	err = app ? exec_args_add(&args, "PATH=/", true) : -ENOENT;
 	if (!err)
-		err = proc_spawn(app, &args);
+		err = proc_spawn(app, &args, false);
 	exec_args_free(&args);
 	return err;
 }

@@ -19,8 +19,6 @@
 #define WRITE_CHUNK 4096
 #define WRITE_ON_STACK 256 /* writes this short need no allocation */
 #define READ_CHUNK 1024
-#define TIOCGPGRP 0x540f
-#define TIOCSPGRP 0x5410
 
 /* The whole buffer must lie in the user half, as Linux checks before
  * doing anything (even when only part of it will be used). */
@@ -93,20 +91,15 @@ static bool fg_target_alive_locked(int pgid)
  * see above). */
 static int set_foreground(int pgid)
 {
-	struct proc *me = current()->proc;
-	int err;
-
-	bool ttou;
+	int err, caller;
 
 	spin_lock(&proc_lock);
-	ttou = !console_may_control(me->pgid) &&
-	       signal_ignored_or_blocked(SIGTTOU);
-	if (!console_may_control(me->pgid) && !ttou)
+	if (!console_may_hand_on_locked(&caller))
 		err = -EPERM;
 	else if (!fg_target_alive_locked(pgid))
 		err = -ESRCH;
 	else
-		err = console_set_fg_locked(ttou ? -1 : me->pgid, pgid);
+		err = console_set_fg_locked(caller, pgid);
 	spin_unlock(&proc_lock);
 	return err;
 }

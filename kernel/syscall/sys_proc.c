@@ -2,6 +2,7 @@
  * sys_proc.c - process system calls: exit, ids, scheduling, kill, clone
  * (fork and threads), execve, wait4, spawn and the resource limits.
  */
+#include "dev/console.h"
 #include "kernel/cpu.h"
 #include "mm/kmalloc.h"
 #include "mm/vmspace.h"
@@ -12,6 +13,7 @@
 #include "signal/signal.h"
 #include "syscall/syscall.h"
 #include "uapi/errno.h"
+#include "uapi/kite.h"
 
 #define PATH_MAX_KITE 64
 
@@ -103,19 +105,32 @@ static long args_from_user(uint64_t uargv, uint64_t uenvp,
 }
 
 /* execve and spawn: (path, argv, envp) from the caller's a0..a2, then
- * go. */
+ * go; spawn's flags (KITE_SPAWN_*) in a3. */
 static long exec_common(struct trapframe *tf, bool replace)
 {
 	const struct app *app;
 	struct exec_args *args;
-	long err = app_from_user(tf->a0, &app);
+	bool fg = !replace && (tf->a3 & KITE_SPAWN_FOREGROUND);
+	long err;
+	int caller;
+
+	if (!replace && (tf->a3 & ~(uint64_t)KITE_SPAWN_FLAGS))
+		return -EINVAL;
+	if (fg) { /* refused before anything is built */
+		spin_lock(&proc_lock);
+		err = console_may_hand_on_locked(&caller) ? 0 : -EPERM;
+		spin_unlock(&proc_lock);
+		if (err)
+			return err;
+	}
+	err = app_from_user(tf->a0, &app);
 
 	if (!err)
 		err = args_from_user(tf->a1, tf->a2, &args);
 	if (err)
 		return err;
 	err = replace ? proc_execve(app, args, tf)
-		      : proc_spawn(app, args);
+		      : proc_spawn(app, args, fg);
 	exec_args_free(args);
 	kfree(args);
 	return err;

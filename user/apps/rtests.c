@@ -13,8 +13,6 @@
  */
 #include "usertests.h"
 
-#define TIOCGPGRP 0x540f
-#define TIOCSPGRP 0x5410
 #define NANOSLEEP_HUGE 1844674407L /* s: times 1e10 overflows 64 bits */
 
 /* ---- resource limits ---------------------------------------------------- */

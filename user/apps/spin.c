@@ -8,7 +8,6 @@
  */
 #include "kite.h"
 
-#define TIOCGPGRP 0x540f
 
 /* Wait until the console's foreground group is ours, with ISIG on. */
 static void wait_foreground(void)

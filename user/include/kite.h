@@ -38,6 +38,11 @@
 /* rCore's spawn: a new process running path (an app name); returns its
  * pid. argv and envp are copied as execve does; envp NULL = none. */
 pid_t spawn(const char *path, char *const argv[], char *const envp[]);
+/* spawn with flags: KITE_SPAWN_FOREGROUND gives the child's group the
+ * console before it runs (as tcsetpgrp would, and with its rule: -EPERM
+ * for a background caller that neither ignores nor blocks SIGTTOU). */
+pid_t spawn_flags(const char *path, char *const argv[], char *const envp[],
+		  unsigned flags);
 /* rCore's set_priority: the calling thread's stride priority (>= 2);
  * returns prio. */
 long set_priority(long prio);

@@ -171,7 +171,13 @@ int execv(const char *path, char *const argv[])
 
 pid_t spawn(const char *path, char *const argv[], char *const envp[])
 {
-	return __syscall_ret(syscall3(SYS_spawn, path, argv, envp));
+	return spawn_flags(path, argv, envp, 0);
+}
+
+pid_t spawn_flags(const char *path, char *const argv[], char *const envp[],
+		  unsigned flags)
+{
+	return __syscall_ret(syscall4(SYS_spawn, path, argv, envp, flags));
 }
 
 pid_t wait4(pid_t pid, int *status, int options, struct rusage *ru)

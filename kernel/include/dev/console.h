@@ -38,6 +38,11 @@ bool console_may_control(int caller_pgid);
  * console_may_control; caller_pgid -1: a caller that ignores or blocks
  * SIGTTOU, which may). */
 int console_set_fg_locked(int caller_pgid, int pgid);
+/* May the calling thread hand the console on (TIOCSPGRP, a foreground
+ * spawn)? If so, *caller_pgid is what console_set_fg_locked takes: its
+ * group, or -1 when it may only because it ignores or blocks SIGTTOU.
+ * proc_lock held. */
+bool console_may_hand_on_locked(int *caller_pgid);
 /* The last process of group pgid has ended: it is no longer foreground.
  * proc_lock held. */
 void console_pgrp_ended_locked(int pgid);

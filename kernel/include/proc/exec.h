@@ -39,7 +39,10 @@ struct exec_image {
 };
 
 /* Processes from apps (fork.c; proc_fork is clone's: proc/clone.h). */
-int proc_spawn(const struct app *app, const struct exec_args *args);
+/* foreground: the child's group takes the console before it runs, if the
+ * caller may still hand it on (console_may_hand_on_locked). */
+int proc_spawn(const struct app *app, const struct exec_args *args,
+	       bool foreground);
 long proc_execve(const struct app *app, const struct exec_args *args,
 		 struct trapframe *tf);
 

@@ -35,9 +35,18 @@
 /* console ioctl (Linux numbers; a small termios) */
 #define TCGETS 0x5401
 #define TCSETS 0x5402
+#define TIOCGPGRP 0x540f /* the console's foreground process group */
+#define TIOCSPGRP 0x5410
 #define KITE_ICANON 0x0002 /* c_lflag: line at a time, with editing */
 #define KITE_ECHO 0x0008   /* c_lflag: echo input */
 #define KITE_ISIG 0x0001   /* c_lflag: Ctrl-C ends the foreground job */
+/* spawn's flags (a3). FOREGROUND: the child's new process group is the
+ * console's foreground group before its first instruction (the caller
+ * must be allowed TIOCSPGRP), so a job that reads at once is never
+ * caught in the background (glibc's posix_spawn has the same for the
+ * same race: posix_spawn_file_actions_addtcsetpgrp_np). */
+#define KITE_SPAWN_FOREGROUND 0x1
+#define KITE_SPAWN_FLAGS KITE_SPAWN_FOREGROUND
 
 struct kite_termios {
 	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;

@@ -217,19 +217,30 @@ void jobs_reap(void)
 	}
 }
 
-/* Wait for pid in the foreground: it owns the console until it ends or
- * stops. Sets last_status. */
+/* The console's line discipline for a job (its own editing off for the
+ * shell's), and for the shell again with the console back. */
+static void console_to_job(void)
+{
+	console_mode(KITE_ICANON | KITE_ECHO | KITE_ISIG);
+}
+
+static void console_to_shell(void)
+{
+	console_mode(0);
+	set_foreground(getpid());
+}
+
+/* Wait for pid, which owns the console (spawned in the foreground, or
+ * handed it before it went on) until it ends or stops; then the console
+ * is the shell's again. Sets last_status. */
 static void wait_foreground(pid_t pid, char **argv, struct job *j)
 {
 	char name[12];
 	int status = 0;
 
-	set_foreground(pid);
-	console_mode(KITE_ICANON | KITE_ECHO | KITE_ISIG);
 	while (waitpid(pid, &status, WUNTRACED) < 0 && errno == EINTR)
 		;
-	console_mode(0);
-	set_foreground(getpid());
+	console_to_shell();
 	if (WIFSTOPPED(status)) { /* Ctrl-Z: it waits, stopped */
 		if (!j)
 			j = job_add(pid, argv, JOB_STOPPED);
@@ -253,10 +264,18 @@ static void wait_foreground(pid_t pid, char **argv, struct job *j)
 void run(char **argv, bool background)
 {
 	char *envp[] = { "PATH=/", NULL };
-	int pid = spawn(argv[0], argv, envp);
 	struct job *j;
+	int pid;
 
+	/* A foreground job has the console from its first instruction: were
+	 * it handed over after spawn returns, a job that reads at once
+	 * could find itself in the background and stop (SIGTTIN). */
+	if (!background)
+		console_to_job();
+	pid = spawn_flags(argv[0], argv, envp,
+			  background ? 0 : KITE_SPAWN_FOREGROUND);
 	if (pid < 0) {
+		console_to_shell();
 		printf("sh: %s: %s\n", argv[0],
 		       errno == ENOENT ? "no such app (lsapp lists them)"
 				       : strerror(errno));
@@ -305,7 +324,13 @@ static void cmd_fg_bg(int argc, char **argv)
 		printf("%s\n", j->cmd);
 	else
 		printf("[%d] %s &\n", j->id, j->cmd);
+	if (fg) { /* the console first, so that it never reads in the background */
+		set_foreground(j->pid);
+		console_to_job();
+	}
 	if (kill(-j->pid, SIGCONT) < 0) {
+		if (fg)
+			console_to_shell();
 		printf("%s: %s\n", argv[0], strerror(errno));
 		return;
 	}

@@ -17,7 +17,6 @@
 
 #define SH_LINE_MAX 1024 /* bytes a line may have, the NUL included */
 #define SH_ARGS_MAX 128  /* words a line may have */
-#define TIOCSPGRP 0x5410
 #define PARSE_BUF_FACTOR 6
 #define SH_PAGE 4096
 

@@ -289,6 +289,49 @@ static void t_kill_errors(void)
 	reap_code(spawn(PROG, argv, NULL), 0, "pgrp helper");
 }
 
+/* spawn_flags(KITE_SPAWN_FOREGROUND): the child owns the console from
+ * its first instruction (the helper checks at once, every round; a
+ * hand-over after spawn returns would lose the race on 4 harts), with
+ * TIOCSPGRP's rule for the caller. The foreground group is put back. */
+static void t_spawn_foreground(void)
+{
+	char *argv[] = { PROG, "--helper", "fg", NULL };
+	char *sl[] = { "sleep", "30", NULL };
+	sigset_t ttou = BIT(SIGTTOU);
+	int saved = -1, holder;
+
+	CHECK(ioctl(0, TIOCGPGRP, &saved) == 0, "TIOCGPGRP: %s", strerror(errno));
+	ERR(spawn_flags(PROG, argv, NULL, 0x80), EINVAL);
+	ERR(spawn_flags("no-such-app", argv, NULL, KITE_SPAWN_FOREGROUND), ENOENT);
+	for (int i = 0; i < 20; i++)
+		reap_code(spawn_flags(PROG, argv, NULL, KITE_SPAWN_FOREGROUND), 0,
+			  "foreground helper");
+	/* its group ended: the console has none, and a plain spawn's child
+	 * is not in the foreground */
+	reap_code(spawn(PROG, argv, NULL), 1, "background helper");
+	/* another group holds the console: refused, unless SIGTTOU is
+	 * blocked (a shell taking the console back) */
+	holder = spawn(sl[0], sl, NULL);
+	CHECK(holder > 0, "spawn sleep: %s", strerror(errno));
+	EQ(ioctl(0, TIOCSPGRP, &holder), 0);
+	ERR(spawn_flags(PROG, argv, NULL, KITE_SPAWN_FOREGROUND), EPERM);
+	sigprocmask(SIG_BLOCK, &ttou, NULL);
+	reap_code(spawn_flags(PROG, argv, NULL, KITE_SPAWN_FOREGROUND), 0,
+		  "helper spawned with SIGTTOU blocked");
+	EQ(kill(holder, SIGKILL), 0);
+	EQ(waitpid(holder, NULL, 0), holder);
+	if (saved > 0)
+		ioctl(0, TIOCSPGRP, &saved);
+}
+
+/* 0 if our group is the console's foreground group as we start. */
+static int fg_helper(void)
+{
+	int fg = -1;
+
+	return ioctl(0, TIOCGPGRP, &fg) == 0 && fg == getpid() ? 0 : 1;
+}
+
 static int pgrp_helper(void)
 {
 	handle(SIGUSR1, on_sig, 0, 0);

@@ -20,7 +20,7 @@
 
 static const struct test tests[] = {
 	T(action_errors), T(procmask), T(handler), T(order_queue), T(sigqueue), T(nested),
-	T(resethand), T(defaults), T(kill_errors), T(threads), T(exec_reset),
+	T(resethand), T(defaults), T(kill_errors), T(spawn_foreground), T(threads), T(exec_reset),
 	T(segv_longjmp), T(ill_trap), T(fault_blocked), T(altstack),
 	T(eintr_nanosleep), T(eintr_read), T(eintr_wait4), T(eintr_futex), T(sigsuspend), T(ppoll),
 	T(sigtimedwait), T(stop_cont), T(sigchld_ignore), T(itimer),
@@ -33,5 +33,7 @@ int main(int argc, char **argv)
 		return exec_helper();
 	if (argc == 3 && !strcmp(argv[1], "--helper") && !strcmp(argv[2], "pgrp"))
 		return pgrp_helper();
+	if (argc == 3 && !strcmp(argv[1], "--helper") && !strcmp(argv[2], "fg"))
+		return fg_helper();
 	return tests_main(PROG, tests, ARRAY_SIZE(tests), argc, argv);
 }
