@@ -83,7 +83,7 @@ def fpcheck_job(cpus):
 USERTESTS_TIMEOUT = 300
 USERTESTS_RE = re.compile(r"^(ok|FAIL) (\S+)(?: \((.*)\))?(?:: (.*))?$", re.M)
 USERTESTS_SUM_RE = re.compile(
-    r"^(?:usertests|rtests|vmtests|swaptests|thtests|captests|lxtests): "
+    r"^(?:[a-z]+tests): "
     r"(\d+) passed, "
     r"(\d+) failed$",
     re.M)

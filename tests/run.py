@@ -460,6 +460,8 @@ def jobs(quick):
            for n in ((4,) if quick else (1, 4))]
     js += [("thtests[cpus=%d]" % n, usertests_job, (n, "thtests"))
            for n in ((4,) if quick else (1, 4))]
+    js += [("proctests[cpus=%d]" % n, usertests_job, (n, "proctests"))
+           for n in (1, 4)]
     js.append(("thtests/timing", timing_job, ()))
     js += [("threads[cpus=%d]" % n, threads_job, (n,)) for n in (1, 4)]
     js += [("prodcons[cpus=%d]" % n, prodcons_job, (n,)) for n in (1, 4)]

@@ -20,8 +20,9 @@
  * interrupt only wakes a kernel worker (console_dump_worker), which
  * prints it in thread context.
  *
- * Foreground group: those signals go to cons.fg_pgid. A reader outside
- * it (a background job) gets SIGTTIN instead of input - its group stops,
+ * Foreground group: those signals go to cons.fg_pgid, a group of the
+ * console's session (init's, proc/session.c). A reader of that session
+ * outside it (a background job) gets SIGTTIN instead of input - its group stops,
  * as with Linux's tty - or -EIO if it ignores or blocks SIGTTIN. It is
  * set (TIOCSPGRP, console_set_fg) only by a process of the foreground
  * group, by any process when there is none, or by one that ignores or
@@ -303,11 +304,13 @@ int console_read_char(void)
 static long background_read_check(void)
 {
 	int pgid, fg = console_get_fg();
+	bool ours;
 
 	spin_lock(&proc_lock);
 	pgid = current()->proc->pgid;
+	ours = session_is_console_locked(current()->proc);
 	spin_unlock(&proc_lock);
-	if (fg == 0 || fg == pgid)
+	if (fg == 0 || fg == pgid || !ours) /* no job control outside */
 		return 0;
 	if (signal_ignored_or_blocked(SIGTTIN))
 		return -EIO;
@@ -401,6 +404,8 @@ bool console_may_hand_on_locked(int *caller_pgid)
 	int pgid = current()->proc->pgid;
 
 	assert(spin_holding(&proc_lock));
+	if (!session_is_console_locked(current()->proc))
+		return false;
 	if (console_may_control(pgid)) {
 		*caller_pgid = pgid;
 		return true;

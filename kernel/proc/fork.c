@@ -57,6 +57,7 @@ static int user_proc_start(const char *name, struct vmspace *vm,
 		return -ENOMEM;
 	}
 	p->pgid = pgid;
+	p->did_exec = !ca; /* a spawn is a fork and an exec */
 	/* handlers: a copy (or the same ones, CLONE_SIGHAND); a spawn's
 	 * caught ones back to SIG_DFL as after execve */
 	if (signal_proc_init(p, current()->proc,
@@ -213,6 +214,7 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 	spin_lock(&proc_lock); /* ps reads both names under it */
 	kstrlcpy(p->name, app->name, sizeof(p->name));
 	kstrlcpy(me->name, app->name, sizeof(me->name));
+	p->did_exec = true; /* its parent may no longer move it (setpgid) */
 	spin_unlock(&proc_lock);
 	trace_exec(p);
 	image_regs(tf, &img);

@@ -244,6 +244,9 @@ int proc_register(struct proc *p, struct thread *t, struct proc *parent)
 		p->pgid = parent->pgid ? parent->pgid : pid;
 	else if (p->pgid < 0)
 		p->pgid = pid; /* a new group of its own */
+	/* the creator's session; the first user process (init, forked by
+	 * pid 0) leads the console's (proc/session.c) */
+	p->sid = current()->proc->sid ? current()->proc->sid : pid;
 	list_push_back(&parent->children, &p->sibling);
 	list_push_back(&all_procs, &p->all_link);
 	list_push_back(&p->threads, &t->proc_link);
@@ -587,7 +590,7 @@ void proc_for_each_locked(int pgid, void (*fn)(struct proc *, void *),
 	}
 }
 
-bool proc_pgrp_alive_locked(int pgid, const struct proc *except)
+struct proc *proc_pgrp_member_locked(int pgid, const struct proc *except)
 {
 	struct list_node *it;
 
@@ -597,9 +600,14 @@ bool proc_pgrp_alive_locked(int pgid, const struct proc *except)
 
 		if (q != except && q->pgid == pgid && q->state == P_ALIVE &&
 		    q->nthreads > 0)
-			return true;
+			return q;
 	}
-	return false;
+	return NULL;
+}
+
+bool proc_pgrp_alive_locked(int pgid, const struct proc *except)
+{
+	return proc_pgrp_member_locked(pgid, except) != NULL;
 }
 
 int proc_check_table(void)

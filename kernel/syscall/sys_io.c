@@ -76,13 +76,18 @@ SYSCALL(read)
 }
 
 /* A live process of group pgid, or (as Linux accepts too) a live process
- * whose pid is pgid. proc_lock held. */
-static bool fg_target_alive_locked(int pgid)
+ * whose pid is pgid, in the console's session: 0, or -ESRCH (none) or
+ * -EPERM (another session's). proc_lock held. */
+static int fg_target_check_locked(int pgid)
 {
-	struct proc *p = proc_lookup_locked(pgid);
+	struct proc *p = proc_pgrp_member_locked(pgid, NULL);
 
-	return proc_pgrp_alive_locked(pgid, NULL) ||
-	       (p && pgid > 0 && p->state == P_ALIVE && !(p->flags & PF_KERNEL));
+	if (!p) {
+		p = proc_lookup_locked(pgid);
+		if (!p || pgid <= 0 || p->state != P_ALIVE || (p->flags & PF_KERNEL))
+			return -ESRCH;
+	}
+	return session_is_console_locked(p) ? 0 : -EPERM;
 }
 
 /* TIOCSPGRP: only the foreground group (or anyone when there is none,
@@ -94,11 +99,11 @@ static int set_foreground(int pgid)
 	int err, caller;
 
 	spin_lock(&proc_lock);
-	if (!console_may_hand_on_locked(&caller))
+	if (!session_is_console_locked(current()->proc))
+		err = -ENOTTY; /* not its controlling terminal */
+	else if (!console_may_hand_on_locked(&caller))
 		err = -EPERM;
-	else if (!fg_target_alive_locked(pgid))
-		err = -ESRCH;
-	else
+	else if ((err = fg_target_check_locked(pgid)) == 0)
 		err = console_set_fg_locked(caller, pgid);
 	spin_unlock(&proc_lock);
 	return err;
@@ -126,6 +131,11 @@ SYSCALL(ioctl)
 		console_set_lflag(t.c_lflag);
 		return 0;
 	case TIOCGPGRP:
+		spin_lock(&proc_lock);
+		pgid = session_is_console_locked(current()->proc) ? 0 : -1;
+		spin_unlock(&proc_lock);
+		if (pgid < 0)
+			return -ENOTTY; /* not its controlling terminal */
 		pgid = console_get_fg();
 		return copy_to_user(vm, tf->a2, &pgid, sizeof(pgid));
 	case TIOCSPGRP:

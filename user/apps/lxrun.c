@@ -23,7 +23,9 @@
  * with a newline of its own before the end line, so output that does not
  * end in a newline is still told apart (the harness drops that newline).
  * The harness sends the next command only after the end line: the
- * programs must not read standard input.
+ * programs must not read standard input. Each program runs as the
+ * console's foreground group (as the harness's pseudo-terminal has it on
+ * the host); lxrun takes the console back when it has ended.
  */
 #include "kite.h"
 
@@ -92,17 +94,30 @@ static void wait_child(const char *app, pid_t pid)
 		printf("\n@@lxrun end %s exit %d\n", app, WEXITSTATUS(status));
 }
 
+/* The console back to our group (its children's groups may outlive the
+ * program), with SIGTTOU blocked as a shell does. */
+static void take_console(void)
+{
+	sigset_t ttou = 1UL << (SIGTTOU - 1), old;
+	pid_t me = getpgrp();
+
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	ioctl(0, TIOCSPGRP, &me);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 static void run(char **argv)
 {
 	pid_t pid;
 
 	printf("@@lxrun start %s\n", argv[0]);
-	pid = spawn(argv[0], argv, env_vec);
+	pid = spawn_flags(argv[0], argv, env_vec, KITE_SPAWN_FOREGROUND);
 	if (pid < 0) {
 		printf("\n@@lxrun end %s error %d\n", argv[0], -errno);
 		return;
 	}
 	wait_child(argv[0], pid);
+	take_console();
 }
 
 int main(void)

@@ -37,6 +37,12 @@ __attribute__((noreturn)) void exit_thread(int status);
 pid_t getpid(void);
 pid_t getppid(void);
 pid_t gettid(void);
+/* Process groups and sessions (docs/SIGNALS.md, "Sessions"). */
+int setpgid(pid_t pid, pid_t pgid);
+pid_t getpgid(pid_t pid);
+pid_t getpgrp(void); /* getpgid(0) */
+pid_t getsid(pid_t pid);
+pid_t setsid(void);
 int sched_yield(void);
 int kill(pid_t pid, int sig);
 

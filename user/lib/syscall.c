@@ -143,6 +143,31 @@ pid_t getppid(void)
 	return __syscall_ret(syscall0(SYS_getppid));
 }
 
+int setpgid(pid_t pid, pid_t pgid)
+{
+	return (int)__syscall_ret(syscall2(SYS_setpgid, pid, pgid));
+}
+
+pid_t getpgid(pid_t pid)
+{
+	return __syscall_ret(syscall1(SYS_getpgid, pid));
+}
+
+pid_t getpgrp(void)
+{
+	return getpgid(0);
+}
+
+pid_t getsid(pid_t pid)
+{
+	return __syscall_ret(syscall1(SYS_getsid, pid));
+}
+
+pid_t setsid(void)
+{
+	return __syscall_ret(syscall0(SYS_setsid));
+}
+
 pid_t gettid(void)
 {
 	return __syscall_ret(syscall0(SYS_gettid));

@@ -139,6 +139,9 @@ struct proc {
 				    * capabilities (cap/cap.h), a reference;
 				    * NULL for kernel threads and once reaped */
 	int pgid;                  /* [proc_lock] process group (Ctrl-C, kill(-pgid)) */
+	int sid;                   /* [proc_lock] session (proc/session.c) */
+	bool did_exec;             /* [proc_lock] ran execve (or was spawned)
+				    * since it was forked: setpgid's -EACCES */
 	int killed;                /* [atomic] the group is ending: every thread
 				    * exits at its next chance (the signal of
 				    * a kill, SIGKILL for exit_group) */
@@ -304,6 +307,12 @@ void proc_for_each_locked(int pgid, void (*fn)(struct proc *, void *),
 			  void *arg, const struct proc *except);
 /* Has group pgid a live process other than except? proc_lock held. */
 bool proc_pgrp_alive_locked(int pgid, const struct proc *except);
+/* Sessions (proc/session.c): init's, the first, is the console's. Is p
+ * in it (may it use the console's job control)? proc_lock held. */
+#define CONSOLE_SESSION 1
+bool session_is_console_locked(const struct proc *p);
+/* A live process of group pgid other than except, or NULL. proc_lock held. */
+struct proc *proc_pgrp_member_locked(int pgid, const struct proc *except);
 /* kill every process of group pgid; -ESRCH if there is none. */
 int proc_kill_group_locked(int pgid, int sig);
 /* The signal the process was killed with (SIGKILL for exit_group), or

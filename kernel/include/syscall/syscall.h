@@ -43,6 +43,11 @@ SYSCALL(spawn);
 SYSCALL(prlimit64);
 SYSCALL(getrlimit);
 SYSCALL(setrlimit);
+/* proc/session.c */
+SYSCALL(setpgid);
+SYSCALL(getpgid);
+SYSCALL(getsid);
+SYSCALL(setsid);
 /* sys_mm.c */
 SYSCALL(brk);
 SYSCALL(mmap);

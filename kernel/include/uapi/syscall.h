@@ -74,6 +74,10 @@
 #define SYS_clock_nanosleep 115
 #define SYS_getresuid 148
 #define SYS_getresgid 150
+#define SYS_setpgid 154
+#define SYS_getpgid 155
+#define SYS_getsid 156
+#define SYS_setsid 157
 #define SYS_getrusage 165
 #define SYS_getuid 174
 #define SYS_geteuid 175

@@ -28,6 +28,7 @@ static const struct {
 	{ "lxtests", "tests of the Linux calls' error paths" },
 	{ "nullw", "write through a NULL pointer: a segmentation fault" },
 	{ "pmap", "the regions of a process's address space (pmap [PID])" },
+	{ "proctests", "tests of process groups, sessions and other attributes" },
 	{ "prodcons", "producers and consumers on a condition variable" },
 	{ "rtests", "tests of the kernel's limits and bounds" },
 	{ "sh", "this shell" },
