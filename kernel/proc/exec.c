@@ -70,16 +70,15 @@ const struct app *app_find(const char *name)
 
 void exec_args_init(struct exec_args *a, uint64_t stack_rlim)
 {
-	memset(a, 0, sizeof(*a));
+	a->argc = a->envc = 0;
+	a->used = a->npages = 0;
 	a->limit = MAX(MIN(stack_rlim / 4, EXEC_ARGS_MAX), EXEC_ARGS_MIN);
 }
 
 void exec_args_free(struct exec_args *a)
 {
-	for (size_t i = 0; i < EXEC_ARGS_PAGES && a->pages[i]; i++) {
-		pmm_free_page(a->pages[i]);
-		a->pages[i] = NULL;
-	}
+	while (a->npages)
+		pmm_free_page(a->pages[--a->npages]);
 	a->used = 0;
 }
 
@@ -97,9 +96,13 @@ static char *args_page(struct exec_args *a, size_t off)
 {
 	size_t i = off / PAGE_SIZE;
 
-	assert(i < EXEC_ARGS_PAGES);
-	if (!a->pages[i])
+	assert(i < EXEC_ARGS_PAGES && i <= a->npages);
+	if (i == a->npages) {
 		a->pages[i] = pmm_alloc_page(0);
+		if (!a->pages[i])
+			return NULL;
+		a->npages++;
+	}
 	return a->pages[i];
 }
 

@@ -85,7 +85,7 @@ KTEST(exec_args_fill)
 	KT_ASSERT(a->envc == n && a->used == used + (size_t)n * (hundred + 1));
 	KT_ASSERT(a->used + (size_t)(a->argc + a->envc) * 8 <= a->limit);
 	exec_args_free(a);
-	KT_ASSERT(a->used == 0 && a->pages[0] == NULL);
+	KT_ASSERT(a->used == 0 && a->npages == 0);
 	pmm_cache_drain();
 	KT_ASSERTF(pmm_free_count() == free0, "frames %lu before, %lu after",
 		   (unsigned long)free0, (unsigned long)pmm_free_count());

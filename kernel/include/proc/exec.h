@@ -28,7 +28,9 @@ struct exec_args {
 	int argc, envc;
 	size_t used;                  /* bytes of strings */
 	size_t limit;                 /* bytes strings and pointers may take */
-	char *pages[EXEC_ARGS_PAGES]; /* direct-map frames; NULL past used */
+	size_t npages;                /* frames taken: pages[0..npages) */
+	char *pages[EXEC_ARGS_PAGES]; /* direct-map frames; unset past npages
+				       * (never cleared: 12 KiB) */
 };
 
 /* What the new image starts with. */
