@@ -56,6 +56,8 @@ static void reparent_children_locked(struct proc *p)
 		c->parent = init_proc;
 		list_push_back(&init_proc->children, &c->sibling);
 		zombie |= c->state == P_ZOMBIE;
+		if (c->pdeath_signal && c->state == P_ALIVE)
+			signal_send_proc_locked(c, c->pdeath_signal, NULL);
 	}
 	if (zombie)
 		wq_wake_all(&init_proc->child_exit);

@@ -78,6 +78,13 @@ static int user_proc_start(const char *name, struct vmspace *vm,
 	spin_unlock(&proc_lock);
 	*t->tf = *tf;
 	t->se.prio = prio;
+	t->policy = thread_policy_inherit(current());
+	t->timer_slack_ns = current()->timer_slack_ns;
+	/* the mask and flags a fork keeps (the parent-death signal it
+	 * does not) */
+	p->umask = READ_ONCE(current()->proc->umask);
+	p->dumpable = READ_ONCE(current()->proc->dumpable);
+	p->no_new_privs = READ_ONCE(current()->proc->no_new_privs);
 	t->allowed = READ_ONCE(current()->allowed); /* inherited, as Linux's */
 	if (fp)
 		memcpy(t->fp, fp, sizeof(t->fp));
@@ -215,6 +222,7 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 	kstrlcpy(p->name, app->name, sizeof(p->name));
 	kstrlcpy(me->name, app->name, sizeof(me->name));
 	p->did_exec = true; /* its parent may no longer move it (setpgid) */
+	WRITE_ONCE(p->dumpable, 1); /* as Linux's exec of a plain program */
 	spin_unlock(&proc_lock);
 	trace_exec(p);
 	image_regs(tf, &img);

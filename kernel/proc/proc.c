@@ -64,6 +64,8 @@ static void proc_fields_init(struct proc *p, const char *name, uint32_t flags)
 	kstrlcpy(p->name, name, sizeof(p->name));
 	p->state = P_ALIVE;
 	p->flags = flags;
+	p->umask = UMASK_DEFAULT;
+	p->dumpable = 1;
 	list_init(&p->children);
 	list_init(&p->sibling);
 	list_init(&p->all_link);
@@ -188,6 +190,8 @@ struct thread *thread_alloc(struct proc *p, int (*entry)(void *), void *arg)
 	heap_node_init(&t->se.heap_node);
 	t->se.pass = 0;
 	t->se.prio = PRIO_DEFAULT;
+	t->policy = SCHED_OTHER;
+	t->timer_slack_ns = TIMER_SLACK_DEFAULT_NS;
 	t->se.slice_left = 0;
 	t->se.on_rq = -1;
 	t->runs = 0;

@@ -72,6 +72,8 @@ int thread_clone(const struct trapframe *tf, const struct clone_args *a)
 	pop_off();
 	memcpy(t->fp, me->fp, sizeof(t->fp));
 	t->se.prio = READ_ONCE(me->se.prio);
+	t->policy = thread_policy_inherit(me);
+	t->timer_slack_ns = me->timer_slack_ns;
 	t->allowed = READ_ONCE(me->allowed);
 	kstrlcpy(t->name, me->name, sizeof(t->name));
 	if (a->flags & CLONE_CHILD_CLEARTID)

@@ -39,6 +39,7 @@
 #include "signal/sigstate.h"
 #include "kernel/param.h"
 #include "uapi/kite.h"
+#include "uapi/linux.h"
 
 struct vmspace;
 struct vfork_done;
@@ -47,6 +48,8 @@ struct cap_group;
 #define MAX_PROCESS 1024 /* processes (live + zombie) at once */
 #define MAX_THREADS 3072 /* threads at once, every process's together */
 #define PROC_NAME_LEN 16
+#define UMASK_DEFAULT 022
+#define TIMER_SLACK_DEFAULT_NS 50000 /* Linux's default, 50 us */
 
 /* Saved by switch_to: the callee-saved registers, ra and sp. */
 struct context {
@@ -91,6 +94,10 @@ struct thread {
 				  * allowed); atomic word reads] harts it
 				  * may run on */
 	struct sched_entity se;  /* [rq lock] */
+	uint64_t timer_slack_ns; /* [own] prctl's timer slack (kept only) */
+	int policy;              /* [proc_lock to change; atomic reads]
+				  * Linux's SCHED_* (kept, not acted on:
+				  * syscall/sys_sched.c) */
 	uint64_t runs;           /* [rq lock] times switched in */
 	uint64_t ticks;          /* [rq lock; racy word reads: ps, times]
 				  * timer ticks while running */
@@ -142,6 +149,11 @@ struct proc {
 	int sid;                   /* [proc_lock] session (proc/session.c) */
 	bool did_exec;             /* [proc_lock] ran execve (or was spawned)
 				    * since it was forked: setpgid's -EACCES */
+	int pdeath_signal;         /* [proc_lock] sent when its parent exits
+				    * (prctl PR_SET_PDEATHSIG); 0: none */
+	unsigned umask;            /* [atomic] file-mode creation mask */
+	int dumpable;              /* [atomic] prctl PR_SET_DUMPABLE */
+	bool no_new_privs;         /* [atomic] prctl PR_SET_NO_NEW_PRIVS */
 	int killed;                /* [atomic] the group is ending: every thread
 				    * exits at its next chance (the signal of
 				    * a kill, SIGKILL for exit_group) */
@@ -307,6 +319,15 @@ void proc_for_each_locked(int pgid, void (*fn)(struct proc *, void *),
 			  void *arg, const struct proc *except);
 /* Has group pgid a live process other than except? proc_lock held. */
 bool proc_pgrp_alive_locked(int pgid, const struct proc *except);
+/* A new thread's Linux policy from its creator's (syscall/sys_sched.c):
+ * the same, without SCHED_RESET_ON_FORK (which would turn a real-time
+ * policy back into SCHED_OTHER, as Linux does; no Kite thread has one). */
+static inline int thread_policy_inherit(const struct thread *from)
+{
+	return __atomic_load_n(&from->policy, __ATOMIC_RELAXED) &
+	       ~SCHED_RESET_ON_FORK;
+}
+
 /* Sessions (proc/session.c): init's, the first, is the console's. Is p
  * in it (may it use the console's job control)? proc_lock held. */
 #define CONSOLE_SESSION 1

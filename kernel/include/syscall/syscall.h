@@ -90,6 +90,18 @@ SYSCALL(clock_gettime);
 SYSCALL(clock_getres);
 SYSCALL(clock_nanosleep);
 SYSCALL(getrusage);
+/* sys_sched.c */
+SYSCALL(sched_setscheduler);
+SYSCALL(sched_setparam);
+SYSCALL(sched_getscheduler);
+SYSCALL(sched_getparam);
+SYSCALL(sched_get_priority_max);
+SYSCALL(sched_get_priority_min);
+SYSCALL(sched_rr_get_interval);
+SYSCALL(getcpu);
+/* sys_prctl.c */
+SYSCALL(prctl);
+SYSCALL(umask);
 /* sys_thread.c */
 SYSCALL(set_tid_address);
 SYSCALL(futex);

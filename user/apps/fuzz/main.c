@@ -104,6 +104,10 @@ static const int numbers[] = {
 	SYS_clock_nanosleep, SYS_getresuid, SYS_getresgid, SYS_getrusage,
 	SYS_getuid, SYS_geteuid, SYS_getgid, SYS_getegid, SYS_sysinfo,
 	SYS_getrandom,
+	SYS_setpgid, SYS_getpgid, SYS_getsid, SYS_setsid, SYS_sched_setparam,
+	SYS_sched_setscheduler, SYS_sched_getscheduler, SYS_sched_getparam,
+	SYS_sched_get_priority_max, SYS_sched_get_priority_min,
+	SYS_sched_rr_get_interval, SYS_getcpu, SYS_prctl, SYS_umask,
 	SYS_kite_trace,
 };
 
