@@ -212,6 +212,19 @@ void reclaim_untrack(struct page *pg)
 		pg->flags &= ~PG_LRU;
 		nr_lru--;
 	}
+	pg->flags &= ~PG_MLOCKED;
+	spin_unlock(&lru_lock);
+}
+
+void reclaim_unlock_frame(struct page *pg)
+{
+	spin_lock(&lru_lock);
+	if (pg->flags & PG_MLOCKED) {
+		pg->flags &= ~PG_MLOCKED;
+		policy->add(&lru_queue, pg);
+		pg->flags |= PG_LRU;
+		nr_lru++;
+	}
 	spin_unlock(&lru_lock);
 }
 
@@ -315,7 +328,7 @@ static enum evict_result try_evict(struct page *pg, struct vmspace *held,
 	struct mapping m[EVICT_MAX_SPACES], found[EVICT_MAX_SPACES];
 	enum evict_result ret = EV_BUSY;
 	int n, nfound = 0, busy = 0;
-	bool young = false;
+	bool young = false, locked = false;
 
 	if (pg->flags & PG_OBJ)
 		return reclaim_evict_obj(pg, held, use_accessed);
@@ -339,6 +352,9 @@ static enum evict_result try_evict(struct page *pg, struct vmspace *held,
 		m[i].locked = m[i].vs != held;
 		s = pt_slot(m[i].vs->root, va, false);
 		if (s && pte_valid(*s) && pte_frame(*s) == page_to_pa(pg)) {
+			struct vmr *r = vmr_find(m[i].vs, va);
+
+			locked |= r && (r->flags & VMR_F_LOCKED);
 			found[nfound] = m[i];
 			found[nfound].slot = s;
 			found[nfound].old = *s;
@@ -353,6 +369,10 @@ static enum evict_result try_evict(struct page *pg, struct vmspace *held,
 	 * spaces locked, no entry can come or go); else a busy space may
 	 * map it too */
 	ret = busy ? EV_BUSY : EV_FAIL;
+	if (locked) {
+		ret = EV_LOCKED; /* off the list until munlock */
+		goto out;
+	}
 	if (!nfound ||
 	    __atomic_load_n(&pg->refcount, __ATOMIC_ACQUIRE) != (uint32_t)nfound + 1)
 		goto out;
@@ -386,6 +406,10 @@ static void frame_stays(struct page *pg, enum evict_result r,
 {
 	if (__atomic_load_n(&pg->refcount, __ATOMIC_RELAXED) <= 1)
 		return; /* ours is the last reference: it goes */
+	if (r == EV_LOCKED) {
+		pg->flags |= PG_MLOCKED; /* munlock puts it back */
+		return;
+	}
 	if (r == EV_BUSY)
 		list_push_back(busy, &pg->link);
 	else

@@ -81,6 +81,7 @@ struct obj_evict {
 	int nspaces, nentries;
 	int busy;   /* spaces we could not look in */
 	bool young; /* an entry had A set */
+	bool locked; /* a region covering it is locked (mlock) */
 	bool o_locked; /* we hold the object's mutex */
 };
 
@@ -134,6 +135,7 @@ static int entries_find(struct obj_evict *ev)
 		if (ev->idx < r->pgoff ||
 		    ev->idx - r->pgoff >= (r->end - r->start) / PAGE_SIZE)
 			continue;
+		ev->locked |= r->flags & VMR_F_LOCKED; /* mlock'ed there */
 		va = r->start + (ev->idx - r->pgoff) * PAGE_SIZE;
 		s = pt_slot(sp->vs->root, va, false);
 		if (!s || !pte_valid(*s) || pte_frame(*s) != pa)
@@ -228,7 +230,7 @@ enum evict_result reclaim_evict_obj(struct page *pg, struct vmspace *held,
 	ev.pg = pg;
 	ev.held = held;
 	ev.nspaces = ev.nentries = ev.busy = 0;
-	ev.young = false;
+	ev.young = ev.locked = false;
 	if (!vmo_tryget(ev.o))
 		return EV_FAIL; /* going: its frames go with it */
 	ev.o_locked = mutex_trylock(&ev.o->lock);
@@ -238,6 +240,10 @@ enum evict_result reclaim_evict_obj(struct page *pg, struct vmspace *held,
 	}
 	if (!vmo_shared_holds(ev.o, ev.idx, pg) || entries_find(&ev))
 		goto out;
+	if (ev.locked) {
+		ret = EV_LOCKED;
+		goto out;
+	}
 	spaces_unlock_unused(&ev);
 	/* every reference but the object's and ours must be one of these
 	 * entries (with their spaces and the object locked, none can come

@@ -230,10 +230,8 @@ vaddr_t vm_find_area(struct vmspace *vs, vaddr_t hint, size_t size)
 	}
 }
 
-/* Fault every page of [start, end) in (MAP_POPULATE); false if one
- * could not be. */
-static bool populate(struct vmspace *vs, vaddr_t start, vaddr_t end,
-		     unsigned access)
+bool vm_populate_locked(struct vmspace *vs, vaddr_t start, vaddr_t end,
+			unsigned access)
 {
 	for (vaddr_t va = start; va < end; va += PAGE_SIZE)
 		if (vm_fault_locked(vs, va, access, NULL) != VMF_OK)
@@ -297,7 +295,7 @@ long vm_mmap(struct vmspace *vs, vaddr_t addr, size_t len, unsigned prot,
 		goto fail;
 	vmr_merge(vs, r);
 	if (flags & MAP_POPULATE)
-		populate(vs, start, start + size,
+		vm_populate_locked(vs, start, start + size,
 			 (vprot & VM_WRITE) ? VM_WRITE : VM_READ);
 	mutex_unlock(&vs->lock);
 	return (long)start;
@@ -324,16 +322,11 @@ long vm_munmap(struct vmspace *vs, vaddr_t addr, size_t len)
 
 /* ---- mprotect, madvise ----------------------------------------------------- */
 
-/*
- * Apply fn to every region piece of [start, end), isolating it first. As
- * Linux does, the walk stops at the first hole with -ENOMEM (pieces
- * before it keep the change) when stop_at_hole, else it goes on and
- * -ENOMEM is returned at the end. fn returns 0 or an error that stops.
- */
-static long for_each_piece(struct vmspace *vs, vaddr_t start, vaddr_t end,
-			   bool stop_at_hole,
-			   long (*fn)(struct vmspace *, struct vmr *, void *),
-			   void *arg)
+/* Each region piece of a range in turn (mm/vmmap.h). */
+long vm_for_each_piece(struct vmspace *vs, vaddr_t start, vaddr_t end,
+		       bool stop_at_hole,
+		       long (*fn)(struct vmspace *, struct vmr *, void *),
+		       void *arg)
 {
 	vaddr_t at = start;
 	long hole = 0, err;
@@ -370,8 +363,7 @@ static long protect_piece(struct vmspace *vs, struct vmr *r, void *arg)
 	return 0;
 }
 
-/* Merge the regions of [start, end) and their neighbours where alike. */
-static void merge_range(struct vmspace *vs, vaddr_t start, vaddr_t end)
+void vm_merge_range(struct vmspace *vs, vaddr_t start, vaddr_t end)
 {
 	struct vmr *r, *n;
 
@@ -418,8 +410,8 @@ long vm_mprotect(struct vmspace *vs, vaddr_t addr, size_t len, unsigned prot)
 	} else if (r->start > start) {
 		goto out;
 	}
-	err = for_each_piece(vs, start, end, true, protect_piece, &vprot);
-	merge_range(vs, start, end);
+	err = vm_for_each_piece(vs, start, end, true, protect_piece, &vprot);
+	vm_merge_range(vs, start, end);
 out:
 	mutex_unlock(&vs->lock);
 	return err;
@@ -436,6 +428,8 @@ static long advise_piece(struct vmspace *vs, struct vmr *r, void *arg)
 
 	switch (advice) {
 	case MADV_DONTNEED:
+		if (r->flags & VMR_F_LOCKED)
+			return -EINVAL; /* as Linux: locked pages stay */
 		/* private pages go: they read back as zero (or the app's
 		 * bytes); shared ones stay in their object */
 		vmr_unmap_pages(vs, r, r->start, r->end);
@@ -450,7 +444,7 @@ static long advise_piece(struct vmspace *vs, struct vmr *r, void *arg)
 	case MADV_FREE:
 		/* private anonymous pages only; they may keep their data
 		 * until reclaimed, which (without swap) is never */
-		return shared || r->obj ? -EINVAL : 0;
+		return shared || r->obj || (r->flags & VMR_F_LOCKED) ? -EINVAL : 0;
 	case MADV_DONTFORK:
 		r->flags |= VMR_F_DONTFORK;
 		return 0;
@@ -467,7 +461,7 @@ static long advise_piece(struct vmspace *vs, struct vmr *r, void *arg)
 		return 0;
 	case MADV_POPULATE_READ:
 	case MADV_POPULATE_WRITE:
-		return populate(vs, r->start, r->end,
+		return vm_populate_locked(vs, r->start, r->end,
 				advice == MADV_POPULATE_WRITE ? VM_WRITE : VM_READ)
 			       ? 0
 			       : -EFAULT;
@@ -502,8 +496,8 @@ long vm_madvise(struct vmspace *vs, vaddr_t addr, size_t len, int advice)
 	if (size == 0)
 		return 0;
 	mutex_lock(&vs->lock);
-	err = for_each_piece(vs, addr, addr + size, false, advise_piece, &a);
-	merge_range(vs, addr, addr + size);
+	err = vm_for_each_piece(vs, addr, addr + size, false, advise_piece, &a);
+	vm_merge_range(vs, addr, addr + size);
 	mutex_unlock(&vs->lock);
 	return err;
 }

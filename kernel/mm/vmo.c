@@ -486,6 +486,18 @@ int vmo_shared_find(struct vmo *o, uint64_t idx, struct page **out)
 	return shared_get(o, idx, false, out);
 }
 
+bool vmo_shared_resident(struct vmo *o, uint64_t idx)
+{
+	uintptr_t *e;
+	bool in;
+
+	mutex_lock(&o->lock);
+	e = shared_ent(o, idx);
+	in = e && *e && !ent_is_slot(*e);
+	mutex_unlock(&o->lock);
+	return in;
+}
+
 bool vmo_shared_holds(struct vmo *o, uint64_t idx, const struct page *pg)
 {
 	uintptr_t *e;

@@ -303,6 +303,7 @@ static int fork_region(struct vmspace *vs, struct vmspace *parent,
 		return -ENOMEM;
 	*r = *pr;
 	r->vs = vs;
+	r->flags &= ~VMR_F_LOCKED; /* locks are not inherited (Linux) */
 	list_init(&r->obj_link); /* not the parent's: attached anew if shared */
 	if (r->obj) {
 		vmo_get(r->obj);
@@ -498,7 +499,8 @@ long vmspace_regions(struct vmspace *vs, size_t skip, struct kite_region *out,
 			e->prot = prot_to_uapi(r->prot);
 			e->kind = r->kind;
 			e->flags = ((r->flags & VMR_F_SHARED) ? KITE_VMF_SHARED : 0) |
-				   ((r->flags & VMR_F_GROWSDOWN) ? KITE_VMF_GROWSDOWN : 0);
+				   ((r->flags & VMR_F_GROWSDOWN) ? KITE_VMF_GROWSDOWN : 0) |
+				   ((r->flags & VMR_F_LOCKED) ? KITE_VMF_LOCKED : 0);
 			e->resident = pt_count_range(vs->root, r->start, r->end);
 		}
 		i++;

@@ -37,7 +37,13 @@ static struct vmspace *uvm(void)
 
 SYSCALL(brk)
 {
-	return (long)vmspace_brk(uvm(), tf->a0, proc_rlimit(RLIMIT_AS));
+	struct vmspace *vs = uvm();
+	vaddr_t old = READ_ONCE(vs->lock_future) ? vmspace_brk(vs, 0, 0) : 0;
+	vaddr_t now = vmspace_brk(vs, tf->a0, proc_rlimit(RLIMIT_AS));
+
+	if (old && now > old) /* mlockall(MCL_FUTURE): the new heap too */
+		mm_lock_new(vs, old, now - old, 0);
+	return (long)now;
 }
 
 /* mmap(addr, len, prot, flags, fd, offset) */
@@ -71,7 +77,9 @@ SYSCALL(mmap)
 		return -EINVAL;
 	if (flags & MAP_HUGETLB)
 		return -ENOMEM; /* no huge pages reserved */
-	return vm_mmap(uvm(), addr, len, prot, flags, proc_rlimit(RLIMIT_AS));
+	return mm_lock_new(uvm(), vm_mmap(uvm(), addr, len, prot, flags,
+					  proc_rlimit(RLIMIT_AS)),
+			   len, flags);
 }
 
 SYSCALL(munmap)

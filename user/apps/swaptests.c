@@ -109,6 +109,72 @@ static void t_workset_3x(void)
 		  (unsigned long)(m1.swap_ins - m0.swap_ins));
 }
 
+/* Pages of [p, p + n pages) in memory, as mincore says. */
+static uint64_t in_memory(const char *p, uint64_t n)
+{
+	static unsigned char vec[4096];
+	uint64_t count = 0;
+
+	CHECK(n <= sizeof(vec), "in_memory: %lu pages", (unsigned long)n);
+	EQ(syscall3(SYS_mincore, p, n * PAGE, vec), 0);
+	for (uint64_t i = 0; i < n; i++)
+		count += vec[i] & 1;
+	return count;
+}
+
+static void check_pass1(uint64_t *p, uint64_t page, uint64_t pass)
+{
+	check_page(p, page, pass);
+}
+
+/* fn(page, its number, pass 1) for each of n pages at base. */
+static void pages_do(char *base, uint64_t n,
+		     void (*fn)(uint64_t *, uint64_t, uint64_t))
+{
+	for (uint64_t i = 0; i < n; i++)
+		fn((uint64_t *)(base + i * PAGE), i, 1);
+}
+
+/* Locked memory (mlock, private and shared) stays in memory while a
+ * working set twice the cap goes through swap beside it; once unlocked,
+ * its pages go to swap like any others. */
+static void t_mlock_stays(void)
+{
+	uint64_t cap = cap_pages(), nl = cap / 4, ns = cap / 8, n = 2 * cap;
+	char *locked = map(nl), *work = map(n);
+	char *shared = mmap(NULL, ns * PAGE, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct kite_meminfo m0, m1;
+
+	CHECK(shared != MAP_FAILED, "mmap shared: %s", strerror(errno));
+	pages_do(locked, nl, fill);
+	pages_do(shared, ns, fill);
+	EQ(syscall2(SYS_mlock, locked, nl * PAGE), 0);
+	EQ(syscall2(SYS_mlock, shared, ns * PAGE), 0);
+	m0 = mem();
+	workset(work, n);
+	m1 = mem();
+	CHECK(m1.swap_outs - m0.swap_outs >= n / 2, "only %lu pages swapped out",
+	      (unsigned long)(m1.swap_outs - m0.swap_outs));
+	EQ(in_memory(locked, nl), nl);
+	EQ(in_memory(shared, ns), ns);
+	pages_do(locked, nl, check_pass1);
+	pages_do(shared, ns, check_pass1);
+	/* unlocked: the next pass may take them */
+	EQ(syscall2(SYS_munlock, locked, nl * PAGE), 0);
+	EQ(syscall2(SYS_munlock, shared, ns * PAGE), 0);
+	workset(work, n);
+	CHECK(in_memory(locked, nl) < nl, "all %lu unlocked pages still in memory",
+	      (unsigned long)nl);
+	pages_do(locked, nl, check_pass1);
+	pages_do(shared, ns, check_pass1);
+	EQ(munmap(work, n * PAGE), 0);
+	EQ(munmap(locked, nl * PAGE), 0);
+	EQ(munmap(shared, ns * PAGE), 0);
+	pass_note("%lu locked pages stayed while %lu went out",
+		  (unsigned long)(nl + ns), (unsigned long)(m1.swap_outs - m0.swap_outs));
+}
+
 static char *shared_base;
 static uint64_t shared_n;
 
@@ -382,7 +448,7 @@ static void t_shared_3x(void)
 
 static const struct test tests[] = {
 	T(workset_3x), T(fork_swap), T(many), T(kill_while_swapping),
-	T(oom_swap_full), T(shared_3x),
+	T(oom_swap_full), T(shared_3x), T(mlock_stays),
 };
 
 int main(int argc, char **argv)

@@ -26,6 +26,8 @@
 			  * struct vmo, rmap_va the page index [set
 			  * before the frame is tracked; cleared when it
 			  * is freed] */
+#define PG_MLOCKED 0x100 /* [lru lock] off the list because a locked
+			  * region maps it (mlock): munlock puts it back */
 
 struct page {
 	struct list_node link; /* [zone lock] free list, [class lock] slab

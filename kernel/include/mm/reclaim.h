@@ -109,6 +109,9 @@ void reclaim_track(struct page *pg, struct vmspace *vs, vaddr_t va);
 void reclaim_track_obj(struct page *pg, struct vmo *o, uint64_t idx);
 /* pg (its last reference just went) leaves the list. */
 void reclaim_untrack(struct page *pg);
+/* pg, mapped where a region was just unlocked (munlock), goes back on
+ * the list if a reclaimer took it off as locked (PG_MLOCKED). */
+void reclaim_unlock_frame(struct page *pg);
 /* kfree(mem) now if no reclaimer runs, else when the last one running
  * finishes (d lies in mem). */
 void reclaim_free_later(struct reclaim_dead *d, void *mem);
@@ -121,7 +124,8 @@ unsigned reclaim_frames(unsigned n, struct vmspace *held);
 /* What trying to evict one frame came to: written out; spared (it had
  * been used: A bits now clear); a space or object was busy; it cannot
  * go (mapped elsewhere or too often, swap full, a write error). */
-enum evict_result { EV_DONE, EV_ACCESSED, EV_BUSY, EV_FAIL };
+/* EV_LOCKED: a locked region (mlock) maps it: it leaves the list */
+enum evict_result { EV_DONE, EV_ACCESSED, EV_BUSY, EV_FAIL, EV_LOCKED };
 /* Try to evict pg, a shared object's frame (PG_OBJ) on which the caller
  * holds a reference (reclaim_obj.c). held: a space the caller has
  * locked. */

@@ -156,6 +156,8 @@ int vmo_shared_page(struct vmo *o, uint64_t idx, struct page **out);
 /* The same, but a page never made is not made: *out = NULL (it reads
  * as zero). For private mappings of the object and reads (cap/pmo.c). */
 int vmo_shared_find(struct vmo *o, uint64_t idx, struct page **out);
+/* Is shared page idx in memory (made, and not in swap)? For mincore. */
+bool vmo_shared_resident(struct vmo *o, uint64_t idx);
 /* Zero shared pages [first, first+n) of the object (MADV_REMOVE: the
  * frames stay, mapped wherever they are, and read zero; pages in swap
  * give their slots back and read zero from then on). */

@@ -68,6 +68,8 @@ enum vmr_kind {
 #define VMR_F_GROWSDOWN 0x2  /* grows down when a fault lands below it */
 #define VMR_F_DONTFORK 0x4   /* children do not get it (MADV_DONTFORK) */
 #define VMR_F_WIPEONFORK 0x8 /* children get it empty (MADV_WIPEONFORK) */
+#define VMR_F_LOCKED 0x10    /* mlock: its pages stay in memory (a
+			      * reclaimer takes them off its list) */
 
 struct vmr {
 	struct list_node link; /* [vs lock] in vs->regions, by start */
@@ -111,6 +113,10 @@ struct vmspace {
 	uint64_t reclaim_scans;        /* [atomic] frames its faults looked
 					* at to reclaim (direct reclaim) */
 	uint64_t vsz;                  /* [lock; word reads without] bytes */
+	unsigned lock_future;          /* [lock; word reads without]
+					* mlockall's MCL_FUTURE (with
+					* MCL_ONFAULT): new mappings are
+					* locked */
 };
 
 /* ---- life cycle (vmspace.c) ------------------------------------------- */
@@ -178,6 +184,16 @@ long vm_mmap(struct vmspace *vs, vaddr_t addr, size_t len, unsigned prot,
 long vm_munmap(struct vmspace *vs, vaddr_t addr, size_t len);
 long vm_mprotect(struct vmspace *vs, vaddr_t addr, size_t len, unsigned prot);
 long vm_madvise(struct vmspace *vs, vaddr_t addr, size_t len, int advice);
+/* Memory locks and residency (vmlock.c): Linux's mlock2 (flags
+ * MLOCK_ONFAULT), munlock, mlockall, munlockall, msync and mincore (the
+ * vector written to the user at uvec); limit is RLIMIT_MEMLOCK. */
+long vm_mlock(struct vmspace *vs, vaddr_t addr, size_t len, unsigned flags,
+	      uint64_t limit);
+long vm_munlock(struct vmspace *vs, vaddr_t addr, size_t len);
+long vm_mlockall(struct vmspace *vs, unsigned flags, uint64_t limit);
+long vm_munlockall(struct vmspace *vs);
+long vm_msync(struct vmspace *vs, vaddr_t addr, size_t len, unsigned flags);
+long vm_mincore(struct vmspace *vs, vaddr_t addr, size_t len, uint64_t uvec);
 long vm_mremap(struct vmspace *vs, vaddr_t old, size_t old_len,
 	       size_t new_len, unsigned flags, vaddr_t new_addr,
 	       uint64_t as_limit);

@@ -11,6 +11,7 @@
 #include "kernel/types.h"
 
 struct trapframe;
+struct vmspace;
 
 /* A handler reads its arguments from the caller's registers, tf->a0 ..
  * tf->a5, and may change other registers (execve, clone); what it
@@ -56,6 +57,18 @@ SYSCALL(mprotect);
 SYSCALL(madvise);
 SYSCALL(mremap);
 SYSCALL(kite_maps);
+/* sys_mlock.c */
+SYSCALL(mlock);
+SYSCALL(mlock2);
+SYSCALL(munlock);
+SYSCALL(mlockall);
+SYSCALL(munlockall);
+SYSCALL(msync);
+SYSCALL(mincore);
+/* Lock a new mapping (start, or an error passed on) as MAP_LOCKED in
+ * mflags or mlockall(MCL_FUTURE) asks: start, or -EAGAIN past
+ * RLIMIT_MEMLOCK (the mapping then goes). */
+long mm_lock_new(struct vmspace *vs, long start, size_t len, unsigned mflags);
 /* sys_io.c */
 SYSCALL(read);
 SYSCALL(write);

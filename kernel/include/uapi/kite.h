@@ -234,6 +234,13 @@ struct kite_swapsim {
 #define MADV_PAGEOUT 21
 #define MADV_POPULATE_READ 22
 #define MADV_POPULATE_WRITE 23
+#define MLOCK_ONFAULT 1   /* mlock2 */
+#define MCL_CURRENT 1     /* mlockall */
+#define MCL_FUTURE 2
+#define MCL_ONFAULT 4
+#define MS_ASYNC 1        /* msync */
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
 /* SYS_kite_maps: the regions of an address space, lowest first, like
  * /proc/PID/maps. */
 #define KITE_VM_CODE 0   /* an app's code (and read-only data) */
@@ -245,6 +252,7 @@ struct kite_swapsim {
 #define KITE_VM_NKINDS 6
 #define KITE_VMF_SHARED 0x1    /* pages are shared with children */
 #define KITE_VMF_GROWSDOWN 0x2 /* grows down on faults below it */
+#define KITE_VMF_LOCKED 0x4    /* mlock'ed: its pages stay in memory */
 struct kite_region {
 	uint64_t start, end; /* [start, end), page-aligned */
 	uint32_t prot;       /* PROT_READ | PROT_WRITE | PROT_EXEC */

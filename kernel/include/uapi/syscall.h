@@ -53,6 +53,13 @@
 #define SYS_execve 221
 #define SYS_mmap 222
 #define SYS_mprotect 226
+#define SYS_msync 227
+#define SYS_mlock 228
+#define SYS_munlock 229
+#define SYS_mlockall 230
+#define SYS_munlockall 231
+#define SYS_mincore 232
+#define SYS_mlock2 284
 #define SYS_rt_tgsigqueueinfo 240
 #define SYS_madvise 233
 #define SYS_wait4 260

@@ -108,6 +108,8 @@ static const int numbers[] = {
 	SYS_sched_setscheduler, SYS_sched_getscheduler, SYS_sched_getparam,
 	SYS_sched_get_priority_max, SYS_sched_get_priority_min,
 	SYS_sched_rr_get_interval, SYS_getcpu, SYS_prctl, SYS_umask,
+	SYS_msync, SYS_mlock, SYS_munlock, SYS_mlockall, SYS_munlockall,
+	SYS_mincore, SYS_mlock2,
 	SYS_kite_trace,
 };
 

@@ -15,7 +15,8 @@
  * at fork or allocates eagerly gets the data right but not the counts.
  *
  * The tests are in cow.h (fork), lazy.h (demand zero, brk, OOM),
- * stack.h and mmap.h; vm.h has what they share. Some tests exec this
+ * stack.h, mmap.h and lock.h (mlock, mincore, msync); vm.h has what
+ * they share. Some tests exec this
  * program again in a helper mode ("vmtests --helper ...", see vm.h).
  * The kernel's console messages for the stack overflow and the OOM kill
  * are checked by tests/jobs_user.py.
@@ -25,13 +26,14 @@
 #include "lazy.h"
 #include "stack.h"
 #include "mmap.h"
+#include "lock.h"
 
 static const struct test tests[] = {
 	T(cow_tree), T(cow_sides), T(cow_exec), T(demand_zero), T(brk_lazy),
 	T(stack_32k), T(stack_4m), T(stack_deep), T(stack_overflow),
 	T(stack_rlimit), T(mmap_basic), T(mmap_errors), T(mmap_fixed),
 	T(mprotect), T(madvise), T(mremap), T(shared_pingpong), T(maps),
-	T(oom),
+	T(oom), T(mincore), T(mlock), T(mlock_limit), T(mlockall), T(msync),
 };
 
 int main(int argc, char **argv)
