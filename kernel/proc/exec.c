@@ -56,12 +56,20 @@ const struct app *app_get(uint64_t i)
 	return i < kite_apps.count ? &kite_apps.apps[i] : NULL;
 }
 
+/* Where a Linux program looks for commands: /bin/sh (system, popen),
+ * /usr/bin/env... The apps are found there too. */
+static const char *const app_dirs[] = { "/usr/bin/", "/bin/", "./", "/" };
+
 const struct app *app_find(const char *name)
 {
-	if (name[0] == '.' && name[1] == '/')
-		name += 2;
-	else if (name[0] == '/')
-		name += 1;
+	for (size_t i = 0; i < ARRAY_SIZE(app_dirs); i++) {
+		size_t n = strlen(app_dirs[i]);
+
+		if (strncmp(name, app_dirs[i], n) == 0) {
+			name += n;
+			break;
+		}
+	}
 	for (uint64_t i = 0; i < kite_apps.count; i++)
 		if (strcmp(kite_apps.apps[i].name, name) == 0)
 			return &kite_apps.apps[i];

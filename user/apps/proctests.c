@@ -4,7 +4,7 @@
  * console's job control belongs to init's session), the scheduling
  * policy calls and getcpu, prctl (names, parent-death signal, dumpable,
  * no_new_privs, timer slack) and umask, with their errors in Linux's
- * order. Run like usertests (tests/run.py: proctests[cpus=N],
+ * order; and sh -c, as a Linux program's system() runs /bin/sh. Run like usertests (tests/run.py: proctests[cpus=N],
  * 1 and 4 harts), each test in a forked child, every frame back at the
  * end. tests/linux/sessions.c compares the same rules with Linux.
  *
@@ -487,10 +487,32 @@ static void t_umask(void)
 	reap_code(c, 0, "child's umask");
 }
 
+/* sh -c as /bin/sh (a Linux program's system()): statuses, and the
+ * app directories a path may name. */
+static void t_sh_c(void)
+{
+	char *exit5[] = { "sh", "-c", "exit 5", NULL };
+	char *nosuch[] = { "sh", "-c", "no-such-app x", NULL };
+	char *none[] = { "sh", "-c", NULL };
+	char *app[] = { "sh", "-c", "true", NULL };
+	char *bad[] = { "sh", "-c", "echo 'open", NULL };
+	char *t[] = { "true", NULL };
+
+	reap_code(spawn("/bin/sh", exit5, NULL), 5, "sh -c 'exit 5'");
+	reap_code(spawn("/usr/bin/sh", nosuch, NULL), 127, "sh -c no-such-app");
+	reap_code(spawn("sh", none, NULL), 2, "sh -c without a command");
+	reap_code(spawn("./sh", app, NULL), 0, "sh -c true");
+	reap_code(spawn("sh", bad, NULL), 2, "sh -c with an open quote");
+	reap_code(spawn("/usr/bin/true", t, NULL), 0, "/usr/bin/true");
+	ERR(spawn("/bin/", t, NULL), ENOENT);
+	ERR(spawn("/sbin/true", t, NULL), ENOENT);
+	ERR(spawn("/bin/bin/true", t, NULL), ENOENT);
+}
+
 static const struct test tests[] = {
 	T(getters), T(setpgid), T(setpgid_exec), T(setsid), T(setsid_leader),
 	T(foreground_left), T(setpgid_harts), T(sched_policy), T(getcpu),
-	T(prctl_name), T(prctl_flags), T(pdeathsig), T(umask),
+	T(prctl_name), T(prctl_flags), T(pdeathsig), T(umask), T(sh_c),
 };
 
 int main(int argc, char **argv)

@@ -48,7 +48,8 @@ int proc_spawn(const struct app *app, const struct exec_args *args,
 long proc_execve(const struct app *app, const struct exec_args *args,
 		 struct trapframe *tf);
 
-/* The app called name ("name", "./name" or "/name"), or NULL. */
+/* The app called name ("name", "./name", "/name", "/bin/name" or
+ * "/usr/bin/name"), or NULL. */
 const struct app *app_find(const char *name);
 /* Number of apps and the i-th one (for listing). */
 uint64_t app_count(void);

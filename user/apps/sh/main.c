@@ -16,6 +16,12 @@
  * is not a number is refused). Ctrl-D on an empty line is easy to type
  * by mistake, so the first one only says how to leave; a second one in
  * a row leaves.
+ *
+ * `sh -c 'COMMAND'` (what a Linux program's system() and popen() run, as
+ * /bin/sh) runs one command line without the editor or job control: a
+ * built-in, or the app in a forked child of the same process group (so
+ * the caller's Ctrl-C reaches it), and exits with its status (128 + N
+ * if signal N ended it).
  */
 #include "sh.h"
 
@@ -81,11 +87,66 @@ static bool eof_leaves(int *eofs)
 	return false;
 }
 
-int main(void)
+/* sh -c: one command line, no prompt, no job control. */
+static int run_command_string(const char *cmd)
+{
+	static char line[SH_LINE_MAX], words[SH_LINE_MAX * PARSE_BUF_FACTOR];
+	char *argv[SH_ARGS_MAX];
+	const char *err;
+	bool background;
+	int argc, code = 0, st;
+	pid_t pid;
+
+	if (strlen(cmd) >= sizeof(line)) {
+		fprintf(stderr, "sh: -c: the command is longer than %d bytes\n",
+			SH_LINE_MAX - 1);
+		return 2;
+	}
+	strcpy(line, cmd);
+	argc = parse_line(line, words, argv, SH_ARGS_MAX, &background, &err);
+	if (argc < 0) {
+		fprintf(stderr, "sh: %s\n", err);
+		return 2;
+	}
+	if (argc == 0)
+		return 0;
+	if (!strcmp(argv[0], "exit"))
+		return want_exit(argc, argv, &code) ? code : last_status;
+	if (builtin(argc, argv)) {
+		fflush(stdout);
+		return last_status;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "sh: fork: %s\n", strerror(errno));
+		return 2;
+	}
+	if (pid == 0) {
+		execve(argv[0], argv, environ);
+		fprintf(stderr, "sh: %s: %s\n", argv[0],
+			errno == ENOENT ? "not found" : strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return 2;
+	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+}
+
+int main(int argc0, char **argv0)
 {
 	static char line[SH_LINE_MAX], words[SH_LINE_MAX * PARSE_BUF_FACTOR];
 	char *argv[SH_ARGS_MAX];
 	int eofs = 0, code = 0;
+
+	if (argc0 >= 2 && !strcmp(argv0[1], "-c")) {
+		if (argc0 < 3) {
+			fprintf(stderr, "sh: -c: a command is needed\n");
+			return 2;
+		}
+		return run_command_string(argv0[2]);
+	}
 
 	jobs_init();
 	set_foreground(getpid());
