@@ -78,6 +78,9 @@ KTEST(string_memcpy_memmove)
 				size_t span = len + MAX_OFF + 2 * GUARD;
 				uint8_t *d = dst + GUARD + d_o, *s = src + GUARD + so;
 
+				/* a page's length: a few alignments do */
+				if (len > MAX_LEN && (so % 8 > 1 || d_o % 8 > 1))
+					continue;
 				pattern(src, span, 1);
 				memset(dst, GUARD_BYTE, span);
 				memcpy(ref, dst, span);
