@@ -263,6 +263,10 @@ long pipe_write(struct file *f, struct uio *u)
 	if (!bounce)
 		return -ENOMEM;
 	while (done < total && !err) {
+		/* a long write whose reader keeps up never waits: a kill
+		 * still ends it between pieces */
+		if (done && thread_killed(current()))
+			break;
 		piece = MIN(total - done, (size_t)PIPE_BUF);
 		got = uio_copy_in(u, bounce, piece);
 		if (got == 0) {

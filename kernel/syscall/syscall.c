@@ -112,6 +112,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_fcntl] = sys_fcntl,
 	[SYS_pipe2] = sys_pipe2,
 	[SYS_close_range] = sys_close_range,
+	[SYS_pselect6] = sys_pselect6,
 };
 
 long (*trace_syscall_handler(uint64_t nr))(struct trapframe *tf)

@@ -8,7 +8,7 @@
  * pipe holds; end of file, SIGPIPE and EPIPE; O_NONBLOCK and EAGAIN;
  * dup, dup2, dup3 and fcntl (F_DUPFD, F_GETFD/F_SETFD, F_GETFL/F_SETFL)
  * with their errors; fstat, lseek and ioctl on a pipe; poll's events on
- * each end; atomic writes from four writers at once; a blocked read
+ * each end, select's; atomic writes from four writers at once; a blocked read
  * interrupted by a signal (EINTR) or restarted (SA_RESTART);
  * close-on-exec across execve; posix_spawn's file actions.
  *
@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -291,6 +292,31 @@ static void polls(void)
 	printf("poll timeout with nothing: %d\n", poll(NULL, 0, 20));
 }
 
+static void selects(void)
+{
+	struct timeval tv = { 0, 0 };
+	fd_set in, out;
+	int p[2], n;
+
+	pipe(p);
+	FD_ZERO(&in);
+	FD_ZERO(&out);
+	FD_SET(p[0], &in);
+	FD_SET(p[1], &out);
+	n = select(p[1] + 1, &in, &out, NULL, &tv);
+	printf("select empty: %d, readable: %s, writable: %s\n", n,
+	       yes(FD_ISSET(p[0], &in)), yes(FD_ISSET(p[1], &out)));
+	write(p[1], "s", 1);
+	FD_SET(p[0], &in);
+	n = select(p[0] + 1, &in, NULL, NULL, NULL);
+	printf("select with data: %d, readable: %s\n", n, yes(FD_ISSET(p[0], &in)));
+	FD_ZERO(&in);
+	FD_SET(30, &in);
+	printf("select of a closed fd: %s\n", err(select(31, &in, NULL, NULL, NULL)));
+	close(p[0]);
+	close(p[1]);
+}
+
 #define WRITERS 4
 #define RECORDS 200
 #define RECORD 512
@@ -426,6 +452,7 @@ int main(int argc, char **argv)
 	descriptors();
 	what_it_is();
 	polls();
+	selects();
 	atomic();
 	interrupted();
 	exec_and_spawn();

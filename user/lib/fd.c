@@ -1,9 +1,10 @@
 /*
  * fd.c - the descriptor wrappers (fcntl.h, poll.h): close, dup, dup2,
- * dup3, pipe, pipe2, fcntl, close_range, poll and ppoll, each one system
+ * dup3, pipe, pipe2, fcntl, close_range, poll, ppoll, select and
+ * pselect, each one system
  * call, as glibc makes them on riscv64 (dup2 is dup3 with flags 0, after
  * an F_GETFL check when both fds are the same; pipe is pipe2 with 0;
- * poll is ppoll with the timeout as a timespec).
+ * poll is ppoll with the timeout as a timespec; select is pselect6).
  */
 #include <stdarg.h>
 #include "kite.h"
@@ -71,6 +72,38 @@ int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *timeout,
 	}
 	return __syscall_ret(syscall5(SYS_ppoll, fds, n, tp, mask,
 				      sizeof(sigset_t)));
+}
+
+int pselect(int n, fd_set *in, fd_set *out, fd_set *ex,
+	    const struct timespec *timeout, const sigset_t *mask)
+{
+	struct { const sigset_t *set; size_t size; } sig = { mask, sizeof(*mask) };
+	struct timespec ts, *tp = NULL;
+
+	if (timeout) { /* pselect leaves the caller's timeout alone */
+		ts = *timeout;
+		tp = &ts;
+	}
+	return __syscall_ret(syscall6(SYS_pselect6, n, (long)in, (long)out,
+				      (long)ex, (long)tp, (long)(mask ? &sig : NULL)));
+}
+
+int select(int n, fd_set *in, fd_set *out, fd_set *ex, struct timeval *timeout)
+{
+	struct timespec ts, *tp = NULL;
+	long r;
+
+	if (timeout) {
+		ts = (struct timespec){ timeout->tv_sec, timeout->tv_usec * 1000 };
+		tp = &ts;
+	}
+	r = __syscall_ret(syscall6(SYS_pselect6, n, (long)in, (long)out,
+				   (long)ex, (long)tp, 0));
+	if (timeout) { /* as Linux's select: the time left */
+		timeout->tv_sec = ts.tv_sec;
+		timeout->tv_usec = ts.tv_nsec / 1000;
+	}
+	return (int)r;
 }
 
 int poll(struct pollfd *fds, nfds_t n, int timeout_ms)

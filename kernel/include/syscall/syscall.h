@@ -71,6 +71,7 @@ SYSCALL(sigaltstack);
 SYSCALL(setitimer);
 SYSCALL(getitimer);
 SYSCALL(ppoll); /* file/poll.c */
+SYSCALL(pselect6); /* file/poll.c */
 SYSCALL(rt_sigqueueinfo);
 SYSCALL(rt_tgsigqueueinfo);
 struct kite_timespec;

@@ -9,7 +9,7 @@
  * passed, F failed" after a last check that every frame came back.
  * dup.h: the table, close/dup/dup3/fcntl/close_range, RLIMIT_NOFILE;
  * pipes.h: pipes; procs.h: fork, spawn, execve, threads, CLONE_FILES,
- * exit; polls.h: poll and ppoll. Some tests run this program again in a
+ * exit; polls.h: poll, ppoll and select. Some tests run this program again in a
  * helper mode ("fdtests --helper fds OPEN CLOSED").
  */
 #include "fd.h"
@@ -25,7 +25,7 @@ static const struct test tests[] = {
 	T(pipe_rounds),
 	T(fork_copy), T(spawn_exec), T(thread_share), T(clone_files),
 	T(exit_closes),
-	T(poll_pipe), T(poll_wait), T(poll_signal), T(poll_errors),
+	T(poll_pipe), T(poll_wait), T(poll_signal), T(poll_errors), T(select),
 };
 
 int main(int argc, char **argv)

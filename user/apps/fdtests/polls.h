@@ -177,3 +177,79 @@ static void t_poll_errors(void)
 	CHECK(ts.tv_sec == 9 || ts.tv_sec == 10, "left %ld.%09ld", (long)ts.tv_sec,
 	      (long)ts.tv_nsec);
 }
+
+/* select (pselect6): readable, writable, end of file and errors as
+ * bits; a closed fd set is EBADF; the time left comes back; a signal
+ * leaves the sets alone */
+static void t_select(void)
+{
+	fd_set in, out, ex;
+	struct timeval tv = { 0, 0 };
+	struct timespec bad = { 0, -1 };
+	int p[2];
+	uint64_t t0;
+
+	make_pipe(p, 0);
+	FD_ZERO(&in), FD_ZERO(&out), FD_ZERO(&ex);
+	FD_SET(p[0], &in);
+	FD_SET(p[1], &out);
+	FD_SET(p[0], &ex);
+	EQ(select(p[1] + 1, &in, &out, &ex, &tv), 1);
+	CHECK(!FD_ISSET(p[0], &in) && FD_ISSET(p[1], &out) && !FD_ISSET(p[0], &ex),
+	      "sets %lx %lx %lx", in.bits[0], out.bits[0], ex.bits[0]);
+	write_full(p[1], "s", 1);
+	FD_ZERO(&in);
+	FD_SET(p[0], &in);
+	FD_SET(p[1], &in); /* a write end is never readable */
+	EQ(select(p[1] + 1, &in, NULL, NULL, NULL), 1);
+	CHECK(FD_ISSET(p[0], &in) && !FD_ISSET(p[1], &in), "in %lx", in.bits[0]);
+	/* n cuts the sets: p[0]'s bit beyond n is not looked at */
+	FD_SET(p[0], &in);
+	tv = (struct timeval){ 0, 0 };
+	EQ(select(p[0], &in, NULL, NULL, &tv), 0);
+	/* a timeout with nothing ready: 0, the sets emptied, no time left */
+	char c;
+	EQ(read(p[0], &c, 1), 1);
+	FD_ZERO(&in);
+	FD_SET(p[0], &in);
+	tv = (struct timeval){ 0, 60000 };
+	t0 = now_ms();
+	EQ(select(p[0] + 1, &in, NULL, NULL, &tv), 0);
+	CHECK(now_ms() - t0 >= 60, "after %lu ms", (unsigned long)(now_ms() - t0));
+	CHECK(!FD_ISSET(p[0], &in) && tv.tv_sec == 0 && tv.tv_usec == 0,
+	      "in %lx left %ld us", in.bits[0], (long)tv.tv_usec);
+	/* end of file is readable */
+	EQ(close(p[1]), 0);
+	FD_SET(p[0], &in);
+	EQ(select(p[0] + 1, &in, NULL, NULL, NULL), 1);
+	/* errors */
+	FD_ZERO(&in);
+	FD_SET(40, &in);
+	ERR(select(41, &in, NULL, NULL, NULL), EBADF);
+	ERR(select(-1, NULL, NULL, NULL, NULL), EINVAL);
+	ERR(raw(syscall6(SYS_pselect6, 1, 0, 0, 0, (long)&bad, 0)), EINVAL);
+	ERR(raw(syscall6(SYS_pselect6, 1, (long)KADDR, 0, 0, 0, 0)), EFAULT);
+	ERR(raw(syscall6(SYS_pselect6, 1, 0, 0, 0, (long)KADDR, 0)), EFAULT);
+	ERR(raw(syscall6(SYS_pselect6, 1, 0, 0, 0, 0, (long)KADDR)), EFAULT);
+	struct { sigset_t *set; size_t size; } sig = { &(sigset_t){ 0 }, 4 };
+	ERR(raw(syscall6(SYS_pselect6, 1, 0, 0, 0, 0, (long)&sig)), EINVAL);
+	/* a signal: EINTR with pselect's mask, the sets as they were */
+	sigset_t block = 1UL << (SIGUSR1 - 1), open = 0;
+	pid_t me = getpid(), pid;
+
+	make_pipe(p, 0);
+	handle(SIGUSR1, on_usr1, 0);
+	EQ(sigprocmask(SIG_SETMASK, &block, NULL), 0);
+	pid = fork();
+	if (pid == 0) {
+		sleep_ms(50);
+		kill(me, SIGUSR1);
+		exit(0);
+	}
+	FD_ZERO(&in);
+	FD_SET(p[0], &in);
+	ERR(pselect(p[0] + 1, &in, NULL, NULL, NULL, &open), EINTR);
+	CHECK(FD_ISSET(p[0], &in), "the set changed on EINTR");
+	EQ(usr1_seen, 1);
+	reap_code(pid, 0, "signaller");
+}

@@ -108,7 +108,7 @@ static const int numbers[] = {
 	SYS_getrandom,
 	SYS_kite_trace,
 	SYS_close, SYS_dup, SYS_dup3, SYS_fcntl, SYS_pipe2, SYS_close_range,
-	SYS_ppoll,
+	SYS_ppoll, SYS_pselect6,
 };
 
 /* Is fd (an int, as the kernel reads it) the console? Its reads would
@@ -216,6 +216,9 @@ static void one_call(void)
 	case SYS_rt_sigtimedwait:
 	case SYS_ppoll:
 		a[2] = (long)&no_wait; /* never block */
+		break;
+	case SYS_pselect6:
+		a[4] = (long)&no_wait; /* the same */
 		break;
 	case SYS_rt_sigaction:
 		a[1] = 0; /* look only: a random handler would run on a fault */
