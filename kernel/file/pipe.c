@@ -4,7 +4,9 @@
  *
  * A pipe holds PIPE_CAPACITY bytes (16 KiB: Linux's default is 64 KiB;
  * F_GETPIPE_SZ reports Kite's) in a ring, buf[tail..head) modulo the
- * capacity. Each end is an open file (file.c): readers and writers count
+ * capacity. Every pipe's ring together may take an eighth of RAM; past
+ * that pipe2 is -ENFILE (as Linux's pipe-user-pages-hard), so pipes
+ * cannot starve the kernel of memory. Each end is an open file (file.c): readers and writers count
  * the files of each end, and the pipe goes when both reach zero.
  *
  * Semantics (Linux's, man 7 pipe):
@@ -40,12 +42,14 @@
 #include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
+#include "mm/pmm.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
 #include "signal/signal.h"
 #include "uapi/errno.h"
 
 #define PIPE_MODE (S_IFIFO | 0600)
+#define PIPE_RAM_SHARE 8 /* every pipe's ring together: at most 1/8 of RAM */
 #define PIPEFS_DEV KITE_MKDEV(0, 13) /* Linux's pipefs: an anonymous device */
 #define PIPE_INO_FIRST 10000
 
@@ -61,6 +65,24 @@ struct pipe {
 };
 
 static uint64_t next_ino = PIPE_INO_FIRST; /* [atomic] */
+static uint64_t ring_bytes;                /* [atomic] every pipe's ring */
+
+/* Count one more ring, unless the rings would take more than their
+ * share of RAM (Linux's pipe-user-pages-hard: -ENFILE). */
+static bool ring_charge(void)
+{
+	uint64_t limit = pmm_total() * PAGE_SIZE / PIPE_RAM_SHARE;
+
+	if (__atomic_add_fetch(&ring_bytes, PIPE_CAPACITY, __ATOMIC_RELAXED) <= limit)
+		return true;
+	__atomic_sub_fetch(&ring_bytes, PIPE_CAPACITY, __ATOMIC_RELAXED);
+	return false;
+}
+
+static void ring_uncharge(void)
+{
+	__atomic_sub_fetch(&ring_bytes, PIPE_CAPACITY, __ATOMIC_RELAXED);
+}
 
 int pipe_create(uint32_t flags, struct file **rd, struct file **wr)
 {
@@ -69,6 +91,10 @@ int pipe_create(uint32_t flags, struct file **rd, struct file **wr)
 	*rd = *wr = NULL;
 	if (!p)
 		return -ENOMEM;
+	if (!ring_charge()) {
+		kfree(p);
+		return -ENFILE;
+	}
 	p->buf = kmalloc(PIPE_CAPACITY);
 	if (!p->buf)
 		goto fail;
@@ -89,6 +115,7 @@ int pipe_create(uint32_t flags, struct file **rd, struct file **wr)
 fail:
 	kfree(p->buf);
 	kfree(p);
+	ring_uncharge();
 	return -ENOMEM;
 }
 
@@ -331,6 +358,7 @@ void pipe_release(struct pipe *p, bool writer)
 	if (gone) { /* no file names it: nobody can be waiting on it */
 		kfree(p->buf);
 		kfree(p);
+		ring_uncharge();
 		return;
 	}
 	/* the other side sees end of file, or EPIPE */

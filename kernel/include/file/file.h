@@ -169,7 +169,8 @@ int fd_limit(void);
 #define PIPE_BUF 4096            /* writes up to this size are atomic */
 #define PIPE_CAPACITY (4 * 4096) /* bytes a pipe holds (Linux: 64 KiB) */
 
-/* A new pipe and its two files (flags: O_NONBLOCK): 0 or -ENOMEM. */
+/* A new pipe and its two files (flags: O_NONBLOCK): 0, -ENOMEM, or
+ * -ENFILE when pipes hold their whole share of RAM. */
 int pipe_create(uint32_t flags, struct file **rd, struct file **wr);
 long pipe_read(struct file *f, struct uio *u);
 long pipe_write(struct file *f, struct uio *u);

@@ -22,7 +22,7 @@ static const struct test tests[] = {
 	T(console_fds), T(close_dup), T(fcntl), T(close_range), T(rlimit),
 	T(pipe_errors), T(pipe_eof), T(pipe_epipe), T(pipe_nonblock),
 	T(pipe_atomic), T(pipe_big), T(pipe_iov), T(pipe_kill), T(pipe_eintr),
-	T(pipe_rounds),
+	T(pipe_rounds), T(pipe_ram),
 	T(fork_copy), T(spawn_exec), T(thread_share), T(clone_files),
 	T(exit_closes),
 	T(poll_pipe), T(poll_wait), T(poll_signal), T(poll_errors), T(select),

@@ -335,3 +335,36 @@ static void t_pipe_rounds(void)
 		EQ(close(i % 2 ? p[1] : p[0]), 0);
 	}
 }
+
+/* Pipes together may hold an eighth of RAM: with RLIMIT_NOFILE at its
+ * hard limit, pipes come until -ENFILE (before -EMFILE on a 128 MiB
+ * machine), and one more comes as soon as one goes */
+static void t_pipe_ram(void)
+{
+	struct rlimit lim;
+	struct kite_meminfo mi;
+	int p[2], n = 0, first = -1;
+	long want;
+
+	EQ(getrlimit(RLIMIT_NOFILE, &lim), 0);
+	lim.rlim_cur = lim.rlim_max;
+	EQ(setrlimit(RLIMIT_NOFILE, &lim), 0);
+	EQ(kite_meminfo(&mi), 0);
+	want = (long)(mi.total * PAGE / 8 / CAPACITY); /* pipes that fit */
+	while (pipe(p) == 0) {
+		if (first < 0)
+			first = p[0];
+		n++;
+	}
+	if (want * 2 + 3 > (long)lim.rlim_max) { /* a large machine */
+		EQ(errno, EMFILE);
+		pass_note("%d pipes, then EMFILE: RAM allows %ld", n, want);
+	}
+	EQ(errno, ENFILE);
+	CHECK(n <= want && n > want / 2, "%d pipes, an eighth of RAM is %ld", n, want);
+	EQ(close(first), 0);
+	EQ(close(first + 1), 0);
+	EQ(pipe(p), 0);
+	EQ(p[0], first);
+	ERR(pipe(p), ENFILE);
+}
