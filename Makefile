@@ -44,7 +44,7 @@ KLDFLAGS := -nostdlib -static -no-pie -Wl,--no-warn-rwx-segments \
 KSRCS := $(sort $(wildcard $(K)/arch/riscv/*.c $(K)/arch/riscv/*.S \
 	$(K)/core/*.c $(K)/dev/*.c $(K)/lib/*.c $(K)/mm/*.c $(K)/proc/*.c \
 	$(K)/sched/*.c $(K)/syscall/*.c $(K)/test/*.c $(K)/cap/*.c \
-	$(K)/signal/*.c $(K)/trace/*.c))
+	$(K)/signal/*.c $(K)/trace/*.c $(K)/file/*.c))
 KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
 
 .PHONY: all qemu qemu-gdb gdb gdb-user run trace ktest bench soak test host-test extra lint deps ensure-deps clean help swap-image

@@ -74,6 +74,7 @@ indented. The exit status is 0 iff no check failed. The groups of checks:
   sigtests[cpus=N], shell/signals
                     signals and the console's job control:
                     tests/jobs_signals.py
+  fdtests[cpus=N]   descriptors, pipes and poll: tests/jobs_files.py
   linux[qemu-user], linux[cpus=N]/lx_NAME, linux/unknown_calls,
   lxtests[cpus=N]/X, failalloc/lxtests[cpus=N,seed=S]
                     the Linux suite (tests/linux/, static glibc programs)
@@ -159,6 +160,7 @@ from jobs_shell import (P, console_session, procdump_job,  # noqa: E402
                         shell_fg_reader_job,
                         shell_swap_job, shell_vm_job, swap_mib)
 import jobs_signals  # noqa: E402
+import jobs_files  # noqa: E402
 from jobs_threads import (failalloc_thtests_job, prodcons_job,  # noqa: E402
                           threads_job, timing_job)
 import jobs_linux  # noqa: E402
@@ -498,6 +500,7 @@ def jobs(quick):
     js.append(("shell/swap", shell_swap_job, ()))
     js.append(("procdump", procdump_job, ()))
     js += jobs_signals.jobs(console_session, P)
+    js += jobs_files.jobs()
     js += [("fuzz[seed=%d]" % s, fuzz_job, (s,)) for s in FUZZ_SEEDS]
     js += [("failalloc/usertests[cpus=%d]" % n, failalloc_usertests_job,
             (n, 10 + n)) for n in (1, 4)]

@@ -37,6 +37,7 @@
  */
 #include "arch/trap.h"
 #include "cap/cap.h"
+#include "file/file.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
@@ -301,6 +302,9 @@ long cap_group_create(uint64_t uname, uint64_t uout)
 	spin_unlock(&proc_lock);
 	err = -ENOMEM;
 	if (signal_proc_init_default(p)) /* SIG_DFL everywhere, as exec */
+		goto fail_proc;
+	/* descriptors: as spawn's child, the creator's but close-on-exec */
+	if (fdtable_for_child(p, false, true))
 		goto fail_proc;
 	vm = vmspace_create();
 	if (!vm)

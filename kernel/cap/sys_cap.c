@@ -85,7 +85,7 @@ SYSCALL(kite_putc)
 SYSCALL(kite_getc)
 {
 	char c;
-	long n = console_read(&c, 1);
+	long n = console_read(&c, 1, false);
 
 	if (n < 0)
 		return n;

@@ -12,6 +12,7 @@
  */
 #include "arch/irq.h"
 #include "dev/console.h"
+#include "file/file.h"
 #include "dev/platform.h"
 #include "dev/power.h"
 #include "dev/virtio.h"
@@ -64,6 +65,7 @@ static __attribute__((noreturn)) void kmain_stacked(void *unused)
 	swap_init();
 	reclaim_init();
 	proc_init();
+	poll_init();
 	sched_init();
 	sched_init_hart();
 	cpu_mark_online(-1);

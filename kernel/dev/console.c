@@ -18,7 +18,9 @@
  * raw mode every byte goes to readers as it comes. Ctrl-P prints the
  * process table in either mode (a debugging aid, as in xv6): the
  * interrupt only wakes a kernel worker (console_dump_worker), which
- * prints it in thread context.
+ * prints it in thread context. Each time input becomes ready, ppoll's
+ * sleepers are told too (poll_notify, file/poll.c); O_NONBLOCK readers
+ * get -EAGAIN instead of a wait.
  *
  * Foreground group: those signals go to cons.fg_pgid, a group of the
  * console's session (init's, proc/session.c). A reader of that session
@@ -41,6 +43,7 @@
  * group. Echo and Ctrl-C happen after in_lock is released.
  */
 #include "dev/console.h"
+#include "file/file.h"
 #include "kernel/clock.h"
 #include "kernel/cpu.h"
 #include "kernel/mutex.h"
@@ -271,8 +274,10 @@ void console_input(int c)
 		console_write(echo, (size_t)n);
 	if (intr > 0)
 		signal_kill_pgrp(intr, sig);
-	if (wake)
+	if (wake) {
 		wq_wake_all(&cons.readers);
+		poll_notify(); /* ppoll on the console */
+	}
 }
 
 int console_getc(void)
@@ -320,7 +325,7 @@ static long background_read_check(void)
 	return signal_restart_code(-ERESTARTSYS);
 }
 
-long console_read(char *buf, size_t n)
+long console_read(char *buf, size_t n, bool nonblock)
 {
 	size_t got = 0;
 	long err;
@@ -331,6 +336,10 @@ long console_read(char *buf, size_t n)
 		return err;
 	spin_lock(&cons.in_lock);
 	while (cons.tail == cons.head && cons.eofs == 0) {
+		if (nonblock) {
+			spin_unlock(&cons.in_lock);
+			return -EAGAIN;
+		}
 		if (wq_sleep_intr(&cons.readers, &cons.in_lock)) {
 			spin_unlock(&cons.in_lock);
 			return -ERESTARTSYS; /* -EINTR unless SA_RESTART */
@@ -350,6 +359,17 @@ long console_read(char *buf, size_t n)
 	}
 	spin_unlock(&cons.in_lock);
 	return (long)got;
+}
+
+int console_poll(void)
+{
+	int mask = POLLOUT | POLLWRNORM; /* output never waits */
+
+	spin_lock(&cons.in_lock);
+	if (cons.tail != cons.head || cons.eofs)
+		mask |= POLLIN | POLLRDNORM;
+	spin_unlock(&cons.in_lock);
+	return mask;
 }
 
 uint32_t console_get_lflag(void)

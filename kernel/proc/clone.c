@@ -23,10 +23,12 @@
  *                         (signal/signal.h: one refcounted struct
  *                         sighand; a thread always does); without it, a
  *                         copy
- *   CLONE_FS, CLONE_FILES, CLONE_SYSVSEM, CLONE_IO,
+ *   CLONE_FILES           the child uses the caller's descriptor table
+ *                         (file/fdtable.c, refcounted); without it, a
+ *                         copy (fork.c: fdtable_for_child)
+ *   CLONE_FS, CLONE_SYSVSEM, CLONE_IO,
  *   CLONE_PTRACE, CLONE_UNTRACED, CLONE_DETACHED
- *                         accepted: Kite has no per-process cwd, fd table
- *                         (every process has the console), System V
+ *                         accepted: Kite has no per-process cwd, System V
  *                         semaphores, I/O contexts or tracing, so sharing
  *                         or not is the same
  *   namespaces, CLONE_PIDFD

@@ -32,6 +32,7 @@
  */
 #include "cap/cap.h"
 #include "dev/console.h"
+#include "file/file.h"
 #include "kernel/cpu.h"
 #include "kernel/log.h"
 #include "mm/memlayout.h"
@@ -81,6 +82,7 @@ static __attribute__((noreturn)) void thread_exit_common(void)
 	struct thread *t = current();
 	struct proc *p = t->proc;
 	struct vmspace *vm = NULL;
+	bool last = false;
 
 	assert(p != &kernel_proc);
 	if (p == init_proc)
@@ -95,6 +97,7 @@ static __attribute__((noreturn)) void thread_exit_common(void)
 	p->nthreads--;
 	__atomic_add_fetch(&p->ticks, t->ticks, __ATOMIC_RELAXED);
 	if (p->nthreads == 0) {
+		last = true;
 		reparent_children_locked(p);
 		itimer_proc_exit_locked(p);
 		vm = p->vm;
@@ -111,6 +114,13 @@ static __attribute__((noreturn)) void thread_exit_common(void)
 		wq_wake_all(&p->threads_gone); /* execve waits for us all */
 	}
 	spin_unlock(&proc_lock);
+	if (last && p->files) {
+		/* its descriptors close before the parent hears: a pipe's
+		 * other end sees EOF or EPIPE now */
+		pop_off();
+		fdtable_proc_exit(p);
+		push_off();
+	}
 	if (vm) {
 		pop_off();
 		proc_vfork_release(p); /* a vfork parent goes on */

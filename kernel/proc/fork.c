@@ -12,6 +12,7 @@
 #include "arch/trap.h"
 #include "cap/cap.h"
 #include "dev/console.h"
+#include "file/file.h"
 #include "kernel/cpu.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
@@ -62,6 +63,13 @@ static int user_proc_start(const char *name, struct vmspace *vm,
 	 * caught ones back to SIG_DFL as after execve */
 	if (signal_proc_init(p, current()->proc,
 			     ca && (ca->flags & CLONE_SIGHAND), !ca)) {
+		thread_free(t);
+		proc_free(p);
+		return -ENOMEM;
+	}
+	/* descriptors: a copy, the same table (CLONE_FILES), or a spawn's
+	 * copy without the close-on-exec ones */
+	if (fdtable_for_child(p, ca && (ca->flags & CLONE_FILES), !ca)) {
 		thread_free(t);
 		proc_free(p);
 		return -ENOMEM;
@@ -186,11 +194,17 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 	struct vmspace *old;
 	struct cap_vmspace *cv;
 	struct sighand *fresh;
+	struct fdtable *files;
 	int err = exec_build(app, args, &img);
 
 	if (!err && (err = signal_exec_prepare(&fresh)))
 		vmspace_put(img.vm);
+	if (!err && (err = fdtable_exec_prepare(&files))) {
+		signal_exec_abort(fresh);
+		vmspace_put(img.vm);
+	}
 	if (!err && (err = cap_exec_prepare(img.vm, &cv))) {
+		fdtable_exec_abort(files);
 		signal_exec_abort(fresh);
 		vmspace_put(img.vm);
 	}
@@ -201,11 +215,13 @@ long proc_execve(const struct app *app, const struct exec_args *args,
 	 * done with, as at an exit */
 	err = proc_exec_single();
 	if (err) {
+		fdtable_exec_abort(files);
 		signal_exec_abort(fresh);
 		vmspace_put(img.vm);
 		return err;
 	}
 	signal_exec_commit(fresh); /* caught handlers back to SIG_DFL */
+	fdtable_exec_commit(files); /* unshared; FD_CLOEXEC ones closed */
 	if (me->robust_list || me->clear_child_tid)
 		thread_exit_user(me);
 	old = proc_swap_vm(p, img.vm);

@@ -26,6 +26,7 @@
  * Lock: proc_lock (see proc.h) guards the table; it is never held
  * across anything slow and nests outside waitqueue and run-queue locks.
  */
+#include "file/file.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "lib/printf.h"
@@ -152,6 +153,8 @@ void proc_free(struct proc *p)
 {
 	assert(p != &kernel_proc && p->pid < 0 && list_empty(&p->threads));
 	signal_proc_exit(p);
+	if (p->files) /* a process that never ran (its exit drops it) */
+		fdtable_put(p->files);
 	kfree(p);
 }
 

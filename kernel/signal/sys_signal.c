@@ -2,9 +2,9 @@
  * sys_signal.c - the signal system calls: rt_sigaction, rt_sigprocmask,
  * rt_sigpending, rt_sigsuspend, rt_sigtimedwait, rt_sigreturn,
  * rt_sigqueueinfo, rt_tgsigqueueinfo, sigaltstack, setitimer and
- * getitimer, and ppoll without descriptors
- * (glibc's pause(): a wait for a signal); kill, tkill and tgkill are in
- * sys_proc.c and sys_thread.c, on signal.c.
+ * getitimer; kill, tkill and tgkill are in sys_proc.c and sys_thread.c,
+ * on signal.c, and ppoll (also glibc's pause(), a wait for a signal) in
+ * file/poll.c.
  *
  * Arguments and errors are Linux's riscv64 ones (man 2 of each call):
  * a set's size must be 8 (-EINVAL), a bad pointer is -EFAULT, a signal
@@ -127,38 +127,6 @@ static int deadline_from_user(uint64_t u, uint64_t *deadline)
 		(uint64_t)ts.tv_sec > UINT64_MAX / NSEC_PER_SEC - 1
 			? UINT64_MAX
 			: (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec);
-	return 0;
-}
-
-/* ppoll(fds, nfds, timeout, sigmask, sigsetsize) with no descriptors:
- * wait (with sigmask for the wait, as sigsuspend) until a signal's
- * handler runs (-EINTR, never restarted) or the timeout (0). Kite has no
- * poll on its console descriptors yet: nfds > 0 is -ENOSYS. */
-SYSCALL(ppoll)
-{
-	struct thread *t = current();
-	uint64_t deadline = UINT64_MAX, mask;
-	int err;
-
-	if (tf->a1)
-		return -ENOSYS;
-	if (tf->a2 && (err = deadline_from_user(tf->a2, &deadline)))
-		return err;
-	if (tf->a3) {
-		if (tf->a4 != SIGSET_SIZE)
-			return -EINVAL;
-		if (copy_from_user(uvm(), &mask, tf->a3, sizeof(mask)))
-			return -EFAULT;
-		t->sig.saved_mask = READ_ONCE(t->sig.blocked);
-		t->sig.have_saved = true;
-		signal_set_blocked(mask);
-	}
-	if (sleep_until_intr(deadline))
-		return -ERESTARTNOHAND; /* the mask comes back after the handler */
-	if (t->sig.have_saved) {
-		t->sig.have_saved = false;
-		signal_set_blocked(t->sig.saved_mask);
-	}
 	return 0;
 }
 

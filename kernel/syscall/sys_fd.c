@@ -1,8 +1,8 @@
 /*
- * sys_fd.c - the descriptor and path calls of a kernel without files:
- * fstat, newfstatat, readlinkat, openat, lseek and getcwd, as Linux
- * answers them for a process whose only open files are fds 0, 1 and 2,
- * all the console, in an empty file system (docs/LINUX.md).
+ * sys_fd.c - the descriptor and path calls of a kernel without a file
+ * system: fstat, newfstatat, readlinkat, openat, lseek and getcwd, as
+ * Linux answers them for a process whose open files are the console and
+ * pipes (file/, docs/FILES.md), in an empty file system (docs/LINUX.md).
  *
  * The console is a terminal: a character device with the mode, owner
  * and device number of a Linux pseudo-terminal (crw--w---- root tty
@@ -11,12 +11,14 @@
  * answer for as its root directory), nothing can be created
  * (-EROFS), the working directory is "/" (where app names resolve:
  * "/hello" runs hello), and nothing is a symbolic link: readlinkat of
- * /proc/self/exe too gives -ENOENT. Only the console's own fds are
- * valid; others are -EBADF. Errors come in Linux's order: the flags,
+ * /proc/self/exe too gives -ENOENT. A descriptor that is not open is
+ * -EBADF; an open one is no directory (-ENOTDIR) and cannot seek
+ * (-ESPIPE); a pipe's stat is a FIFO (pipe.c). Errors come in Linux's order: the flags,
  * then the path's pointer and length, then the descriptor. The
  * terminal's window size (TIOCGWINSZ/TIOCSWINSZ, through sys_io.c's
  * ioctl) lives here too, under winsize_lock (a leaf).
  */
+#include "file/file.h"
 #include "kernel/clock.h"
 #include "kernel/panic.h"
 #include "kernel/spinlock.h"
@@ -28,7 +30,6 @@
 #include "uapi/errno.h"
 #include "uapi/linux.h"
 
-#define CONSOLE_FDS 3           /* 0, 1 and 2 */
 #define TTY_MAJOR 136           /* Linux's first pseudo-terminal major */
 #define TTY_GID 5               /* Linux's tty group */
 #define TTY_MODE (S_IFCHR | 0620)
@@ -45,14 +46,18 @@ static struct vmspace *uvm(void)
 	return current()->proc->vm;
 }
 
-static bool console_fd(int64_t fd)
+/* Is fd (an int argument) open in the caller's table? */
+static bool fd_open(int64_t fd)
 {
-	return fd >= 0 && fd < CONSOLE_FDS;
+	struct file *f = fd_get((int64_t)(uint32_t)fd);
+
+	if (f)
+		file_put(f);
+	return f != NULL;
 }
 
-/* The stat of fds 0-2: the console as a pseudo-terminal. Its times are
- * the boot's. */
-static void console_stat(struct kite_stat *st)
+/* The console's stat: a pseudo-terminal. Its times are the boot's. */
+void console_file_stat(struct kite_stat *st)
 {
 	uint64_t boot = clock_realtime_ns() - clock_monotonic_ns();
 
@@ -72,11 +77,13 @@ static void console_stat(struct kite_stat *st)
 
 static long stat_fd_to_user(int64_t fd, uint64_t ubuf)
 {
+	struct file *f = fd_get((int64_t)(uint32_t)fd);
 	struct kite_stat st;
 
-	if (!console_fd(fd))
+	if (!f)
 		return -EBADF;
-	console_stat(&st);
+	file_stat(f, &st);
+	file_put(f);
 	return copy_to_user(uvm(), ubuf, &st, sizeof(st));
 }
 
@@ -107,7 +114,7 @@ static long lookup(int64_t dirfd, const char *path)
 		return -ENOENT;
 	if (dirfd == AT_FDCWD)
 		return -ENOENT;
-	return console_fd(dirfd) ? -ENOTDIR : -EBADF;
+	return fd_open(dirfd) ? -ENOTDIR : -EBADF;
 }
 
 /* fstat(fd, statbuf) */
@@ -171,10 +178,10 @@ SYSCALL(openat)
 	return err;
 }
 
-/* lseek(fd, offset, whence): a terminal cannot seek. */
+/* lseek(fd, offset, whence): neither a terminal nor a pipe can seek. */
 SYSCALL(lseek)
 {
-	return console_fd((int64_t)(int32_t)tf->a0) ? -ESPIPE : -EBADF;
+	return fd_open((int64_t)(int32_t)tf->a0) ? -ESPIPE : -EBADF;
 }
 
 /* getcwd(buf, size): "/"; returns the length with the NUL, as Linux. */

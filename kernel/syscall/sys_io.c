@@ -1,12 +1,17 @@
 /*
- * sys_io.c - read, write and ioctl on the console's three descriptors.
+ * sys_io.c - read, write and ioctl through the caller's descriptor table
+ * (file/: the console or a pipe end, docs/FILES.md).
  *
- * fd 0 reads the console (a line at a time in canonical mode), fds 1 and
- * 2 write to it. A write goes out in one piece of up to WRITE_CHUNK
- * bytes, so it never interleaves with another hart's output; longer
- * writes return the part written, as Linux may, and libc writes the rest.
+ * Errors come in Linux's order: a descriptor that is not open (-EBADF),
+ * then one not open that way (-EBADF), then a buffer not wholly in the
+ * user half (-EFAULT), then a count of 0 (0). What moves, and how much
+ * at once, is the file's business (file.c: the console writes up to 4
+ * KiB in one piece, never interleaved; pipe.c: a pipe's atomic writes
+ * and blocking). ioctl: the terminal's requests on any descriptor that
+ * is the console; on a pipe only FIONREAD, the rest -ENOTTY.
  */
 #include "dev/console.h"
+#include "file/file.h"
 #include "mm/kmalloc.h"
 #include "mm/vmspace.h"
 #include "proc/proc.h"
@@ -16,10 +21,6 @@
 #include "uapi/kite.h"
 #include "uapi/linux.h"
 
-#define WRITE_CHUNK 4096
-#define WRITE_ON_STACK 256 /* writes this short need no allocation */
-#define READ_CHUNK 1024
-
 /* The whole buffer must lie in the user half, as Linux checks before
  * doing anything (even when only part of it will be used). */
 static bool range_ok(uint64_t buf, uint64_t len)
@@ -27,52 +28,37 @@ static bool range_ok(uint64_t buf, uint64_t len)
 	return len <= USER_TOP && buf <= USER_TOP - len;
 }
 
-SYSCALL(write)
+/* read(fd, buf, n) or write(fd, buf, n) */
+static long rw(struct trapframe *tf, bool writing)
 {
-	size_t n = MIN((size_t)tf->a2, (size_t)WRITE_CHUNK);
-	char small[WRITE_ON_STACK], *buf = small;
+	struct file *f = fd_get((int64_t)(uint32_t)tf->a0);
+	struct kite_iovec one;
+	struct uio u;
 	long ret;
 
-	if (tf->a0 != 1 && tf->a0 != 2)
+	if (!f)
 		return -EBADF;
+	ret = -EBADF;
+	if (writing ? !file_can_write(f) : !file_can_read(f))
+		goto out;
+	ret = -EFAULT;
 	if (!range_ok(tf->a1, tf->a2))
-		return -EFAULT;
-	if (n == 0)
-		return 0;
-	if (n > sizeof(small)) {
-		buf = kmalloc(n);
-		if (!buf)
-			return -ENOMEM;
-	}
-	ret = copy_from_user(current()->proc->vm, buf, tf->a1, n);
-	if (ret == 0) {
-		console_write(buf, n);
-		ret = (long)n;
-	}
-	if (buf != small)
-		kfree(buf);
+		goto out;
+	uio_init_one(&u, &one, tf->a1, MIN((size_t)tf->a2, (size_t)MAX_RW_COUNT));
+	ret = writing ? file_write(f, &u) : file_read(f, &u);
+out:
+	file_put(f);
 	return ret;
+}
+
+SYSCALL(write)
+{
+	return rw(tf, true);
 }
 
 SYSCALL(read)
 {
-	char buf[READ_CHUNK];
-	size_t n = MIN((size_t)tf->a2, sizeof(buf));
-	long got;
-
-	if (tf->a0 != 0)
-		return -EBADF;
-	if (!range_ok(tf->a1, tf->a2))
-		return -EFAULT;
-	if (n == 0)
-		return 0;
-	/* check the buffer first: input is not lost on a bad pointer */
-	if (access_ok(current()->proc->vm, tf->a1, n, true))
-		return -EFAULT;
-	got = console_read(buf, n);
-	if (got > 0 && copy_to_user(current()->proc->vm, tf->a1, buf, (size_t)got))
-		return -EFAULT;
-	return got;
+	return rw(tf, false);
 }
 
 /* A live process of group pgid, or (as Linux accepts too) a live process
@@ -109,24 +95,33 @@ static int set_foreground(int pgid)
 	return err;
 }
 
-/* ioctl(fd, request, arg): TCGETS/TCSETS (canonical/raw, echo) and the
- * foreground process group, on the console descriptors. */
-SYSCALL(ioctl)
+/* ioctl on a pipe: FIONREAD, the bytes waiting; nothing else. */
+static long pipe_ioctl(struct file *f, uint64_t req, uint64_t uarg)
+{
+	int n;
+
+	if (req != FIONREAD)
+		return -ENOTTY;
+	n = pipe_nread(f);
+	return copy_to_user(current()->proc->vm, uarg, &n, sizeof(n));
+}
+
+/* The terminal's requests: TCGETS/TCSETS (canonical/raw, echo), the
+ * foreground process group and the window size. */
+static long console_ioctl(uint64_t req, uint64_t uarg)
 {
 	struct vmspace *vm = current()->proc->vm;
 	struct kite_termios t = { 0 };
 	int pgid;
 
-	if (tf->a0 > 2)
-		return -EBADF;
-	switch (tf->a1) {
+	switch (req) {
 	case TCGETS:
 		t.c_lflag = console_get_lflag();
-		return copy_to_user(vm, tf->a2, &t, sizeof(t));
+		return copy_to_user(vm, uarg, &t, sizeof(t));
 	case TCSETSW: /* output is never queued: as TCSETS */
 	case TCSETSF: /* (the unread input stays) */
 	case TCSETS:
-		if (copy_from_user(vm, &t, tf->a2, sizeof(t)))
+		if (copy_from_user(vm, &t, uarg, sizeof(t)))
 			return -EFAULT;
 		console_set_lflag(t.c_lflag);
 		return 0;
@@ -137,17 +132,34 @@ SYSCALL(ioctl)
 		if (pgid < 0)
 			return -ENOTTY; /* not its controlling terminal */
 		pgid = console_get_fg();
-		return copy_to_user(vm, tf->a2, &pgid, sizeof(pgid));
+		return copy_to_user(vm, uarg, &pgid, sizeof(pgid));
 	case TIOCSPGRP:
-		if (copy_from_user(vm, &pgid, tf->a2, sizeof(pgid)))
+		if (copy_from_user(vm, &pgid, uarg, sizeof(pgid)))
 			return -EFAULT;
 		if (pgid < 0)
 			return -EINVAL;
 		return set_foreground(pgid);
 	case TIOCGWINSZ:
 	case TIOCSWINSZ:
-		return tty_winsize_ioctl(tf->a1, tf->a2);
+		return tty_winsize_ioctl(req, uarg);
 	default:
 		return -ENOTTY;
 	}
+}
+
+/* ioctl(fd, request, arg) */
+SYSCALL(ioctl)
+{
+	struct file *f = fd_get((int64_t)(uint32_t)tf->a0);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	/* the request is an unsigned int, as Linux's */
+	if (f->kind == FILE_PIPE)
+		ret = pipe_ioctl(f, (uint32_t)tf->a1, tf->a2);
+	else
+		ret = console_ioctl((uint32_t)tf->a1, tf->a2);
+	file_put(f);
+	return ret;
 }

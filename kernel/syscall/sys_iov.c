@@ -1,22 +1,21 @@
 /*
- * sys_iov.c - readv and writev on the console's descriptors
- * (docs/LINUX.md).
+ * sys_iov.c - readv and writev through the caller's descriptor table
+ * (docs/LINUX.md, docs/FILES.md).
  *
  * Linux's order of errors: a descriptor that is not open (-EBADF), then
  * the segment array (more than IOV_MAX_LINUX: -EINVAL; unreadable:
  * -EFAULT; lib/iovec.c's checks), then nothing to do (0), then a
- * descriptor open the other way (fd 0 only reads, 1 and 2 only write:
- * -EBADF). writev gathers the segments into one buffer of up to
- * IOV_CHUNK bytes and writes it with one console_write, so its text
- * never interleaves with another writer's, and returns the bytes
- * written (a longer request writes a first part, as write does); a
- * segment that faults ends the gathering: what came before it is
- * written and counted, or -EFAULT if nothing did. readv checks every
- * destination byte it may fill before it reads (so a bad pointer loses
- * no input), reads up to IOV_CHUNK bytes as read does, and scatters
- * them in order.
+ * descriptor open the other way (a pipe's read end for writev: -EBADF).
+ * The segments become one struct uio, which the file moves as it moves
+ * read's and write's single buffer (file.c): on the console writev
+ * gathers up to 4 KiB into one piece, so its text never interleaves
+ * with another writer's (a segment that faults ends the gathering: what
+ * came before it is written and counted, or -EFAULT if nothing did), and
+ * readv checks every destination byte it may fill before it reads (so a
+ * bad pointer loses no input); on a pipe a writev of at most PIPE_BUF
+ * bytes in all is as atomic as a write.
  */
-#include "dev/console.h"
+#include "file/file.h"
 #include "lib/iovec.h"
 #include "mm/kmalloc.h"
 #include "mm/vmspace.h"
@@ -25,7 +24,6 @@
 #include "uapi/errno.h"
 #include "uapi/linux.h"
 
-#define IOV_CHUNK 4096    /* bytes moved per call, as write's chunk */
 #define IOV_ON_STACK 8    /* arrays this short need no allocation (UIO_FASTIOV) */
 
 static struct vmspace *uvm(void)
@@ -65,15 +63,15 @@ static void iov_put(struct kite_iovec *iov, struct kite_iovec *small)
 		kfree(iov);
 }
 
-/* writev(fd, iov, n) */
-SYSCALL(writev)
+/* readv(fd, iov, n) or writev(fd, iov, n) */
+static long rwv(struct trapframe *tf, bool writing)
 {
-	struct kite_iovec small[IOV_ON_STACK], *iov;
-	size_t n = (size_t)tf->a2, got = 0;
-	char *buf = NULL;
+	struct kite_iovec small[IOV_ON_STACK], *iov = small;
+	struct file *f = fd_get((int64_t)(uint32_t)tf->a0);
+	struct uio u;
 	long total, ret;
 
-	if (tf->a0 > 2)
+	if (!f)
 		return -EBADF;
 	total = iov_get(tf->a1, tf->a2, small, &iov);
 	if (total <= 0) {
@@ -81,75 +79,23 @@ SYSCALL(writev)
 		goto out;
 	}
 	ret = -EBADF;
-	if (tf->a0 == 0)
+	if (writing ? !file_can_write(f) : !file_can_read(f))
 		goto out;
-	ret = -ENOMEM;
-	buf = kmalloc(MIN((size_t)total, (size_t)IOV_CHUNK));
-	if (!buf)
-		goto out;
-	for (size_t i = 0; i < n && got < IOV_CHUNK; i++) {
-		size_t k = MIN((size_t)iov[i].iov_len, IOV_CHUNK - got);
-
-		if (copy_from_user(uvm(), buf + got, iov[i].iov_base, k))
-			break;
-		got += k;
-	}
-	ret = -EFAULT;
-	if (got) {
-		console_write(buf, got);
-		ret = (long)got;
-	}
+	u = (struct uio){ .vm = uvm(), .iov = iov, .niov = (size_t)tf->a2,
+			  .resid = (size_t)total };
+	ret = writing ? file_write(f, &u) : file_read(f, &u);
 out:
-	kfree(buf);
 	iov_put(iov, small);
+	file_put(f);
 	return ret;
 }
 
-/* readv(fd, iov, n) */
+SYSCALL(writev)
+{
+	return rwv(tf, true);
+}
+
 SYSCALL(readv)
 {
-	struct kite_iovec small[IOV_ON_STACK], *iov;
-	size_t n = (size_t)tf->a2, want, at = 0;
-	char *buf = NULL;
-	long total, ret, got;
-
-	if (tf->a0 > 2)
-		return -EBADF;
-	total = iov_get(tf->a1, tf->a2, small, &iov);
-	if (total <= 0) {
-		ret = total;
-		goto out;
-	}
-	ret = -EBADF;
-	if (tf->a0 != 0)
-		goto out;
-	want = MIN((size_t)total, (size_t)IOV_CHUNK);
-	/* every byte the read may fill must be writable first */
-	ret = -EFAULT;
-	for (size_t i = 0, left = want; i < n && left; i++) {
-		size_t k = MIN((size_t)iov[i].iov_len, left);
-
-		if (k && access_ok(uvm(), iov[i].iov_base, k, true))
-			goto out;
-		left -= k;
-	}
-	ret = -ENOMEM;
-	buf = kmalloc(want);
-	if (!buf)
-		goto out;
-	got = console_read(buf, want);
-	ret = got;
-	for (size_t i = 0; i < n && got > 0 && at < (size_t)got; i++) {
-		size_t k = MIN((size_t)iov[i].iov_len, (size_t)got - at);
-
-		if (copy_to_user(uvm(), iov[i].iov_base, buf + at, k)) {
-			ret = at ? (long)at : -EFAULT;
-			break;
-		}
-		at += k;
-	}
-out:
-	kfree(buf);
-	iov_put(iov, small);
-	return ret;
+	return rwv(tf, false);
 }

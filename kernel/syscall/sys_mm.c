@@ -6,9 +6,11 @@
  * The checks here are the ones Linux makes before it looks at the
  * address space, in Linux's order, so that a bad call gets the same
  * error as on Linux: the offset, then the file descriptor (Kite has no
- * files to map yet: the console's descriptors give -ENODEV as a
- * terminal does, any other -EBADF), then the length and the flags.
+ * files that can be mapped: an open descriptor - the console, a pipe -
+ * gives -ENODEV as a terminal or a pipe does, a closed one -EBADF),
+ * then the length and the flags.
  */
+#include "file/file.h"
 #include "kernel/cpu.h"
 #include "mm/kmalloc.h"
 #include "mm/vmmap.h"
@@ -18,7 +20,6 @@
 #include "uapi/errno.h"
 #include "uapi/kite.h"
 
-#define CONSOLE_FDS 3 /* 0, 1, 2: the console */
 /* The flags every kernel knows, which MAP_SHARED_VALIDATE accepts for a
  * file (Linux's LEGACY_MAP_MASK); anything else is -EOPNOTSUPP there. */
 #define MAP_UNINITIALIZED 0x4000000
@@ -52,18 +53,20 @@ SYSCALL(mmap)
 	vaddr_t addr = tf->a0;
 	size_t len = tf->a1;
 	unsigned prot = (unsigned)tf->a2, flags = (unsigned)tf->a3;
-	int fd = (int)tf->a4;
+	struct file *f;
 	uint64_t off = tf->a5;
 	unsigned type = flags & MAP_TYPE;
 
 	if (off & PAGE_MASK)
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS)) {
-		if (fd < 0 || fd >= CONSOLE_FDS)
+		f = fd_get((int32_t)tf->a4);
+		if (!f)
 			return -EBADF;
+		file_put(f);
 		if (type == MAP_SHARED_VALIDATE && (flags & ~LEGACY_MAP_MASK))
 			return -EOPNOTSUPP;
-		return -ENODEV; /* a terminal cannot be mapped */
+		return -ENODEV; /* a terminal or a pipe cannot be mapped */
 	}
 	if (len == 0)
 		return -EINVAL;

@@ -127,6 +127,13 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_getrandom] = sys_getrandom,
 	[SYS_readv] = sys_readv,
 	[SYS_writev] = sys_writev,
+	[SYS_close] = sys_close,
+	[SYS_dup] = sys_dup,
+	[SYS_dup3] = sys_dup3,
+	[SYS_fcntl] = sys_fcntl,
+	[SYS_pipe2] = sys_pipe2,
+	[SYS_close_range] = sys_close_range,
+	[SYS_pselect6] = sys_pselect6,
 };
 
 long (*trace_syscall_handler(uint64_t nr))(struct trapframe *tf)

@@ -12,9 +12,9 @@
  * not exist (ENOENT), on the kernel's side of glibc; calls that do not
  * exist (ENOSYS).
  *
- * Left out: writing to fd 0 or reading fds 1-2 (a terminal opened
- * read-write on Linux: one open file behind all three; on Kite fd 0
- * only reads and 1-2 only write), and unknown ioctls (Linux: ENOTTY,
+ * fd 0 writes too: one terminal opened read-write is behind all three,
+ * on both sides. Left out: reading fds 1-2 (it would wait for input),
+ * and unknown ioctls (Linux: ENOTTY,
  * but qemu-user answers ENOSYS), and readv into an unmapped buffer
  * (Linux waits for input first; qemu-user and Kite fail at once).
  */
@@ -110,6 +110,7 @@ static void vectors(void)
 	ssize_t n = writev(1, v, 3);
 
 	printf("writev returned %zd\n", n);
+	printf("write to fd 0: %zd\n", write(0, "fd 0 is the terminal too\n", 26));
 	printf("writev 0 segments: %zd\n", writev(1, v, 0));
 	struct iovec e[2] = { { a, 0 }, { NULL, 0 } };
 	printf("writev of empty segments (one NULL): %zd\n", writev(1, e, 2));

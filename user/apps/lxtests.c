@@ -231,13 +231,19 @@ static void t_iov(void)
 	RAW(syscall3(SYS_writev, 1, kern, 1), -EFAULT);
 	struct kite_iovec part[2] = { { (uint64_t)"part\n", 5 }, { (uint64_t)(edge + PAGE), 4 } };
 	RAW(syscall3(SYS_writev, 2, part, 2), 5);
-	RAW(syscall3(SYS_writev, 0, v, 2), -EBADF);
-	RAW(syscall3(SYS_writev, 0, v, 0), 0);   /* nothing to write: no check */
-	RAW(syscall3(SYS_writev, 3, v, 2), -EBADF);
-	RAW(syscall3(SYS_writev, 3, many, IOV_MAX_LINUX + 1), -EBADF); /* fd first */
+	/* a descriptor open the other way: a pipe's ends (the console's
+	 * 0, 1 and 2 are all O_RDWR, as a terminal's) */
+	int p[2];
+	CHECK(pipe(p) == 0, "pipe: %s", strerror(errno));
+	RAW(syscall3(SYS_writev, p[0], v, 2), -EBADF);
+	RAW(syscall3(SYS_writev, p[0], v, 0), 0);   /* nothing to write: no check */
+	RAW(syscall3(SYS_writev, 9, v, 2), -EBADF);
+	RAW(syscall3(SYS_writev, 9, many, IOV_MAX_LINUX + 1), -EBADF); /* fd first */
 	struct kite_iovec r[1] = { { (uint64_t)in, sizeof(in) } };
-	RAW(syscall3(SYS_readv, 1, r, 1), -EBADF);
+	RAW(syscall3(SYS_readv, p[1], r, 1), -EBADF);
 	RAW(syscall3(SYS_readv, 9, r, 1), -EBADF);
+	close(p[0]);
+	close(p[1]);
 	RAW(syscall3(SYS_readv, 0, many, IOV_MAX_LINUX + 1), -EINVAL);
 	RAW(syscall3(SYS_readv, 0, r, 0), 0);
 	/* a destination that cannot take the bytes fails before any input

@@ -32,6 +32,8 @@
 #include "thread.h"
 #include "signal.h"
 #include "setjmp.h"
+#include "fcntl.h"
+#include "poll.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -22,8 +22,11 @@ int console_getc(void);
 /* Next received byte; sleeps until one arrives (thread context). */
 int console_read_char(void);
 /* read(2) on the console: a line (canonical) or what is there (raw);
- * sleeps until input; 0 at end of file; -EINTR if the caller is killed. */
-long console_read(char *buf, size_t n);
+ * sleeps until input (nonblock: -EAGAIN instead); 0 at end of file;
+ * -ERESTARTSYS if a signal or a kill ends the wait. */
+long console_read(char *buf, size_t n, bool nonblock);
+/* poll: POLLIN when a read would not wait, POLLOUT always. */
+int console_poll(void);
 /* The line discipline's flags (KITE_ICANON | KITE_ECHO | KITE_ISIG). */
 uint32_t console_get_lflag(void);
 void console_set_lflag(uint32_t lflag);

@@ -44,6 +44,7 @@
 struct vmspace;
 struct vfork_done;
 struct cap_group;
+struct fdtable;
 
 #define MAX_PROCESS 1024 /* processes (live + zombie) at once */
 #define MAX_THREADS 3072 /* threads at once, every process's together */
@@ -142,6 +143,11 @@ struct proc {
 	struct vmspace *vm;        /* [proc_lock to change; its threads read it
 				    * without] user address space (a reference,
 				    * see mm/vmspace.h); NULL for kernel */
+	struct fdtable *files;     /* [proc_lock to change, only while the
+				    * process has one thread (execve, its
+				    * last exit); its threads read it
+				    * without] descriptors (file/file.h), a
+				    * reference; NULL for kernel threads */
 	struct cap_group *caps;    /* [const while it has threads] its
 				    * capabilities (cap/cap.h), a reference;
 				    * NULL for kernel threads and once reaped */

@@ -88,7 +88,8 @@ SYSCALL(rt_sigreturn);
 SYSCALL(sigaltstack);
 SYSCALL(setitimer);
 SYSCALL(getitimer);
-SYSCALL(ppoll);
+SYSCALL(ppoll); /* file/poll.c */
+SYSCALL(pselect6); /* file/poll.c */
 SYSCALL(rt_sigqueueinfo);
 SYSCALL(rt_tgsigqueueinfo);
 struct kite_timespec;
@@ -144,6 +145,13 @@ SYSCALL(sysinfo);
 /* sys_iov.c */
 SYSCALL(readv);
 SYSCALL(writev);
+/* file/sys_file.c: descriptors and pipes (docs/FILES.md) */
+SYSCALL(close);
+SYSCALL(dup);
+SYSCALL(dup3);
+SYSCALL(fcntl);
+SYSCALL(pipe2);
+SYSCALL(close_range);
 /* sys_random.c: the kernel's random numbers */
 SYSCALL(getrandom);
 /* sys_kite.c */

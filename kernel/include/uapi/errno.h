@@ -31,6 +31,7 @@
 #define ENOSPC 28  /* no space left on device */
 #define ESPIPE 29  /* illegal seek */
 #define EROFS 30   /* read-only file system */
+#define EPIPE 32   /* broken pipe */
 #define ERANGE 34  /* result out of range */
 #define EDEADLK 35 /* resource deadlock would occur (joining oneself) */
 #define ENAMETOOLONG 36 /* file name too long */

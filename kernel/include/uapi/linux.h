@@ -23,8 +23,53 @@
 #define AT_EMPTY_PATH 0x1000
 #define LINUX_PATH_MAX 4096 /* with its NUL */
 
-/* openat flags Kite looks at */
+/* open flags (asm-generic/fcntl.h): openat looks at O_CREAT; a file
+ * description keeps its access mode, O_NONBLOCK and O_APPEND (F_GETFL);
+ * O_CLOEXEC is a descriptor's FD_CLOEXEC (docs/FILES.md) */
+#define O_ACCMODE 03
+#define O_RDONLY 00
+#define O_WRONLY 01
+#define O_RDWR 02
 #define O_CREAT 0100
+#define O_APPEND 02000
+#define O_NONBLOCK 04000
+#define O_DIRECT 040000
+#define O_CLOEXEC 02000000
+
+/* fcntl commands and descriptor flags */
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
+#define FD_CLOEXEC 1
+
+/* close_range flags */
+#define CLOSE_RANGE_UNSHARE 0x2
+#define CLOSE_RANGE_CLOEXEC 0x4
+
+/* poll: struct pollfd and the event bits (asm-generic/poll.h) */
+struct kite_pollfd {
+	int32_t fd;
+	int16_t events;
+	int16_t revents;
+};
+#define POLLIN 0x001
+#define POLLPRI 0x002
+#define POLLOUT 0x004
+#define POLLERR 0x008
+#define POLLHUP 0x010
+#define POLLNVAL 0x020
+#define POLLRDNORM 0x040
+#define POLLRDBAND 0x080
+#define POLLWRNORM 0x100
+#define POLLWRBAND 0x200
+
+/* ioctl on a pipe: bytes waiting to be read */
+#define FIONREAD 0x541B
 
 /* struct stat (asm-generic/stat.h), 128 bytes */
 struct kite_stat {
@@ -48,7 +93,9 @@ struct kite_stat {
 	uint64_t st_ctime_nsec;
 	uint32_t unused4, unused5;
 };
+#define S_IFMT 0170000
 #define S_IFCHR 0020000
+#define S_IFIFO 0010000
 /* Linux's dev_t encoding (new_encode_dev) */
 #define KITE_MKDEV(major, minor) \
 	((uint64_t)(((minor) & 0xff) | ((major) << 8) | (((minor) & ~0xff) << 12)))

@@ -68,12 +68,16 @@
 
 /* more of Linux's calls, for static glibc programs (docs/LINUX.md) */
 #define SYS_getcwd 17
+#define SYS_dup 23
+#define SYS_dup3 24
 #define SYS_fcntl 25
 #define SYS_openat 56
 #define SYS_close 57
+#define SYS_pipe2 59
 #define SYS_lseek 62
 #define SYS_readv 65
 #define SYS_writev 66
+#define SYS_pselect6 72
 #define SYS_readlinkat 78
 #define SYS_newfstatat 79
 #define SYS_fstat 80
@@ -103,6 +107,7 @@
 #define SYS_sysinfo 179
 #define SYS_getrandom 278
 #define SYS_rseq 293
+#define SYS_close_range 436
 
 /* Kite's own calls */
 #define SYS_kite_apps 500      /* (char *buf, size_t len): app names, '\n'-separated */

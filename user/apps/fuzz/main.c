@@ -14,7 +14,9 @@
  * Most operations are system calls with random numbers and arguments -
  * small integers, -1, huge values, NULL, kernel addresses, unmapped and
  * barely mapped user addresses. Calls that would block or end the
- * fuzzer (exit, a console read, a blocking wait or futex wait, long
+ * fuzzer (exit, a console read, a blocking wait or futex wait, a read
+ * or write of a pipe - pipes are made O_NONBLOCK, and F_SETFL keeps
+ * it -, closing or replacing the console's 0, 1 and 2, long
  * sleeps, a kill or any signal sent, a timer's SIGALRM, a handler put
  * where faults would run it) or multiply it (clone, spawn) get tamer
  * arguments; rt_sigsuspend and rt_sigreturn (which loads registers from
@@ -111,7 +113,18 @@ static const int numbers[] = {
 	SYS_msync, SYS_mlock, SYS_munlock, SYS_mlockall, SYS_munlockall,
 	SYS_mincore, SYS_mlock2,
 	SYS_kite_trace,
+	SYS_close, SYS_dup, SYS_dup3, SYS_fcntl, SYS_pipe2, SYS_close_range,
+	SYS_ppoll, SYS_pselect6,
 };
+
+/* Is fd (an int, as the kernel reads it) the console? Its reads would
+ * wait for input, its writes put random bytes on the screen. */
+static bool is_console(long fd)
+{
+	struct kite_termios t;
+
+	return syscall3(SYS_ioctl, (int)fd, TCGETS, &t) == 0;
+}
 
 /* A futex wait's timeout: zero, so it never blocks (relative: at once;
  * absolute: long past). */
@@ -160,13 +173,30 @@ static void one_call(void)
 		return; /* would end the fuzzer */
 	case SYS_write:
 	case SYS_writev:
-		if (a[0] == 1 || a[0] == 2)
-			a[0] = 3; /* keep random bytes off the console */
-		break;
 	case SYS_read:
 	case SYS_readv:
-		if (a[0] == 0)
-			a[0] = 3; /* not the console: it would wait for input */
+		/* not the console (0, 1, 2 or a dup): random bytes on it, or
+		 * a wait for input; a pipe is non-blocking (below) */
+		if (is_console(a[0]))
+			return;
+		break;
+	case SYS_pipe2:
+		a[1] |= O_NONBLOCK; /* its reads and writes never wait */
+		break;
+	case SYS_fcntl:
+		if ((uint32_t)a[0] <= 2)
+			a[0] = -1; /* the console's flags stay */
+		if ((uint32_t)a[1] == F_SETFL)
+			a[2] |= O_NONBLOCK; /* a pipe stays non-blocking */
+		break;
+	case SYS_close:
+	case SYS_close_range:
+		if ((uint32_t)a[0] <= 2)
+			a[0] = 3; /* keep 0, 1 and 2: the fuzzer prints */
+		break;
+	case SYS_dup3:
+		if ((uint32_t)a[1] <= 2)
+			a[1] = 3; /* the same */
 		break;
 	case SYS_nanosleep:
 		a[0] = 0; /* NULL: -EFAULT, no long sleep */
@@ -192,6 +222,9 @@ static void one_call(void)
 	case SYS_rt_sigtimedwait:
 	case SYS_ppoll:
 		a[2] = (long)&no_wait; /* never block */
+		break;
+	case SYS_pselect6:
+		a[4] = (long)&no_wait; /* the same */
 		break;
 	case SYS_rt_sigaction:
 		a[1] = 0; /* look only: a random handler would run on a fault */
@@ -354,6 +387,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fuzz: PROCS must be 1..%d\n", MAX_PROCS);
 		return 2;
 	}
+	/* a random write to a pipe with no reader: -EPIPE, not death */
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	sigaction(SIGPIPE, &ign, NULL);
 	scratch_init();
 	prefault_stack();
 	kite_prefault_self(); /* our own first touches are not the kids' */

@@ -20,6 +20,7 @@ static const struct {
 	{ "deepstack", "stack growth, a page per fault (deepstack [KiB])" },
 	{ "echoargs", "print the arguments and environment it was given" },
 	{ "fact", "read n, print n! mod 1000000007" },
+	{ "fdtests", "tests of descriptors, pipes and poll" },
 	{ "forktree", "fork a binary tree of processes (forktree [depth])" },
 	{ "fpcheck", "floating-point registers stay each process's own" },
 	{ "fuzz", "random system calls; the kernel must survive them" },
