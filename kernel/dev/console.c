@@ -22,7 +22,8 @@
  *
  * Foreground group: those signals go to cons.fg_pgid. A reader outside
  * it (a background job) gets SIGTTIN instead of input - its group stops,
- * as with Linux's tty - or -EIO if it ignores or blocks SIGTTIN. It is
+ * as with Linux's tty - or -EIO if it ignores or blocks SIGTTIN, or its
+ * group is orphaned (no one could continue it). It is
  * set (TIOCSPGRP, console_set_fg) only by a process of the foreground
  * group, by any process when there is none, or by one that ignores or
  * blocks SIGTTOU (a shell taking the console back from a stopped job),
@@ -304,12 +305,16 @@ static long background_read_check(void)
 {
 	int pgid, fg = console_get_fg();
 
+	bool orphaned;
+
 	spin_lock(&proc_lock);
 	pgid = current()->proc->pgid;
+	orphaned = proc_pgrp_orphaned_locked(pgid, NULL);
 	spin_unlock(&proc_lock);
 	if (fg == 0 || fg == pgid)
 		return 0;
-	if (signal_ignored_or_blocked(SIGTTIN))
+	/* as Linux's tty: nobody could continue an orphaned group */
+	if (signal_ignored_or_blocked(SIGTTIN) || orphaned)
 		return -EIO;
 	signal_kill_pgrp(pgid, SIGTTIN);
 	/* another thread may take it: we still look on our way out, so the

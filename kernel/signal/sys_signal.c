@@ -130,6 +130,27 @@ static int deadline_from_user(uint64_t u, uint64_t *deadline)
 	return 0;
 }
 
+/* As Linux's ppoll: the time left until deadline goes back to the
+ * user's timeout at u (not for a zero timeout), so that a restart waits
+ * only for the rest; if it cannot be written, a restart becomes -EINTR.
+ * Returns err, or -EINTR. */
+static long timeout_left_to_user(uint64_t u, uint64_t deadline, long err)
+{
+	uint64_t now = arch_time_counter(), ns;
+	struct kite_timespec ts;
+
+	if (copy_from_user(uvm(), &ts, u, sizeof(ts)) ||
+	    (ts.tv_sec == 0 && ts.tv_nsec == 0))
+		return err;
+	ns = deadline == UINT64_MAX ? UINT64_MAX
+		: clock_counter_to_ns(deadline > now ? deadline - now : 0);
+	ts.tv_sec = (int64_t)(MIN(ns / NSEC_PER_SEC, (uint64_t)INT64_MAX));
+	ts.tv_nsec = (int64_t)(ns % NSEC_PER_SEC);
+	if (copy_to_user(uvm(), u, &ts, sizeof(ts)) && err == -ERESTARTNOHAND)
+		return -EINTR;
+	return err;
+}
+
 /* ppoll(fds, nfds, timeout, sigmask, sigsetsize) with no descriptors:
  * wait (with sigmask for the wait, as sigsuspend) until a signal's
  * handler runs (-EINTR, never restarted) or the timeout (0). Kite has no
@@ -153,13 +174,14 @@ SYSCALL(ppoll)
 		t->sig.have_saved = true;
 		signal_set_blocked(mask);
 	}
-	if (sleep_until_intr(deadline))
-		return -ERESTARTNOHAND; /* the mask comes back after the handler */
+	if (sleep_until_intr(deadline)) /* the mask comes back after the handler */
+		return tf->a2 ? timeout_left_to_user(tf->a2, deadline, -ERESTARTNOHAND)
+			      : -ERESTARTNOHAND;
 	if (t->sig.have_saved) {
 		t->sig.have_saved = false;
 		signal_set_blocked(t->sig.saved_mask);
 	}
-	return 0;
+	return tf->a2 ? timeout_left_to_user(tf->a2, deadline, 0) : 0;
 }
 
 /* rt_sigtimedwait(set, info, timeout, sigsetsize): take one of set
@@ -197,6 +219,8 @@ SYSCALL(rt_sigtimedwait)
 	}
 	signal_recalc_locked(t);
 	spin_unlock(&h->lock);
+	if (sig && info.code == SI_TIMER)
+		ptimer_delivered(&info);
 	if (!sig)
 		return deadline <= arch_time_counter() ? -EAGAIN : -EINTR;
 	if (tf->a1) {

@@ -1,0 +1,663 @@
+/*
+ * timers.h - waitid (every idtype and option, the siginfo and rusage it
+ * fills, its errors), POSIX timers (timer_create .. timer_delete:
+ * SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID, TIMER_ABSTIME, overruns,
+ * the limit, exec and fork), timed sleeps that keep their deadline
+ * across a stop and continue (restart_syscall), and orphaned process
+ * groups (SIGHUP and SIGCONT to a stopped member, -EIO for a background
+ * read). The calls go raw: the user library has no wrappers for them.
+ */
+
+#define P_ALL 0
+#define P_PID 1
+#define P_PGID 2
+#define P_PIDFD 3
+#define X_WEXITED 4
+#define X_WSTOPPED 2
+#define X_WNOWAIT 0x01000000
+#define SI_TIMER_CODE (-2)
+#define SIGEV_SIGNAL 0
+#define SIGEV_NONE 1
+#define SIGEV_THREAD 2
+#define SIGEV_THREAD_ID 4
+#define X_TIMER_ABSTIME 1
+#define X_CLOCK_MONOTONIC_RAW 4
+#define X_CLOCK_BOOTTIME 7
+#define NR_RESTART_SYSCALL 128
+
+struct x_sigevent {
+	uint64_t value;
+	int signo;
+	int notify;
+	int tid;
+	int pad[11];
+};
+
+struct x_itimerspec {
+	struct timespec interval, value;
+};
+
+struct x_rusage {
+	struct timeval utime, stime;
+	long rest[14];
+};
+
+/* A raw call: -1 and errno on failure. */
+static long rawc(long n, long a, long b, long c, long d, long e)
+{
+	long r = syscall6(n, a, b, c, d, e, 0);
+
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+static long waitid_(int type, int id, siginfo_t *si, int options, void *ru)
+{
+	return rawc(95, type, id, (long)si, options, (long)ru);
+}
+
+static long tcreate(int clk, struct x_sigevent *ev, int *id)
+{
+	return rawc(107, clk, (long)ev, (long)id, 0, 0);
+}
+
+static long tset(int id, int flags, const struct x_itimerspec *nv,
+		 struct x_itimerspec *ov)
+{
+	return rawc(110, id, flags, (long)nv, (long)ov, 0);
+}
+
+static long tget(int id, struct x_itimerspec *cur)
+{
+	return rawc(108, id, (long)cur, 0, 0, 0);
+}
+
+static long tover(int id)
+{
+	return rawc(109, id, 0, 0, 0, 0);
+}
+
+static long tdel(int id)
+{
+	return rawc(111, id, 0, 0, 0, 0);
+}
+
+static struct x_itimerspec its_ms(long value_ms, long interval_ms)
+{
+	struct x_itimerspec it = {
+		{ interval_ms / 1000, (interval_ms % 1000) * 1000000 },
+		{ value_ms / 1000, (value_ms % 1000) * 1000000 } };
+	return it;
+}
+
+static long tset_ms(int id, long value_ms, long interval_ms,
+		    struct x_itimerspec *ov)
+{
+	struct x_itimerspec it = its_ms(value_ms, interval_ms);
+
+	return tset(id, 0, &it, ov);
+}
+
+/* The fields waitid writes, checked; the bytes after them must be
+ * untouched (0xff, as prefilled). */
+static void expect_wait_info(const siginfo_t *si, int signo, int code,
+			     pid_t pid, int status)
+{
+	const unsigned char *b = (const unsigned char *)si;
+
+	CHECK(si->si_signo == signo && si->si_errno == 0 && si->si_code == code &&
+	      si->si_pid == pid && si->si_uid == 0 && si->si_status == status,
+	      "siginfo signo %d code %d pid %d uid %d status %d, want %d %d %d 0 %d",
+	      si->si_signo, si->si_code, si->si_pid, (int)si->si_uid,
+	      si->si_status, signo, code, pid, status);
+	for (size_t i = 28; i < sizeof(*si); i++)
+		CHECK(b[i] == 0xff, "waitid wrote byte %zu of siginfo", i);
+}
+
+static void child_exit7(void)
+{
+	exit(7);
+}
+
+/* waitid: idtypes, WEXITED/WSTOPPED/WCONTINUED, WNOHANG, WNOWAIT, the
+ * siginfo, rusage, errors */
+static void t_waitid(void)
+{
+	siginfo_t si;
+	struct x_rusage ru;
+	pid_t pid;
+	int st;
+
+	/* errors: no option of the three, unknown bits, idtypes and ids */
+	ERR(waitid_(P_ALL, 0, &si, WNOHANG, NULL), EINVAL);
+	ERR(waitid_(P_ALL, 0, &si, X_WEXITED | 0x10, NULL), EINVAL);
+	ERR(waitid_(7, 0, &si, X_WEXITED, NULL), EINVAL);
+	ERR(waitid_(P_PID, 0, &si, X_WEXITED, NULL), EINVAL);
+	ERR(waitid_(P_PGID, -1, &si, X_WEXITED, NULL), EINVAL);
+	ERR(waitid_(P_PIDFD, 3, &si, X_WEXITED, NULL), EBADF);
+	ERR(waitid_(P_PIDFD, -1, &si, X_WEXITED, NULL), EINVAL);
+	/* no child: -ECHILD, and (as Linux) the fields written as zero */
+	memset(&si, 0xff, sizeof(si));
+	ERR(waitid_(P_ALL, 0, &si, X_WEXITED, NULL), ECHILD);
+	expect_wait_info(&si, 0, 0, 0, 0);
+	ERR(waitid_(P_PID, 12345, &si, X_WEXITED | WNOHANG, NULL), ECHILD);
+
+	/* WNOHANG, nothing ready: 0, the fields zero */
+	pid = fork();
+	if (pid == 0) {
+		sleep_ms(200);
+		exit(7);
+	}
+	memset(&si, 0xff, sizeof(si));
+	EQ(waitid_(P_PID, pid, &si, X_WEXITED | WNOHANG, NULL), 0);
+	expect_wait_info(&si, 0, 0, 0, 0);
+	/* WNOWAIT: reported, still there; twice */
+	memset(&si, 0xff, sizeof(si));
+	EQ(waitid_(P_PID, pid, &si, X_WEXITED | X_WNOWAIT, NULL), 0);
+	expect_wait_info(&si, SIGCHLD, CLD_EXITED, pid, 7);
+	memset(&si, 0xff, sizeof(si));
+	EQ(waitid_(P_ALL, 0, &si, X_WEXITED | X_WNOWAIT | WNOHANG, NULL), 0);
+	expect_wait_info(&si, SIGCHLD, CLD_EXITED, pid, 7);
+	/* WSTOPPED alone does not see a zombie */
+	EQ(waitid_(P_ALL, 0, &si, X_WSTOPPED | WNOHANG, NULL), 0);
+	/* reaped, with its rusage (all fields written) */
+	memset(&si, 0xff, sizeof(si));
+	memset(&ru, 0xff, sizeof(ru));
+	EQ(waitid_(P_PGID, 0, &si, X_WEXITED, &ru), 0);
+	expect_wait_info(&si, SIGCHLD, CLD_EXITED, pid, 7);
+	CHECK(ru.utime.tv_sec >= 0 && ru.utime.tv_usec >= 0 &&
+	      ru.utime.tv_usec < 1000000 && ru.stime.tv_sec == 0 &&
+	      ru.rest[0] == 0 && ru.rest[13] == 0, "rusage not filled");
+	ERR(waitpid(pid, &st, WNOHANG), ECHILD);
+
+	/* a bad rusage or siginfo pointer: -EFAULT, the child reaped all
+	 * the same (as Linux); NULL siginfo is fine */
+	pid = fork();
+	if (pid == 0)
+		child_exit7();
+	ERR(waitid_(P_PID, pid, &si, X_WEXITED, (void *)16), EFAULT);
+	ERR(waitpid(pid, &st, WNOHANG), ECHILD);
+	pid = fork();
+	if (pid == 0)
+		child_exit7();
+	ERR(waitid_(P_PID, pid, KADDR, X_WEXITED, NULL), EFAULT);
+	pid = fork();
+	if (pid == 0)
+		child_exit7();
+	EQ(waitid_(P_PID, pid, NULL, X_WEXITED, NULL), 0);
+	ERR(waitid_(P_PID, pid, NULL, X_WEXITED, NULL), ECHILD);
+
+	/* stopped and continued: reported once each, or kept by WNOWAIT */
+	pid = fork();
+	if (pid == 0)
+		spin_child();
+	EQ(kill(pid, SIGSTOP), 0);
+	memset(&si, 0xff, sizeof(si));
+	EQ(waitid_(P_PID, pid, &si, X_WSTOPPED | X_WNOWAIT, NULL), 0);
+	expect_wait_info(&si, SIGCHLD, CLD_STOPPED, pid, SIGSTOP);
+	memset(&si, 0xff, sizeof(si));
+	EQ(waitid_(P_ALL, 0, &si, X_WSTOPPED, NULL), 0);
+	expect_wait_info(&si, SIGCHLD, CLD_STOPPED, pid, SIGSTOP);
+	memset(&si, 0xff, sizeof(si));
+	EQ(waitid_(P_ALL, 0, &si, X_WSTOPPED | WNOHANG, NULL), 0);
+	expect_wait_info(&si, 0, 0, 0, 0); /* reported already */
+	EQ(kill(pid, SIGCONT), 0);
+	memset(&si, 0xff, sizeof(si));
+	EQ(waitid_(P_PID, pid, &si, WCONTINUED, NULL), 0);
+	expect_wait_info(&si, SIGCHLD, CLD_CONTINUED, pid, SIGCONT);
+	/* killed, and dumped (SIGQUIT's default has the core bit) */
+	EQ(kill(pid, SIGKILL), 0);
+	memset(&si, 0xff, sizeof(si));
+	EQ(waitid_(P_PID, pid, &si, X_WEXITED, NULL), 0);
+	expect_wait_info(&si, SIGCHLD, CLD_KILLED, pid, SIGKILL);
+	pid = fork();
+	if (pid == 0)
+		spin_child();
+	EQ(kill(pid, SIGQUIT), 0);
+	memset(&si, 0xff, sizeof(si));
+	EQ(waitid_(P_PID, pid, &si, X_WEXITED, NULL), 0);
+	expect_wait_info(&si, SIGCHLD, CLD_DUMPED, pid, SIGQUIT);
+
+	/* a handled signal ends the wait: -EINTR without SA_RESTART; with
+	 * it the wait goes on until the child exits */
+	pid = fork();
+	if (pid == 0) {
+		sleep_ms(300);
+		exit(3);
+	}
+	handle(SIGALRM, on_sig, 0, 0);
+	alarm_ms(30);
+	ERR(waitid_(P_PID, pid, &si, X_WEXITED, NULL), EINTR);
+	handle(SIGALRM, on_sig, SA_RESTART, 0);
+	nseen = 0;
+	alarm_ms(30);
+	memset(&si, 0xff, sizeof(si));
+	EQ(waitid_(P_PID, pid, &si, X_WEXITED, NULL), 0);
+	EQ(nseen, 1);
+	expect_wait_info(&si, SIGCHLD, CLD_EXITED, pid, 3);
+}
+
+static volatile int tm_code, tm_id, tm_over, tm_val;
+
+static void on_timer(int s, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	record(s);
+	tm_code = si->si_code;
+	tm_id = si->_u._timer.tid;
+	tm_over = si->si_overrun;
+	tm_val = si->_u._timer.value.sival_int;
+}
+
+/* timer_create's and the others' errors, ids, the limit */
+static void t_timer_errors(void)
+{
+	struct x_sigevent ev = { .value = 5, .signo = SIGUSR1, .notify = SIGEV_SIGNAL };
+	struct x_itimerspec it = its_ms(100, 0), cur;
+	int id = -1, ids[64];
+
+	ERR(tcreate(99, &ev, &id), EINVAL);
+	ERR(tcreate(2 /* CPU clocks have no timers on Kite */, &ev, &id), EINVAL);
+	ERR(tcreate(X_CLOCK_MONOTONIC_RAW, &ev, &id), EOPNOTSUPP);
+	ERR(tcreate(CLOCK_MONOTONIC, (void *)16, &id), EFAULT);
+	ERR(tcreate(CLOCK_MONOTONIC, &ev, KADDR), EFAULT);
+	ev.notify = 3;
+	ERR(tcreate(CLOCK_MONOTONIC, &ev, &id), EINVAL);
+	ev.notify = SIGEV_SIGNAL;
+	ev.signo = 0;
+	ERR(tcreate(CLOCK_MONOTONIC, &ev, &id), EINVAL);
+	ev.signo = 65;
+	ERR(tcreate(CLOCK_MONOTONIC, &ev, &id), EINVAL);
+	ev.signo = SIGUSR1;
+	ev.notify = SIGEV_THREAD_ID;
+	ev.tid = 1; /* not one of ours */
+	ERR(tcreate(CLOCK_MONOTONIC, &ev, &id), EINVAL);
+	ev.notify = SIGEV_SIGNAL;
+	/* ids from 0; the lowest free one is taken again */
+	EQ(tcreate(CLOCK_MONOTONIC, &ev, &id), 0);
+	EQ(id, 0);
+	EQ(tcreate(CLOCK_REALTIME, NULL, &id), 0);
+	EQ(id, 1);
+	EQ(tdel(0), 0);
+	ERR(tdel(0), EINVAL);
+	EQ(tcreate(X_CLOCK_BOOTTIME, &ev, &id), 0);
+	EQ(id, 0);
+	/* bad ids and arguments */
+	ERR(tset(64, 0, &it, NULL), EINVAL);
+	ERR(tset(-1, 0, &it, NULL), EINVAL);
+	ERR(tset(5, 0, &it, NULL), EINVAL);
+	ERR(tset(0, 0, NULL, NULL), EINVAL);
+	ERR(tset(0, 0, (void *)16, NULL), EFAULT);
+	it.value.tv_nsec = 1000000000;
+	ERR(tset(0, 0, &it, NULL), EINVAL);
+	it = its_ms(100, 0);
+	it.interval.tv_sec = -1;
+	ERR(tset(0, 0, &it, NULL), EINVAL);
+	ERR(tget(0, KADDR), EFAULT);
+	ERR(tget(7, &cur), EINVAL);
+	ERR(tover(7), EINVAL);
+	EQ(tover(0), 0);
+	/* disarmed: 0 left */
+	EQ(tget(0, &cur), 0);
+	EQ(cur.value.tv_sec + cur.value.tv_nsec + cur.interval.tv_sec, 0);
+	/* the limit: 64 a process, then -EAGAIN */
+	EQ(tdel(0), 0);
+	EQ(tdel(1), 0);
+	for (int i = 0; i < 64; i++) {
+		EQ(tcreate(CLOCK_MONOTONIC, &ev, &ids[i]), 0);
+		EQ(ids[i], i);
+	}
+	ERR(tcreate(CLOCK_MONOTONIC, &ev, &id), EAGAIN);
+	/* armed ones too go with the process (frames counted at the end) */
+	for (int i = 0; i < 64; i += 2)
+		EQ(tset(ids[i], 0, &(struct x_itimerspec){ { 0, 0 }, { 100, 0 } }, NULL), 0);
+	for (int i = 0; i < 32; i++)
+		EQ(tdel(ids[i]), 0);
+}
+
+/* SIGEV_SIGNAL: a one-shot timer's siginfo; SIGEV_NONE counts down;
+ * TIMER_ABSTIME; old values; SIGEV_THREAD_ID to this thread */
+static void t_timer_signal(void)
+{
+	struct x_sigevent ev = { .value = 4242, .signo = SIGRTMIN + 2,
+				 .notify = SIGEV_SIGNAL };
+	struct x_itimerspec it = its_ms(40, 0), cur, old;
+	struct timespec now;
+	uint64_t t0;
+	int id, nid;
+
+	handle(SIGRTMIN + 2, on_timer, SA_SIGINFO | SA_RESTART, 0);
+	EQ(tcreate(CLOCK_MONOTONIC, &ev, &id), 0);
+	nseen = 0;
+	t0 = now_ms();
+	EQ(tset(id, 0, &it, NULL), 0);
+	EQ(tget(id, &cur), 0);
+	CHECK(cur.value.tv_sec == 0 && cur.value.tv_nsec > 0 &&
+	      cur.value.tv_nsec <= 40000000, "left %ld", (long)cur.value.tv_nsec);
+	while (nseen == 0 && now_ms() - t0 < 10000)
+		sleep_ms(5);
+	EQ(nseen, 1);
+	CHECK(now_ms() - t0 >= 40, "fired after %lu ms", (unsigned long)(now_ms() - t0));
+	EQ(tm_code, SI_TIMER_CODE);
+	EQ(tm_id, id);
+	EQ(tm_val, 4242);
+	EQ(tm_over, 0);
+	EQ(tget(id, &cur), 0); /* one shot: disarmed now */
+	EQ(cur.value.tv_sec + cur.value.tv_nsec, 0);
+	sleep_ms(60);
+	EQ(nseen, 1);
+
+	/* TIMER_ABSTIME on CLOCK_REALTIME: 50 ms ahead, then a time past
+	 * (at once); the old value comes back */
+	clock_gettime(CLOCK_REALTIME, &now);
+	now.tv_nsec += 50000000;
+	if (now.tv_nsec >= 1000000000) {
+		now.tv_sec++;
+		now.tv_nsec -= 1000000000;
+	}
+	it = (struct x_itimerspec){ { 0, 0 }, now };
+	EQ(tcreate(CLOCK_REALTIME, &ev, &nid), 0);
+	nseen = 0;
+	t0 = now_ms();
+	EQ(tset(nid, X_TIMER_ABSTIME, &it, NULL), 0);
+	while (nseen == 0 && now_ms() - t0 < 10000)
+		sleep_ms(5);
+	EQ(nseen, 1);
+	CHECK(now_ms() - t0 >= 40, "abs fired after %lu ms", (unsigned long)(now_ms() - t0));
+	EQ(tm_id, nid);
+	nseen = 0;
+	EQ(tset(nid, X_TIMER_ABSTIME, &it, NULL), 0); /* past now */
+	for (int i = 0; i < 1000 && nseen == 0; i++)
+		sleep_ms(5);
+	EQ(nseen, 1);
+	it = its_ms(5000, 250);
+	EQ(tset(nid, 0, &it, NULL), 0);
+	EQ(tset_ms(nid, 0, 0, &old), 0);
+	CHECK(old.value.tv_sec == 4 || old.value.tv_sec == 5, "old %ld", (long)old.value.tv_sec);
+	EQ(old.interval.tv_nsec, 250000000);
+	EQ(tget(nid, &cur), 0); /* disarmed: the period is gone too */
+	EQ(cur.value.tv_sec + cur.value.tv_nsec + cur.interval.tv_nsec, 0);
+	EQ(tdel(nid), 0);
+
+	/* SIGEV_NONE: no signal, but the time left counts down */
+	ev.notify = SIGEV_NONE;
+	EQ(tcreate(CLOCK_MONOTONIC, &ev, &nid), 0);
+	nseen = 0;
+	EQ(tset_ms(nid, 2000, 0, NULL), 0);
+	sleep_ms(50);
+	EQ(tget(nid, &cur), 0);
+	CHECK(cur.value.tv_sec == 1 || (cur.value.tv_sec == 0 && cur.value.tv_nsec > 0),
+	      "none left %ld.%09ld", (long)cur.value.tv_sec, (long)cur.value.tv_nsec);
+	EQ(tset_ms(nid, 20, 0, NULL), 0);
+	sleep_ms(60);
+	EQ(tget(nid, &cur), 0);
+	EQ(cur.value.tv_sec + cur.value.tv_nsec, 0);
+	EQ(nseen, 0);
+
+	/* SIGEV_THREAD_ID: to this thread */
+	ev.notify = SIGEV_THREAD_ID;
+	ev.tid = gettid();
+	EQ(tcreate(CLOCK_MONOTONIC, &ev, &nid), 0);
+	EQ(tset_ms(nid, 20, 0, NULL), 0);
+	for (int i = 0; i < 1000 && nseen == 0; i++)
+		sleep_ms(5);
+	EQ(nseen, 1);
+	EQ(last_tid, gettid());
+	EQ(tm_id, nid);
+}
+
+/* A periodic timer whose signal is blocked: one signal pending, the
+ * periods missed meanwhile its overrun; sigtimedwait takes it too */
+static void t_timer_overrun(void)
+{
+	struct x_sigevent ev = { .value = 9, .signo = SIGUSR2, .notify = SIGEV_SIGNAL };
+	sigset_t set = BIT(SIGUSR2);
+	struct kite_timespec ts = { 10, 0 };
+	siginfo_t si;
+	uint64_t t0, blocked_ms;
+	int id;
+
+	handle(SIGUSR2, on_timer, SA_SIGINFO | SA_RESTART, 0);
+	set_mask(BIT(SIGUSR2));
+	EQ(tcreate(CLOCK_MONOTONIC, &ev, &id), 0);
+	nseen = 0;
+	t0 = now_ms();
+	EQ(tset_ms(id, 10, 10, NULL), 0);
+	sleep_ms(200);
+	blocked_ms = now_ms() - t0;
+	set_mask(0);
+	/* the handler ran once (at the unblock) */
+	for (int i = 0; i < 100 && nseen == 0; i++)
+		sleep_ms(1);
+	CHECK(nseen >= 1, "no signal");
+	/* at least every period of the blocked time but the first went
+	 * into the overrun (20 ms of slack for the clock's edges) */
+	CHECK(seen[0] == SIGUSR2 && tm_over >= (int)(blocked_ms - 20) / 10 - 1,
+	      "overrun %d after %lu ms", tm_over, (unsigned long)blocked_ms);
+	CHECK(tm_over < 100000, "overrun %d", tm_over);
+	EQ(tover(id), tm_over);
+	/* the timer goes on after the signal was taken */
+	for (int i = 0; i < 1000 && nseen < 4; i++)
+		sleep_ms(5);
+	CHECK(nseen >= 4, "%d signals", nseen);
+	/* sigtimedwait takes it, with its overrun */
+	set_mask(BIT(SIGUSR2));
+	sleep_ms(100);
+	memset(&si, 0, sizeof(si));
+	EQ(sigtimedwait(&set, &si, &ts), SIGUSR2);
+	EQ(si.si_code, SI_TIMER_CODE);
+	EQ(si._u._timer.tid, id);
+	CHECK(si.si_overrun >= 5, "sigtimedwait overrun %d", si.si_overrun);
+	EQ(tover(id), si.si_overrun);
+	EQ(tdel(id), 0);
+	/* deleted: whatever was pending comes, nothing more */
+	set_mask(0);
+	sleep_ms(5);
+	nseen = 0;
+	sleep_ms(60);
+	EQ(nseen, 0);
+}
+
+/* Timers are not inherited by fork and go at execve (the helper finds
+ * none); the process's end frees them (the frame count at the end) */
+static void t_timer_fork_exec(void)
+{
+	char *argv[] = { PROG, "--helper", "timers", NULL };
+	struct x_itimerspec cur;
+	int id, st;
+	pid_t pid;
+
+	EQ(tcreate(CLOCK_MONOTONIC, NULL, &id), 0);
+	EQ(tset_ms(id, 100000, 0, NULL), 0);
+	pid = fork();
+	if (pid == 0)
+		exit(tget(id, &cur) == -1 && errno == EINVAL ? 0 : 1);
+	EQ(waitpid(pid, &st, 0), pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "fork kept the timer: 0x%x", st);
+	pid = fork();
+	if (pid == 0) {
+		execv(PROG, argv);
+		exit(3);
+	}
+	EQ(waitpid(pid, &st, 0), pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exec kept the timer: 0x%x", st);
+	/* many processes, each with armed timers, ending on every hart */
+	for (int i = 0; i < 16; i++) {
+		pid = fork();
+		if (pid == 0) {
+			struct x_sigevent ev = { .signo = SIGRTMIN + 3, .notify = SIGEV_SIGNAL };
+
+			for (int j = 0; j < 8; j++) {
+				if (tcreate(CLOCK_MONOTONIC, &ev, &id) ||
+				    tset_ms(id, 1 + j, 1, NULL))
+					exit(2);
+			}
+			sleep_ms(20);
+			exit(0); /* SIGRTMIN+3 blocked nowhere, default: may die */
+		}
+	}
+	for (int i = 0; i < 16; i++)
+		CHECK(wait(&st) > 0, "wait: %s", strerror(errno));
+}
+
+static int timers_helper(void)
+{
+	struct x_itimerspec cur;
+
+	return tget(0, &cur) == -1 && errno == EINVAL ? 0 : 1;
+}
+
+/* What a sleeping child does while the parent stops and continues it:
+ * each timed call must end about 300 ms after it started, not start
+ * its timeout again after every continue (restart_syscall). */
+static volatile uint32_t rs_word;
+
+static long restart_call(int kind)
+{
+	struct timespec ts = { 0, 300000000 }, rem;
+	struct timespec abs;
+
+	switch (kind) {
+	case 0:
+		return nanosleep(&ts, &rem);
+	case 1:
+		return rawc(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, (long)&ts, (long)&rem, 0);
+	case 2:
+		clock_gettime(CLOCK_MONOTONIC, &abs);
+		abs.tv_nsec += 300000000;
+		if (abs.tv_nsec >= 1000000000) {
+			abs.tv_sec++;
+			abs.tv_nsec -= 1000000000;
+		}
+		return rawc(SYS_clock_nanosleep, CLOCK_MONOTONIC, X_TIMER_ABSTIME,
+			    (long)&abs, 0, 0);
+	case 3:
+		return futex(&rs_word, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 0, &ts, NULL, 0) == -1 &&
+				       errno == ETIMEDOUT ? 0 : -1;
+	default:
+		return rawc(SYS_ppoll, 0, 0, (long)&ts, 0, 8);
+	}
+}
+
+static void t_restart_deadline(void)
+{
+	static const char *what[] = { "nanosleep", "clock_nanosleep",
+				      "clock_nanosleep abs", "futex", "ppoll" };
+
+	/* nothing to restart: -EINTR */
+	ERR(rawc(NR_RESTART_SYSCALL, 0, 0, 0, 0, 0), EINTR);
+	for (int kind = 0; kind < 5; kind++) {
+		uint64_t t0 = now_ms(), took = 0;
+		int st = 0;
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			uint64_t s = now_ms();
+			long r = restart_call(kind);
+
+			if (r != 0)
+				exit(100);
+			took = now_ms() - s;
+			exit(took < 250 ? 101 : 0); /* never early */
+		}
+		/* stop and continue it every 50 ms for up to 4 s: with the
+		 * timeout started again each time it would never end */
+		while (now_ms() - t0 < 4000) {
+			sleep_ms(30);
+			kill(pid, SIGSTOP);
+			sleep_ms(20);
+			kill(pid, SIGCONT);
+			if (waitpid(pid, &st, WNOHANG) == pid)
+				break;
+		}
+		took = now_ms() - t0;
+		if (took >= 4000) {
+			kill(pid, SIGCONT);
+			EQ(waitpid(pid, &st, 0), pid);
+		}
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: status 0x%x",
+		      what[kind], st);
+		CHECK(took < 3000, "%s took %lu ms under stops, not ~300",
+		      what[kind], (unsigned long)took);
+	}
+}
+
+/* Orphaned process groups: a stopped member of a group its parent's
+ * exit orphans gets SIGHUP then SIGCONT; it then reads the console from
+ * the background and gets -EIO (no SIGTTIN: nobody could continue it).
+ * The member ("--helper orphan-b", forked by "--helper orphan") shows
+ * both by ending; otherwise it stays, and the test fails. */
+static volatile int orphan_hup;
+
+static void on_hup(int s)
+{
+	(void)s;
+	orphan_hup++;
+}
+
+static int orphan_helper(void)
+{
+	pid_t b = fork();
+	int st;
+
+	if (b == 0) {
+		char c;
+
+		handle(SIGHUP, on_hup, 0, 0);
+		raise(SIGSTOP); /* until the group is orphaned */
+		if (orphan_hup == 1 && read(0, &c, 1) == -1 && errno == EIO)
+			exit(0);
+		for (;;)
+			pause(); /* the test sees us stay: a failure */
+	}
+	if (b < 0 || waitpid(b, &st, WUNTRACED) != b || !WIFSTOPPED(st))
+		return 2;
+	for (;;)
+		pause(); /* until the test kills us */
+}
+
+static void t_orphan_pgrp(void)
+{
+	char *argv[] = { PROG, "--helper", "orphan", NULL };
+	static struct kite_procinfo t[256];
+	sigset_t ttou = BIT(SIGTTOU);
+	int saved = -1, fg = getpid(), st;
+	pid_t a, b = 0;
+	uint64_t t0;
+
+	/* the console's foreground: our pid (as Linux, a live process's
+	 * pid will do), so the helpers' group is in the background */
+	ioctl(0, TIOCGPGRP, &saved);
+	sigprocmask(SIG_BLOCK, &ttou, NULL);
+	EQ(ioctl(0, TIOCSPGRP, &fg), 0);
+	a = spawn(PROG, argv, NULL); /* a new group, linked by us */
+	CHECK(a > 0, "spawn: %s", strerror(errno));
+	for (int tries = 0; tries < 2000 && !b; tries++) {
+		long n = kite_procs(t, 256);
+
+		for (long j = 0; j < n && j < 256; j++)
+			if (t[j].ppid == a && t[j].tid == t[j].pid &&
+			    t[j].state == KITE_STATE_STOPPED)
+				b = t[j].pid;
+		if (!b)
+			sleep_ms(10);
+	}
+	if (!b) {
+		kill(a, SIGKILL);
+		fail("no stopped child of the helper");
+	}
+	EQ(kill(a, SIGKILL), 0); /* its exit orphans b's group */
+	EQ(waitpid(a, &st, 0), a);
+	t0 = now_ms();
+	while (kill(b, 0) == 0 && now_ms() - t0 < 20000)
+		sleep_ms(10);
+	if (saved > 0)
+		ioctl(0, TIOCSPGRP, &saved);
+	if (kill(b, 0) == 0) {
+		kill(b, SIGKILL);
+		fail("the orphaned stopped member did not get SIGHUP, SIGCONT, -EIO");
+	}
+}
