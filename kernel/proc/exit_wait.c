@@ -327,15 +327,18 @@ int proc_waitid(const struct wait_select *sel, int options,
 
 			if (!wait_match_locked(c, sel))
 				continue;
-			have = true;
 			if (c->state != P_ZOMBIE) {
+				have = true;
 				if (!wait_report_locked(c, options, r))
 					continue;
 				spin_unlock(&proc_lock);
 				return cpid;
 			}
+			/* as Linux: a zombie is no child to wait for
+			 * without WEXITED (-ECHILD if there is no other) */
 			if (!(options & WEXITED))
 				continue;
+			have = true;
 			r->pid = cpid;
 			r->wstatus = c->exit_status;
 			r->code = exit_code_why(c->exit_status);
