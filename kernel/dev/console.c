@@ -309,7 +309,7 @@ static long background_read_check(void)
 
 	spin_lock(&proc_lock);
 	pgid = current()->proc->pgid;
-	orphaned = proc_pgrp_orphaned_locked(pgid, NULL);
+	orphaned = fg != 0 && fg != pgid && proc_pgrp_orphaned_locked(pgid, NULL);
 	spin_unlock(&proc_lock);
 	if (fg == 0 || fg == pgid)
 		return 0;

@@ -161,8 +161,8 @@ void ptimer_delivered(struct ksiginfo *info)
 	uint64_t missed = 0;
 
 	assert(info->code == SI_TIMER);
-	info->status = 0;
 	spin_lock(&ktimer_lock);
+	/* a kernel one: status (si_overrun) 0 until set here */
 	if (info->utime == 0 || info->pid < 0 || info->pid >= PTIMER_MAX ||
 	    !p->sig.ptimers || !(pt = p->sig.ptimers[info->pid]) ||
 	    pt->seq != info->utime || !pt->queued)

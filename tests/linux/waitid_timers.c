@@ -212,6 +212,7 @@ static void timers(void)
 	sigprocmask(SIG_UNBLOCK, &rt, NULL);
 	timer_delete(t);
 	printf("timer_create REALTIME: %d\n", timer_create(CLOCK_REALTIME, &ev, &t));
+	clock_gettime(CLOCK_MONOTONIC, &t0); /* first: a stall after counts */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_nsec += 60000000;
 	if (ts.tv_nsec >= 1000000000) {
@@ -220,7 +221,6 @@ static void timers(void)
 	}
 	it.it_value = ts;
 	it.it_interval.tv_sec = it.it_interval.tv_nsec = 0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	printf("TIMER_ABSTIME: %d\n", timer_settime(t, TIMER_ABSTIME, &it, NULL));
 	while (!fired)
 		usleep(5000);

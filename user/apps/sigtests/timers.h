@@ -353,6 +353,7 @@ static void t_timer_signal(void)
 
 	/* TIMER_ABSTIME on CLOCK_REALTIME: 50 ms ahead, then a time past
 	 * (at once); the old value comes back */
+	t0 = now_ms(); /* before the clock is read: a stall after counts */
 	clock_gettime(CLOCK_REALTIME, &now);
 	now.tv_nsec += 50000000;
 	if (now.tv_nsec >= 1000000000) {
@@ -362,7 +363,6 @@ static void t_timer_signal(void)
 	it = (struct x_itimerspec){ { 0, 0 }, now };
 	EQ(tcreate(CLOCK_REALTIME, &ev, &nid), 0);
 	nseen = 0;
-	t0 = now_ms();
 	EQ(tset(nid, X_TIMER_ABSTIME, &it, NULL), 0);
 	while (nseen == 0 && now_ms() - t0 < 10000)
 		sleep_ms(5);
