@@ -18,9 +18,11 @@
  * exits at its next kernel exit point (arch_return_to_user), so the
  * last one out makes the process a zombie with that status.
  *
- * proc_wait: scans the caller's children under proc_lock; reaps a zombie
- * (frees its pid and struct), reports a stop or continue (WUNTRACED,
- * WCONTINUED: proc->sig.report), or sleeps on its own child_exit queue.
+ * proc_waitid (wait4, waitid; proc_wait for the kernel): scans the
+ * caller's children that the selector takes (any, a pid, a group) under
+ * proc_lock; reaps a zombie (frees its pid and struct) or only reports it
+ * (WNOWAIT), reports a stop or continue (WSTOPPED, WCONTINUED:
+ * proc->sig.report), or sleeps on its own child_exit queue.
  * Statuses use the Linux wait encoding (exit code << 8, signal, core bit
  * 0x80, 0x7f | sig << 8 stopped, 0xffff continued).
  *
@@ -29,6 +31,10 @@
  * SIGCHLD (or set SA_NOCLDWAIT) has its children reaped as soon as they
  * are zombies (autoreap_locked), so its own wait4 finds no child
  * (-ECHILD).
+ *
+ * Orphaned process groups: when a process's last thread leaves, a group
+ * its exit orphans that has a stopped member gets SIGHUP and SIGCONT
+ * (orphans_on_exit_locked).
  */
 #include "cap/cap.h"
 #include "dev/console.h"
@@ -67,7 +73,10 @@ static void reparent_children_locked(struct proc *p)
  * that is init or a kernel process counts as outside the session. When
  * an exit orphans a group that has a stopped member, every member gets
  * SIGHUP then SIGCONT (so a stopped job nobody can continue any more
- * hears of it), as Linux's kill_orphaned_pgrp.
+ * hears of it), as Linux's kill_orphaned_pgrp. Every exit first notes
+ * the groups that have a stopped member (one walk of the processes;
+ * usually none, and then nothing more is done), and looks closer only
+ * at those.
  */
 /* proc_for_each_locked's callbacks: does q link its group to the
  * session (*arg: found one); is q stopped? */
@@ -112,6 +121,44 @@ static bool pgrp_stopped_locked(int pgid)
 	return stopped;
 }
 
+/* The groups with a stopped member (a few; more: overflow, look at
+ * every group). */
+#define STOPPED_GROUPS 8
+struct stopped_groups {
+	int n;
+	bool overflow;
+	int pgid[STOPPED_GROUPS];
+};
+
+static void note_stopped(struct proc *q, void *arg)
+{
+	struct stopped_groups *sg = arg;
+	bool stopped = false;
+
+	if (q->flags & PF_KERNEL)
+		return;
+	is_stopped(q, &stopped);
+	if (!stopped)
+		return;
+	for (int i = 0; i < sg->n; i++)
+		if (sg->pgid[i] == q->pgid)
+			return;
+	if (sg->n < STOPPED_GROUPS)
+		sg->pgid[sg->n++] = q->pgid;
+	else
+		sg->overflow = true;
+}
+
+static bool maybe_stopped(const struct stopped_groups *sg, int pgid)
+{
+	if (sg->overflow)
+		return true;
+	for (int i = 0; i < sg->n; i++)
+		if (sg->pgid[i] == pgid)
+			return true;
+	return false;
+}
+
 static void hup_cont_one(struct proc *q, void *unused)
 {
 	struct ksiginfo hup = { .signo = SIGHUP, .code = SI_KERNEL };
@@ -140,17 +187,23 @@ static void orphan_check_locked(int pgid, struct proc *p)
 static void orphans_on_exit_locked(struct proc *p, struct list_node *first)
 {
 	struct proc *parent = p->parent;
+	struct stopped_groups sg = { 0 };
 	struct list_node *it;
 
 	if (p->flags & PF_KERNEL)
 		return;
+	proc_for_each_locked(-1, note_stopped, &sg, p);
+	if (sg.n == 0)
+		return; /* no stopped process: nothing to tell */
 	if (parent && parent != init_proc && !(parent->flags & PF_KERNEL) &&
-	    parent->pgid != p->pgid)
+	    parent->pgid != p->pgid && maybe_stopped(&sg, p->pgid))
 		orphan_check_locked(p->pgid, p);
+	/* (a group told once has no stopped member left: SIGCONT) */
 	for (it = first; it != &init_proc->children; it = it->next) {
 		struct proc *c = list_entry(it, struct proc, sibling);
 
-		if (c->pgid != p->pgid && c->state == P_ALIVE)
+		if (c->pgid != p->pgid && c->state == P_ALIVE &&
+		    maybe_stopped(&sg, c->pgid))
 			orphan_check_locked(c->pgid, p);
 	}
 }
