@@ -6,7 +6,9 @@
  * A process has up to PTIMER_MAX timers, in a table indexed by timer id
  * (the lowest free id, from 0, as Linux's ids start; allocated with the
  * first timer). A timer measures CLOCK_REALTIME (and TAI),
- * CLOCK_MONOTONIC or CLOCK_BOOTTIME (one clock on Kite) and notifies by
+ * CLOCK_MONOTONIC or CLOCK_BOOTTIME (one clock on Kite), or the CPU time
+ * of the process or of one of its threads (in whole ticks: the worker
+ * looks at such a timer every tick while it is armed), and notifies by
  * SIGEV_SIGNAL (its signal to the process), SIGEV_THREAD_ID (to one of
  * its threads: glibc's SIGEV_THREAD helper), or SIGEV_NONE (nothing:
  * timer_gettime only).
@@ -32,7 +34,8 @@
  *
  * Locks: the table and every field of the timers but the [const] ones
  * are under ktimer_lock (proc_lock -> ktimer_lock -> siglock); the
- * worker fires with proc_lock and ktimer_lock held. Timers go at execve
+ * worker fires with proc_lock and ktimer_lock held, and the calls take
+ * proc_lock too where a CPU clock is read (its thread list). Timers go at execve
  * (ptimer_free_all) and when the process is reaped; its last thread
  * takes them off the list first (ptimer_proc_exit_locked).
  */
@@ -77,14 +80,19 @@ struct kite_itimerspec {
 struct ptimer {
 	struct ktimer k;       /* on the armed list while armed */
 	int id;                /* [const] */
-	int clock;             /* [const] CLOCK_REALTIME or CLOCK_MONOTONIC */
+	int clock;             /* [const] CLOCK_REALTIME, CLOCK_MONOTONIC,
+				* CLOCK_PROCESS_CPUTIME_ID (the process's
+				* CPU time) or CLOCK_THREAD_CPUTIME_ID
+				* (thread cpu_tid's) */
+	int cpu_tid;           /* [const] */
 	int notify;            /* [const] SIGEV_SIGNAL, _NONE, _THREAD_ID */
 	int signo;             /* [const] */
 	int tid;               /* [const] SIGEV_THREAD_ID's thread */
 	uint64_t value;        /* [const] si_value */
-	uint64_t expires;      /* [ktimer_lock] the deadline (time counter)
-				* armed or parked; 0: disarmed */
-	uint64_t interval;     /* [ktimer_lock] period (time counter), 0:
+	uint64_t expires;      /* [ktimer_lock] the deadline, armed or parked,
+				* in the timer's units: the time counter, or
+				* ns of CPU time; 0: disarmed */
+	uint64_t interval;     /* [ktimer_lock] period (the same units), 0:
 				* one shot */
 	uint64_t interval_ns;  /* [ktimer_lock] the same as it was given */
 	uint64_t seq;          /* [ktimer_lock] this arming's number, never
@@ -112,13 +120,58 @@ static uint64_t tick_counter(void)
 	return clock_ns_to_counter(NSEC_PER_SEC / clock_hz);
 }
 
+static bool ptimer_cpu(const struct ptimer *pt)
+{
+	return pt->clock == CLOCK_PROCESS_CPUTIME_ID ||
+	       pt->clock == CLOCK_THREAD_CPUTIME_ID;
+}
+
+/* Now in pt's units: the time counter, or the CPU time (ns, whole
+ * ticks) of its process or thread; false if that thread is gone.
+ * proc_lock held (the thread list). */
+static bool ptimer_now_locked(const struct ptimer *pt, uint64_t *now)
+{
+	struct proc *p = pt->k.proc;
+	struct list_node *it;
+	struct thread *t;
+	uint64_t ticks;
+
+	assert(spin_holding(&proc_lock));
+	if (!ptimer_cpu(pt)) {
+		*now = arch_time_counter();
+		return true;
+	}
+	if (pt->clock == CLOCK_THREAD_CPUTIME_ID) {
+		t = thread_lookup_locked(pt->cpu_tid);
+		if (!t || t->proc != p)
+			return false;
+		ticks = READ_ONCE(t->ticks);
+	} else {
+		ticks = __atomic_load_n(&p->ticks, __ATOMIC_RELAXED);
+		list_for_each(it, &p->threads)
+			ticks += READ_ONCE(list_entry(it, struct thread, proc_link)->ticks);
+	}
+	*now = ticks * (NSEC_PER_SEC / clock_hz);
+	return true;
+}
+
+/* pt (with a deadline) on the list for its next look: at its deadline,
+ * or, on a CPU clock, at the next tick (CPU time moves at ticks only:
+ * the worker polls it). ktimer_lock held. */
+static void ptimer_arm_locked(struct ptimer *pt)
+{
+	ktimer_arm_locked(&pt->k, ptimer_cpu(pt) ? arch_time_counter() + tick_counter()
+						 : pt->expires);
+}
+
 /* ---- firing ---- */
 
 /* The worker: t is due. Send its signal and park it, or (dropped) arm
  * it for its next period. proc_lock and ktimer_lock held. */
-static void ptimer_fire(struct ktimer *k, uint64_t now)
+static void ptimer_fire(struct ktimer *k, uint64_t when)
 {
 	struct ptimer *pt = container_of(k, struct ptimer, k);
+	uint64_t now;
 	struct proc *p = k->proc;
 	struct ksiginfo info = { .signo = pt->signo, .code = SI_TIMER,
 				 .pid = pt->id, .addr = pt->value,
@@ -128,8 +181,16 @@ static void ptimer_fire(struct ktimer *k, uint64_t now)
 	int r = 0;
 
 	k->at = 0;
+	if (!ptimer_now_locked(pt, &now)) {
+		pt->expires = 0; /* its thread is gone: the timer stops */
+		return;
+	}
+	if (now < pt->expires) { /* a CPU clock short of its deadline */
+		ptimer_arm_locked(pt);
+		return;
+	}
 	if (pt->signo >= SIGRTMIN_KERNEL && !(q = ktimer_sigqueue_locked())) {
-		ktimer_arm_locked(k, pt->expires); /* fired again after a refill */
+		ktimer_arm_locked(k, when); /* fired again after a refill */
 		return;
 	}
 	if (pt->notify == SIGEV_THREAD_ID) {
@@ -150,17 +211,18 @@ static void ptimer_fire(struct ktimer *k, uint64_t now)
 		return;
 	}
 	pt->expires = ktimer_next(pt->expires, pt->interval,
-				  now + tick_counter(), NULL);
-	ktimer_arm_locked(k, pt->expires);
+				  ptimer_cpu(pt) ? now : now + tick_counter(), NULL);
+	ptimer_arm_locked(pt);
 }
 
 void ptimer_delivered(struct ksiginfo *info)
 {
 	struct proc *p = current()->proc;
 	struct ptimer *pt;
-	uint64_t missed = 0;
+	uint64_t missed = 0, now;
 
 	assert(info->code == SI_TIMER);
+	spin_lock(&proc_lock); /* a CPU clock's time */
 	spin_lock(&ktimer_lock);
 	/* a kernel one: status (si_overrun) 0 until set here */
 	if (info->utime == 0 || info->pid < 0 || info->pid >= PTIMER_MAX ||
@@ -168,10 +230,9 @@ void ptimer_delivered(struct ksiginfo *info)
 	    pt->seq != info->utime || !pt->queued)
 		goto out; /* forged, or of a timer since set again or gone */
 	pt->queued = false;
-	if (pt->interval) {
-		pt->expires = ktimer_next(pt->expires, pt->interval,
-					  arch_time_counter(), &missed);
-		ktimer_arm_locked(&pt->k, pt->expires);
+	if (pt->interval && ptimer_now_locked(pt, &now)) {
+		pt->expires = ktimer_next(pt->expires, pt->interval, now, &missed);
+		ptimer_arm_locked(pt);
 	} else {
 		pt->expires = 0;
 	}
@@ -179,6 +240,7 @@ void ptimer_delivered(struct ksiginfo *info)
 	info->status = pt->overrun_last;
 out:
 	spin_unlock(&ktimer_lock);
+	spin_unlock(&proc_lock);
 }
 
 /* ---- the table ---- */
@@ -229,10 +291,9 @@ static int event_check(struct ptimer *pt, uint64_t uevent)
 	struct kite_sigevent ev;
 	struct thread *t;
 
-	if (!uevent) {
+	if (!uevent) { /* its value: the id (timer_create) */
 		pt->notify = SIGEV_SIGNAL;
 		pt->signo = SIGALRM;
-		pt->value = (uint64_t)pt->id;
 		return 0;
 	}
 	if (copy_from_user(uvm(), &ev, uevent, sizeof(ev)))
@@ -263,11 +324,18 @@ static int event_check(struct ptimer *pt, uint64_t uevent)
 	return 0;
 }
 
-/* The clocks a timer can measure; others as Linux: -EOPNOTSUPP for
- * those it cannot sleep on, -EINVAL for the rest (the CPU clocks too:
- * Kite has no CPU-time timers). */
-static int timer_clock(int64_t clk, int *clock)
+/* The clock a timer measures: *clock and, for a thread's CPU clock,
+ * *tid. CPU clocks: the caller's process (CLOCK_PROCESS_CPUTIME_ID, or
+ * the CPU clock id of pid 0 or its own pid) or one of its threads
+ * (CLOCK_THREAD_CPUTIME_ID: the caller); another process's is -EINVAL
+ * (Linux allows it). The clocks Linux cannot time: -EOPNOTSUPP; the
+ * rest -EINVAL. */
+static int timer_clock(int64_t clk, int *clock, int *tid)
 {
+	struct thread *me = current(), *t;
+	int64_t pid;
+	int err = 0;
+
 	switch (clk) {
 	case CLOCK_REALTIME:
 	case CLOCK_TAI:
@@ -277,13 +345,37 @@ static int timer_clock(int64_t clk, int *clock)
 	case CLOCK_BOOTTIME:
 		*clock = CLOCK_MONOTONIC;
 		return 0;
+	case CLOCK_PROCESS_CPUTIME_ID:
+		*clock = CLOCK_PROCESS_CPUTIME_ID;
+		return 0;
+	case CLOCK_THREAD_CPUTIME_ID:
+		*clock = CLOCK_THREAD_CPUTIME_ID;
+		*tid = me->tid;
+		return 0;
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_REALTIME_COARSE:
 	case CLOCK_MONOTONIC_COARSE:
 		return -EOPNOTSUPP;
-	default:
-		return -EINVAL;
 	}
+	if (clk >= 0 || CPUCLOCK_TYPE(clk) >= CPUCLOCK_TYPE_MAX)
+		return -EINVAL;
+	pid = CPUCLOCK_PID(clk);
+	if (!CPUCLOCK_PERTHREAD(clk)) {
+		if (pid != 0 && pid != me->proc->pid)
+			return -EINVAL;
+		*clock = CLOCK_PROCESS_CPUTIME_ID;
+		return 0;
+	}
+	*clock = CLOCK_THREAD_CPUTIME_ID;
+	*tid = pid == 0 ? me->tid : (int)pid;
+	if (pid < 0 || pid > INT32_MAX)
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	t = thread_lookup_locked(*tid);
+	if (!t || t->proc != me->proc)
+		err = -EINVAL;
+	spin_unlock(&proc_lock);
+	return err;
 }
 
 /* timer_create(clock, sevp, timerid): a disarmed timer; its id to
@@ -292,11 +384,13 @@ SYSCALL(timer_create)
 {
 	struct proc *p = current()->proc;
 	struct ptimer *pt = kzalloc(sizeof(*pt)), **table = NULL;
-	int clock, id, err;
+	int clock, tid = 0, id, err;
 
 	if (!pt)
 		return -EAGAIN;
-	err = timer_clock((int32_t)tf->a0, &clock);
+	err = timer_clock((int32_t)tf->a0, &clock, &tid);
+	if (!err)
+		err = event_check(pt, tf->a1);
 	if (err)
 		goto fail;
 	if (!p->sig.ptimers && !(table = kzalloc(PTIMER_MAX * sizeof(*table)))) {
@@ -305,6 +399,7 @@ SYSCALL(timer_create)
 	}
 	ktimer_init(&pt->k, p, ptimer_fire);
 	pt->clock = clock;
+	pt->cpu_tid = tid;
 	spin_lock(&ktimer_lock);
 	if (!p->sig.ptimers) {
 		p->sig.ptimers = table;
@@ -314,7 +409,9 @@ SYSCALL(timer_create)
 		;
 	if (id < PTIMER_MAX) {
 		pt->id = id;
-		p->sig.ptimers[id] = pt; /* reserved: not armed, never fires */
+		if (!tf->a1)
+			pt->value = (uint64_t)id; /* the default event's value */
+		p->sig.ptimers[id] = pt;
 	}
 	spin_unlock(&ktimer_lock);
 	kfree(table);
@@ -322,14 +419,16 @@ SYSCALL(timer_create)
 		err = -EAGAIN;
 		goto fail;
 	}
-	/* the event is read after the id is known (its default value) */
-	err = event_check(pt, tf->a1);
-	if (!err && copy_to_user(uvm(), tf->a2, &id, sizeof(id)))
-		err = -EFAULT;
-	if (!err)
+	if (!copy_to_user(uvm(), tf->a2, &id, sizeof(id)))
 		return 0;
+	err = -EFAULT;
 	spin_lock(&ktimer_lock);
-	p->sig.ptimers[id] = NULL;
+	if (p->sig.ptimers[id] == pt) { /* (another thread may have deleted it) */
+		ktimer_disarm_locked(&pt->k);
+		p->sig.ptimers[id] = NULL;
+	} else {
+		pt = NULL;
+	}
 	spin_unlock(&ktimer_lock);
 fail:
 	kfree(pt);
@@ -340,14 +439,16 @@ fail:
  * ktimer_lock held. */
 static void ptimer_get_locked(struct ptimer *pt, struct kite_itimerspec *cur)
 {
-	uint64_t now = arch_time_counter(), at = pt->expires, left = 0;
+	uint64_t now, at = pt->expires, left = 0;
 
+	if (!ptimer_now_locked(pt, &now))
+		at = 0; /* its thread is gone */
 	/* a parked or SIGEV_NONE periodic timer is past `expires`: its
 	 * next period is what is left */
 	if (at && at <= now && pt->interval)
 		at = ktimer_next(at, pt->interval, now, NULL);
 	if (at > now)
-		left = clock_counter_to_ns(at - now);
+		left = ptimer_cpu(pt) ? at - now : clock_counter_to_ns(at - now);
 	else if (at && pt->notify != SIGEV_NONE && !pt->queued)
 		left = 1; /* due: the worker is on its way */
 	*cur = (struct kite_itimerspec){ ts_of_ns(pt->interval_ns),
@@ -378,31 +479,41 @@ SYSCALL(timer_settime)
 	/* the clocks are read without the lock (the RTC) */
 	real_ns = clock_realtime_ns();
 	mono_ns = clock_monotonic_ns();
+	spin_lock(&proc_lock); /* a CPU clock's time */
 	spin_lock(&ktimer_lock);
 	pt = ptimer_find_locked((int32_t)tf->a0);
-	if (!pt) {
+	err = !pt ? -EINVAL : ptimer_cpu(pt) && !ptimer_now_locked(pt, &now_ns) ? -ESRCH : 0;
+	if (err) {
 		spin_unlock(&ktimer_lock);
-		return -EINVAL;
+		spin_unlock(&proc_lock);
+		return err;
 	}
-	now_ns = pt->clock == CLOCK_REALTIME ? real_ns : mono_ns;
-	if (value && (tf->a1 & TIMER_ABSTIME))
-		deadline = value > now_ns ? clock_deadline_ns(value - now_ns)
-					  : arch_time_counter();
-	else if (value)
-		deadline = clock_deadline_ns(value);
+	if (ptimer_cpu(pt)) { /* in ns of CPU time */
+		if (value)
+			deadline = (tf->a1 & TIMER_ABSTIME) ? value
+				: now_ns + MIN(value, UINT64_MAX - now_ns);
+	} else {
+		now_ns = pt->clock == CLOCK_REALTIME ? real_ns : mono_ns;
+		if (value && (tf->a1 & TIMER_ABSTIME))
+			deadline = value > now_ns ? clock_deadline_ns(value - now_ns)
+						  : arch_time_counter();
+		else if (value)
+			deadline = clock_deadline_ns(value);
+	}
 	ptimer_get_locked(pt, &ov);
 	ktimer_disarm_locked(&pt->k);
 	pt->queued = false;
 	pt->seq = ++seq_next;
 	pt->overrun_last = 0;
 	pt->expires = deadline;
-	pt->interval = value ? clock_ns_to_counter(interval) : 0;
+	pt->interval = !value ? 0 : ptimer_cpu(pt) ? interval : clock_ns_to_counter(interval);
 	pt->interval_ns = value ? interval : 0;
 	if (pt->interval == 0 && pt->interval_ns)
 		pt->interval = 1; /* below the counter's period: as fast as it goes */
 	if (deadline && pt->notify != SIGEV_NONE)
-		ktimer_arm_locked(&pt->k, deadline);
+		ptimer_arm_locked(pt);
 	spin_unlock(&ktimer_lock);
+	spin_unlock(&proc_lock);
 	if (tf->a3 && copy_to_user(uvm(), tf->a3, &ov, sizeof(ov)))
 		return -EFAULT;
 	return 0;
@@ -415,11 +526,13 @@ SYSCALL(timer_gettime)
 	struct kite_itimerspec cur;
 	struct ptimer *pt;
 
+	spin_lock(&proc_lock); /* a CPU clock's time */
 	spin_lock(&ktimer_lock);
 	pt = ptimer_find_locked((int32_t)tf->a0);
 	if (pt)
 		ptimer_get_locked(pt, &cur);
 	spin_unlock(&ktimer_lock);
+	spin_unlock(&proc_lock);
 	if (!pt)
 		return -EINVAL;
 	return copy_to_user(uvm(), tf->a1, &cur, sizeof(cur));

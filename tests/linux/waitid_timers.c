@@ -3,7 +3,8 @@
  * P_ALL, P_PIDFD's error; WEXITED, WSTOPPED, WCONTINUED, WNOHANG,
  * WNOWAIT) and the siginfo it fills; POSIX timers the glibc way
  * (timer_create with SIGEV_SIGNAL, SIGEV_NONE and SIGEV_THREAD - glibc's
- * helper thread -, timer_settime relative and TIMER_ABSTIME,
+ * helper thread -, on the real-time, monotonic and process CPU clocks,
+ * timer_settime relative and TIMER_ABSTIME,
  * timer_gettime, overruns, timer_delete); abort() ending a child with
  * SIGABRT when SIGABRT is blocked or caught by a handler that returns.
  * Deterministic output (tests/linux/): no pids, ids or times, only
@@ -246,6 +247,24 @@ static void timers(void)
 	printf("SIGEV_NONE expired: %s, no signal: %s\n",
 	       cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0 ? "yes" : "no",
 	       fired == 0 ? "yes" : "no");
+	timer_delete(t);
+
+	/* the process's CPU clock: only the time run counts */
+	ev.sigev_notify = SIGEV_SIGNAL;
+	ev.sigev_signo = SIGRTMIN;
+	ev.sigev_value.sival_int = 55;
+	fired = 0;
+	printf("timer_create PROCESS_CPUTIME_ID: %d\n",
+	       timer_create(CLOCK_PROCESS_CPUTIME_ID, &ev, &t));
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+	it = its(50, 0);
+	timer_settime(t, 0, &it, NULL);
+	while (!fired)
+		;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	printf("CPU timer fired after at least 50 ms of CPU: %s, value %d\n",
+	       (ts.tv_sec - t0.tv_sec) * 1000 + (ts.tv_nsec - t0.tv_nsec) / 1000000 >= 50
+	       ? "yes" : "no", (int)fired_value);
 	timer_delete(t);
 
 	/* SIGEV_THREAD: glibc's helper thread runs the function */

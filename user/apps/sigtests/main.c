@@ -27,7 +27,7 @@ static const struct test tests[] = {
 	T(eintr_nanosleep), T(eintr_read), T(eintr_wait4), T(eintr_futex), T(sigsuspend), T(ppoll),
 	T(sigtimedwait), T(stop_cont), T(sigchld_ignore), T(itimer),
 	T(race_exit), T(waitid), T(timer_errors), T(timer_signal), T(timer_overrun),
-	T(timer_fork_exec), T(restart_deadline), T(orphan_pgrp),
+	T(timer_cpu), T(timer_fork_exec), T(restart_deadline), T(orphan_pgrp),
 };
 
 int main(int argc, char **argv)

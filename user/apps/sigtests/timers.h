@@ -23,6 +23,8 @@
 #define X_TIMER_ABSTIME 1
 #define X_CLOCK_MONOTONIC_RAW 4
 #define X_CLOCK_BOOTTIME 7
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
 #define NR_RESTART_SYSCALL 128
 
 struct x_sigevent {
@@ -261,7 +263,8 @@ static void t_timer_errors(void)
 	int id = -1, ids[64];
 
 	ERR(tcreate(99, &ev, &id), EINVAL);
-	ERR(tcreate(2 /* CPU clocks have no timers on Kite */, &ev, &id), EINVAL);
+	ERR(tcreate(-14 /* pid 1's CPU clock */, &ev, &id), EINVAL);
+	ERR(tcreate(-5 /* a bad CPU clock type */, &ev, &id), EINVAL);
 	ERR(tcreate(X_CLOCK_MONOTONIC_RAW, &ev, &id), EOPNOTSUPP);
 	ERR(tcreate(CLOCK_MONOTONIC, (void *)16, &id), EFAULT);
 	ERR(tcreate(CLOCK_MONOTONIC, &ev, KADDR), EFAULT);
@@ -408,6 +411,63 @@ static void t_timer_signal(void)
 	EQ(nseen, 1);
 	EQ(last_tid, gettid());
 	EQ(tm_id, nid);
+}
+
+static uint64_t cpu_ms(int clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Timers on the CPU clocks: they count only the time run (a sleep does
+ * not advance them), the process's and a thread's */
+static void t_timer_cpu(void)
+{
+	struct x_sigevent ev = { .value = 3, .signo = SIGUSR1, .notify = SIGEV_SIGNAL };
+	struct x_itimerspec cur;
+	uint64_t t0, c0;
+	int id, tid_id;
+
+	handle(SIGUSR1, on_timer, SA_SIGINFO | SA_RESTART, 0);
+	EQ(tcreate(CLOCK_PROCESS_CPUTIME_ID, &ev, &id), 0);
+	/* armed, then asleep: CPU time hardly moves, no signal */
+	nseen = 0;
+	c0 = cpu_ms(CLOCK_PROCESS_CPUTIME_ID);
+	EQ(tset_ms(id, 80, 0, NULL), 0);
+	sleep_ms(200);
+	if (cpu_ms(CLOCK_PROCESS_CPUTIME_ID) - c0 < 60) { /* a quiet host */
+		EQ(nseen, 0);
+		EQ(tget(id, &cur), 0);
+		CHECK(cur.value.tv_sec == 0 && cur.value.tv_nsec > 0, "left %ld",
+		      (long)cur.value.tv_nsec);
+	}
+	/* spinning: it fires once 80 ms of CPU time are used */
+	t0 = now_ms();
+	while (nseen == 0 && now_ms() - t0 < 30000)
+		;
+	EQ(nseen, 1);
+	CHECK(cpu_ms(CLOCK_PROCESS_CPUTIME_ID) - c0 >= 80, "fired after %lu ms of CPU",
+	      (unsigned long)(cpu_ms(CLOCK_PROCESS_CPUTIME_ID) - c0));
+	EQ(tm_code, SI_TIMER_CODE);
+	EQ(tm_id, id);
+	EQ(tm_val, 3);
+	/* the thread's clock, periodic */
+	EQ(tcreate(CLOCK_THREAD_CPUTIME_ID, &ev, &tid_id), 0);
+	nseen = 0;
+	c0 = cpu_ms(CLOCK_THREAD_CPUTIME_ID);
+	EQ(tset_ms(tid_id, 30, 30, NULL), 0);
+	t0 = now_ms();
+	while (nseen < 3 && now_ms() - t0 < 30000)
+		;
+	CHECK(nseen >= 3, "%d signals", nseen);
+	CHECK(cpu_ms(CLOCK_THREAD_CPUTIME_ID) - c0 >= 90, "3 periods in %lu ms of CPU",
+	      (unsigned long)(cpu_ms(CLOCK_THREAD_CPUTIME_ID) - c0));
+	EQ(tget(tid_id, &cur), 0);
+	EQ(cur.interval.tv_nsec, 30000000);
+	EQ(tdel(tid_id), 0);
+	EQ(tdel(id), 0);
 }
 
 /* A periodic timer whose signal is blocked: one signal pending, the
