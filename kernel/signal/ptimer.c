@@ -359,7 +359,7 @@ static int timer_clock(int64_t clk, int *clock, int *tid)
 	}
 	if (clk >= 0 || CPUCLOCK_TYPE(clk) >= CPUCLOCK_TYPE_MAX)
 		return -EINVAL;
-	pid = CPUCLOCK_PID(clk);
+	pid = (~clk) >> 3; /* CPUCLOCK_PID, without shifting a negative value */
 	if (!CPUCLOCK_PERTHREAD(clk)) {
 		if (pid != 0 && pid != me->proc->pid)
 			return -EINVAL;

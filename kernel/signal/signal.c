@@ -185,6 +185,7 @@ void signal_exec_commit(struct sighand *fresh)
 	spin_unlock(&h->lock);
 	t->sig.alt = (struct altstack){ 0, 0, 0 };
 	t->sig.have_saved = false;
+	t->sig.restart.fn = NULL; /* its arguments were the old program's */
 	ptimer_free_all(p); /* POSIX timers go, ITIMER_REAL stays */
 }
 
