@@ -10,15 +10,16 @@
  * basic.h: sigaction, masks, order, nesting, flags, kill, threads,
  * execve; faults.h: fault signals, siglongjmp, sigaltstack; waits.h:
  * EINTR and SA_RESTART, sigsuspend, sigtimedwait, stop/continue,
- * SIGCHLD, timers, races; timers.h: waitid, POSIX timers, deadlines
- * kept across restarts, orphaned process groups. Some tests exec this
- * program again in a helper mode ("sigtests --helper exec").
+ * SIGCHLD, timers, races; timers.h: waitid, POSIX timers; restarts.h:
+ * deadlines kept across restarts, orphaned process groups. Some tests
+ * exec this program again in a helper mode ("sigtests --helper exec").
  */
 #include "sig.h"
 #include "basic.h"
 #include "faults.h"
 #include "waits.h"
 #include "timers.h"
+#include "restarts.h"
 
 static const struct test tests[] = {
 	T(action_errors), T(procmask), T(handler), T(order_queue), T(sigqueue), T(nested),
