@@ -24,9 +24,8 @@
  *
  * Foreground group: those signals go to cons.fg_pgid, a group of the
  * console's session (init's, proc/session.c). A reader of that session
- * outside it (a background job) gets SIGTTIN instead of input - its
- * group stops, as with Linux's tty - or -EIO if it ignores or blocks
- * SIGTTIN, or its group is orphaned (no one could continue it). It is
+ * outside it (a background job) gets SIGTTIN instead of input - its group stops,
+ * as with Linux's tty - or -EIO if it ignores or blocks SIGTTIN. It is
  * set (TIOCSPGRP, console_set_fg) only by a process of the foreground
  * group, by any process when there is none, or by one that ignores or
  * blocks SIGTTOU (a shell taking the console back from a stopped job),
@@ -310,17 +309,15 @@ int console_read_char(void)
 static long background_read_check(void)
 {
 	int pgid, fg = console_get_fg();
-	bool ours, orphaned;
+	bool ours;
 
 	spin_lock(&proc_lock);
 	pgid = current()->proc->pgid;
 	ours = session_is_console_locked(current()->proc);
-	orphaned = fg != 0 && fg != pgid && proc_pgrp_orphaned_locked(pgid, NULL);
 	spin_unlock(&proc_lock);
 	if (fg == 0 || fg == pgid || !ours) /* no job control outside */
 		return 0;
-	/* as Linux's tty: nobody could continue an orphaned group */
-	if (signal_ignored_or_blocked(SIGTTIN) || orphaned)
+	if (signal_ignored_or_blocked(SIGTTIN))
 		return -EIO;
 	signal_kill_pgrp(pgid, SIGTTIN);
 	/* another thread may take it: we still look on our way out, so the

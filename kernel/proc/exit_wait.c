@@ -18,11 +18,9 @@
  * exits at its next kernel exit point (arch_return_to_user), so the
  * last one out makes the process a zombie with that status.
  *
- * proc_waitid (wait4, waitid; proc_wait for the kernel): scans the
- * caller's children that the selector takes (any, a pid, a group) under
- * proc_lock; reaps a zombie (frees its pid and struct) or only reports it
- * (WNOWAIT), reports a stop or continue (WSTOPPED, WCONTINUED:
- * proc->sig.report), or sleeps on its own child_exit queue.
+ * proc_wait: scans the caller's children under proc_lock; reaps a zombie
+ * (frees its pid and struct), reports a stop or continue (WUNTRACED,
+ * WCONTINUED: proc->sig.report), or sleeps on its own child_exit queue.
  * Statuses use the Linux wait encoding (exit code << 8, signal, core bit
  * 0x80, 0x7f | sig << 8 stopped, 0xffff continued).
  *
@@ -31,10 +29,6 @@
  * SIGCHLD (or set SA_NOCLDWAIT) has its children reaped as soon as they
  * are zombies (autoreap_locked), so its own wait4 finds no child
  * (-ECHILD).
- *
- * Orphaned process groups: when a process's last thread leaves, a group
- * its exit orphans that has a stopped member gets SIGHUP and SIGCONT
- * (orphans_on_exit_locked).
  */
 #include "cap/cap.h"
 #include "dev/console.h"
@@ -70,149 +64,6 @@ static void reparent_children_locked(struct proc *p)
 		wq_wake_all(&init_proc->child_exit);
 }
 
-/*
- * Orphaned process groups (POSIX; Kite has one session): a group is
- * orphaned when no live member has a parent in another group - a parent
- * that is init or a kernel process counts as outside the session. When
- * an exit orphans a group that has a stopped member, every member gets
- * SIGHUP then SIGCONT (so a stopped job nobody can continue any more
- * hears of it), as Linux's kill_orphaned_pgrp. Every exit first notes
- * the groups that have a stopped member (one walk of the processes;
- * usually none, and then nothing more is done), and looks closer only
- * at those.
- */
-/* proc_for_each_locked's callbacks: does q link its group to the
- * session (*arg: found one); is q stopped? */
-static void links_out(struct proc *q, void *arg)
-{
-	struct proc *parent = q->parent;
-
-	if (q->state != P_ALIVE || q->nthreads == 0 || (q->flags & PF_KERNEL))
-		return;
-	/* a parent in another group of the same session (POSIX) */
-	if (parent && parent != init_proc && !(parent->flags & PF_KERNEL) &&
-	    parent->nthreads > 0 && parent->pgid != q->pgid &&
-	    parent->sid == q->sid)
-		*(bool *)arg = true;
-}
-
-static void is_stopped(struct proc *q, void *arg)
-{
-	struct sighand *h = q->sig.hand;
-
-	if (q->state != P_ALIVE || !h)
-		return;
-	spin_lock(&h->lock);
-	if (q->sig.stop_sig)
-		*(bool *)arg = true;
-	spin_unlock(&h->lock);
-}
-
-bool proc_pgrp_orphaned_locked(int pgid, const struct proc *ignore)
-{
-	bool linked = false;
-
-	assert(spin_holding(&proc_lock));
-	proc_for_each_locked(pgid, links_out, &linked, ignore);
-	return !linked;
-}
-
-/* A member of group pgid stopped? proc_lock held. */
-static bool pgrp_stopped_locked(int pgid)
-{
-	bool stopped = false;
-
-	proc_for_each_locked(pgid, is_stopped, &stopped, NULL);
-	return stopped;
-}
-
-/* The groups with a stopped member (a few; more: overflow, look at
- * every group). */
-#define STOPPED_GROUPS 8
-struct stopped_groups {
-	int n;
-	bool overflow;
-	int pgid[STOPPED_GROUPS];
-};
-
-static void note_stopped(struct proc *q, void *arg)
-{
-	struct stopped_groups *sg = arg;
-	bool stopped = false;
-
-	if (q->flags & PF_KERNEL)
-		return;
-	is_stopped(q, &stopped);
-	if (!stopped)
-		return;
-	for (int i = 0; i < sg->n; i++)
-		if (sg->pgid[i] == q->pgid)
-			return;
-	if (sg->n < STOPPED_GROUPS)
-		sg->pgid[sg->n++] = q->pgid;
-	else
-		sg->overflow = true;
-}
-
-static bool maybe_stopped(const struct stopped_groups *sg, int pgid)
-{
-	if (sg->overflow)
-		return true;
-	for (int i = 0; i < sg->n; i++)
-		if (sg->pgid[i] == pgid)
-			return true;
-	return false;
-}
-
-static void hup_cont_one(struct proc *q, void *unused)
-{
-	struct ksiginfo hup = { .signo = SIGHUP, .code = SI_KERNEL };
-	struct ksiginfo cont = { .signo = SIGCONT, .code = SI_KERNEL };
-
-	(void)unused;
-	if (q->state != P_ALIVE || q->nthreads == 0 || (q->flags & PF_KERNEL))
-		return;
-	signal_send_proc_locked(q, SIGHUP, &hup);
-	signal_send_proc_locked(q, SIGCONT, &cont);
-}
-
-/* Group pgid may have been orphaned by the exit of p (ignored as a
- * member): SIGHUP and SIGCONT if it was and has a stopped member.
- * proc_lock held. */
-static void orphan_check_locked(int pgid, struct proc *p)
-{
-	if (proc_pgrp_orphaned_locked(pgid, p) && pgrp_stopped_locked(pgid))
-		proc_for_each_locked(pgid, hup_cont_one, NULL, p);
-}
-
-/* p's last thread leaves: its own group, if p's parent linked it to the
- * session, and each group of a child in another group (the child's new
- * parent, init, is outside) may be orphaned now. After
- * reparent_children_locked: children are init's, from first. */
-static void orphans_on_exit_locked(struct proc *p, struct list_node *first)
-{
-	struct proc *parent = p->parent;
-	struct stopped_groups sg = { 0 };
-	struct list_node *it;
-
-	if (p->flags & PF_KERNEL)
-		return;
-	proc_for_each_locked(-1, note_stopped, &sg, p);
-	if (sg.n == 0)
-		return; /* no stopped process: nothing to tell */
-	if (parent && parent != init_proc && !(parent->flags & PF_KERNEL) &&
-	    parent->pgid != p->pgid && maybe_stopped(&sg, p->pgid))
-		orphan_check_locked(p->pgid, p);
-	/* (a group told once has no stopped member left: SIGCONT) */
-	for (it = first; it != &init_proc->children; it = it->next) {
-		struct proc *c = list_entry(it, struct proc, sibling);
-
-		if (c->pgid != p->pgid && c->state == P_ALIVE &&
-		    maybe_stopped(&sg, c->pgid))
-			orphan_check_locked(c->pgid, p);
-	}
-}
-
 void proc_exit(int code)
 {
 	proc_exit_wstatus(W_EXITCODE(code, 0));
@@ -246,11 +97,8 @@ static __attribute__((noreturn)) void thread_exit_common(void)
 	p->nthreads--;
 	__atomic_add_fetch(&p->ticks, t->ticks, __ATOMIC_RELAXED);
 	if (p->nthreads == 0) {
-		struct list_node *first = init_proc->children.prev;
-
 		last = true;
-		reparent_children_locked(p); /* after `first` */
-		orphans_on_exit_locked(p, first->next);
+		reparent_children_locked(p);
 		itimer_proc_exit_locked(p);
 		vm = p->vm;
 		p->vm = NULL;
@@ -318,70 +166,21 @@ void thread_exit_killed(void)
 	thread_exit_common();
 }
 
-/* SIGCHLD's (and waitid's) si_code and si_status for a wait status. */
-static int exit_code_why(int wstatus)
-{
-	if (!(wstatus & 0x7f))
-		return CLD_EXITED;
-	return (wstatus & WCOREFLAG) ? CLD_DUMPED : CLD_KILLED;
-}
-
-static int exit_code_status(int wstatus)
-{
-	return (wstatus & 0x7f) ? wstatus & 0x7f : WEXITSTATUS(wstatus);
-}
-
-/* Does child c match sel? */
-static bool wait_match_locked(struct proc *c, const struct wait_select *sel)
-{
-	switch (sel->type) {
-	case WAIT_PID:
-		return c->pid == sel->id;
-	case WAIT_PGID:
-		return c->pgid == sel->id;
-	default:
-		return true;
-	}
-}
-
-/* Ticks of live child c, its threads' and its reaped children's. */
-static uint64_t live_ticks_locked(struct proc *c)
-{
-	uint64_t sum = __atomic_load_n(&c->ticks, __ATOMIC_RELAXED) +
-		       __atomic_load_n(&c->cticks, __ATOMIC_RELAXED);
-	struct list_node *it;
-
-	list_for_each(it, &c->threads)
-		sum += READ_ONCE(list_entry(it, struct thread, proc_link)->ticks);
-	return sum;
-}
-
-/* A stop or continue of live child c that options ask for: fill *r
- * (and consume the report unless WNOWAIT). false: nothing to report. */
-static bool wait_report_locked(struct proc *c, int options,
-			       struct wait_result *r)
+/* A stop or continue of child c that wait4 with options reports, or 0. */
+static int wait_report_locked(struct proc *c, int options)
 {
 	int code = c->sig.report_code;
 
-	if (!((code == CLD_STOPPED && (options & WSTOPPED)) ||
-	      (code == CLD_CONTINUED && (options & WCONTINUED))))
-		return false;
-	r->pid = c->pid;
-	r->wstatus = c->sig.report;
-	r->code = code;
-	r->status = code == CLD_STOPPED ? (c->sig.report >> 8) & 0x7f : SIGCONT;
-	r->ticks = live_ticks_locked(c);
-	if (!(options & WNOWAIT))
-		c->sig.report = c->sig.report_code = 0;
-	return true;
+	if ((code == CLD_STOPPED && (options & WUNTRACED)) ||
+	    (code == CLD_CONTINUED && (options & WCONTINUED)))
+		return c->sig.report;
+	return 0;
 }
 
-int proc_waitid(const struct wait_select *sel, int options,
-		struct wait_result *r)
+int proc_wait(int pid, int *status, int options)
 {
 	struct proc *me = current()->proc;
 
-	assert(options & (WEXITED | WSTOPPED | WCONTINUED));
 	spin_lock(&proc_lock);
 	for (;;) {
 		struct list_node *it;
@@ -390,31 +189,24 @@ int proc_waitid(const struct wait_select *sel, int options,
 
 		list_for_each(it, &me->children) {
 			struct proc *c = list_entry(it, struct proc, sibling);
-			int cpid = c->pid;
+			int cpid = c->pid, report;
 
-			if (!wait_match_locked(c, sel))
-				continue;
-			if (c->state != P_ZOMBIE) {
-				have = true;
-				if (!wait_report_locked(c, options, r))
-					continue;
-				spin_unlock(&proc_lock);
-				return cpid;
-			}
-			/* as Linux: a zombie is no child to wait for
-			 * without WEXITED (-ECHILD if there is no other) */
-			if (!(options & WEXITED))
+			if ((pid > 0 && cpid != pid) ||
+			    (pid < -1 && c->pgid != -pid))
 				continue;
 			have = true;
-			r->pid = cpid;
-			r->wstatus = c->exit_status;
-			r->code = exit_code_why(c->exit_status);
-			r->status = exit_code_status(c->exit_status);
-			r->ticks = c->ticks + c->cticks;
-			if (options & WNOWAIT) { /* it stays waitable */
+			if (c->state != P_ZOMBIE) {
+				report = wait_report_locked(c, options);
+				if (!report)
+					continue;
+				c->sig.report = c->sig.report_code = 0;
 				spin_unlock(&proc_lock);
+				if (status)
+					*status = report;
 				return cpid;
 			}
+			if (status)
+				*status = c->exit_status;
 			__atomic_add_fetch(&me->cticks, c->ticks + c->cticks,
 					   __ATOMIC_RELAXED);
 			trace_wait(c);
@@ -441,22 +233,6 @@ int proc_waitid(const struct wait_select *sel, int options,
 			return thread_killed(current()) ? -EINTR : -ERESTARTSYS;
 		}
 	}
-}
-
-int proc_wait(int pid, int *status, int options)
-{
-	struct wait_select sel = { WAIT_ALL, 0 };
-	struct wait_result r;
-	int ret;
-
-	if (pid > 0)
-		sel = (struct wait_select){ WAIT_PID, pid };
-	else if (pid < -1)
-		sel = (struct wait_select){ WAIT_PGID, -pid };
-	ret = proc_waitid(&sel, options | WEXITED, &r);
-	if (ret > 0 && status)
-		*status = r.wstatus;
-	return ret;
 }
 
 void proc_fault(const char *what, const char *why, int sig, uint64_t addr,
@@ -541,6 +317,19 @@ static void autoreap_locked(struct proc *p)
 	}
 	cap_proc_release(NULL, p);
 	proc_free(p);
+}
+
+/* SIGCHLD's si_code and si_status for a wait status. */
+static int exit_code_why(int wstatus)
+{
+	if (!(wstatus & 0x7f))
+		return CLD_EXITED;
+	return (wstatus & WCOREFLAG) ? CLD_DUMPED : CLD_KILLED;
+}
+
+static int exit_code_status(int wstatus)
+{
+	return (wstatus & 0x7f) ? wstatus & 0x7f : WEXITSTATUS(wstatus);
 }
 
 void thread_reap_zombie(struct thread *t)

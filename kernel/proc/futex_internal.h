@@ -67,11 +67,6 @@ void futex_q_wake(struct futex_bucket *b, struct futex_q *q);
 /* FUTEX_WAIT(_BITSET) until deadline (time counter, UINT64_MAX: none). */
 int futex_wait(struct vmspace *vs, uint64_t uaddr, uint32_t val,
 	       uint64_t deadline, uint32_t bitset, bool priv);
-/* FUTEX_WAIT with a deadline (time counter): futex_wait, and a signal
- * with no handler (a stop and continue) goes on to the same deadline
- * through restart_syscall (-ERESTART_RESTARTBLOCK). */
-long futex_wait_timed(uint64_t uaddr, uint32_t val, uint64_t deadline,
-		      uint32_t bitset, bool priv);
 /* Two buckets locked and unlocked together (the same one once). */
 void futex_buckets_lock(struct futex_bucket *a, struct futex_bucket *b);
 void futex_buckets_unlock(struct futex_bucket *a, struct futex_bucket *b);

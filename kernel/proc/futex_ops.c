@@ -17,7 +17,6 @@
 #include "mm/vmspace.h"
 #include "proc/futex.h"
 #include "proc/proc.h"
-#include "signal/signal.h"
 #include "futex_internal.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
@@ -286,26 +285,6 @@ static int futex_deadline(uint64_t utime, bool absolute, bool realtime,
 	return 0;
 }
 
-/* A timed wait interrupted by a signal goes on (no handler ran: a stop
- * and continue) to the same deadline: restart_syscall calls this. */
-static long futex_wait_restart(struct restart_block *rb)
-{
-	return futex_wait_timed(rb->arg[0], (uint32_t)rb->arg[1], rb->deadline,
-				(uint32_t)rb->arg[2], rb->arg[3]);
-}
-
-long futex_wait_timed(uint64_t uaddr, uint32_t val, uint64_t deadline,
-		      uint32_t bitset, bool priv)
-{
-	long err = futex_wait(current()->proc->vm, uaddr, val, deadline, bitset,
-			      priv);
-
-	if (err == -ERESTARTNOHAND)
-		return signal_restart_block(futex_wait_restart, deadline, uaddr,
-					    val, bitset, priv);
-	return err;
-}
-
 long futex_op(uint64_t uaddr, int op, uint32_t val, uint64_t utime,
 	      uint64_t uaddr2, uint32_t val3)
 {
@@ -330,8 +309,6 @@ long futex_op(uint64_t uaddr, int op, uint32_t val, uint64_t utime,
 			val3 = FUTEX_BITSET_MATCH_ANY;
 		if (!val3)
 			return -EINVAL;
-		if (deadline != UINT64_MAX)
-			return futex_wait_timed(uaddr, val, deadline, val3, priv);
 		return futex_wait(vs, uaddr, val, deadline, val3, priv);
 	case FUTEX_WAKE:
 		return futex_wake(vs, uaddr, (int)val, priv, FUTEX_BITSET_MATCH_ANY);

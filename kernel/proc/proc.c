@@ -72,7 +72,7 @@ static void proc_fields_init(struct proc *p, const char *name, uint32_t flags)
 	list_init(&p->all_link);
 	list_init(&p->threads);
 	sigpending_init(&p->sig.shared);
-	itimer_proc_init(p);
+	list_init(&p->sig.itimer_link);
 	wq_init(&p->stopped_wq, "proc.stopped");
 	wq_init(&p->threads_gone, "proc.threads_gone");
 	wq_init(&p->child_exit, "proc.child_exit");

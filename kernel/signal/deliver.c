@@ -12,8 +12,7 @@
  *        │ a handler
  *        ▼
  *   interrupted call? -ERESTARTSYS: restart if SA_RESTART, else -EINTR;
- *   -ERESTARTNOHAND: -EINTR; -ERESTARTNOINTR: restart (sepc back 4);
- *   -ERESTART_RESTARTBLOCK: -EINTR (no handler: restart_syscall)
+ *   -ERESTARTNOHAND: -EINTR; -ERESTARTNOINTR: restart (sepc back 4)
  *        ▼
  *   frame on the user stack (or the sigaltstack: SA_ONSTACK), Linux's
  *   struct rt_sigframe: siginfo, ucontext (flags, link, the altstack,
@@ -39,7 +38,6 @@
 #include "trace/trace.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
-#include "uapi/syscall.h"
 
 bool signal_on_altstack(struct thread *t, uint64_t sp)
 {
@@ -146,13 +144,6 @@ static void syscall_restart(struct trapframe *tf, bool handler, uint64_t flags)
 
 	if (!arch_tf_syscall(tf))
 		return;
-	if (ret == -ERESTART_RESTARTBLOCK) {
-		if (handler)
-			tf->a0 = (uint64_t)-EINTR;
-		else /* on with its deadline */
-			arch_tf_syscall_again_as(tf, SYS_restart_syscall);
-		return;
-	}
 	if (ret != -ERESTARTSYS && ret != -ERESTARTNOINTR &&
 	    ret != -ERESTARTNOHAND)
 		return;
@@ -211,11 +202,6 @@ void signal_deliver(struct trapframe *tf)
 			return; /* the caller exits */
 		}
 		sig = signal_dequeue_locked(t, t->sig.blocked, &info);
-		if (sig && info.code == SI_TIMER) {
-			spin_unlock(&h->lock); /* ktimer_lock comes first */
-			ptimer_delivered(&info);
-			spin_lock(&h->lock);
-		}
 		if (!sig) {
 			signal_recalc_locked(t);
 			spin_unlock(&h->lock);
@@ -273,7 +259,6 @@ void signal_return(struct trapframe *tf)
 
 	/* never a restart: the restored a0 is a value, not an error */
 	arch_tf_syscall_forget(tf);
-	t->sig.restart.fn = NULL;
 	if (!f || copy_from_user(t->proc->vm, f, frame, sizeof(*f)))
 		goto bad;
 	fp = &f->uc.uc_mcontext.fp;

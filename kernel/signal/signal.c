@@ -141,7 +141,6 @@ void signal_thread_exit(struct thread *t)
 
 void signal_proc_exit(struct proc *p)
 {
-	ptimer_free_all(p);
 	sigpending_flush(&p->sig.shared, p);
 	sighand_put(p->sig.hand);
 	p->sig.hand = NULL;
@@ -185,8 +184,6 @@ void signal_exec_commit(struct sighand *fresh)
 	spin_unlock(&h->lock);
 	t->sig.alt = (struct altstack){ 0, 0, 0 };
 	t->sig.have_saved = false;
-	t->sig.restart.fn = NULL; /* its arguments were the old program's */
-	ptimer_free_all(p); /* POSIX timers go, ITIMER_REAL stays */
 }
 
 /* ---- masks and what is deliverable ---- */
@@ -378,9 +375,7 @@ static bool prepare_signal(struct proc *p, int sig)
 
 /* Queue sig for p (t NULL) or for its thread t, and make a thread take
  * it. q: a preallocated entry for a real-time signal (freed here if not
- * used). proc_lock and siglock held. *continued: p was stopped. Returns
- * 1 if info was queued, 0 if the signal was dropped (ignored, or a
- * standard signal already pending), -EAGAIN. */
+ * used). proc_lock and siglock held. *continued: p was stopped. */
 static int send_locked(struct proc *p, struct thread *t, int sig,
 		       const struct ksiginfo *info, struct sigqueue *q,
 		       bool *continued)
@@ -410,7 +405,6 @@ static int send_locked(struct proc *p, struct thread *t, int sig,
 		goto out;
 	}
 	sp->set |= sig_bit(sig);
-	err = 1;
 	to = t ? t : pick_thread(p, sig);
 	if (!to || (to->sig.blocked & sig_bit(sig)))
 		goto out; /* blocked: it waits */
@@ -429,8 +423,8 @@ out:
 	return err;
 }
 
-int signal_send_queued_locked(struct proc *p, struct thread *t, int sig,
-			      const struct ksiginfo *info, struct sigqueue *q)
+int signal_send_locked(struct proc *p, struct thread *t, int sig,
+			   const struct ksiginfo *info, struct sigqueue *q)
 {
 	struct sighand *h = p->sig.hand;
 	bool continued;
@@ -450,14 +444,6 @@ int signal_send_queued_locked(struct proc *p, struct thread *t, int sig,
 		signal_notify_parent_locked(p, CLD_CONTINUED, SIGCONT);
 	}
 	return err;
-}
-
-int signal_send_locked(struct proc *p, struct thread *t, int sig,
-		       const struct ksiginfo *info, struct sigqueue *q)
-{
-	int err = signal_send_queued_locked(p, t, sig, info, q);
-
-	return err < 0 ? err : 0;
 }
 
 int signal_send_proc_locked(struct proc *p, int sig, const struct ksiginfo *info)

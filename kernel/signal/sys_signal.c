@@ -165,8 +165,6 @@ SYSCALL(rt_sigtimedwait)
 	}
 	signal_recalc_locked(t);
 	spin_unlock(&h->lock);
-	if (sig && info.code == SI_TIMER)
-		ptimer_delivered(&info);
 	if (!sig)
 		return deadline <= arch_time_counter() ? -EAGAIN : -EINTR;
 	if (tf->a1) {

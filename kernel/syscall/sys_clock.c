@@ -32,7 +32,6 @@
 #include "lib/string.h"
 #include "mm/vmspace.h"
 #include "proc/proc.h"
-#include "signal/signal.h"
 #include "syscall/syscall.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
@@ -171,13 +170,6 @@ SYSCALL(clock_getres)
 
 /* Sleep until the process's CPU time reaches target ns (its clock cpu),
  * a tick at a time. */
-static long cpu_clock_sleep(int64_t cpu, uint64_t target);
-
-static long cpu_sleep_restart(struct restart_block *rb)
-{
-	return cpu_clock_sleep((int64_t)rb->arg[0], rb->arg[1]);
-}
-
 static long cpu_clock_sleep(int64_t cpu, uint64_t target)
 {
 	for (;;) {
@@ -189,9 +181,6 @@ static long cpu_clock_sleep(int64_t cpu, uint64_t target)
 		if (ticks * tick_ns() >= target)
 			return 0;
 		err = time_sleep_until(clock_deadline_ns(tick_ns()), 0);
-		if (err == -ERESTART_RESTARTBLOCK) /* on to the same target */
-			return signal_restart_block(cpu_sleep_restart, 0,
-						    (uint64_t)cpu, target, 0, 0);
 		if (err)
 			return err;
 	}

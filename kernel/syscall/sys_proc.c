@@ -3,9 +3,7 @@
  * (fork and threads), execve, wait4, spawn and the resource limits.
  */
 #include "dev/console.h"
-#include "kernel/clock.h"
 #include "kernel/cpu.h"
-#include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/vmspace.h"
 #include "proc/apps.h"
@@ -16,22 +14,8 @@
 #include "syscall/syscall.h"
 #include "uapi/errno.h"
 #include "uapi/kite.h"
-#include "uapi/linux.h"
 
 #define PATH_MAX_KITE 64
-
-/* A wait's rusage: CPU time ticks (all of it user time, as getrusage
- * reports it), the rest 0. 0 or -EFAULT. */
-static int wait_rusage(uint64_t uaddr, uint64_t ticks)
-{
-	struct kite_rusage ru;
-	uint64_t ns = ticks * (NSEC_PER_SEC / clock_hz);
-
-	memset(&ru, 0, sizeof(ru));
-	ru.ru_utime.tv_sec = (int64_t)(ns / NSEC_PER_SEC);
-	ru.ru_utime.tv_usec = (int64_t)(ns % NSEC_PER_SEC / 1000);
-	return copy_to_user(current()->proc->vm, uaddr, &ru, sizeof(ru));
-}
 
 SYSCALL(exit)
 {
@@ -165,13 +149,10 @@ SYSCALL(spawn)
 /* wait4(pid, status, options, rusage): pid > 0 that child, -1 any, 0
  * the caller's group, < -1 group -pid; WNOHANG, WUNTRACED (a stopped
  * child), WCONTINUED (a continued one). A signal ends the wait (-EINTR,
- * or restarted under SA_RESTART). rusage (if not 0): the child's CPU
- * time, its reaped children's too. */
+ * or restarted under SA_RESTART). rusage: not filled. */
 SYSCALL(wait4)
 {
-	int pid = (int)(int64_t)tf->a0, ret;
-	struct wait_select sel = { WAIT_ALL, 0 };
-	struct wait_result r = { 0 };
+	int pid = (int)(int64_t)tf->a0, status = 0, ret;
 
 	if (tf->a2 & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED))
 		return -EINVAL;
@@ -179,83 +160,14 @@ SYSCALL(wait4)
 		return -ESRCH; /* as Linux: -INT_MIN is no group */
 	if (pid == 0) {
 		spin_lock(&proc_lock);
-		sel = (struct wait_select){ WAIT_PGID, current()->proc->pgid };
+		pid = -current()->proc->pgid;
 		spin_unlock(&proc_lock);
-	} else if (pid > 0)
-		sel = (struct wait_select){ WAIT_PID, pid };
-	else if (pid < -1)
-		sel = (struct wait_select){ WAIT_PGID, -pid };
-	ret = proc_waitid(&sel, (int)tf->a2 | WEXITED | WAIT_SIGNALS, &r);
-	if (ret > 0 && tf->a1 &&
-	    copy_to_user(current()->proc->vm, tf->a1, &r.wstatus, sizeof(int)))
-		return -EFAULT; /* reaped all the same, as Linux does */
-	if (ret > 0 && tf->a3 && wait_rusage(tf->a3, r.ticks))
-		return -EFAULT;
-	return ret;
-}
-
-/* The waitid options Linux takes (__WNOTHREAD, __WALL, __WCLONE too:
- * Kite has no thread-only or clone-child waits, so they change nothing). */
-#define WAITID_OPTIONS (WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | \
-			0x20000000 | 0x40000000 | 0x80000000)
-
-/* waitid(idtype, id, infop, options, rusage): idtype P_ALL, P_PID (id >
- * 0), P_PGID (id 0: the caller's group); P_PIDFD is -EBADF (Kite has no
- * pidfds, so no descriptor is one). A child found: infop gets si_signo
- * SIGCHLD, si_code CLD_*, si_pid, si_uid, si_status, and rusage its CPU
- * time; none ready under WNOHANG: 0 and those infop fields zero; as
- * Linux, infop's fields are written (zero) after an error too. */
-SYSCALL(waitid)
-{
-	int idtype = (int)tf->a0, id = (int)tf->a1, options = (int)tf->a3;
-	struct wait_select sel = { WAIT_ALL, 0 };
-	struct wait_result r = { 0 };
-	struct kite_siginfo info;
-	long ret;
-
-	if ((options & ~WAITID_OPTIONS) ||
-	    !(options & (WEXITED | WSTOPPED | WCONTINUED)))
-		return -EINVAL;
-	switch (idtype) {
-	case P_ALL:
-		break;
-	case P_PID:
-		if (id <= 0)
-			return -EINVAL;
-		sel = (struct wait_select){ WAIT_PID, id };
-		break;
-	case P_PGID:
-		if (id < 0)
-			return -EINVAL;
-		if (id == 0) {
-			spin_lock(&proc_lock);
-			id = current()->proc->pgid;
-			spin_unlock(&proc_lock);
-		}
-		sel = (struct wait_select){ WAIT_PGID, id };
-		break;
-	case P_PIDFD:
-		return id < 0 ? -EINVAL : -EBADF;
-	default:
-		return -EINVAL;
 	}
-	options &= WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT;
-	ret = proc_waitid(&sel, options | WAIT_SIGNALS, &r);
-	if (ret > 0 && tf->a4 && wait_rusage(tf->a4, r.ticks))
-		return -EFAULT;
-	if (!tf->a2)
-		return ret > 0 ? 0 : ret;
-	/* only the fields Linux writes: the rest of infop is left alone */
-	memset(&info, 0, sizeof(info));
-	info.si_signo = ret > 0 ? SIGCHLD : 0;
-	info.si_code = r.code;
-	info.u.proc.pid = r.pid;
-	info.u.proc.uid = 0; /* every process is root's */
-	info.u.proc.status = r.status;
-	if (copy_to_user(current()->proc->vm, tf->a2, &info,
-			 offsetof(struct kite_siginfo, u.proc.pad)))
-		return -EFAULT;
-	return ret > 0 ? 0 : ret;
+	ret = proc_wait(pid, &status, (int)tf->a2 | WAIT_SIGNALS);
+	if (ret > 0 && tf->a1 &&
+	    copy_to_user(current()->proc->vm, tf->a1, &status, sizeof(status)))
+		return -EFAULT; /* reaped all the same, as Linux does */
+	return ret;
 }
 
 /* The process pid names for prlimit64 (0: the caller), or an error. A

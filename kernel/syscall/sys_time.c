@@ -31,29 +31,11 @@ int timespec_to_ns(const struct kite_timespec *ts, uint64_t *ns)
 	return 0;
 }
 
-static long sleep_restart(struct restart_block *rb)
-{
-	return time_sleep_until(rb->deadline, rb->arg[0]);
-}
-
-/* restart_syscall(): an interrupted timed call goes on (its restart
- * block, set when it was interrupted); -EINTR if there is none. */
-SYSCALL(restart_syscall)
-{
-	struct restart_block *rb = &current()->sig.restart;
-	long (*fn)(struct restart_block *) = rb->fn;
-
-	(void)tf;
-	rb->fn = NULL;
-	return fn ? fn(rb) : -EINTR;
-}
-
 /* Sleep until the time counter reaches deadline: 0, or, after a kill or
- * a signal to handle, -ERESTART_RESTARTBLOCK (-EINTR once a handler
- * runs: never restarted by SA_RESTART, as Linux; with no handler - a
- * stop and continue - the sleep goes on to the same deadline) with the
- * time left written to urem (if not 0), -EFAULT if that fails.
- * nanosleep and clock_nanosleep (sys_clock.c) both sleep here. */
+ * a signal to handle, -ERESTARTNOHAND (-EINTR once a handler runs: never
+ * restarted by SA_RESTART, as Linux) with the time left written to urem
+ * (if not 0), -EFAULT if that fails. nanosleep and clock_nanosleep
+ * (sys_clock.c) both sleep here. */
 long time_sleep_until(uint64_t deadline, uint64_t urem)
 {
 	struct kite_timespec ts;
@@ -68,8 +50,7 @@ long time_sleep_until(uint64_t deadline, uint64_t urem)
 	ts.tv_nsec = (int64_t)(ns % NSEC_PER_SEC);
 	if (urem && copy_to_user(uvm(), urem, &ts, sizeof(ts)))
 		return -EFAULT;
-	/* -EINTR once a handler runs */
-	return signal_restart_block(sleep_restart, deadline, urem, 0, 0, 0);
+	return -ERESTARTNOHAND; /* -EINTR once a handler runs */
 }
 
 /* nanosleep(req, rem): a kill or a handled signal ends it early with

@@ -323,10 +323,6 @@ int proc_kill(int pid, int sig);
  * but except and the kernel's (pid 0), zombies too. proc_lock held. */
 void proc_for_each_locked(int pgid, void (*fn)(struct proc *, void *),
 			  void *arg, const struct proc *except);
-/* Is group pgid orphaned (no live member but ignore has a parent in
- * another group; init and kernel processes are outside the session)?
- * proc_lock held. */
-bool proc_pgrp_orphaned_locked(int pgid, const struct proc *ignore);
 /* Has group pgid a live process other than except? proc_lock held. */
 bool proc_pgrp_alive_locked(int pgid, const struct proc *except);
 /* A new thread's Linux policy from its creator's (syscall/sys_sched.c):
@@ -375,29 +371,6 @@ static inline bool thread_interrupted(struct thread *t)
  * pid, 0 (WNOHANG, none exited yet) or -ECHILD when there is no such
  * child. */
 int proc_wait(int pid, int *status, int options);
-/* Which children a wait takes: any, the one with pid id, or those of
- * process group id. */
-struct wait_select {
-	enum { WAIT_ALL, WAIT_PID, WAIT_PGID } type;
-	int id;
-};
-/* What a wait found: the child, its wait status (Linux encoding), the
- * waitid si_code (CLD_*) and si_status, and its CPU ticks (its own and
- * its reaped children's, for rusage). */
-struct wait_result {
-	int pid;
-	int wstatus;
-	int code;
-	int status;
-	uint64_t ticks;
-};
-/* proc_wait with a selector and waitid's options: WEXITED (zombies),
- * WSTOPPED (= WUNTRACED), WCONTINUED (at least one of the three),
- * WNOHANG, WNOWAIT (report, leave the child waitable), WAIT_SIGNALS,
- * WAIT_FOREVER. Returns the child's pid with *r filled, 0 (WNOHANG:
- * none ready), -ECHILD, or -ERESTARTSYS/-EINTR (WAIT_SIGNALS). */
-int proc_waitid(const struct wait_select *sel, int options,
-		struct wait_result *r);
 
 /* Free a zombie thread's stack and struct once it is off its hart. */
 void thread_reap_zombie(struct thread *t);

@@ -79,10 +79,6 @@ void signal_exec_abort(struct sighand *fresh);
  * queue entry (taken, or freed), or NULL. */
 int signal_send_locked(struct proc *p, struct thread *t, int sig,
 		       const struct ksiginfo *info, struct sigqueue *q);
-/* The same, saying whether info was queued: 1, 0 (dropped: ignored, or
- * a standard signal already pending), -EAGAIN (timers, ptimer.c). */
-int signal_send_queued_locked(struct proc *p, struct thread *t, int sig,
-			      const struct ksiginfo *info, struct sigqueue *q);
 int signal_send_proc_locked(struct proc *p, int sig, const struct ksiginfo *info);
 /* Send sig to thread t only (tkill, tgkill). proc_lock held. */
 int signal_send_thread_locked(struct thread *t, int sig,
@@ -161,9 +157,6 @@ int signal_altstack_set(struct thread *t, uint64_t sp,
 #define ERESTARTSYS 512      /* restart if the handler has SA_RESTART */
 #define ERESTARTNOINTR 513   /* always restart */
 #define ERESTARTNOHAND 514   /* restart only if no handler runs */
-#define ERESTART_RESTARTBLOCK 516 /* no handler runs: go on through
-				   * restart_syscall with the thread's
-				   * restart block; else -EINTR */
 
 /* ---- timers (itimer.c) ---- */
 /* Start the timer worker (once; init does at boot). 0 or -ENOMEM. */
@@ -173,40 +166,8 @@ int itimer_start(void);
 long itimer_real_set(uint64_t value_ns, uint64_t interval_ns,
 		     uint64_t *old_value_ns, uint64_t *old_interval_ns);
 void itimer_real_get(uint64_t *value_ns, uint64_t *interval_ns);
-/* A new process: its ITIMER_REAL disarmed, no POSIX timers. */
-void itimer_proc_init(struct proc *p);
-/* p's timers are disarmed (exit), ITIMER_REAL and POSIX. proc_lock
- * held. */
+/* p's timer is disarmed (exit). proc_lock held. */
 void itimer_proc_exit_locked(struct proc *p);
-/* POSIX timers (ptimer.c). p's are taken off the armed list (exit);
- * ktimer_lock held (itimer_proc_exit_locked). */
-void ptimer_proc_exit_locked(struct proc *p);
-/* Free p's POSIX timers (its last thread is gone: signal_proc_exit),
- * or the caller's (execve: every timer is deleted). */
-void ptimer_free_all(struct proc *p);
-/* A thread took a timer's signal (si_code SI_TIMER, kernel-made): its
- * overrun count goes into info, and a periodic timer runs again. No
- * lock held. */
-void ptimer_delivered(struct ksiginfo *info);
-
-/* A timed call interrupted by a signal: if no handler runs, it goes on
- * as fn(rb) with deadline and args (restart_syscall), so a restart keeps
- * the deadline; if one runs, it ends with -EINTR. Returns
- * -ERESTART_RESTARTBLOCK for the call to return. */
-static inline long signal_restart_block(long (*fn)(struct restart_block *),
-					uint64_t deadline, uint64_t a0,
-					uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	struct restart_block *rb = &current()->sig.restart;
-
-	rb->fn = fn;
-	rb->deadline = deadline;
-	rb->arg[0] = a0;
-	rb->arg[1] = a1;
-	rb->arg[2] = a2;
-	rb->arg[3] = a3;
-	return -ERESTART_RESTARTBLOCK;
-}
 
 static inline bool signal_pending(struct thread *t)
 {

@@ -9,11 +9,8 @@
 #include "kernel/spinlock.h"
 #include "kernel/types.h"
 #include "lib/list.h"
-#include "signal/ktimer.h"
 #include "signal/sigset.h"
 #include "uapi/signal.h"
-
-struct ptimer;
 
 #define NSIG_STD 32 /* 1..31 are standard signals (index 0 unused) */
 
@@ -47,14 +44,6 @@ struct sighand {
 	struct kite_sigaction action[NSIG_KERNEL + 1]; /* [lock] index: sig */
 };
 
-/* How an interrupted timed call goes on with its deadline when it is
- * restarted (restart_syscall, 128: Linux's restart block). */
-struct restart_block {
-	long (*fn)(struct restart_block *rb); /* NULL: -EINTR */
-	uint64_t deadline;    /* time counter */
-	uint64_t arg[4];
-};
-
 /* Per-thread signal state (struct thread's sig). */
 struct thread_signal {
 	int sigpend;          /* [atomic] a signal may be deliverable, or the
@@ -71,7 +60,6 @@ struct thread_signal {
 	bool have_saved;      /* [owner] */
 	struct sigpending pending; /* [siglock] sent to this thread */
 	struct altstack alt;       /* [owner] sigaltstack (size 0: none) */
-	struct restart_block restart; /* [owner] -ERESTART_RESTARTBLOCK's */
 };
 
 /* Per-process signal state (struct proc's sig). */
@@ -89,11 +77,10 @@ struct proc_signal {
 				     * W_CONTINUED (WCONTINUED); 0: none */
 	int report_code;            /* [proc_lock] CLD_STOPPED/CLD_CONTINUED */
 	/* ITIMER_REAL (itimer.c) */
-	struct ktimer itimer;       /* [ktimer_lock] its deadline */
-	uint64_t itimer_interval;   /* [ktimer_lock] ns, 0: one shot */
-	/* POSIX timers (ptimer.c) */
-	struct ptimer **ptimers;    /* [ktimer_lock] PTIMER_MAX slots by
-				     * timer id; NULL until the first */
+	uint64_t itimer_at;         /* [itimer lock] deadline (time counter),
+				     * 0: disarmed */
+	uint64_t itimer_interval;   /* [itimer lock] ns, 0: one shot */
+	struct list_node itimer_link; /* [itimer lock] armed timers */
 };
 
 #endif

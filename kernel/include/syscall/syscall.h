@@ -40,7 +40,6 @@ SYSCALL(kill);
 SYSCALL(clone);
 SYSCALL(execve);
 SYSCALL(wait4);
-SYSCALL(waitid);
 SYSCALL(spawn);
 SYSCALL(prlimit64);
 SYSCALL(getrlimit);
@@ -89,12 +88,6 @@ SYSCALL(rt_sigreturn);
 SYSCALL(sigaltstack);
 SYSCALL(setitimer);
 SYSCALL(getitimer);
-SYSCALL(timer_create);
-SYSCALL(timer_gettime);
-SYSCALL(timer_getoverrun);
-SYSCALL(timer_settime);
-SYSCALL(timer_delete);
-SYSCALL(restart_syscall);
 SYSCALL(ppoll); /* file/poll.c */
 SYSCALL(pselect6); /* file/poll.c */
 SYSCALL(rt_sigqueueinfo);

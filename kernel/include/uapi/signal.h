@@ -114,12 +114,6 @@
 #define W_CONTINUED 0xffff
 #define WCOREFLAG 0x80
 
-/* waitid's idtype */
-#define P_ALL 0
-#define P_PID 1
-#define P_PGID 2
-#define P_PIDFD 3
-
 /* setitimer / getitimer */
 #define ITIMER_REAL 0
 #define ITIMER_VIRTUAL 1

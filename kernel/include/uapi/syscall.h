@@ -15,7 +15,6 @@
 #define SYS_ppoll 73
 #define SYS_exit 93
 #define SYS_exit_group 94
-#define SYS_waitid 95
 #define SYS_set_tid_address 96
 #define SYS_futex 98
 #define SYS_set_robust_list 99
@@ -23,16 +22,10 @@
 #define SYS_nanosleep 101
 #define SYS_getitimer 102
 #define SYS_setitimer 103
-#define SYS_timer_create 107
-#define SYS_timer_gettime 108
-#define SYS_timer_getoverrun 109
-#define SYS_timer_settime 110
-#define SYS_timer_delete 111
 #define SYS_clock_gettime 113
 #define SYS_sched_setaffinity 122
 #define SYS_sched_getaffinity 123
 #define SYS_sched_yield 124
-#define SYS_restart_syscall 128
 #define SYS_kill 129
 #define SYS_tkill 130
 #define SYS_tgkill 131

@@ -17,8 +17,7 @@
  * fuzzer (exit, a console read, a blocking wait or futex wait, a read
  * or write of a pipe - pipes are made O_NONBLOCK, and F_SETFL keeps
  * it -, closing or replacing the console's 0, 1 and 2, long
- * sleeps, a kill or any signal sent, a timer's SIGALRM or any POSIX
- * timer's signal - timer_create gets a SIGEV_NONE event -, a handler put
+ * sleeps, a kill or any signal sent, a timer's SIGALRM, a handler put
  * where faults would run it) or multiply it (clone, spawn) get tamer
  * arguments; rt_sigsuspend and rt_sigreturn (which loads registers from
  * the stack) are skipped; the memory calls' user addresses are moved into the arena
@@ -116,8 +115,6 @@ static const int numbers[] = {
 	SYS_kite_trace,
 	SYS_close, SYS_dup, SYS_dup3, SYS_fcntl, SYS_pipe2, SYS_close_range,
 	SYS_ppoll, SYS_pselect6,
-	SYS_waitid, SYS_timer_create, SYS_timer_settime, SYS_timer_gettime,
-	SYS_timer_getoverrun, SYS_timer_delete, SYS_restart_syscall,
 };
 
 /* Is fd (an int, as the kernel reads it) the console? Its reads would
@@ -128,13 +125,6 @@ static bool is_console(long fd)
 
 	return syscall3(SYS_ioctl, (int)fd, TCGETS, &t) == 0;
 }
-
-/* The fuzzer's timers notify nobody (a signal would end it). struct
- * sigevent: value, signo, notify (1: SIGEV_NONE), then padding. */
-static const struct {
-	long value;
-	int signo, notify, pad[12];
-} quiet_event = { 0, 0, 1, { 0 } };
 
 /* A futex wait's timeout: zero, so it never blocks (relative: at once;
  * absolute: long past). */
@@ -216,12 +206,6 @@ static void one_call(void)
 		break;
 	case SYS_wait4:
 		a[2] = WNOHANG;
-		break;
-	case SYS_waitid:
-		a[3] |= WNOHANG;
-		break;
-	case SYS_timer_create:
-		a[1] = (long)&quiet_event; /* NULL or random: a signal */
 		break;
 	case SYS_kill:
 		a[1] = 0; /* probe: stop or end nobody (every signal is real) */

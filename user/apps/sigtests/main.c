@@ -10,16 +10,13 @@
  * basic.h: sigaction, masks, order, nesting, flags, kill, threads,
  * execve; faults.h: fault signals, siglongjmp, sigaltstack; waits.h:
  * EINTR and SA_RESTART, sigsuspend, sigtimedwait, stop/continue,
- * SIGCHLD, timers, races; timers.h: waitid, POSIX timers; restarts.h:
- * deadlines kept across restarts, orphaned process groups. Some tests
- * exec this program again in a helper mode ("sigtests --helper exec").
+ * SIGCHLD, timers, races. One test execs this program again in a helper
+ * mode ("sigtests --helper exec").
  */
 #include "sig.h"
 #include "basic.h"
 #include "faults.h"
 #include "waits.h"
-#include "timers.h"
-#include "restarts.h"
 
 static const struct test tests[] = {
 	T(action_errors), T(procmask), T(handler), T(order_queue), T(sigqueue), T(nested),
@@ -27,8 +24,7 @@ static const struct test tests[] = {
 	T(segv_longjmp), T(ill_trap), T(fault_blocked), T(altstack),
 	T(eintr_nanosleep), T(eintr_read), T(eintr_wait4), T(eintr_futex), T(sigsuspend), T(ppoll),
 	T(sigtimedwait), T(stop_cont), T(sigchld_ignore), T(itimer),
-	T(race_exit), T(waitid), T(timer_errors), T(timer_signal), T(timer_overrun),
-	T(timer_cpu), T(timer_fork_exec), T(restart_deadline), T(orphan_pgrp),
+	T(race_exit),
 };
 
 int main(int argc, char **argv)
@@ -39,9 +35,5 @@ int main(int argc, char **argv)
 		return pgrp_helper();
 	if (argc == 3 && !strcmp(argv[1], "--helper") && !strcmp(argv[2], "fg"))
 		return fg_helper();
-	if (argc == 3 && !strcmp(argv[1], "--helper") && !strcmp(argv[2], "timers"))
-		return timers_helper();
-	if (argc == 3 && !strcmp(argv[1], "--helper") && !strcmp(argv[2], "orphan"))
-		return orphan_helper();
 	return tests_main(PROG, tests, ARRAY_SIZE(tests), argc, argv);
 }

@@ -22,13 +22,6 @@ static inline void arch_tf_syscall_again(struct trapframe *tf)
 	tf->sepc -= 4; /* ecall is 4 bytes */
 }
 
-/* The interrupted call goes on as system call nr (restart_syscall). */
-static inline void arch_tf_syscall_again_as(struct trapframe *tf, uint64_t nr)
-{
-	arch_tf_syscall_again(tf);
-	tf->a7 = nr;
-}
-
 static inline void arch_tf_syscall_forget(struct trapframe *tf)
 {
 	tf->scause = ~0UL;
