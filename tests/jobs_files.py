@@ -11,38 +11,14 @@
                     "FAIL NAME" line a check, and every frame back
 """
 import os
-import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import qemu_run  # noqa: E402
-from checks import Check, qemu_outcome, why_run_failed  # noqa: E402
-from jobs_user import USERTESTS_RE, USERTESTS_TIMEOUT  # noqa: E402
-
-FDTESTS_SUM_RE = re.compile(r"^fdtests: (\d+) passed, (\d+) failed$", re.M)
-
-
-def fdtests_job(cpus):
-    """init="fdtests --harts=N": a check per ok/FAIL line, one for the
-    summary (which needs the frames check to pass)."""
-    name = "fdtests[cpus=%d]" % cpus
-    res = qemu_run.run(cpus, "128M", 'init="fdtests --harts=%d"' % cpus,
-                       USERTESTS_TIMEOUT)
-    checks = [Check("%s/%s" % (name, m.group(2)), m.group(1) == "ok",
-                    m.group(4) or "", m.group(3) or "")
-              for m in USERTESTS_RE.finditer(res.output)]
-    summary = FDTESTS_SUM_RE.search(res.output)
-    if res.status == 0 and summary and summary.group(2) == "0":
-        checks.append(Check(name, True, note="%s passed, %.1f s"
-                            % (summary.group(1), res.seconds)))
-    else:
-        checks.append(Check(name, False, (summary.group(0) if summary else
-                                          why_run_failed(res) +
-                                          "; no summary") +
-                            "; exit status %s" % res.status))
-    return qemu_outcome(checks, res)
+from jobs_user import usertests_job  # noqa: E402
 
 
 def jobs():
-    """(name, function, args) of every job here, for run.py."""
-    return [("fdtests[cpus=%d]" % n, fdtests_job, (n,)) for n in (1, 4)]
+    """(name, function, args) of every job here, for run.py: fdtests is
+    run and judged as usertests is (jobs_user.py)."""
+    return [("fdtests[cpus=%d]" % n, usertests_job, (n, "fdtests"))
+            for n in (1, 4)]

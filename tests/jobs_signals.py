@@ -15,36 +15,10 @@
                     (SIGTTIN) instead of taking the shell's input
 """
 import os
-import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import qemu_run  # noqa: E402
-from checks import Check, qemu_outcome, why_run_failed  # noqa: E402
-from jobs_user import USERTESTS_RE, USERTESTS_TIMEOUT  # noqa: E402
-
-SIGTESTS_SUM_RE = re.compile(r"^sigtests: (\d+) passed, (\d+) failed$", re.M)
-
-
-def sigtests_job(cpus):
-    """init="sigtests --harts=N": a check per ok/FAIL line, one for the
-    summary (which needs the frames check to pass)."""
-    name = "sigtests[cpus=%d]" % cpus
-    res = qemu_run.run(cpus, "128M", 'init="sigtests --harts=%d"' % cpus,
-                       USERTESTS_TIMEOUT)
-    checks = [Check("%s/%s" % (name, m.group(2)), m.group(1) == "ok",
-                    m.group(4) or "", m.group(3) or "")
-              for m in USERTESTS_RE.finditer(res.output)]
-    summary = SIGTESTS_SUM_RE.search(res.output)
-    if res.status == 0 and summary and summary.group(2) == "0":
-        checks.append(Check(name, True, note="%s passed, %.1f s"
-                            % (summary.group(1), res.seconds)))
-    else:
-        checks.append(Check(name, False, (summary.group(0) if summary else
-                                          why_run_failed(res) +
-                                          "; no summary") +
-                            "; exit status %s" % res.status))
-    return qemu_outcome(checks, res)
+from jobs_user import usertests_job  # noqa: E402
 
 
 def shell_signals_job(console_session, prompt):
@@ -91,6 +65,7 @@ def shell_signals_job(console_session, prompt):
 
 def jobs(console_session, prompt):
     """(name, function, args) of every job here, for run.py."""
-    js = [("sigtests[cpus=%d]" % n, sigtests_job, (n,)) for n in (1, 4)]
+    js = [("sigtests[cpus=%d]" % n, usertests_job, (n, "sigtests"))
+          for n in (1, 4)]
     js.append(("shell/signals", shell_signals_job, (console_session, prompt)))
     return js

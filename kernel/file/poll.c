@@ -122,6 +122,8 @@ static struct vmspace *uvm(void)
 static long timeout_from_user(uint64_t u, uint64_t *deadline, bool *zero)
 {
 	struct kite_timespec ts;
+	uint64_t ns;
+	long err;
 
 	*deadline = UINT64_MAX;
 	*zero = false;
@@ -129,13 +131,10 @@ static long timeout_from_user(uint64_t u, uint64_t *deadline, bool *zero)
 		return 0;
 	if (copy_from_user(uvm(), &ts, u, sizeof(ts)))
 		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int64_t)NSEC_PER_SEC)
-		return -EINVAL;
-	*zero = ts.tv_sec == 0 && ts.tv_nsec == 0;
-	*deadline = clock_deadline_ns(
-		(uint64_t)ts.tv_sec > UINT64_MAX / NSEC_PER_SEC - 1
-			? UINT64_MAX
-			: (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec);
+	if ((err = timespec_to_ns(&ts, &ns)))
+		return err;
+	*zero = ns == 0;
+	*deadline = clock_deadline_ns(ns);
 	return 0;
 }
 

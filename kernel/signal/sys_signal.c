@@ -118,15 +118,14 @@ SYSCALL(rt_sigsuspend)
 static int deadline_from_user(uint64_t u, uint64_t *deadline)
 {
 	struct kite_timespec ts;
+	uint64_t ns;
+	int err;
 
 	if (copy_from_user(uvm(), &ts, u, sizeof(ts)))
 		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int64_t)NSEC_PER_SEC)
-		return -EINVAL;
-	*deadline = clock_deadline_ns(
-		(uint64_t)ts.tv_sec > UINT64_MAX / NSEC_PER_SEC - 1
-			? UINT64_MAX
-			: (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec);
+	if ((err = timespec_to_ns(&ts, &ns)))
+		return err;
+	*deadline = clock_deadline_ns(ns);
 	return 0;
 }
 
