@@ -112,8 +112,8 @@ void uframe_put(struct page *pg)
 	if (old == 2) {
 		__atomic_sub_fetch(&nr_shared, 1, __ATOMIC_RELAXED);
 	} else if (old == 1) {
-		if (pg->flags & PG_LRU)
-			reclaim_untrack(pg);
+		if (pg->flags & (PG_LRU | PG_MLOCKED))
+			reclaim_untrack(pg); /* off the list, no stale flag */
 		pmm_free_pages(pg, 0);
 	}
 }
