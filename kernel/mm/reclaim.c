@@ -11,6 +11,8 @@
  *   lock each space's mutex with trylock             (never waits: the
  *     │ busy: put it back                             caller may hold one)
  *   find the entries at rmap_va that map the frame; all of them?
+ *     │ one lies in a locked region (mlock): the frame leaves the list
+ *     │ for good (PG_MLOCKED) until munlock puts it back (vmlock.c)
  *     │ the policy looks at A bits: one set -> clear them, shoot down,
  *     │ put the frame back (second chance)
  *   a slot with a reference per entry; entries -> swap entries; shoot
